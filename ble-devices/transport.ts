@@ -1,0 +1,71 @@
+/**
+ * The one interface every instrument link implements (simulated, node-ble/BlueZ, noble, serial
+ * bridges exposing GATT-like characteristics). Drivers depend on this file only, so a driver
+ * tested against the simulator runs unchanged against a real radio.
+ */
+
+/** An instrument's stable identity on a transport (a BLE address, a pty path, a sim id). */
+export type DeviceId = string & { readonly __deviceId: true };
+
+/** Brands a string as a {@link DeviceId} at the edge where it is read from a transport or config. */
+export function asDeviceId(id: string): DeviceId {
+  return id as DeviceId;
+}
+
+/** What a scan reports: enough to pick a driver before connecting. */
+export interface DiscoveredDevice {
+  readonly id: DeviceId;
+  readonly name: string;
+  /** 16-bit SIG service UUIDs as lower-case 4-hex strings ('1822'), or full 128-bit forms. */
+  readonly services: readonly string[];
+  readonly rssi?: number;
+}
+
+/** How a characteristic reports values: the CCCD value written decides which. */
+export type SubscribeMode = 'notify' | 'indicate';
+
+/** Stops a subscription; resolves once the CCCD write to disable it finished (or the link is gone). */
+export type Unsubscribe = () => Promise<void>;
+
+/** A live GATT link to one instrument. Every operation is serialised by the implementation. */
+export interface GattConnection {
+  readonly id: DeviceId;
+  read(service: string, characteristic: string, signal?: AbortSignal): Promise<Uint8Array>;
+  write(service: string, characteristic: string, value: Uint8Array, signal?: AbortSignal): Promise<void>;
+  subscribe(
+    service: string,
+    characteristic: string,
+    mode: SubscribeMode,
+    onValue: (value: Uint8Array) => void,
+  ): Promise<Unsubscribe>;
+  /** Registers a listener for link loss; returns a function that removes it. */
+  onDisconnect(listener: (reason: string) => void): () => void;
+  disconnect(): Promise<void>;
+}
+
+/** A way to reach instruments: scan, connect, close. */
+export interface Transport {
+  readonly kind: 'sim' | 'node-ble' | 'noble' | 'serial';
+  scan(options: { readonly timeoutMs: number; readonly signal?: AbortSignal }): Promise<DiscoveredDevice[]>;
+  connect(id: DeviceId, signal?: AbortSignal): Promise<GattConnection>;
+  close(): Promise<void>;
+}
+
+/** Typed failures of a transport: callers branch on `code`, never on message text. */
+export class TransportError extends Error {
+  constructor(
+    readonly code:
+      | 'not_found'
+      | 'not_connected'
+      | 'no_such_characteristic'
+      | 'not_permitted'
+      | 'aborted'
+      | 'timeout'
+      | 'unavailable'
+      | 'value_too_long',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TransportError';
+  }
+}
