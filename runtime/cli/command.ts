@@ -1,0 +1,54 @@
+import type { ParseArgsOptionsConfig } from 'node:util';
+
+/** Where a command reads and writes: injected so tests run commands in process. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  /** Resolves when the user asks the process to stop (SIGINT/SIGTERM). */
+  readonly stopSignal: AbortSignal;
+}
+
+/** Parsed flags and positionals as node:util parseArgs returns them. */
+export interface CliArgs {
+  readonly values: Readonly<Record<string, string | boolean | undefined>>;
+  readonly positionals: readonly string[];
+}
+
+/**
+ * One `fieldkit` subcommand. Commands are data (name, usage, options) plus a `run`, so `--help`,
+ * unknown-flag handling and exit code 2 behave the same for every command.
+ */
+export interface CliCommand {
+  readonly name: string;
+  readonly summary: string;
+  /** Positional part of the usage line, e.g. `<characteristic> <hex>`. */
+  readonly usage: string;
+  readonly options: ParseArgsOptionsConfig;
+  /** One line of help per option name. */
+  readonly optionHelp: Readonly<Record<string, string>>;
+  readonly positionals: { readonly min: number; readonly max: number };
+  /** Returns the process exit code. */
+  run(args: CliArgs, io: CliIo): Promise<number>;
+}
+
+/** The exit code for a bad command line (usage printed). */
+export const EXIT_USAGE = 2;
+
+/** Thrown by commands for a user error they already explained; main prints it and exits with `code`. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = 1,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+/** Reads a string flag that parseArgs typed as string. */
+export function stringFlag(args: CliArgs, name: string): string | undefined {
+  const v = args.values[name];
+  return typeof v === 'string' ? v : undefined;
+}

@@ -1,0 +1,7 @@
+import { benchCommand } from './bench-command.ts';
+import type { CliCommand } from './command.ts';
+import { decodeCommand } from './decode-command.ts';
+import { startCommand } from './start-command.ts';
+
+/** Every `fieldkit` subcommand, in the order `--help` lists them. */
+export const COMMANDS: readonly CliCommand[] = [startCommand, decodeCommand, benchCommand];
