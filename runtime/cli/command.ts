@@ -1,4 +1,7 @@
-import type { ParseArgsOptionsConfig } from 'node:util';
+/** A command's flags: string or boolean, never repeated (kept simple so help and validation stay uniform). */
+export type CliOptions = Readonly<
+  Record<string, { readonly type: 'string' | 'boolean'; readonly short?: string }>
+>;
 
 /** Where a command reads and writes: injected so tests run commands in process. */
 export interface CliIo {
@@ -25,7 +28,7 @@ export interface CliCommand {
   readonly summary: string;
   /** Positional part of the usage line, e.g. `<characteristic> <hex>`. */
   readonly usage: string;
-  readonly options: ParseArgsOptionsConfig;
+  readonly options: CliOptions;
   /** One line of help per option name. */
   readonly optionHelp: Readonly<Record<string, string>>;
   readonly positionals: { readonly min: number; readonly max: number };

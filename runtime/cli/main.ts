@@ -1,26 +1,18 @@
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CliError, EXIT_USAGE, type CliCommand, type CliIo } from './command.ts';
 import { COMMANDS } from './commands.ts';
 import { commandHelp, mainHelp } from './help.ts';
-
-/** The package version, printed by `--version`. */
-export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
-}
+import { packageVersion } from './version.ts';
 
 async function runCommand(cmd: CliCommand, argv: readonly string[], io: CliIo): Promise<number> {
-  let parsed;
+  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
   try {
     parsed = parseArgs({
       args: [...argv],
       options: { ...cmd.options, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
       strict: true,
-    });
+    }) as typeof parsed;
   } catch (err) {
     io.stderr(`fieldkit ${cmd.name}: ${(err as Error).message}\n\n${commandHelp(cmd)}`);
     return EXIT_USAGE;

@@ -1,14 +1,13 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ParseArgsOptionsConfig } from 'node:util';
-import { CliError, EXIT_USAGE, stringFlag, type CliArgs, type CliIo } from './command.ts';
+import { CliError, EXIT_USAGE, stringFlag, type CliArgs, type CliIo, type CliOptions } from './command.ts';
 import { promptSecret } from './prompt.ts';
 
 /** The passphrase `--dev` uses. Never for patient data: the kit says so loudly every time. */
 export const DEV_PASSPHRASE = 'fieldkit-development-only';
 
 /** Flags every store-opening command accepts, so the CLI works on a kit's data without the server. */
-export const STORE_ACCESS_OPTIONS: ParseArgsOptionsConfig = {
+export const STORE_ACCESS_OPTIONS: CliOptions = {
   data: { type: 'string' },
   dev: { type: 'boolean' },
 };

@@ -1,0 +1,108 @@
+import { openStore, StoreError } from '../../store/index.ts';
+import { parseKitConfig } from '../config.ts';
+import { startKit } from '../kit.ts';
+import { createLogger } from '../log.ts';
+import { CliError, EXIT_USAGE, stringFlag, type CliArgs, type CliCommand } from './command.ts';
+import { packageVersion } from './version.ts';
+import { resolveStoreAccess, STORE_ACCESS_HELP, STORE_ACCESS_OPTIONS } from './store-access.ts';
+
+function numberFlag(args: CliArgs, name: string): number | undefined {
+  const raw = stringFlag(args, name);
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n)) throw new CliError(`--${name} expects a number, got '${raw}'`, EXIT_USAGE);
+  return n;
+}
+
+/**
+ * `fieldkit start`: the kit itself. Opens (or creates) the encrypted store, connects the
+ * instruments (simulated by default), serves the tablet app and prints the URL to open.
+ */
+export const startCommand: CliCommand = {
+  name: 'start',
+  summary: 'Run the kit: encrypted store, instruments (simulated by default), tablet app server',
+  usage: '',
+  options: {
+    ...STORE_ACCESS_OPTIONS,
+    host: { type: 'string' },
+    port: { type: 'string' },
+    'oximeter-hz': { type: 'string' },
+    'bp-interval-ms': { type: 'string' },
+    'log-level': { type: 'string' },
+  },
+  optionHelp: {
+    ...STORE_ACCESS_HELP,
+    host: 'Address to listen on (default 127.0.0.1; 0.0.0.0 serves the tablets on the Wi-Fi)',
+    port: 'HTTP port (default 8470, 0 = any free port)',
+    'oximeter-hz': 'Simulated oximeter notifications per second (default 2)',
+    'bp-interval-ms': 'Pause between simulated BP measurements (default 20000)',
+    'log-level': 'fatal|error|warn|info|debug|trace|silent (default info)',
+  },
+  positionals: { min: 0, max: 0 },
+  async run(args, io) {
+    const config = parseConfig(args, io.env);
+    const access = await resolveStoreAccess(args, io);
+    const log = createLogger(config.logLevel);
+    let store;
+    try {
+      store = await openStore({
+        path: access.path,
+        passphrase: access.passphrase,
+        create: true,
+        actor: 'kit',
+      });
+    } catch (err) {
+      if (err instanceof StoreError && err.code === 'wrong_passphrase') {
+        throw new CliError(`wrong passphrase for the store in ${access.path}; nothing was changed`, 1);
+      }
+      if (err instanceof StoreError)
+        throw new CliError(`cannot open the store in ${access.path}: ${err.message}`, 1);
+      throw err;
+    }
+    let kit;
+    try {
+      kit = await startKit(config, store, log, packageVersion());
+    } catch (err) {
+      await store.close();
+      throw new CliError(err instanceof Error ? err.message : String(err), 1);
+    }
+    io.stdout(
+      `Field kit ${packageVersion()} is running on simulated instruments.\n` +
+        `Store: ${access.path}${access.exists ? '' : ' (new)'}\n` +
+        `Open: ${kit.url}\n`,
+    );
+    await new Promise<void>((resolve) => {
+      if (io.stopSignal.aborted) resolve();
+      io.stopSignal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    await kit.stop();
+    await store.close();
+    io.stderr('fieldkit: stopped; every acknowledged reading is committed\n');
+    return 0;
+  },
+};
+
+function parseConfig(args: CliArgs, env: Readonly<Record<string, string | undefined>>) {
+  try {
+    return parseKitConfig({
+      dataDir: stringFlag(args, 'data') ?? env.FIELDKIT_DATA ?? 'fieldkit-data',
+      http: {
+        host: stringFlag(args, 'host') ?? env.FIELDKIT_HOST,
+        port: numberFlag(args, 'port') ?? numberFromEnv(env.FIELDKIT_PORT),
+      },
+      sim: {
+        oximeterRateHz: numberFlag(args, 'oximeter-hz'),
+        bpIntervalMs: numberFlag(args, 'bp-interval-ms'),
+      },
+      utcOffsetMinutes: -new Date().getTimezoneOffset(),
+      logLevel: (stringFlag(args, 'log-level') ?? env.FIELDKIT_LOG_LEVEL) as 'info' | undefined,
+    });
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError((err as Error).message, EXIT_USAGE);
+  }
+}
+
+function numberFromEnv(v: string | undefined): number | undefined {
+  return v === undefined || v === '' ? undefined : Number(v);
+}

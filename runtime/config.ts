@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/**
+ * The kit's one options object, validated at construction. Built from flags, environment and
+ * defaults by the CLI; tests build it directly. The passphrase is not part of it: secrets travel
+ * separately so a logged config can never leak one.
+ */
+export const KitConfig = z.object({
+  dataDir: z.string().min(1),
+  http: z.object({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(8470),
+  }),
+  sim: z.object({
+    enabled: z.boolean().default(true),
+    oximeterRateHz: z.number().min(0.1).max(60).default(2),
+    bpIntervalMs: z.number().int().min(1000).max(3_600_000).default(20_000),
+    seed: z.number().int().default(1),
+  }),
+  /** The kit's UTC offset for device wall-clock timestamps (instruments have no zone). */
+  utcOffsetMinutes: z
+    .number()
+    .int()
+    .min(-14 * 60)
+    .max(14 * 60),
+  reconnectDelayMs: z.number().int().min(10).max(600_000).default(2000),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+/** The validated configuration. */
+export type KitConfig = z.output<typeof KitConfig>;
+/** What callers provide (defaults filled in by the schema). */
+export type KitConfigInput = z.input<typeof KitConfig>;
+
+/** Validates a config; a bad value names its path in one line. */
+export function parseKitConfig(input: KitConfigInput): KitConfig {
+  const result = KitConfig.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new Error(`invalid configuration: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return result.data;
+}

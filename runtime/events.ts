@@ -1,0 +1,17 @@
+import type { DroppedFrame, LivePreview } from '../ble-devices/drivers/driver.ts';
+import type { ObservationRecord } from '../store/schema/observation.ts';
+import type { InstrumentStatus } from './instruments/instrument-status.ts';
+
+/** Everything the kit announces live to the tablets (SSE) and to tests. */
+export type KitEvent =
+  | { readonly type: 'observations'; readonly records: readonly ObservationRecord[] }
+  | {
+      readonly type: 'preview';
+      readonly deviceId: string;
+      readonly deviceName: string;
+      readonly preview: LivePreview;
+      readonly at: Date;
+    }
+  | { readonly type: 'instrument'; readonly status: InstrumentStatus }
+  | { readonly type: 'dropped'; readonly frame: DroppedFrame }
+  | { readonly type: 'store-error'; readonly message: string; readonly at: Date };

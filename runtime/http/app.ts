@@ -1,0 +1,63 @@
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import type { ObservationRecord } from '../../store/schema/observation.ts';
+import type { KitEvent } from '../events.ts';
+import type { InstrumentStatus } from '../instruments/instrument-status.ts';
+import type { LiveBus } from '../live-bus.ts';
+import { liveEvents } from './sse.ts';
+import { toWireObservation } from './wire.ts';
+
+/** What the HTTP layer reads from the rest of the kit; the composition root wires it. */
+export interface AppDeps {
+  readonly version: string;
+  readonly bus: LiveBus<KitEvent>;
+  readonly recentObservations: (limit: number) => Promise<ObservationRecord[]>;
+  readonly instruments: () => InstrumentStatus[];
+  /** Absolute path of the built PWA (pwa/dist). */
+  readonly staticRoot: string;
+  readonly heartbeatMs?: number;
+}
+
+/** Largest request body any route accepts (no route takes uploads yet). */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+const RecentQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
+
+/**
+ * The kit's HTTP API and the tablet app's static files. Tests drive it over a real socket; every
+ * input is schema-checked and answered with a typed JSON error.
+ */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json({ error: 'body_too_large', limit: MAX_BODY_BYTES }, 413),
+    }),
+  );
+  app.get('/api/health', (c) => c.json({ ok: true, version: deps.version }));
+  app.get('/api/observations', async (c) => {
+    const q = RecentQuery.safeParse(c.req.query());
+    if (!q.success)
+      return c.json({ error: 'bad_query', detail: q.error.issues[0]?.message ?? 'invalid' }, 400);
+    const records = await deps.recentObservations(q.data.limit);
+    return c.json(records.map(toWireObservation));
+  });
+  app.get('/api/instruments', (c) => c.json(deps.instruments()));
+  app.get('/api/events', (c) =>
+    liveEvents(
+      c,
+      deps.bus,
+      () => ({ version: deps.version, instruments: deps.instruments() }),
+      deps.heartbeatMs,
+    ),
+  );
+  app.all('/api/*', (c) => c.json({ error: 'not_found' }, 404));
+  app.use('/*', serveStatic({ root: deps.staticRoot }));
+  app.get('*', serveStatic({ root: deps.staticRoot, path: 'index.html' }));
+  app.onError((err, c) => c.json({ error: 'internal', detail: err.message }, 500));
+  return app;
+}

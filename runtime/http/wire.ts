@@ -1,0 +1,95 @@
+import type { ObservationRecord, ObservationValue } from '../../store/schema/observation.ts';
+
+/**
+ * What crosses HTTP to the tablet. The PWA imports these types only (type-only imports), so the
+ * browser bundle never pulls server code, and raw instrument bytes never leave the kit by default.
+ */
+export interface WireValue {
+  readonly value: number | null;
+  readonly unit: string | null;
+  readonly precision: number;
+  readonly absentReason: string | null;
+}
+
+/** One coded component (systolic, diastolic, mean). */
+export interface WireComponent extends WireValue {
+  readonly loinc: string;
+  readonly display: string;
+}
+
+/** An observation as the tablet shows it. Everything of this type is already committed. */
+export interface WireObservation extends WireValue {
+  readonly id: string;
+  readonly loinc: string;
+  readonly display: string;
+  readonly mdc: number | null;
+  readonly components: readonly WireComponent[];
+  readonly status: string;
+  readonly effectiveAt: string;
+  readonly recordedAt: string;
+  readonly deviceId: string;
+  readonly deviceName: string | null;
+  readonly visitId: string | null;
+}
+
+/** Instrument status as the tablet shows it. */
+export interface WireInstrument {
+  readonly id: string;
+  readonly name: string;
+  readonly profile: string;
+  readonly state: 'connecting' | 'connected' | 'disconnected';
+  readonly readings: number;
+  readonly dropped: number;
+  readonly lastReadingAt: string | null;
+  readonly lastError: string | null;
+}
+
+/** Server-sent events on /api/events, by SSE event name. */
+export interface WireEvents {
+  readonly hello: { readonly version: string; readonly instruments: readonly WireInstrument[] };
+  readonly observations: readonly WireObservation[];
+  readonly preview: {
+    readonly deviceId: string;
+    readonly deviceName: string;
+    readonly kind: string;
+    readonly value: number | null;
+    readonly unit: string;
+    readonly at: string;
+  };
+  readonly instrument: WireInstrument;
+  readonly dropped: {
+    readonly deviceId: string;
+    readonly characteristic: string;
+    readonly error: string;
+    readonly at: string;
+  };
+  readonly 'store-error': { readonly message: string; readonly at: string };
+}
+
+function wireValue(v: ObservationValue | null): WireValue {
+  if (v === null) return { value: null, unit: null, precision: 0, absentReason: null };
+  if (v.kind === 'absent') return { value: null, unit: null, precision: 0, absentReason: v.reason };
+  return { value: v.value, unit: v.unit, precision: v.precision, absentReason: null };
+}
+
+/** Maps a stored record to its wire form. */
+export function toWireObservation(r: ObservationRecord): WireObservation {
+  return {
+    id: r.id,
+    loinc: r.code.loinc,
+    display: r.code.display,
+    mdc: r.code.mdc ?? null,
+    ...wireValue(r.value),
+    components: r.components.map((c) => ({
+      loinc: c.code.loinc,
+      display: c.code.display,
+      ...wireValue(c.value),
+    })),
+    status: r.status,
+    effectiveAt: r.effectiveAt,
+    recordedAt: r.recordedAt,
+    deviceId: r.provenance.deviceId,
+    deviceName: r.provenance.deviceName ?? null,
+    visitId: r.visitId,
+  };
+}

@@ -1,0 +1,100 @@
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { serve, type ServerType } from '@hono/node-server';
+import { DRIVERS } from '../ble-devices/drivers/catalogue.ts';
+import type { Transport } from '../ble-devices/transport.ts';
+import type { ObservationRecord } from '../store/schema/observation.ts';
+import type { KitConfig } from './config.ts';
+import type { KitEvent } from './events.ts';
+import { createApp } from './http/app.ts';
+import { InstrumentManager } from './instruments/instrument-manager.ts';
+import { LiveBus } from './live-bus.ts';
+import type { Logger } from './log.ts';
+import { MeasurementPipeline, type ObservationWriter } from './pipeline/pipeline.ts';
+import { createSimulatedInstruments } from './sim-instruments.ts';
+
+/** The store as the running kit uses it (the real one comes from store/index.ts). */
+export interface KitStore extends ObservationWriter {
+  recentObservations(limit: number): Promise<ObservationRecord[]>;
+}
+
+/** The built tablet app. */
+export const PWA_DIST = fileURLToPath(new URL('../pwa/dist/', import.meta.url));
+
+/** A running kit. `stop` drains pending writes before returning, so nothing acknowledged is lost. */
+export interface KitHandle {
+  readonly url: string;
+  readonly port: number;
+  readonly bus: LiveBus<KitEvent>;
+  readonly pipeline: MeasurementPipeline;
+  readonly instruments: InstrumentManager;
+  stop(): Promise<void>;
+}
+
+function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+/**
+ * The composition root: the only place that picks the transport (simulated unless told
+ * otherwise), the drivers, the store and the port. Wires instrument -> pipeline -> store -> bus
+ * -> HTTP/SSE.
+ */
+export async function startKit(
+  config: KitConfig,
+  store: KitStore,
+  log: Logger,
+  version: string,
+  options: { transport?: Transport } = {},
+): Promise<KitHandle> {
+  if (!existsSync(`${PWA_DIST}index.html`)) {
+    throw new Error(`the tablet app is not built (${PWA_DIST}): run \`npm run build:pwa\``);
+  }
+  const sim = !options.transport && config.sim.enabled ? createSimulatedInstruments(config) : null;
+  const transport = options.transport ?? sim?.transport;
+  if (!transport) throw new Error('no instrument transport: enable simulation or pass a transport');
+  const bus = new LiveBus<KitEvent>();
+  const pipeline = new MeasurementPipeline(store, bus, () => ({ visitId: null, patientId: null }), log);
+  const instruments = new InstrumentManager({
+    transport,
+    drivers: DRIVERS,
+    sink: pipeline,
+    bus,
+    log,
+    context: { utcOffsetMinutes: config.utcOffsetMinutes, now: () => new Date() },
+    reconnectDelayMs: config.reconnectDelayMs,
+  });
+  const app = createApp({
+    version,
+    bus,
+    recentObservations: (limit) => store.recentObservations(limit),
+    instruments: () => instruments.list(),
+    staticRoot: PWA_DIST,
+  });
+  const server = await listen(app, config.http.host, config.http.port);
+  const port = (server.address() as AddressInfo).port;
+  const shownHost =
+    config.http.host === '0.0.0.0' || config.http.host === '127.0.0.1' ? 'localhost' : config.http.host;
+  await instruments.start();
+  return {
+    url: `http://${shownHost}:${port}/`,
+    port,
+    bus,
+    pipeline,
+    instruments,
+    async stop() {
+      sim?.stop();
+      await instruments.stop();
+      await transport.close();
+      await pipeline.drain();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+    },
+  };
+}

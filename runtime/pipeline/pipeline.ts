@@ -1,0 +1,84 @@
+import type { DriverSink, DroppedFrame, Reading } from '../../ble-devices/drivers/driver.ts';
+import type { ObservationInput, ObservationRecord } from '../../store/schema/observation.ts';
+import type { KitEvent } from '../events.ts';
+import type { LiveBus } from '../live-bus.ts';
+import type { Logger } from '../log.ts';
+import { toObservationInputs, type VisitContext } from './to-observation-input.ts';
+
+/** The part of the store the pipeline needs: durable, acknowledged-after-commit writes. */
+export interface ObservationWriter {
+  addObservations(inputs: ObservationInput[]): Promise<ObservationRecord[]>;
+}
+
+/** Counters a developer or a test can read to see the pipeline is honest. */
+export interface PipelineStats {
+  received: number;
+  stored: number;
+  previews: number;
+  dropped: number;
+  storeErrors: number;
+}
+
+/**
+ * The measurement pipeline: reading -> observation inputs -> store commit -> live event.
+ * An observation is announced only after its commit resolved; previews skip the store; refused
+ * frames and failed commits are counted and announced, never silently lost.
+ */
+export class MeasurementPipeline implements DriverSink {
+  readonly stats: PipelineStats = { received: 0, stored: 0, previews: 0, dropped: 0, storeErrors: 0 };
+  readonly #pending = new Set<Promise<void>>();
+
+  constructor(
+    private readonly writer: ObservationWriter,
+    private readonly bus: LiveBus<KitEvent>,
+    private readonly visit: () => VisitContext,
+    private readonly log: Logger,
+  ) {}
+
+  reading(reading: Reading): void {
+    this.stats.received++;
+    if (reading.preview) {
+      this.stats.previews++;
+      this.bus.publish({
+        type: 'preview',
+        deviceId: reading.deviceId,
+        deviceName: reading.deviceName,
+        preview: reading.preview,
+        at: reading.receivedAt,
+      });
+    }
+    if (reading.observations.length === 0) return;
+    const inputs = toObservationInputs(reading, this.visit());
+    const write = this.writer.addObservations(inputs).then(
+      (records) => {
+        this.stats.stored += records.length;
+        this.bus.publish({ type: 'observations', records });
+      },
+      (err: unknown) => {
+        this.stats.storeErrors++;
+        const message = err instanceof Error ? err.message : String(err);
+        this.log.error(
+          { deviceId: reading.deviceId, codec: reading.codec, err: message },
+          'observation not stored',
+        );
+        this.bus.publish({ type: 'store-error', message, at: new Date() });
+      },
+    );
+    this.#pending.add(write);
+    void write.finally(() => this.#pending.delete(write));
+  }
+
+  dropped(frame: DroppedFrame): void {
+    this.stats.dropped++;
+    this.log.warn(
+      { deviceId: frame.deviceId, characteristic: frame.characteristic, err: frame.error.message },
+      'frame refused',
+    );
+    this.bus.publish({ type: 'dropped', frame });
+  }
+
+  /** Resolves when every write already handed to the store has settled (clean shutdown). */
+  async drain(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+  }
+}
