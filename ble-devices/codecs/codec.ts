@@ -25,7 +25,7 @@ export interface Codec<T> {
 
 /** Wraps a codec so every decode enforces the size limit first (the boundary rule for untrusted bytes). */
 export function defineCodec<T>(codec: Codec<T>): Codec<T> {
-  const { decode } = codec;
+  const decode = codec.decode.bind(codec);
   return {
     ...codec,
     decode(bytes: Uint8Array): T {

@@ -1,4 +1,4 @@
-import { ByteReader, ByteWriter } from './cursor.ts';
+import type { ByteReader, ByteWriter } from './cursor.ts';
 import { CodecError } from './errors.ts';
 
 /**
