@@ -1,0 +1,58 @@
+import sodium from 'sodium-native';
+import type { CryptoBackend } from './backend.ts';
+import { NONCE_BYTES, TAG_BYTES } from './backend.ts';
+
+/**
+ * The production backend: sodium-native calls libsodium directly (about 3 us per 1 KiB record),
+ * which is what lets encrypted writes keep up with raw LMDB.
+ */
+export function createNativeBackend(): CryptoBackend {
+  return {
+    name: 'sodium-native',
+    randomBytes(length) {
+      const out = Buffer.allocUnsafe(length);
+      sodium.randombytes_buf(out);
+      return out;
+    },
+    seal(plaintext, aad, key) {
+      const out = Buffer.allocUnsafe(NONCE_BYTES + plaintext.byteLength + TAG_BYTES);
+      const nonce = out.subarray(0, NONCE_BYTES);
+      sodium.randombytes_buf(nonce);
+      sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
+        out.subarray(NONCE_BYTES),
+        plaintext,
+        aad,
+        null,
+        nonce,
+        key,
+      );
+      return out;
+    },
+    open(sealed, aad, key) {
+      if (sealed.byteLength < NONCE_BYTES + TAG_BYTES) return null;
+      const out = Buffer.allocUnsafe(sealed.byteLength - NONCE_BYTES - TAG_BYTES);
+      try {
+        sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+          out,
+          null,
+          sealed.subarray(NONCE_BYTES),
+          aad,
+          sealed.subarray(0, NONCE_BYTES),
+          key,
+        );
+        return out;
+      } catch {
+        return null;
+      }
+    },
+    hash(input, length, key) {
+      const out = Buffer.allocUnsafe(length);
+      if (key) sodium.crypto_generichash(out, input, key);
+      else sodium.crypto_generichash(out, input);
+      return out;
+    },
+    zero(buffer) {
+      sodium.sodium_memzero(buffer);
+    },
+  };
+}

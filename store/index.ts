@@ -1,0 +1,18 @@
+/**
+ * The encrypted record store's public surface: open a store, get typed errors. Everything else
+ * in store/ is an implementation detail behind {@link RecordStore}.
+ */
+export { openStore } from './open-store.ts';
+export { StoreError, isStoreError } from './errors.ts';
+export type { StoreErrorCode } from './errors.ts';
+export type { RecordStore } from './record-store.ts';
+export type { StoreOptionsInput as StoreOptions } from './options.ts';
+export type { ReadOptions, OnDamaged } from './context.ts';
+export type {
+  ObservationInput,
+  ObservationRecord,
+  ObservationValue,
+  ObservationCode,
+  Provenance,
+  DataAbsentReason,
+} from './schema/observation.ts';

@@ -1,0 +1,134 @@
+import { ObservationInput } from './schema/observation.ts';
+import type { ObservationRecord } from './schema/observation.ts';
+import type { ReadOptions, StoreContext } from './context.ts';
+import { auditRead, readMany } from './context.ts';
+import { StoreError } from './errors.ts';
+import { idOf } from './ids.ts';
+import { lookupPostings } from './postings.ts';
+import type { z } from 'zod';
+import type { ObservationBody } from './schema/stored-observation.ts';
+
+const T = 'observations';
+const PREFIX = 'o';
+
+/** Blind index tags for observations. */
+export const OBS_TERMS = { visit: 'obs.visit', patient: 'obs.patient', hour: 'obs.hour' } as const;
+
+/** The hour bucket an observation is indexed under for time lookups (UTC, `YYYY-MM-DDTHH`). */
+export function hourBucket(iso: string): string {
+  return new Date(iso).toISOString().slice(0, 13);
+}
+
+function shape(key: Buffer, body: z.output<typeof ObservationBody>): ObservationRecord {
+  return { ...body, id: idOf(PREFIX, key) };
+}
+
+/** Validates inputs up front so a bad reading is rejected alone, before any transaction. */
+export function parseObservations(inputs: readonly ObservationInput[]): z.output<typeof ObservationInput>[] {
+  return inputs.map((input, i) => {
+    const parsed = ObservationInput.safeParse(input);
+    if (!parsed.success) {
+      const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', ');
+      throw new StoreError('invalid_record', `Observation ${i} is invalid: ${fields}.`, { table: T });
+    }
+    return parsed.data;
+  });
+}
+
+/**
+ * Stores observations encrypted and indexed (visit, patient, hour) and resolves once the commit
+ * is durable. Concurrent calls share one transaction through the write batcher.
+ */
+export async function addObservations(
+  ctx: StoreContext,
+  inputs: readonly ObservationInput[],
+): Promise<ObservationRecord[]> {
+  const valid = parseObservations(inputs);
+  if (valid.length === 0) return [];
+  return ctx.batcher.enqueue((tx) => {
+    const ids: string[] = [];
+    const out = valid.map((body) => {
+      const key = tx.nextKey();
+      const stored = { ...body, recordedAt: tx.now };
+      tx.putRecord(T, key, stored);
+      if (body.visitId !== null) tx.index(tx.keyring.blind(OBS_TERMS.visit, body.visitId), key);
+      if (body.patientId !== null) tx.index(tx.keyring.blind(OBS_TERMS.patient, body.patientId), key);
+      tx.index(tx.keyring.blind(OBS_TERMS.hour, hourBucket(body.effectiveAt)), key);
+      const record = shape(key, stored);
+      ids.push(record.id);
+      return record;
+    });
+    tx.audit(ctx.actor, 'create', T, ids);
+    return out;
+  });
+}
+
+/** The newest observations first (by commit order, which the monotonic keys give for free). */
+export function recentObservations(
+  ctx: StoreContext,
+  limit: number,
+  options?: ReadOptions,
+): ObservationRecord[] {
+  const n = Math.max(0, Math.min(Math.floor(limit), 10_000));
+  if (n === 0) return [];
+  const keys = ctx.dbs.tables.observations.getKeys({ reverse: true, limit: n });
+  const out = readMany(ctx, T, keys, shape, options);
+  auditRead(
+    ctx,
+    T,
+    out.map((o) => o.id),
+  );
+  return out;
+}
+
+function byTerm(ctx: StoreContext, tag: string, value: string, options?: ReadOptions): ObservationRecord[] {
+  const keys = lookupPostings(ctx.dbs.index, ctx.keyring.blind(tag, value));
+  const out = readMany(ctx, T, keys, shape, options);
+  auditRead(
+    ctx,
+    T,
+    out.map((o) => o.id),
+  );
+  return out;
+}
+
+/** All observations of a visit, oldest first. */
+export function observationsByVisit(ctx: StoreContext, visitId: string, options?: ReadOptions) {
+  return byTerm(ctx, OBS_TERMS.visit, visitId, options);
+}
+
+/** All observations of a patient, oldest first. */
+export function observationsByPatient(ctx: StoreContext, patientId: string, options?: ReadOptions) {
+  return byTerm(ctx, OBS_TERMS.patient, patientId, options);
+}
+
+/**
+ * Observations whose effective time lies in [from, to): walks the hour buckets of the blind time
+ * index (at most 31 days per call), then filters exactly after decrypting.
+ */
+export function observationsBetween(ctx: StoreContext, from: Date, to: Date, options?: ReadOptions) {
+  const hours = Math.ceil((to.getTime() - from.getTime()) / 3_600_000);
+  if (!(hours > 0)) return [];
+  if (hours > 31 * 24)
+    throw new StoreError('invalid_record', 'Time range too long: at most 31 days per lookup.', { table: T });
+  const start = Math.floor(from.getTime() / 3_600_000) * 3_600_000;
+  const keys: Buffer[] = [];
+  for (let t = start; t < to.getTime(); t += 3_600_000)
+    keys.push(
+      ...lookupPostings(
+        ctx.dbs.index,
+        ctx.keyring.blind(OBS_TERMS.hour, hourBucket(new Date(t).toISOString())),
+      ),
+    );
+  keys.sort((a, b) => Buffer.compare(a, b));
+  const out = readMany(ctx, T, keys, shape, options).filter((o) => {
+    const t = Date.parse(o.effectiveAt);
+    return t >= from.getTime() && t < to.getTime();
+  });
+  auditRead(
+    ctx,
+    T,
+    out.map((o) => o.id),
+  );
+  return out;
+}

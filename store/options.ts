@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { DEFAULT_KDF } from '../crypto/kdf.ts';
+import { StoreError } from './errors.ts';
+
+/**
+ * Options of {@link openStore}. `kdf` is only honoured when a store is created (existing stores
+ * keep the parameters in their key header); tests pass light Argon2id parameters here.
+ */
+export const StoreOptions = z.object({
+  path: z.string().min(1),
+  passphrase: z.string().min(1),
+  create: z.boolean().default(true),
+  actor: z.string().min(1).max(128).default('kit'),
+  kdf: z
+    .object({
+      opsLimit: z.number().int().min(1).max(64),
+      memLimitBytes: z
+        .number()
+        .int()
+        .min(8 * 1024)
+        .max(4 * 1024 * 1024 * 1024),
+    })
+    .default(DEFAULT_KDF),
+  /** Which libsodium build seals records: the native addon by default, WebAssembly as fallback. */
+  crypto: z.enum(['auto', 'sodium-native', 'libsodium-wasm']).default('auto'),
+  /** Longest a write waits for companions before its commit starts (group commit window). */
+  maxBatchDelayMs: z.number().min(0).max(50).default(2),
+  /** Resume an interrupted key rotation in the background on open. */
+  resumeRotation: z.boolean().default(true),
+});
+/** What callers pass (defaults optional). */
+export type StoreOptionsInput = z.input<typeof StoreOptions>;
+/** Options after defaults. */
+export type ResolvedStoreOptions = z.output<typeof StoreOptions>;
+
+/** Validates options; the passphrase never appears in the error. */
+export function parseStoreOptions(input: unknown): ResolvedStoreOptions {
+  const parsed = StoreOptions.safeParse(input);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ');
+    throw new StoreError('invalid_options', `Invalid store options: ${fields}.`);
+  }
+  return parsed.data;
+}

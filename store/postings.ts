@@ -1,0 +1,68 @@
+import type { BinDb } from './db.ts';
+import { KEY_BYTES } from './ids.ts';
+
+/**
+ * Blind index postings. One LMDB entry per (term, commit): key = term || first record key,
+ * value = the record keys of that commit, concatenated. Gathering a commit's entries per term
+ * turns three random-key index puts per record into a handful of puts per commit, which is
+ * where the write rate of an encrypted, indexed store is won.
+ */
+export class PostingBuffer {
+  #terms = new Map<string, { term: Uint8Array; keys: Buffer[] }>();
+
+  /** Records that `key` is indexed under `term` (written at commit). */
+  add(term: Uint8Array, key: Buffer): void {
+    const hex = Buffer.from(term).toString('hex');
+    let entry = this.#terms.get(hex);
+    if (!entry) {
+      entry = { term, keys: [] };
+      this.#terms.set(hex, entry);
+    }
+    entry.keys.push(key);
+  }
+
+  /** Writes one posting entry per term, in term order for B-tree locality. */
+  write(index: BinDb): void {
+    const entries = [...this.#terms.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [, { term, keys }] of entries) {
+      keys.sort((a, b) => Buffer.compare(a, b));
+      const first = keys[0];
+      if (!first) continue;
+      index.putSync(Buffer.concat([term, first]), Buffer.concat(keys));
+    }
+    this.#terms.clear();
+  }
+}
+
+function range(term: Uint8Array): { start: Buffer; end: Buffer } {
+  return {
+    start: Buffer.concat([term, Buffer.alloc(KEY_BYTES, 0)]),
+    end: Buffer.concat([term, Buffer.alloc(KEY_BYTES, 0xff), Buffer.from([0xff])]),
+  };
+}
+
+/** Every record key indexed under a term, in insertion order. */
+export function lookupPostings(index: BinDb, term: Uint8Array): Buffer[] {
+  const out: Buffer[] = [];
+  for (const { value } of index.getRange(range(term))) {
+    const v = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    for (let i = 0; i + KEY_BYTES <= v.byteLength; i += KEY_BYTES) out.push(v.subarray(i, i + KEY_BYTES));
+  }
+  out.sort((a, b) => Buffer.compare(a, b));
+  return out;
+}
+
+/** Removes one record key from a term's postings (inside a write transaction). */
+export function removePosting(index: BinDb, term: Uint8Array, key: Buffer): void {
+  for (const { key: entryKey, value } of index.getRange(range(term))) {
+    const v = Buffer.from(value);
+    const kept: Buffer[] = [];
+    for (let i = 0; i + KEY_BYTES <= v.byteLength; i += KEY_BYTES) {
+      const k = v.subarray(i, i + KEY_BYTES);
+      if (!k.equals(key)) kept.push(k);
+    }
+    if (kept.length === v.byteLength / KEY_BYTES) continue;
+    if (kept.length === 0) index.removeSync(entryKey);
+    else index.putSync(entryKey, Buffer.concat(kept));
+  }
+}

@@ -1,0 +1,114 @@
+import type { Keyring } from '../crypto/keyring.ts';
+import { NONCE_BYTES, TAG_BYTES } from '../crypto/backend.ts';
+import { decodeCbor, encodeCbor } from './cbor.ts';
+import { StoreError } from './errors.ts';
+import type { TableDef } from './tables.ts';
+
+/** Record layout version byte; bumped only if the envelope below changes. */
+const FORMAT = 1;
+/** format (1) + schema version (u16) + key epoch (u32), all authenticated as AAD. */
+export const HEADER_BYTES = 7;
+
+const tableTags = new Map<string, Buffer>();
+function tableTag(table: string): Buffer {
+  let tag = tableTags.get(table);
+  if (!tag) {
+    tag = Buffer.from(`${table}\u0000`, 'utf8');
+    tableTags.set(table, tag);
+  }
+  return tag;
+}
+
+function aadOf(table: string, key: Uint8Array, header: Uint8Array): Buffer {
+  return Buffer.concat([tableTag(table), key, header]);
+}
+
+/**
+ * Encrypts a record body with XChaCha20-Poly1305 under the current data key. The AAD binds the
+ * ciphertext to its table, record key and schema version, so a record moved, swapped or
+ * relabelled fails to open instead of being misread.
+ */
+export function sealRecord(
+  keyring: Keyring,
+  table: string,
+  key: Uint8Array,
+  version: number,
+  body: unknown,
+): Buffer {
+  const epoch = keyring.currentEpoch;
+  const dek = keyring.dek(epoch);
+  if (!dek) throw new StoreError('locked', 'No data key for the current epoch.');
+  const header = Buffer.allocUnsafe(HEADER_BYTES);
+  header[0] = FORMAT;
+  header.writeUInt16BE(version, 1);
+  header.writeUInt32BE(epoch, 3);
+  const plain = encodeCbor(body);
+  const sealed = keyring.backend.seal(plain, aadOf(table, key, header), dek);
+  return Buffer.concat([header, sealed]);
+}
+
+/** The envelope fields readable without the key (used by rotation to skip current records). */
+export function envelopeEpoch(value: Uint8Array): number | undefined {
+  if (value.byteLength < HEADER_BYTES) return undefined;
+  return Buffer.from(value.buffer, value.byteOffset, value.byteLength).readUInt32BE(3);
+}
+
+/**
+ * Decrypts, decodes, migrates and validates one record. Every failure is a StoreError naming
+ * the record: `corrupt_record` (truncated envelope or bad CBOR), `integrity` (tag mismatch:
+ * tampered or wrong key), `unknown_schema` (a version this build cannot read), `invalid_record`.
+ */
+export function openRecord<T>(
+  keyring: Keyring,
+  def: TableDef<T>,
+  key: Uint8Array,
+  value: Uint8Array,
+  recordId: string,
+): { body: T; version: number } {
+  const where = { table: def.name, recordId };
+  if (value.byteLength < HEADER_BYTES + NONCE_BYTES + TAG_BYTES || value[0] !== FORMAT)
+    throw new StoreError(
+      'corrupt_record',
+      `Corrupt record ${def.name} ${recordId}: truncated or unknown envelope.`,
+      where,
+    );
+  const view = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  const header = view.subarray(0, HEADER_BYTES);
+  const version = view.readUInt16BE(1);
+  const epoch = view.readUInt32BE(3);
+  const dek = keyring.dek(epoch);
+  if (!dek)
+    throw new StoreError(
+      'integrity',
+      `Integrity error in ${def.name} ${recordId}: no key for epoch ${epoch}.`,
+      where,
+    );
+  const plain = keyring.backend.open(view.subarray(HEADER_BYTES), aadOf(def.name, key, header), dek);
+  if (!plain)
+    throw new StoreError(
+      'integrity',
+      `Integrity error in ${def.name} ${recordId}: the record was altered or damaged.`,
+      where,
+    );
+  let body = decodeCbor(plain, where);
+  if (version > def.version || version < 1)
+    throw new StoreError(
+      'unknown_schema',
+      `Record ${def.name} ${recordId} has unknown schema version ${version}.`,
+      where,
+    );
+  for (let v = version; v < def.version; v++) {
+    const step = def.migrations[v];
+    if (!step)
+      throw new StoreError('unknown_schema', `No migration for ${def.name} from schema version ${v}.`, where);
+    body = step(body);
+  }
+  const parsed = def.schema.safeParse(body);
+  if (!parsed.success)
+    throw new StoreError(
+      'invalid_record',
+      `Record ${def.name} ${recordId} does not match its schema.`,
+      where,
+    );
+  return { body: parsed.data, version };
+}

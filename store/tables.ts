@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { AttachmentBody } from './schema/attachment.ts';
+import { AuditBody } from './schema/audit-entry.ts';
+import { OutboxBody } from './schema/outbox-item.ts';
+import { PatientBody } from './schema/patient.ts';
+import { ObservationBody } from './schema/stored-observation.ts';
+import { VisitBody } from './schema/visit.ts';
+
+/** A step that upgrades a body from version n to n + 1 (applied lazily on read). */
+export type Migration = (body: unknown) => unknown;
+
+/**
+ * A table: its id letter, the schema version new records are written at, the migrations that
+ * bring older versions up to it, and the zod schema every decrypted body must satisfy.
+ */
+export interface TableDef<T = unknown> {
+  readonly name: string;
+  readonly prefix: string;
+  readonly version: number;
+  readonly schema: z.ZodType<T>;
+  readonly migrations: Readonly<Record<number, Migration>>;
+}
+
+const open = z.record(z.string(), z.unknown());
+
+function table<T>(name: string, prefix: string, schema: z.ZodType<T>, version = 1): TableDef<T> {
+  return { name, prefix, version, schema, migrations: {} };
+}
+
+/**
+ * Every table of the store. Tables whose shapes belong to later issues (instruments,
+ * consultations, messages, conclusions) accept any map until those issues pin them down.
+ */
+export const TABLES = {
+  patients: table('patients', 'p', PatientBody),
+  visits: table('visits', 'v', VisitBody),
+  observations: table('observations', 'o', ObservationBody),
+  instruments: table('instruments', 'i', open),
+  attachments: table('attachments', 'a', AttachmentBody),
+  consultations: table('consultations', 'c', open),
+  messages: table('messages', 'm', open),
+  conclusions: table('conclusions', 'n', open),
+  outbox: table('outbox', 'x', OutboxBody),
+  audit: table('audit', 'u', AuditBody),
+} as const;
+
+/** Names of the record tables. */
+export type TableName = keyof typeof TABLES;
+
+/** The decrypted body type of a table. */
+export type BodyOf<N extends TableName> = (typeof TABLES)[N] extends TableDef<infer B> ? B : never;
+
+/** All table definitions, for iteration (rotation, verification, backup checks). */
+export const ALL_TABLES: readonly TableDef[] = Object.values(TABLES);

@@ -1,0 +1,91 @@
+import type { Keyring } from '../crypto/keyring.ts';
+import type { Dbs } from './db.ts';
+import { WriteTx } from './write-tx.ts';
+
+interface Pending {
+  op: (tx: WriteTx) => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit. Operations issued while the previous commit is in progress share the next
+ * transaction; an operation on an idle store starts its commit on the next event-loop turn.
+ * Each caller's promise resolves only after its transaction is committed AND flushed to disk,
+ * so "saved" is never reported for data a power cut could lose.
+ */
+export class WriteBatcher {
+  readonly #dbs: Dbs;
+  readonly #keyring: Keyring;
+  #pending: Pending[] = [];
+  #scheduled = false;
+  #committing = false;
+  #inFlight = new Set<Promise<void>>();
+  /** Transactions committed so far (observability and tests of batching). */
+  commits = 0;
+
+  constructor(dbs: Dbs, keyring: Keyring) {
+    this.#dbs = dbs;
+    this.#keyring = keyring;
+  }
+
+  /** Runs `op` inside the next write transaction; resolves with its result once durable. */
+  enqueue<T>(op: (tx: WriteTx) => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.push({ op, resolve: resolve as (value: unknown) => void, reject });
+      this.#schedule();
+    });
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#committing) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#startCommit();
+    });
+  }
+
+  #startCommit(): void {
+    const batch = this.#pending;
+    if (batch.length === 0) return;
+    this.#pending = [];
+    this.#committing = true;
+    const done = this.#commit(batch).finally(() => this.#inFlight.delete(done));
+    this.#inFlight.add(done);
+  }
+
+  async #commit(batch: Pending[]): Promise<void> {
+    let results: unknown[];
+    try {
+      results = await this.#dbs.env.transaction(() => {
+        const tx = new WriteTx(this.#dbs, this.#keyring);
+        const out = batch.map((p) => p.op(tx));
+        tx.finish();
+        return out;
+      });
+      this.commits += 1;
+    } catch (error) {
+      for (const p of batch) p.reject(error);
+      return;
+    } finally {
+      // The next batch may start committing while this one is being flushed.
+      this.#committing = false;
+      if (this.#pending.length > 0) this.#schedule();
+    }
+    try {
+      await this.#dbs.env.flushed;
+      batch.forEach((p, i) => p.resolve(results[i]));
+    } catch (error) {
+      for (const p of batch) p.reject(error);
+    }
+  }
+
+  /** Waits until every queued and in-flight write is durable (before close or backup). */
+  async drain(): Promise<void> {
+    while (this.#pending.length > 0 || this.#inFlight.size > 0 || this.#scheduled) {
+      if (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+      else await new Promise((r) => setImmediate(r));
+    }
+  }
+}
