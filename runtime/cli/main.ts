@@ -7,12 +7,13 @@ import { packageVersion } from './version.ts';
 async function runCommand(cmd: CliCommand, argv: readonly string[], io: CliIo): Promise<number> {
   let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
   try {
-    parsed = parseArgs({
+    const result = parseArgs({
       args: [...argv],
       options: { ...cmd.options, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
       strict: true,
-    }) as typeof parsed;
+    });
+    parsed = { values: result.values, positionals: result.positionals };
   } catch (err) {
     io.stderr(`fieldkit ${cmd.name}: ${(err as Error).message}\n\n${commandHelp(cmd)}`);
     return EXIT_USAGE;

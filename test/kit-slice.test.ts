@@ -1,0 +1,120 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore } from '../store/index.ts';
+import { TEST_KDF, tempDir } from '../store/testing.ts';
+import { parseKitConfig } from '../runtime/config.ts';
+import { startKit, type KitHandle } from '../runtime/kit.ts';
+import { createLogger } from '../runtime/log.ts';
+import type { WireObservation } from '../runtime/http/wire.ts';
+import { filesContaining } from './helpers/data-dir.ts';
+import { readSse } from './helpers/sse-client.ts';
+
+const PASSPHRASE = 'correct horse battery staple 42';
+
+/** The whole slice in one process: simulated instruments -> drivers -> pipeline -> real encrypted store -> real HTTP/SSE. */
+describe('vertical slice: simulated instruments to the live page', () => {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  afterEach(async () => {
+    for (const c of cleanups.reverse()) await c();
+    cleanups.length = 0;
+  });
+
+  async function boot(dir: string): Promise<{ kit: KitHandle; close: () => Promise<void> }> {
+    const store = await openStore({ path: dir, passphrase: PASSPHRASE, kdf: TEST_KDF });
+    const config = parseKitConfig({
+      dataDir: dir,
+      http: { host: '127.0.0.1', port: 0 },
+      sim: { oximeterRateHz: 10, bpIntervalMs: 1000 },
+      utcOffsetMinutes: 180,
+      logLevel: 'silent',
+    });
+    const kit = await startKit(config, store, createLogger('silent'), 'test');
+    const close = async (): Promise<void> => {
+      await kit.stop();
+      await store.close();
+    };
+    return { kit, close };
+  }
+
+  async function collect(
+    url: string,
+    until: (obs: WireObservation[]) => boolean,
+  ): Promise<WireObservation[]> {
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(), 20_000);
+    const seen: WireObservation[] = [];
+    try {
+      for await (const e of readSse(`${url}api/events`, ac.signal)) {
+        if (e.event === 'observations') seen.push(...(JSON.parse(e.data) as WireObservation[]));
+        if (until(seen)) break;
+      }
+    } finally {
+      clearTimeout(timer);
+      ac.abort();
+    }
+    return seen;
+  }
+
+  it('streams committed SpO2, pulse and BP observations over SSE, each already readable from the store', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const { kit, close } = await boot(dir);
+    cleanups.push(close);
+    const seen = await collect(
+      kit.url,
+      (o) => o.some((x) => x.loinc === '85354-9') && o.some((x) => x.loinc === '2708-6'),
+    );
+    const spo2 = seen.find((o) => o.loinc === '2708-6')!;
+    expect(spo2.unit).toBe('%');
+    expect(spo2.value).toBeGreaterThanOrEqual(90);
+    expect(spo2.deviceName).toBe('FK-SIM Oximeter');
+    const bp = seen.find((o) => o.loinc === '85354-9')!;
+    expect(bp.components.map((c) => c.loinc)).toEqual(['8480-6', '8462-4', '8478-0']);
+    expect(bp.components[0]!.unit).toBe('mm[Hg]');
+    // Announced means committed: every announced id is already in the store's recent list.
+    const res = await fetch(`${kit.url}api/observations?limit=500`);
+    const stored = (await res.json()) as WireObservation[];
+    const ids = new Set(stored.map((o) => o.id));
+    for (const o of seen) expect(ids.has(o.id)).toBe(true);
+  });
+
+  it('keeps readings across a restart and writes no value, device name or passphrase in plain text', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const first = await boot(dir);
+    const seen = await collect(first.kit.url, (o) => o.length >= 20);
+    await first.close();
+
+    const second = await boot(dir);
+    cleanups.push(second.close);
+    const res = await fetch(`${second.kit.url}api/observations?limit=500`);
+    const stored = (await res.json()) as WireObservation[];
+    const ids = new Set(stored.map((o) => o.id));
+    for (const o of seen) expect(ids.has(o.id)).toBe(true);
+    await second.close();
+    cleanups.pop();
+
+    expect(filesContaining(dir, PASSPHRASE)).toEqual([]);
+    expect(filesContaining(dir, 'FK-SIM Oximeter')).toEqual([]);
+    expect(filesContaining(dir, 'sim-plx-1')).toEqual([]);
+    expect(filesContaining(dir, '2708-6')).toEqual([]);
+    expect(filesContaining(dir, 'mm[Hg]')).toEqual([]);
+    // A stored SpO2 value as its CBOR/JSON text would appear ("value":97 / 0x18 0x61 never plain).
+    const spo2 = seen.find((o) => o.loinc === '2708-6' && o.value !== null)!;
+    expect(filesContaining(dir, `"value":${spo2.value}`)).toEqual([]);
+  });
+
+  it('answers a bad query with a typed 400 and unknown API paths with 404', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const { kit, close } = await boot(dir);
+    cleanups.push(close);
+    const bad = await fetch(`${kit.url}api/observations?limit=-3`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toBe('bad_query');
+    const missing = await fetch(`${kit.url}api/nothing`);
+    expect(missing.status).toBe(404);
+    const page = await fetch(kit.url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="app">');
+  });
+});
