@@ -22,4 +22,7 @@ export const CODES = {
   bodyWeight: { loinc: '29463-7', display: 'Body weight', mdc: 188736 },
   bodyHeight: { loinc: '8302-2', display: 'Body height', mdc: 188740 },
   bmi: { loinc: '39156-5', display: 'Body mass index (BMI) [Ratio]', mdc: 188752 },
+  hba1c: { loinc: '4548-4', display: 'Hemoglobin A1c/Hemoglobin.total in Blood', mdc: 160220 },
+  // Not in DEVICES.md section 10: LOINC 41982-0 is the usual body-fat code; no MDC paired until verified.
+  bodyFat: { loinc: '41982-0', display: 'Percentage of body fat Measured' },
 } as const satisfies Record<string, DraftCode>;

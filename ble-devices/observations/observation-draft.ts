@@ -29,6 +29,8 @@ export interface ObservationDraft {
   readonly category: 'vital-signs' | 'laboratory';
   /** ISO-8601 instant with offset. */
   readonly effectiveAt: string;
+  /** Measurement site as the instrument named it (HTS Temperature Type, e.g. `rectum`), when known. */
+  readonly bodySite?: string;
 }
 
 /** What a mapper needs beyond the decoded value: the collector clock and the device clock offset. */
