@@ -116,27 +116,30 @@ export class SimTransport implements Transport {
     for (const p of peripherals) this.#peripherals.set(p.id, p);
   }
 
-  scan(options: { readonly timeoutMs: number; readonly signal?: AbortSignal }): Promise<DiscoveredDevice[]> {
+  async scan(options: {
+    readonly timeoutMs: number;
+    readonly signal?: AbortSignal;
+  }): Promise<DiscoveredDevice[]> {
+    await Promise.resolve();
     abortable(options.signal);
     if (this.#closed) throw new TransportError('unavailable', 'transport closed');
-    return Promise.resolve(
-      [...this.#peripherals.values()].map((p) => ({
-        id: asDeviceId(p.id),
-        name: p.name,
-        services: p.services,
-        rssi: -50,
-      })),
-    );
+    return [...this.#peripherals.values()].map((p) => ({
+      id: asDeviceId(p.id),
+      name: p.name,
+      services: p.services,
+      rssi: -50,
+    }));
   }
 
-  connect(id: DeviceId, signal?: AbortSignal): Promise<GattConnection> {
+  async connect(id: DeviceId, signal?: AbortSignal): Promise<GattConnection> {
+    await Promise.resolve();
     abortable(signal);
-    if (this.#closed) return Promise.reject(new TransportError('unavailable', 'transport closed'));
+    if (this.#closed) throw new TransportError('unavailable', 'transport closed');
     const p = this.#peripherals.get(id);
-    if (!p) return Promise.reject(new TransportError('not_found', `no simulated instrument ${id}`));
+    if (!p) throw new TransportError('not_found', `no simulated instrument ${id}`);
     if (p.connected) p.detach('replaced by a new connection');
     p.attach();
-    return Promise.resolve(new SimConnection(id, p));
+    return new SimConnection(id, p);
   }
 
   close(): Promise<void> {
