@@ -24,7 +24,7 @@ export async function timeToFirst200(
   const start = performance.now();
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   for (;;) {
     if (child.exitCode !== null)
       throw new Error(`process exited (${child.exitCode}) before answering: ${stderr}`);
