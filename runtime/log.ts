@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 /** Paths pino redacts in every log line: secrets never reach a log, whatever a caller passes. */
 export const REDACT_PATHS = [
@@ -13,8 +13,8 @@ export const REDACT_PATHS = [
 ];
 
 /** The kit's logger (JSON lines on stderr, so stdout stays for what the user asked for). */
-export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, pino.destination(2));
+export function createLogger(level: string, destination: DestinationStream = pino.destination(2)): Logger {
+  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, destination);
 }
 
 export type { Logger };
