@@ -7,6 +7,18 @@ import { NONCE_BYTES, TAG_BYTES } from './backend.ts';
  * which is what lets encrypted writes keep up with raw LMDB.
  */
 export function createNativeBackend(): CryptoBackend {
+  // Nonces are drawn from a pool refilled 256 at a time: one getrandom call instead of one per record.
+  const pool = Buffer.allocUnsafe(NONCE_BYTES * 256);
+  let used = pool.byteLength;
+  const nextNonce = (into: Buffer) => {
+    if (used === pool.byteLength) {
+      sodium.randombytes_buf(pool);
+      used = 0;
+    }
+    pool.copy(into, 0, used, used + NONCE_BYTES);
+    pool.fill(0, used, used + NONCE_BYTES);
+    used += NONCE_BYTES;
+  };
   return {
     name: 'sodium-native',
     randomBytes(length) {
@@ -17,7 +29,7 @@ export function createNativeBackend(): CryptoBackend {
     seal(plaintext, aad, key) {
       const out = Buffer.allocUnsafe(NONCE_BYTES + plaintext.byteLength + TAG_BYTES);
       const nonce = out.subarray(0, NONCE_BYTES);
-      sodium.randombytes_buf(nonce);
+      nextNonce(nonce);
       sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
         out.subarray(NONCE_BYTES),
         plaintext,

@@ -25,8 +25,8 @@ export function idOf(prefix: string, key: Uint8Array): string {
 }
 
 /** Parses an id back to its key, checking the table letter; anything else is `not_found`. */
-export function keyOfId(prefix: string, id: string, table: string): Buffer {
-  if (id.length !== prefix.length + 1 + KEY_BYTES * 2 || !id.startsWith(`${prefix}-`))
+export function keyOfId(prefix: string, id: string, table: string, bytes = KEY_BYTES): Buffer {
+  if (id.length !== prefix.length + 1 + bytes * 2 || !id.startsWith(`${prefix}-`))
     throw new StoreError('not_found', `No ${table} record with id ${JSON.stringify(id.slice(0, 40))}.`, {
       table,
       recordId: id.slice(0, 40),

@@ -16,6 +16,8 @@ export const OBS_TERMS = { visit: 'obs.visit', patient: 'obs.patient', hour: 'ob
 
 /** The hour bucket an observation is indexed under for time lookups (UTC, `YYYY-MM-DDTHH`). */
 export function hourBucket(iso: string): string {
+  // Fast path for the common UTC form; other offsets are normalised through Date.
+  if (iso.length >= 20 && iso.endsWith('Z') && iso[10] === 'T') return iso.slice(0, 13);
   return new Date(iso).toISOString().slice(0, 13);
 }
 
@@ -51,9 +53,9 @@ export async function addObservations(
       const key = tx.nextKey();
       const stored = { ...body, recordedAt: tx.now };
       tx.putRecord(T, key, stored);
-      if (body.visitId !== null) tx.index(tx.keyring.blind(OBS_TERMS.visit, body.visitId), key);
-      if (body.patientId !== null) tx.index(tx.keyring.blind(OBS_TERMS.patient, body.patientId), key);
-      tx.index(tx.keyring.blind(OBS_TERMS.hour, hourBucket(body.effectiveAt)), key);
+      if (body.visitId !== null) tx.index(tx.blind(OBS_TERMS.visit, body.visitId), key);
+      if (body.patientId !== null) tx.index(tx.blind(OBS_TERMS.patient, body.patientId), key);
+      tx.index(tx.blind(OBS_TERMS.hour, hourBucket(body.effectiveAt)), key);
       const record = shape(key, stored);
       ids.push(record.id);
       return record;

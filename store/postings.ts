@@ -21,6 +21,12 @@ export class PostingBuffer {
     entry.keys.push(key);
   }
 
+  /** Drops a not-yet-written posting (a record created and re-indexed in the same commit). */
+  remove(term: Uint8Array, key: Buffer): void {
+    const entry = this.#terms.get(Buffer.from(term).toString('hex'));
+    if (entry) entry.keys = entry.keys.filter((k) => !k.equals(key));
+  }
+
   /** Writes one posting entry per term, in term order for B-tree locality. */
   write(index: BinDb): void {
     const entries = [...this.#terms.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

@@ -20,7 +20,12 @@ function tableTag(table: string): Buffer {
 }
 
 function aadOf(table: string, key: Uint8Array, header: Uint8Array): Buffer {
-  return Buffer.concat([tableTag(table), key, header]);
+  const tag = tableTag(table);
+  const aad = Buffer.allocUnsafe(tag.byteLength + key.byteLength + header.byteLength);
+  tag.copy(aad, 0);
+  aad.set(key, tag.byteLength);
+  aad.set(header, tag.byteLength + key.byteLength);
+  return aad;
 }
 
 /**

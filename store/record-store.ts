@@ -3,8 +3,16 @@ import type { PublicIdentity } from '../crypto/identity.ts';
 import { forgetChainKey } from './audit-chain.ts';
 import type { ReadOptions, StoreContext } from './context.ts';
 import { StoreError } from './errors.ts';
+import * as audit from './audit.ts';
+import type { AuditVerdict } from './audit.ts';
 import * as obs from './observations.ts';
+import * as outbox from './outbox.ts';
+import * as patients from './patients.ts';
 import type { ObservationInput, ObservationRecord } from './schema/observation.ts';
+import type { OutboxInput, OutboxItem } from './schema/outbox-item.ts';
+import type { PatientInput, PatientRecord } from './schema/patient.ts';
+import type { VisitInput, VisitRecord } from './schema/visit.ts';
+import * as visits from './visits.ts';
 
 /**
  * The kit's encrypted record store: one object per open data directory. Every method that
@@ -85,6 +93,98 @@ export class RecordStore {
   async observationsBetween(from: Date, to: Date, options?: ReadOptions): Promise<ObservationRecord[]> {
     this.#assertOpen();
     return Promise.resolve(obs.observationsBetween(this.#ctx, from, to, options));
+  }
+
+  /** Adds a patient (name prefixes and document numbers indexed blind). */
+  async addPatient(input: PatientInput): Promise<PatientRecord> {
+    this.#assertOpen();
+    return patients.addPatient(this.#ctx, input);
+  }
+
+  /** Replaces a patient's fields, keeping id and creation time. */
+  async updatePatient(id: string, input: PatientInput): Promise<PatientRecord> {
+    this.#assertOpen();
+    return patients.updatePatient(this.#ctx, id, input);
+  }
+
+  /** One patient, or a `not_found` StoreError. */
+  async getPatient(id: string): Promise<PatientRecord> {
+    this.#assertOpen();
+    return Promise.resolve(patients.getPatient(this.#ctx, id));
+  }
+
+  /** Patients whose name words start with the given prefix (two letters or more). */
+  async findPatientsByNamePrefix(prefix: string, options?: ReadOptions): Promise<PatientRecord[]> {
+    this.#assertOpen();
+    return Promise.resolve(patients.findPatientsByNamePrefix(this.#ctx, prefix, options));
+  }
+
+  /** The patient with a document number, if any. */
+  async findPatientByDocument(number: string): Promise<PatientRecord | undefined> {
+    this.#assertOpen();
+    return Promise.resolve(patients.findPatientByDocument(this.#ctx, number));
+  }
+
+  /** Opens a visit for a patient (or an anonymous one). */
+  async openVisit(input: VisitInput): Promise<VisitRecord> {
+    this.#assertOpen();
+    return visits.openVisit(this.#ctx, input);
+  }
+
+  /** Closes a visit. */
+  async closeVisit(id: string): Promise<VisitRecord> {
+    this.#assertOpen();
+    return visits.closeVisit(this.#ctx, id);
+  }
+
+  /** One visit, or `not_found`. */
+  async getVisit(id: string): Promise<VisitRecord> {
+    this.#assertOpen();
+    return Promise.resolve(visits.getVisit(this.#ctx, id));
+  }
+
+  /** Visits of a patient, oldest first. */
+  async visitsByPatient(patientId: string, options?: ReadOptions): Promise<VisitRecord[]> {
+    this.#assertOpen();
+    return Promise.resolve(visits.visitsByPatient(this.#ctx, patientId, options));
+  }
+
+  /** Queues an item for the link (idempotent by content while pending). */
+  async enqueueOutbox(input: OutboxInput): Promise<OutboxItem> {
+    this.#assertOpen();
+    return outbox.enqueueOutbox(this.#ctx, input);
+  }
+
+  /** Pending outbox items in send order (priority, then age). */
+  async peekOutbox(limit?: number): Promise<OutboxItem[]> {
+    this.#assertOpen();
+    return Promise.resolve(outbox.peekOutbox(this.#ctx, limit));
+  }
+
+  /** Pending outbox item count. */
+  async outboxSize(): Promise<number> {
+    this.#assertOpen();
+    return Promise.resolve(outbox.outboxSize(this.#ctx));
+  }
+
+  /** Removes an acknowledged item; true only for the call that removed it. */
+  async ackOutbox(id: string): Promise<boolean> {
+    this.#assertOpen();
+    return outbox.ackOutbox(this.#ctx, id);
+  }
+
+  /** Checks the audit hash chain; names the first broken link. */
+  async verifyAudit(): Promise<AuditVerdict> {
+    this.#assertOpen();
+    await this.#ctx.batcher.drain();
+    return audit.verifyAudit(this.#ctx);
+  }
+
+  /** Audit entries from a sequence number on. */
+  async readAudit(from?: number, limit?: number) {
+    this.#assertOpen();
+    await this.#ctx.batcher.drain();
+    return audit.readAudit(this.#ctx, from, limit);
   }
 
   /** Tracks a background task (rotation) so close() waits for it to reach a safe point. */

@@ -1,5 +1,6 @@
 import type { Keyring } from '../crypto/keyring.ts';
 import type { Dbs } from './db.ts';
+import { StoreError } from './errors.ts';
 import { WriteTx } from './write-tx.ts';
 
 interface Pending {
@@ -56,11 +57,20 @@ export class WriteBatcher {
   }
 
   async #commit(batch: Pending[]): Promise<void> {
-    let results: unknown[];
+    let results: ({ ok: true; value: unknown } | { ok: false; error: StoreError })[];
     try {
       results = await this.#dbs.env.transaction(() => {
         const tx = new WriteTx(this.#dbs, this.#keyring);
-        const out = batch.map((p) => p.op(tx));
+        const out = batch.map((p) => {
+          // A StoreError is an operation refusing before it wrote (not_found, invalid): it fails
+          // alone. Any other error is a bug mid-write and aborts the whole transaction.
+          try {
+            return { ok: true as const, value: p.op(tx) };
+          } catch (error) {
+            if (error instanceof StoreError) return { ok: false as const, error };
+            throw error;
+          }
+        });
         tx.finish();
         return out;
       });
@@ -75,7 +85,11 @@ export class WriteBatcher {
     }
     try {
       await this.#dbs.env.flushed;
-      batch.forEach((p, i) => p.resolve(results[i]));
+      batch.forEach((p, i) => {
+        const r = results[i];
+        if (r?.ok) p.resolve(r.value);
+        else p.reject(r?.error);
+      });
     } catch (error) {
       for (const p of batch) p.reject(error);
     }

@@ -5,7 +5,7 @@ import { decodeCbor, encodeCbor } from './cbor.ts';
 import type { Dbs } from './db.ts';
 import { META } from './db.ts';
 import { keyOf, seqOf } from './ids.ts';
-import { PostingBuffer } from './postings.ts';
+import { PostingBuffer, removePosting } from './postings.ts';
 import { sealRecord } from './record-seal.ts';
 import type { AuditAction, AuditBody } from './schema/audit-entry.ts';
 import type { TableName } from './tables.ts';
@@ -24,6 +24,7 @@ export class WriteTx {
   readonly #keyring: Keyring;
   #seq: number | undefined;
   readonly #postings = new PostingBuffer();
+  readonly #blinds = new Map<string, Uint8Array>();
   readonly #audit = new Map<string, { actor: string; action: AuditAction; table: string; ids: string[] }>();
 
   constructor(dbs: Dbs, keyring: Keyring) {
@@ -57,9 +58,29 @@ export class WriteTx {
     this.#dbs.tables[table].putSync(key, sealRecord(this.#keyring, def.name, key, def.version, body));
   }
 
+  /**
+   * A blind term, memoised for the transaction: a batch of readings mostly shares its visit,
+   * patient and hour, so most terms are computed once per commit instead of once per record.
+   */
+  blind(tag: string, value: string): Uint8Array {
+    const memo = `${tag}\u0000${value}`;
+    let term = this.#blinds.get(memo);
+    if (!term) {
+      term = this.#keyring.blind(tag, value);
+      this.#blinds.set(memo, term);
+    }
+    return term;
+  }
+
   /** Indexes a record key under a blind term (gathered, written at commit). */
   index(term: Uint8Array, key: Buffer): void {
     this.#postings.add(term, key);
+  }
+
+  /** Removes a record key from a term's postings, written or still pending in this commit. */
+  unindex(term: Uint8Array, key: Buffer): void {
+    this.#postings.remove(term, key);
+    removePosting(this.#dbs.index, term, key);
   }
 
   /** Notes an audited action; entries are grouped per actor, action and table per commit. */

@@ -1,0 +1,35 @@
+import { join } from 'node:path';
+import { open } from 'lmdb';
+import { encodeCbor } from '../../store/cbor.ts';
+import { ObservationInput } from '../../store/schema/observation.ts';
+import { benchObservation } from './records.ts';
+import { rate } from './timing.ts';
+
+/**
+ * The ceiling: lmdb-js puts of the same CBOR, sequential keys, 1,000 per transaction, each
+ * commit awaited before the next starts and the last one flushed to disk (the same commit mode as
+ * our store: fsync inside the commit).
+ */
+export async function benchLmdbRaw(dir: string, count: number): Promise<number> {
+  const env = open<Buffer, Buffer>({
+    path: join(dir, 'raw.mdb'),
+    encoding: 'binary',
+    keyEncoding: 'binary',
+    overlappingSync: false,
+  });
+  const bodies = Array.from({ length: count }, (_, i) => ObservationInput.parse(benchObservation(i)));
+  const start = performance.now();
+  for (let i = 0; i < count; i += 1000) {
+    await env.transaction(() => {
+      for (let j = i; j < Math.min(count, i + 1000); j++) {
+        const key = Buffer.allocUnsafe(8);
+        key.writeBigUInt64BE(BigInt(j + 1));
+        env.putSync(key, Buffer.from(encodeCbor({ ...bodies[j], recordedAt: new Date().toISOString() })));
+      }
+    });
+  }
+  await env.flushed;
+  const ms = performance.now() - start;
+  await env.close();
+  return rate(count, ms);
+}
