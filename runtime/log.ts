@@ -36,7 +36,7 @@ export function terminalDestination(write: (line: string) => void): DestinationS
         .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
         .join(' ');
       write(
-        `${time} ${LEVELS[Number(rec.level)] ?? 'LOG'} ${String(rec.msg ?? '')}${fields ? ' ' + fields : ''}\n`,
+        `${time} ${LEVELS[Number(rec.level)] ?? 'LOG'} ${typeof rec.msg === 'string' ? rec.msg : ''}${fields ? ' ' + fields : ''}\n`,
       );
     },
   };
