@@ -40,6 +40,17 @@ export function sealRecord(
   version: number,
   body: unknown,
 ): Buffer {
+  return sealPlain(keyring, table, key, version, encodeCbor(body));
+}
+
+/** Seals already-encoded bytes (rotation re-seals plaintext as is; tests seal deliberate garbage). */
+export function sealPlain(
+  keyring: Keyring,
+  table: string,
+  key: Uint8Array,
+  version: number,
+  plain: Uint8Array,
+): Buffer {
   const epoch = keyring.currentEpoch;
   const dek = keyring.dek(epoch);
   if (!dek) throw new StoreError('locked', 'No data key for the current epoch.');
@@ -47,7 +58,6 @@ export function sealRecord(
   header[0] = FORMAT;
   header.writeUInt16BE(version, 1);
   header.writeUInt32BE(epoch, 3);
-  const plain = encodeCbor(body);
   const sealed = keyring.backend.seal(plain, aadOf(table, key, header), dek);
   return Buffer.concat([header, sealed]);
 }
