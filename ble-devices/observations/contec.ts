@@ -1,29 +1,26 @@
 import type { ContecLive5 } from '../codecs/contec/frame-5byte.ts';
 import { live9Valid, type ContecLive9 } from '../codecs/contec/frame-9byte.ts';
 import { CODES } from './codes.ts';
-import type { ObservationDraft, ObserveContext } from './observation-draft.ts';
+import type { DraftCode, ObservationDraft, ObserveContext } from './observation-draft.ts';
+
+function reading(code: DraftCode, value: number, unit: string, at: string): ObservationDraft {
+  // A literal per call, not a spread of a shared base: this runs 60 times a second per oximeter.
+  return {
+    code,
+    value: { kind: 'quantity', value, precision: 0, unit },
+    components: [],
+    status: 'final',
+    category: 'vital-signs',
+    effectiveAt: at,
+  };
+}
 
 function oximetry(spo2: number, pulseRate: number, ctx: ObserveContext): ObservationDraft[] {
-  const base = { components: [], status: 'final', category: 'vital-signs' } as const;
   const at = ctx.receivedAt.toISOString();
   const out: ObservationDraft[] = [];
   // 0 and 101-127 (typically 127) are the devices' "no value" fillers, not readings.
-  if (spo2 > 0 && spo2 <= 100) {
-    out.push({
-      ...base,
-      code: CODES.spo2,
-      value: { kind: 'quantity', value: spo2, precision: 0, unit: '%' },
-      effectiveAt: at,
-    });
-  }
-  if (pulseRate > 0 && pulseRate < 255) {
-    out.push({
-      ...base,
-      code: CODES.heartRateOximeter,
-      value: { kind: 'quantity', value: pulseRate, precision: 0, unit: '/min' },
-      effectiveAt: at,
-    });
-  }
+  if (spo2 > 0 && spo2 <= 100) out.push(reading(CODES.spo2, spo2, '%', at));
+  if (pulseRate > 0 && pulseRate < 255) out.push(reading(CODES.heartRateOximeter, pulseRate, '/min', at));
   return out;
 }
 

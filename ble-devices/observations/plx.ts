@@ -19,16 +19,25 @@ function spo2AndPr(
   at: string,
 ): ObservationDraft[] {
   const status = m.measurementStatus;
-  const preliminary = status !== null && (status & (1 << 5)) !== 0;
-  const base = {
-    components: [],
-    category: 'vital-signs',
-    effectiveAt: at,
-    status: preliminary ? 'preliminary' : 'final',
-  } as const;
+  const draftStatus = status !== null && (status & (1 << 5)) !== 0 ? 'preliminary' : 'final';
+  // Literals, not spreads of a shared base: this runs per notification (60/s per oximeter).
   return [
-    { ...base, code: CODES.spo2, value: policy(status, quantity(m.spo2, '%')) },
-    { ...base, code: CODES.heartRateOximeter, value: policy(status, quantity(m.pr, '/min')) },
+    {
+      code: CODES.spo2,
+      value: policy(status, quantity(m.spo2, '%')),
+      components: [],
+      status: draftStatus,
+      category: 'vital-signs',
+      effectiveAt: at,
+    },
+    {
+      code: CODES.heartRateOximeter,
+      value: policy(status, quantity(m.pr, '/min')),
+      components: [],
+      status: draftStatus,
+      category: 'vital-signs',
+      effectiveAt: at,
+    },
   ];
 }
 
