@@ -1,9 +1,9 @@
 import { ObservationInput } from './schema/observation.ts';
 import type { ObservationRecord } from './schema/observation.ts';
 import type { ReadOptions, StoreContext } from './context.ts';
-import { auditRead, readMany } from './context.ts';
+import { auditRead, readMany, requireRecord } from './context.ts';
 import { StoreError } from './errors.ts';
-import { idOf } from './ids.ts';
+import { idOf, keyOfId } from './ids.ts';
 import { lookupPostings } from './postings.ts';
 import type { z } from 'zod';
 import type { ObservationBody } from './schema/stored-observation.ts';
@@ -133,4 +133,12 @@ export function observationsBetween(ctx: StoreContext, from: Date, to: Date, opt
     out.map((o) => o.id),
   );
   return out;
+}
+
+/** One observation by id, or a `not_found` StoreError. */
+export function getObservation(ctx: StoreContext, id: string): ObservationRecord {
+  const key = keyOfId(PREFIX, id, T);
+  const record = shape(key, requireRecord(ctx, T, key));
+  auditRead(ctx, T, [id]);
+  return record;
 }

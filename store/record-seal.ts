@@ -69,6 +69,45 @@ export function envelopeEpoch(value: Uint8Array): number | undefined {
 }
 
 /**
+ * Opens an envelope to its plaintext bytes (blob chunks, rotation). Failures are StoreErrors
+ * naming `label`: `corrupt_record` for a truncated envelope, `integrity` for a bad tag.
+ */
+export function openPlain(
+  keyring: Keyring,
+  table: string,
+  key: Uint8Array,
+  value: Uint8Array,
+  label: string,
+): { plain: Uint8Array; version: number; epoch: number } {
+  const where = { table, recordId: label };
+  if (value.byteLength < HEADER_BYTES + NONCE_BYTES + TAG_BYTES || value[0] !== FORMAT)
+    throw new StoreError(
+      'corrupt_record',
+      `Corrupt record ${table} ${label}: truncated or unknown envelope.`,
+      where,
+    );
+  const view = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  const header = view.subarray(0, HEADER_BYTES);
+  const version = view.readUInt16BE(1);
+  const epoch = view.readUInt32BE(3);
+  const dek = keyring.dek(epoch);
+  if (!dek)
+    throw new StoreError(
+      'integrity',
+      `Integrity error in ${table} ${label}: no key for epoch ${epoch}.`,
+      where,
+    );
+  const plain = keyring.backend.open(view.subarray(HEADER_BYTES), aadOf(table, key, header), dek);
+  if (!plain)
+    throw new StoreError(
+      'integrity',
+      `Integrity error in ${table} ${label}: the record was altered or damaged.`,
+      where,
+    );
+  return { plain, version, epoch };
+}
+
+/**
  * Decrypts, decodes, migrates and validates one record. Every failure is a StoreError naming
  * the record: `corrupt_record` (truncated envelope or bad CBOR), `integrity` (tag mismatch:
  * tampered or wrong key), `unknown_schema` (a version this build cannot read), `invalid_record`.
@@ -81,30 +120,7 @@ export function openRecord<T>(
   recordId: string,
 ): { body: T; version: number } {
   const where = { table: def.name, recordId };
-  if (value.byteLength < HEADER_BYTES + NONCE_BYTES + TAG_BYTES || value[0] !== FORMAT)
-    throw new StoreError(
-      'corrupt_record',
-      `Corrupt record ${def.name} ${recordId}: truncated or unknown envelope.`,
-      where,
-    );
-  const view = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-  const header = view.subarray(0, HEADER_BYTES);
-  const version = view.readUInt16BE(1);
-  const epoch = view.readUInt32BE(3);
-  const dek = keyring.dek(epoch);
-  if (!dek)
-    throw new StoreError(
-      'integrity',
-      `Integrity error in ${def.name} ${recordId}: no key for epoch ${epoch}.`,
-      where,
-    );
-  const plain = keyring.backend.open(view.subarray(HEADER_BYTES), aadOf(def.name, key, header), dek);
-  if (!plain)
-    throw new StoreError(
-      'integrity',
-      `Integrity error in ${def.name} ${recordId}: the record was altered or damaged.`,
-      where,
-    );
+  const { plain, version } = openPlain(keyring, def.name, key, value, recordId);
   let body = decodeCbor(plain, where);
   if (version > def.version || version < 1)
     throw new StoreError(

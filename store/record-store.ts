@@ -4,6 +4,8 @@ import { forgetChainKey } from './audit-chain.ts';
 import type { ReadOptions, StoreContext } from './context.ts';
 import { StoreError } from './errors.ts';
 import * as audit from './audit.ts';
+import * as blobs from './blobs.ts';
+import type { AttachmentInput, AttachmentRecord } from './schema/attachment.ts';
 import type { AuditVerdict } from './audit.ts';
 import * as obs from './observations.ts';
 import * as outbox from './outbox.ts';
@@ -69,6 +71,12 @@ export class RecordStore {
   async addObservations(inputs: ObservationInput[]): Promise<ObservationRecord[]> {
     this.#assertOpen();
     return obs.addObservations(this.#ctx, inputs);
+  }
+
+  /** One observation, or a `not_found` StoreError. */
+  async getObservation(id: string): Promise<ObservationRecord> {
+    this.#assertOpen();
+    return Promise.resolve(obs.getObservation(this.#ctx, id));
   }
 
   /** Newest observations first. */
@@ -171,6 +179,30 @@ export class RecordStore {
   async ackOutbox(id: string): Promise<boolean> {
     this.#assertOpen();
     return outbox.ackOutbox(this.#ctx, id);
+  }
+
+  /** Stores a blob streamed from `source` (chunked, sealed, waveforms compressed). */
+  async putBlob(meta: AttachmentInput, source: AsyncIterable<Uint8Array>): Promise<AttachmentRecord> {
+    this.#assertOpen();
+    return blobs.putBlob(this.#ctx, meta, source);
+  }
+
+  /** Streams a blob's plaintext back; missing or altered chunks are typed errors. */
+  readBlob(id: string): AsyncGenerator<Uint8Array> {
+    this.#assertOpen();
+    return blobs.readBlob(this.#ctx, id);
+  }
+
+  /** An attachment's metadata. */
+  async getAttachment(id: string): Promise<AttachmentRecord> {
+    this.#assertOpen();
+    return Promise.resolve(blobs.getAttachment(this.#ctx, id));
+  }
+
+  /** Attachments of a visit. */
+  async attachmentsByVisit(visitId: string, options?: ReadOptions): Promise<AttachmentRecord[]> {
+    this.#assertOpen();
+    return Promise.resolve(blobs.attachmentsByVisit(this.#ctx, visitId, options));
   }
 
   /** Checks the audit hash chain; names the first broken link. */
