@@ -1,13 +1,20 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CodecError } from './errors.ts';
 import { findCodec, parseHex } from './registry.ts';
-import { loadVectors, mismatches } from './testing/vectors.ts';
+import { LOCAL_VECTORS, SHARED_VECTORS, loadVectors, mismatches } from './testing/vectors.ts';
 
 const vectors = loadVectors();
 const decodable = vectors.filter((v) => !('error' in v.expected));
 const failing = vectors.filter((v) => 'error' in v.expected);
 
 describe('vectors.json', () => {
+  it.skipIf(!existsSync(SHARED_VECTORS))('the local copy matches the spec file beside the repository', () => {
+    expect(JSON.parse(readFileSync(LOCAL_VECTORS, 'utf8'))).toEqual(
+      JSON.parse(readFileSync(SHARED_VECTORS, 'utf8')),
+    );
+  });
+
   it('is non-empty and every profile has a codec', () => {
     expect(vectors.length).toBeGreaterThan(50);
     for (const v of vectors) expect(() => findCodec(v.profile), v.id).not.toThrow();

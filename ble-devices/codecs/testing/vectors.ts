@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Json } from '../codec.ts';
 
 /** One entry of shared/devices/vectors.json. */
@@ -11,8 +11,13 @@ export interface Vector {
   readonly notes: string;
 }
 
-// A copy of shared/devices/vectors.json kept beside the tests so they run anywhere.
-const VECTORS_PATH = process.env.FIELDKIT_VECTORS ?? new URL('./vectors.json', import.meta.url);
+/** The spec's own file, beside the repository (as on every developer machine and in CI). */
+export const SHARED_VECTORS = new URL('../../../../shared/devices/vectors.json', import.meta.url);
+/** A copy kept beside the tests so they also run in a lone clone; a test checks it matches the spec's. */
+export const LOCAL_VECTORS = new URL('./vectors.json', import.meta.url);
+
+const VECTORS_PATH =
+  process.env.FIELDKIT_VECTORS ?? (existsSync(SHARED_VECTORS) ? SHARED_VECTORS : LOCAL_VECTORS);
 
 /** The shared vectors (path overridable with FIELDKIT_VECTORS, e.g. to test a newer spec copy). */
 export function loadVectors(): readonly Vector[] {
