@@ -62,7 +62,7 @@ async function* rechunk(source: AsyncIterable<Uint8Array>): AsyncGenerator<Buffe
 export async function putBlob(
   ctx: StoreContext,
   meta: AttachmentInput,
-  source: AsyncIterable<Uint8Array>,
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
 ): Promise<AttachmentRecord> {
   const parsed = AttachmentInput.safeParse(meta);
   if (!parsed.success)

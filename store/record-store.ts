@@ -182,7 +182,10 @@ export class RecordStore {
   }
 
   /** Stores a blob streamed from `source` (chunked, sealed, waveforms compressed). */
-  async putBlob(meta: AttachmentInput, source: AsyncIterable<Uint8Array>): Promise<AttachmentRecord> {
+  async putBlob(
+    meta: AttachmentInput,
+    source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  ): Promise<AttachmentRecord> {
     this.#assertOpen();
     return blobs.putBlob(this.#ctx, meta, source);
   }
