@@ -4,6 +4,13 @@
  */
 export { openStore } from './open-store.ts';
 export { StoreError, isStoreError } from './errors.ts';
+export { writeBackup } from './backup.ts';
+export type { BackupSummary } from './backup.ts';
+export { restoreBackup, verifyBackup } from './restore.ts';
+export type { RestoreSummary } from './restore.ts';
+export { checkAllRecords } from './check.ts';
+export type { StoreCheck } from './check.ts';
+export type { AuditVerdict } from './audit.ts';
 export type { StoreErrorCode } from './errors.ts';
 export type { RecordStore } from './record-store.ts';
 export type { StoreOptionsInput as StoreOptions } from './options.ts';

@@ -1,34 +1,17 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../store/index.ts';
 import { tempDir } from '../store/testing.ts';
+import { buildStoreChild } from './store-child.ts';
 
 const ROUNDS = Number(process.env.FIELDKIT_CRASH_ROUNDS ?? 50);
-const root = fileURLToPath(new URL('..', import.meta.url));
-// Bundled next to node_modules so the child starts in ~0.2 s (tsx would take ~1 s per round)
-// and resolves the same native packages.
-const bundleDir = `${root}node_modules/.cache/fieldkit-store-crash`;
-const bundle = `${bundleDir}/child.mjs`;
+let bundle = '';
 
 const t = tempDir('fieldkit-crash-');
 beforeAll(async () => {
-  mkdirSync(bundleDir, { recursive: true });
-  await build({
-    entryPoints: [`${root}test/store-crash-child.ts`],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'silent',
-  });
+  bundle = await buildStoreChild();
 });
 afterAll(() => t.cleanup());
-
 /** Runs the child until a random moment after its first acknowledgements, then SIGKILLs it. */
 function runAndKill(start: number, killAfterMs: number): Promise<Map<string, number>> {
   return new Promise((resolve, reject) => {
