@@ -4,6 +4,7 @@ import { forgetChainKey } from './audit-chain.ts';
 import type { ReadOptions, StoreContext } from './context.ts';
 import { StoreError } from './errors.ts';
 import * as audit from './audit.ts';
+import { writeBackup } from './backup.ts';
 import * as blobs from './blobs.ts';
 import type { AttachmentInput, AttachmentRecord } from './schema/attachment.ts';
 import type { AuditVerdict } from './audit.ts';
@@ -15,6 +16,10 @@ import type { OutboxInput, OutboxItem } from './schema/outbox-item.ts';
 import type { PatientInput, PatientRecord } from './schema/patient.ts';
 import type { VisitInput, VisitRecord } from './schema/visit.ts';
 import * as visits from './visits.ts';
+import * as keyAdmin from './key-admin.ts';
+import * as rotation from './rotation.ts';
+import type { RotationProgress } from './rotation.ts';
+import type { KdfParams } from '../crypto/kdf.ts';
 
 /**
  * The kit's encrypted record store: one object per open data directory. Every method that
@@ -222,14 +227,42 @@ export class RecordStore {
     return audit.readAudit(this.#ctx, from, limit);
   }
 
-  /** Tracks a background task (rotation) so close() waits for it to reach a safe point. */
-  protected track(task: Promise<unknown>): void {
-    this.#background = task;
+  /** Changes the passphrase (rewraps the master key; records untouched). */
+  async changePassphrase(passphrase: string, kdf?: KdfParams): Promise<void> {
+    this.#assertOpen();
+    return keyAdmin.changePassphrase(this, passphrase, kdf);
   }
 
-  /** Resumes an interrupted key rotation (set up in rotation.ts). */
+  /** Creates a recovery key and returns it for printing, once. */
+  async createRecoveryKey(): Promise<string> {
+    this.#assertOpen();
+    return keyAdmin.createRecoveryKey(this);
+  }
+
+  /** Rotates the data key and re-encrypts every record (resumable if interrupted). */
+  async rotateDataKey(onProgress?: (p: RotationProgress) => void): Promise<void> {
+    this.#assertOpen();
+    const task = rotation.rotateDataKey(this, onProgress);
+    this.#background = task;
+    return task;
+  }
+
+  /** Writes an encrypted backup while the store stays in use. */
+  async backup(file: string) {
+    this.#assertOpen();
+    return writeBackup(this, file);
+  }
+
+  /** Resolves when background work (a resumed rotation) has finished or stopped. */
+  async whenIdle(): Promise<void> {
+    await this.#background?.catch(() => undefined);
+  }
+
+  /** Resumes an interrupted key rotation in the background (called on open). */
   resumeRotationInBackground(): void {
-    // Filled in by the rotation module.
+    this.#background = rotation.finishRotation(this).catch(() => {
+      // Left for the next open: the header still holds every epoch in use.
+    });
   }
 
   /**
