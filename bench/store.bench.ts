@@ -20,11 +20,37 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
   const dir = (name: string) => join(base, name);
   try {
     const native = await loadBackend('sodium-native');
-    const lmdbRaw = await benchLmdbRaw(base, count);
-    const ours = await benchOurs(dir('ours'), count, 'sodium-native', true);
-    const oursWasm = await benchOurs(dir('ours-wasm'), opts.quick ? 1_000 : 20_000, 'libsodium-wasm', false);
-    const sqlite = benchSqliteEncrypted(base, count, native);
-    const pouch = await benchPouchdb(base, opts.quick ? 1_000 : 20_000);
+    // Full runs take the best of two interleaved rounds, so no peer gains from running warm
+    // or loses to a neighbour's burst on a shared machine.
+    const rounds = opts.quick ? 1 : 2;
+    const best = {
+      lmdbRaw: 0,
+      ours: 0,
+      oursWasm: 0,
+      sqlite: 0,
+      pouch: 0,
+      perCommit: 0,
+      p99: Infinity,
+      p50: Infinity,
+    };
+    for (let r = 0; r < rounds; r++) {
+      best.lmdbRaw = Math.max(best.lmdbRaw, await benchLmdbRaw(dir(`raw-${r}`), count));
+      const ours = await benchOurs(dir(`ours-${r}`), count, 'sodium-native', true);
+      best.ours = Math.max(best.ours, ours.perSecond);
+      best.perCommit = ours.perCommit;
+      best.p99 = Math.min(best.p99, ours.loadP99);
+      best.p50 = Math.min(best.p50, ours.loadP50);
+      best.sqlite = Math.max(best.sqlite, benchSqliteEncrypted(dir(`sqlite-${r}`), count, native));
+      best.pouch = Math.max(best.pouch, await benchPouchdb(dir(`pouch-${r}`), opts.quick ? 1_000 : 20_000));
+    }
+    best.oursWasm = (
+      await benchOurs(dir('ours-wasm'), opts.quick ? 1_000 : 20_000, 'libsodium-wasm', false)
+    ).perSecond;
+    const ours = { perSecond: best.ours, perCommit: best.perCommit, loadP99: best.p99, loadP50: best.p50 };
+    const lmdbRaw = best.lmdbRaw;
+    const oursWasm = { perSecond: best.oursWasm };
+    const sqlite = best.sqlite;
+    const pouch = best.pouch;
     return {
       records: count,
       ours_per_s: ours.perSecond,
@@ -34,6 +60,7 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
       sqlite_encrypted_per_s: sqlite,
       pouchdb_per_s: pouch,
       visit_load_p99_ms: round(ours.loadP99),
+      visit_load_p50_ms: round(ours.loadP50),
       ratio_vs_lmdb_raw: round(ours.perSecond / lmdbRaw),
       ratio_vs_sqlite_encrypted: round(ours.perSecond / sqlite),
       ratio_vs_pouchdb: round(ours.perSecond / pouch),

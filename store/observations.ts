@@ -21,8 +21,11 @@ export function hourBucket(iso: string): string {
   return new Date(iso).toISOString().slice(0, 13);
 }
 
+/** Adds the id to a freshly decoded body in place (no copy: the body is ours alone). */
 function shape(key: Buffer, body: z.output<typeof ObservationBody>): ObservationRecord {
-  return { ...body, id: idOf(PREFIX, key) };
+  const record = body as ObservationRecord;
+  record.id = idOf(PREFIX, key);
+  return record;
 }
 
 /** Validates inputs up front so a bad reading is rejected alone, before any transaction. */
@@ -51,7 +54,9 @@ export async function addObservations(
     const ids: string[] = [];
     const out = valid.map((body) => {
       const key = tx.nextKey();
-      const stored = { ...body, recordedAt: tx.now };
+      // The parsed input is a fresh object: extend it in place rather than copying per record.
+      const stored = body as z.output<typeof ObservationBody>;
+      stored.recordedAt = tx.now;
       tx.putRecord(T, key, stored);
       if (body.visitId !== null) tx.index(tx.blind(OBS_TERMS.visit, body.visitId), key);
       if (body.patientId !== null) tx.index(tx.blind(OBS_TERMS.patient, body.patientId), key);

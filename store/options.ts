@@ -23,8 +23,6 @@ export const StoreOptions = z.object({
     .default(DEFAULT_KDF),
   /** Which libsodium build seals records: the native addon by default, WebAssembly as fallback. */
   crypto: z.enum(['auto', 'sodium-native', 'libsodium-wasm']).default('auto'),
-  /** Longest a write waits for companions before its commit starts (group commit window). */
-  maxBatchDelayMs: z.number().min(0).max(50).default(2),
   /** Resume an interrupted key rotation in the background on open. */
   resumeRotation: z.boolean().default(true),
 });

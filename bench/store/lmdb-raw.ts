@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { open } from 'lmdb';
 import { encodeCbor } from '../../store/cbor.ts';
@@ -11,6 +12,7 @@ import { rate } from './timing.ts';
  * our store: fsync inside the commit).
  */
 export async function benchLmdbRaw(dir: string, count: number): Promise<number> {
+  mkdirSync(dir, { recursive: true });
   const env = open<Buffer, Buffer>({
     path: join(dir, 'raw.mdb'),
     encoding: 'binary',

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import PouchDB from 'pouchdb-node';
 import { ObservationInput } from '../../store/schema/observation.ts';
@@ -10,6 +11,7 @@ import { rate } from './timing.ts';
  * default, so this peer is given weaker durability than ours, not stronger.
  */
 export async function benchPouchdb(dir: string, count: number): Promise<number> {
+  mkdirSync(dir, { recursive: true });
   const db = new PouchDB(join(dir, 'pouch'));
   const docs = Array.from({ length: count }, (_, i) => {
     const o = ObservationInput.parse(benchObservation(i));

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CryptoBackend } from '../../crypto/backend.ts';
@@ -12,6 +13,7 @@ import { rate } from './timing.ts';
  * entries per record (keyed BLAKE2b) in an indexed table; 1,000 records per transaction.
  */
 export function benchSqliteEncrypted(dir: string, count: number, backend: CryptoBackend): number {
+  mkdirSync(dir, { recursive: true });
   const db = new Database(join(dir, 'peer.sqlite'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
