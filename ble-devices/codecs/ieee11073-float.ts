@@ -167,3 +167,10 @@ export function writeFloat(w: ByteWriter, f: MderFloat, field: string): void {
 export function mderJson(f: MderFloat): number | MderSpecial {
   return f.kind === 'special' ? f.special : mderValue(f)!;
 }
+
+/** `{<prefix>_mantissa, <prefix>_exponent}` for a number (nothing for a special): the precision a JSON number hides. */
+export function mderPartsJson(prefix: string, f: MderFloat): { [key: string]: number } {
+  return f.kind === 'number'
+    ? { [`${prefix}_mantissa`]: f.mantissa, [`${prefix}_exponent`]: f.exponent }
+    : {};
+}

@@ -1,7 +1,7 @@
-import { bitNames, defineCodec, type JsonObject } from './codec.ts';
+import { defineCodec, type JsonObject } from './codec.ts';
 import { ByteReader, ByteWriter } from './cursor.ts';
-import { mderJson, readSfloat, writeSfloat, type MderFloat } from './ieee11073-float.ts';
-import { DEVICE_SENSOR_STATUS_BITS, MEASUREMENT_STATUS_BITS } from './plx-status.ts';
+import { mderJson, mderPartsJson, readSfloat, writeSfloat, type MderFloat } from './ieee11073-float.ts';
+import { plxStatusJson } from './plx-status.ts';
 
 /** SpO2 and pulse rate as one averaged pair. */
 export interface SpO2Pr {
@@ -22,12 +22,6 @@ export interface PlxContinuous extends SpO2Pr {
 }
 
 const NAME = 'plx_continuous_measurement';
-
-function mderDetail(prefix: string, f: MderFloat): JsonObject {
-  return f.kind === 'number'
-    ? { [`${prefix}_mantissa`]: f.mantissa, [`${prefix}_exponent`]: f.exponent }
-    : {};
-}
 
 /** Codec for 0x2A5F. */
 export const plxContinuous = defineCodec<PlxContinuous>({
@@ -76,8 +70,8 @@ export const plxContinuous = defineCodec<PlxContinuous>({
     const json: JsonObject = {
       spo2: mderJson(m.spo2),
       pr: mderJson(m.pr),
-      ...mderDetail('spo2', m.spo2),
-      ...mderDetail('pr', m.pr),
+      ...mderPartsJson('spo2', m.spo2),
+      ...mderPartsJson('pr', m.pr),
       spo2_fast: m.fast ? mderJson(m.fast.spo2) : null,
       pr_fast: m.fast ? mderJson(m.fast.pr) : null,
       spo2_slow: m.slow ? mderJson(m.slow.spo2) : null,
@@ -86,11 +80,6 @@ export const plxContinuous = defineCodec<PlxContinuous>({
       device_sensor_status_raw: m.deviceSensorStatus,
       pulse_amplitude_index: m.pulseAmplitudeIndex ? mderJson(m.pulseAmplitudeIndex) : null,
     };
-    if (m.measurementStatus !== null)
-      json.measurement_status = bitNames(m.measurementStatus, MEASUREMENT_STATUS_BITS);
-    if (m.deviceSensorStatus !== null) {
-      json.device_sensor_status = bitNames(m.deviceSensorStatus, DEVICE_SENSOR_STATUS_BITS);
-    }
-    return json;
+    return { ...json, ...plxStatusJson(m.measurementStatus, m.deviceSensorStatus) };
   },
 });

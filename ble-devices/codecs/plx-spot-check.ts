@@ -1,8 +1,8 @@
-import { bitNames, defineCodec, type JsonObject } from './codec.ts';
+import { defineCodec, type JsonObject } from './codec.ts';
 import { ByteReader, ByteWriter } from './cursor.ts';
 import { readDateTime, writeDateTime, type DateTime } from './date-time.ts';
-import { mderJson, readSfloat, writeSfloat, type MderFloat } from './ieee11073-float.ts';
-import { DEVICE_SENSOR_STATUS_BITS, MEASUREMENT_STATUS_BITS } from './plx-status.ts';
+import { mderJson, mderPartsJson, readSfloat, writeSfloat, type MderFloat } from './ieee11073-float.ts';
+import { plxStatusJson } from './plx-status.ts';
 
 /**
  * PLX Spot-Check Measurement (0x2A5E, DEVICES.md 4.1): one stored or on-demand SpO2/PR reading,
@@ -20,12 +20,6 @@ export interface PlxSpotCheck {
 }
 
 const NAME = 'plx_spot_check_measurement';
-
-function mderDetail(prefix: string, f: MderFloat): JsonObject {
-  return f.kind === 'number'
-    ? { [`${prefix}_mantissa`]: f.mantissa, [`${prefix}_exponent`]: f.exponent }
-    : {};
-}
 
 /** Codec for 0x2A5E. */
 export const plxSpotCheck = defineCodec<PlxSpotCheck>({
@@ -75,19 +69,14 @@ export const plxSpotCheck = defineCodec<PlxSpotCheck>({
     const json: JsonObject = {
       spo2: mderJson(m.spo2),
       pr: mderJson(m.pr),
-      ...mderDetail('spo2', m.spo2),
-      ...mderDetail('pr', m.pr),
+      ...mderPartsJson('spo2', m.spo2),
+      ...mderPartsJson('pr', m.pr),
       timestamp: m.timestamp ? { ...m.timestamp } : null,
       measurement_status_raw: m.measurementStatus,
       device_sensor_status_raw: m.deviceSensorStatus,
       pulse_amplitude_index: m.pulseAmplitudeIndex ? mderJson(m.pulseAmplitudeIndex) : null,
       device_clock_not_set: m.deviceClockNotSet,
     };
-    if (m.measurementStatus !== null)
-      json.measurement_status = bitNames(m.measurementStatus, MEASUREMENT_STATUS_BITS);
-    if (m.deviceSensorStatus !== null) {
-      json.device_sensor_status = bitNames(m.deviceSensorStatus, DEVICE_SENSOR_STATUS_BITS);
-    }
-    return json;
+    return { ...json, ...plxStatusJson(m.measurementStatus, m.deviceSensorStatus) };
   },
 });

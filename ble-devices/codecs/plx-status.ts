@@ -1,3 +1,5 @@
+import { bitNames, type JsonObject } from './codec.ts';
+
 /**
  * Bit names of the PLX Measurement Status (uint16) and Device and Sensor Status (uint24), shared
  * by spot-check and continuous measurements (DEVICES.md 4.3). The kit's data-quality policy
@@ -46,3 +48,16 @@ export const DEVICE_SENSOR_STATUS_BITS: ReadonlyArray<string | undefined> = [
 export const NOT_PATIENT_DATA_MASK = (1 << 10) | (1 << 11);
 /** Measurement Status bits meaning "no usable value" (unavailable, questionable, invalid). */
 export const UNUSABLE_MASK = (1 << 13) | (1 << 14) | (1 << 15);
+
+/** The named status bits of a PLX measurement, in the keys vectors.json uses; absent fields add nothing. */
+export function plxStatusJson(
+  measurementStatus: number | null,
+  deviceSensorStatus: number | null,
+): JsonObject {
+  const json: JsonObject = {};
+  if (measurementStatus !== null)
+    json.measurement_status = bitNames(measurementStatus, MEASUREMENT_STATUS_BITS);
+  if (deviceSensorStatus !== null)
+    json.device_sensor_status = bitNames(deviceSensorStatus, DEVICE_SENSOR_STATUS_BITS);
+  return json;
+}

@@ -1,12 +1,18 @@
 import { defineCodec, type JsonObject } from './codec.ts';
 import { ByteReader, ByteWriter } from './cursor.ts';
-import { readFloat, readSfloat, writeFloat, writeSfloat, type MderFloat } from './ieee11073-float.ts';
+import {
+  mderValue,
+  readFloat,
+  readSfloat,
+  writeFloat,
+  writeSfloat,
+  type MderFloat,
+} from './ieee11073-float.ts';
 
 /** The JSON view of a bare number: `{special}` or `{value, mantissa, exponent}` (vectors SF-*, FL-*). */
 export function mderDetailJson(f: MderFloat): JsonObject {
   if (f.kind === 'special') return { special: f.special };
-  const value = f.exponent >= 0 ? f.mantissa * 10 ** f.exponent : f.mantissa / 10 ** -f.exponent;
-  return { value, mantissa: f.mantissa, exponent: f.exponent };
+  return { value: mderValue(f)!, mantissa: f.mantissa, exponent: f.exponent };
 }
 
 /**
