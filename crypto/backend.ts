@@ -13,8 +13,11 @@ export const TAG_BYTES = 16;
 export interface CryptoBackend {
   readonly name: 'sodium-native' | 'libsodium-wasm';
   randomBytes(length: number): Uint8Array;
-  /** Returns nonce || ciphertext || tag, with a fresh random nonce. */
-  seal(plaintext: Uint8Array, aad: Uint8Array, key: Uint8Array): Uint8Array;
+  /**
+   * Returns prefix || nonce || ciphertext || tag, with a fresh random nonce. The optional
+   * plaintext `prefix` (a record's envelope header) shares the one allocation.
+   */
+  seal(plaintext: Uint8Array, aad: Uint8Array, key: Uint8Array, prefix?: Uint8Array): Uint8Array;
   /** Opens what {@link CryptoBackend.seal} produced; null when the tag does not verify. */
   open(sealed: Uint8Array, aad: Uint8Array, key: Uint8Array): Uint8Array | null;
   /** BLAKE2b, keyed when `key` is given (blind indexes, hash chains). */

@@ -26,12 +26,14 @@ export function createNativeBackend(): CryptoBackend {
       sodium.randombytes_buf(out);
       return out;
     },
-    seal(plaintext, aad, key) {
-      const out = Buffer.allocUnsafe(NONCE_BYTES + plaintext.byteLength + TAG_BYTES);
-      const nonce = out.subarray(0, NONCE_BYTES);
+    seal(plaintext, aad, key, prefix) {
+      const skip = prefix?.byteLength ?? 0;
+      const out = Buffer.allocUnsafe(skip + NONCE_BYTES + plaintext.byteLength + TAG_BYTES);
+      if (prefix) out.set(prefix, 0);
+      const nonce = out.subarray(skip, skip + NONCE_BYTES);
       nextNonce(nonce);
       sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
-        out.subarray(NONCE_BYTES),
+        out.subarray(skip + NONCE_BYTES),
         plaintext,
         aad,
         null,

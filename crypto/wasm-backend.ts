@@ -11,12 +11,14 @@ export async function createWasmBackend(): Promise<CryptoBackend> {
   return {
     name: 'libsodium-wasm',
     randomBytes: (length) => s.randombytes_buf(length),
-    seal(plaintext, aad, key) {
+    seal(plaintext, aad, key, prefix) {
+      const skip = prefix?.byteLength ?? 0;
       const nonce = s.randombytes_buf(NONCE_BYTES);
       const ct = s.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, aad, null, nonce, key);
-      const out = new Uint8Array(NONCE_BYTES + ct.byteLength);
-      out.set(nonce, 0);
-      out.set(ct, NONCE_BYTES);
+      const out = new Uint8Array(skip + NONCE_BYTES + ct.byteLength);
+      if (prefix) out.set(prefix, 0);
+      out.set(nonce, skip);
+      out.set(ct, skip + NONCE_BYTES);
       return out;
     },
     open(sealed, aad, key) {

@@ -10,13 +10,15 @@ export const KEY_BYTES = 8;
  */
 export function keyOf(seq: number): Buffer {
   const key = Buffer.allocUnsafe(KEY_BYTES);
-  key.writeBigUInt64BE(BigInt(seq));
+  key.writeUInt32BE(Math.floor(seq / 0x1_0000_0000), 0);
+  key.writeUInt32BE(seq % 0x1_0000_0000, 4);
   return key;
 }
 
 /** The counter inside a record key. */
 export function seqOf(key: Uint8Array): number {
-  return Number(Buffer.from(key.buffer, key.byteOffset, key.byteLength).readBigUInt64BE());
+  const view = Buffer.from(key.buffer, key.byteOffset, key.byteLength);
+  return view.readUInt32BE(0) * 0x1_0000_0000 + view.readUInt32BE(4);
 }
 
 /** A record id as callers see it: a table letter and the counter in hex (e.g. `o-00000000000002a1`). */

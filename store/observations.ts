@@ -57,7 +57,7 @@ export async function addObservations(
       // The parsed input is a fresh object: extend it in place rather than copying per record.
       const stored = body as z.output<typeof ObservationBody>;
       stored.recordedAt = tx.now;
-      tx.putRecord(T, key, stored);
+      tx.putRecord(T, key, stored, true);
       if (body.visitId !== null) tx.index(tx.blind(OBS_TERMS.visit, body.visitId), key);
       if (body.patientId !== null) tx.index(tx.blind(OBS_TERMS.patient, body.patientId), key);
       tx.index(tx.blind(OBS_TERMS.hour, hourBucket(body.effectiveAt)), key);

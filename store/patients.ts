@@ -48,7 +48,7 @@ export async function addPatient(ctx: StoreContext, input: PatientInput): Promis
   return ctx.batcher.enqueue((tx) => {
     const key = tx.nextKey();
     const body: Body = { ...valid, createdAt: tx.now, updatedAt: tx.now };
-    tx.putRecord(T, key, body);
+    tx.putRecord(T, key, body, true);
     for (const term of termsOf(tx, body)) tx.index(term, key);
     const record = shape(key, body);
     tx.audit(ctx.actor, 'create', T, [record.id]);

@@ -8,28 +8,40 @@ import { KEY_BYTES } from './ids.ts';
  * where the write rate of an encrypted, indexed store is won.
  */
 export class PostingBuffer {
-  #terms = new Map<string, { term: Uint8Array; keys: Buffer[] }>();
+  // Keyed by term object: the transaction memoises terms, so a batch sharing a visit shares one
+  // array here. Equal terms from different objects are merged (by bytes) at write time.
+  #terms = new Map<Uint8Array, Buffer[]>();
 
   /** Records that `key` is indexed under `term` (written at commit). */
   add(term: Uint8Array, key: Buffer): void {
-    const hex = Buffer.from(term).toString('hex');
-    let entry = this.#terms.get(hex);
-    if (!entry) {
-      entry = { term, keys: [] };
-      this.#terms.set(hex, entry);
+    let keys = this.#terms.get(term);
+    if (!keys) {
+      keys = [];
+      this.#terms.set(term, keys);
     }
-    entry.keys.push(key);
+    keys.push(key);
   }
 
   /** Drops a not-yet-written posting (a record created and re-indexed in the same commit). */
   remove(term: Uint8Array, key: Buffer): void {
-    const entry = this.#terms.get(Buffer.from(term).toString('hex'));
-    if (entry) entry.keys = entry.keys.filter((k) => !k.equals(key));
+    for (const [t, keys] of this.#terms)
+      if (Buffer.compare(t, term) === 0)
+        this.#terms.set(
+          t,
+          keys.filter((k) => !k.equals(key)),
+        );
   }
 
   /** Writes one posting entry per term, in term order for B-tree locality. */
   write(index: BinDb): void {
-    const entries = [...this.#terms.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const merged = new Map<string, { term: Uint8Array; keys: Buffer[] }>();
+    for (const [term, keys] of this.#terms) {
+      const hex = Buffer.from(term.buffer, term.byteOffset, term.byteLength).toString('hex');
+      const entry = merged.get(hex);
+      if (entry) entry.keys.push(...keys);
+      else merged.set(hex, { term, keys });
+    }
+    const entries = [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     for (const [, { term, keys }] of entries) {
       keys.sort((a, b) => Buffer.compare(a, b));
       const first = keys[0];

@@ -19,13 +19,17 @@ function tableTag(table: string): Buffer {
   return tag;
 }
 
+// One scratch buffer for AADs: every use is synchronous and finishes before the next begins.
+let scratch = Buffer.allocUnsafe(256);
+
 function aadOf(table: string, key: Uint8Array, header: Uint8Array): Buffer {
   const tag = tableTag(table);
-  const aad = Buffer.allocUnsafe(tag.byteLength + key.byteLength + header.byteLength);
-  tag.copy(aad, 0);
-  aad.set(key, tag.byteLength);
-  aad.set(header, tag.byteLength + key.byteLength);
-  return aad;
+  const length = tag.byteLength + key.byteLength + header.byteLength;
+  if (length > scratch.byteLength) scratch = Buffer.allocUnsafe(length * 2);
+  tag.copy(scratch, 0);
+  scratch.set(key, tag.byteLength);
+  scratch.set(header, tag.byteLength + key.byteLength);
+  return scratch.subarray(0, length);
 }
 
 /**
@@ -58,8 +62,8 @@ export function sealPlain(
   header[0] = FORMAT;
   header.writeUInt16BE(version, 1);
   header.writeUInt32BE(epoch, 3);
-  const sealed = keyring.backend.seal(plain, aadOf(table, key, header), dek);
-  return Buffer.concat([header, sealed]);
+  const sealed = keyring.backend.seal(plain, aadOf(table, key, header), dek, header);
+  return Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
 }
 
 /** The envelope fields readable without the key (used by rotation to skip current records). */

@@ -33,7 +33,7 @@ export async function openVisit(ctx: StoreContext, input: VisitInput): Promise<V
       openedAt: v.openedAt ?? tx.now,
       status: 'open',
     };
-    tx.putRecord(T, key, body);
+    tx.putRecord(T, key, body, true);
     if (v.patientId !== null) tx.index(tx.keyring.blind(PATIENT_TERM, v.patientId), key);
     const record = shape(key, body);
     tx.audit(ctx.actor, 'create', T, [record.id]);

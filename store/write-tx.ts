@@ -52,10 +52,16 @@ export class WriteTx {
     return keyOf(this.#seq);
   }
 
-  /** Seals and writes a record body at the table's current schema version. */
-  putRecord(table: TableName, key: Buffer, body: unknown): void {
+  /**
+   * Seals and writes a record body at the table's current schema version. `append` is for a
+   * record whose key was just taken from {@link WriteTx.nextKey} in this transaction: it is then
+   * the table's largest key, and LMDB can append without searching the tree.
+   */
+  putRecord(table: TableName, key: Buffer, body: unknown, append = false): void {
     const def = TABLES[table];
-    this.#dbs.tables[table].putSync(key, sealRecord(this.#keyring, def.name, key, def.version, body));
+    const value = sealRecord(this.#keyring, def.name, key, def.version, body);
+    if (append) this.#dbs.tables[table].putSync(key, value, { append: true });
+    else this.#dbs.tables[table].putSync(key, value);
   }
 
   /**
