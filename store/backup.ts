@@ -13,9 +13,9 @@ import { dirname, join } from 'node:path';
 import { encodeCbor } from './cbor.ts';
 import { BACKUP_MAGIC, FRAME_BYTES, backupKey, frameAad } from './backup-format.ts';
 import type { BackupTrailer } from './backup-format.ts';
-import { DB_FILE, keyFilePath } from './key-file.ts';
+import { encodeKeyHeader } from '../crypto/key-header.ts';
+import { DB_FILE } from './key-file.ts';
 import type { RecordStore } from './record-store.ts';
-import { readFileSync } from 'node:fs';
 
 /** What `writeBackup` reports. */
 export interface BackupSummary {
@@ -46,7 +46,8 @@ export async function writeBackup(store: RecordStore, file: string): Promise<Bac
     await ctx.dbs.env.backup(snapshot, true);
     const backupId = ctx.keyring.backend.randomBytes(16);
     const key = backupKey(ctx.keyring, backupId);
-    const header = readFileSync(keyFilePath(ctx.dir));
+    // The header this process unlocked with, so the frames' key and the header always agree.
+    const header = Buffer.from(encodeKeyHeader(store.header));
     const out = openSync(temp, 'w', 0o600);
     const sha = createHash('sha256');
     let frames = 0;

@@ -86,3 +86,19 @@ describe('blobs', () => {
     await expect(collect(s.readBlob(meta.id))).rejects.toMatchObject({ code: 'integrity' });
   });
 });
+
+describe('blob failures', () => {
+  it('leaves no chunks behind when the source fails midway', async () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const s = await openStore({ path: t.dir, passphrase: 'pw', kdf: TEST_KDF });
+    async function* failing(): AsyncGenerator<Uint8Array> {
+      yield randomBytes(CHUNK_BYTES * 2);
+      await Promise.resolve();
+      throw new Error('camera disconnected');
+    }
+    await expect(s.putBlob({ kind: 'photo', mediaType: 'image/jpeg' }, failing())).rejects.toThrow('camera');
+    expect(s.context.dbs.chunks.getCount()).toBe(0);
+    await s.close();
+  });
+});

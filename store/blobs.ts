@@ -84,17 +84,27 @@ export async function putBlob(
   let index = 0;
   let storedBytes = 0;
   const inFlight = new Set<Promise<void>>();
-  for await (const chunk of rechunk(stream)) {
-    const key = chunkKey(blobKey, index++);
-    storedBytes += chunk.byteLength;
-    const write = ctx.batcher.enqueue(() => {
-      ctx.dbs.chunks.putSync(key, sealPlain(ctx.keyring, CHUNK_TABLE, key, 1, chunk));
+  try {
+    for await (const chunk of rechunk(stream)) {
+      const key = chunkKey(blobKey, index++);
+      storedBytes += chunk.byteLength;
+      const write = ctx.batcher.enqueue(() => {
+        ctx.dbs.chunks.putSync(key, sealPlain(ctx.keyring, CHUNK_TABLE, key, 1, chunk));
+      });
+      const tracked: Promise<void> = write.finally(() => inFlight.delete(tracked));
+      inFlight.add(tracked);
+      if (inFlight.size >= CHUNKS_IN_FLIGHT) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+  } catch (error) {
+    // The source failed or a commit did: remove what was written so no orphan chunks remain.
+    await Promise.allSettled(inFlight);
+    const written = index;
+    await ctx.batcher.enqueue(() => {
+      for (let i = 0; i < written; i++) ctx.dbs.chunks.removeSync(chunkKey(blobKey, i));
     });
-    const tracked: Promise<void> = write.finally(() => inFlight.delete(tracked));
-    inFlight.add(tracked);
-    if (inFlight.size >= CHUNKS_IN_FLIGHT) await Promise.race(inFlight);
+    throw error;
   }
-  await Promise.all(inFlight);
   const chunkCount = index;
   return ctx.batcher.enqueue((tx) => {
     const body: Body = {
