@@ -1,7 +1,8 @@
 import type { Keyring } from '../crypto/keyring.ts';
 import type { Dbs } from './db.ts';
-import { StoreError } from './errors.ts';
 import { WriteTx } from './write-tx.ts';
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 interface Pending {
   op: (tx: WriteTx) => unknown;
@@ -57,23 +58,9 @@ export class WriteBatcher {
   }
 
   async #commit(batch: Pending[]): Promise<void> {
-    let results: ({ ok: true; value: unknown } | { ok: false; error: StoreError })[];
+    let results: Outcome[];
     try {
-      results = await this.#dbs.env.transaction(() => {
-        const tx = new WriteTx(this.#dbs, this.#keyring);
-        const out = batch.map((p) => {
-          // A StoreError is an operation refusing before it wrote (not_found, invalid): it fails
-          // alone. Any other error is a bug mid-write and aborts the whole transaction.
-          try {
-            return { ok: true as const, value: p.op(tx) };
-          } catch (error) {
-            if (error instanceof StoreError) return { ok: false as const, error };
-            throw error;
-          }
-        });
-        tx.finish();
-        return out;
-      });
+      results = await this.#dbs.env.transaction(() => this.#runBatch(batch));
       this.commits += 1;
     } catch (error) {
       for (const p of batch) p.reject(error);
@@ -92,6 +79,45 @@ export class WriteBatcher {
       });
     } catch (error) {
       for (const p of batch) p.reject(error);
+    }
+  }
+
+  /**
+   * Runs a batch inside the write transaction, all-or-nothing per operation. First optimistically
+   * as one nested (child) transaction; if any operation throws, that child is rolled back and the
+   * batch is replayed with one child transaction per operation, so a failing operation loses
+   * exactly its own writes and its companions still commit. Nothing partial is ever committed:
+   * lmdb-js would otherwise commit the puts made before a throw.
+   */
+  #runBatch(batch: Pending[]): Outcome[] {
+    const env = this.#dbs.env;
+    try {
+      return env.transactionSync(() => {
+        const tx = new WriteTx(this.#dbs, this.#keyring);
+        const out: Outcome[] = batch.map((p) => {
+          const value = p.op(tx);
+          tx.commitStage();
+          return { ok: true, value };
+        });
+        tx.finish();
+        return out;
+      });
+    } catch {
+      return env.transactionSync(() => {
+        const tx = new WriteTx(this.#dbs, this.#keyring);
+        const out: Outcome[] = batch.map((p) => {
+          try {
+            const value = env.transactionSync(() => p.op(tx));
+            tx.commitStage();
+            return { ok: true, value };
+          } catch (error) {
+            tx.dropStage();
+            return { ok: false, error };
+          }
+        });
+        tx.finish();
+        return out;
+      });
     }
   }
 

@@ -26,6 +26,8 @@ export class WriteTx {
   readonly #postings = new PostingBuffer();
   readonly #blinds = new Map<string, Uint8Array>();
   readonly #audit = new Map<string, { actor: string; action: AuditAction; table: string; ids: string[] }>();
+  // What the running operation gathered; merged by commitStage() only if it succeeded.
+  readonly #stage = emptyStage();
 
   constructor(dbs: Dbs, keyring: Keyring) {
     this.#dbs = dbs;
@@ -80,17 +82,38 @@ export class WriteTx {
 
   /** Indexes a record key under a blind term (gathered, written at commit). */
   index(term: Uint8Array, key: Buffer): void {
-    this.#postings.add(term, key);
+    this.#stage.adds.push([term, key]);
   }
 
   /** Removes a record key from a term's postings, written or still pending in this commit. */
   unindex(term: Uint8Array, key: Buffer): void {
-    this.#postings.remove(term, key);
     removePosting(this.#dbs.index, term, key);
+    this.#stage.removes.push([term, key]);
   }
 
   /** Notes an audited action; entries are grouped per actor, action and table per commit. */
   audit(actor: string, action: AuditAction, table: string, ids: readonly string[]): void {
+    this.#stage.audits.push({ actor, action, table, ids });
+  }
+
+  /** Keeps what the operation that just succeeded gathered (postings, audit). */
+  commitStage(): void {
+    const { adds, removes, audits } = this.#stage;
+    for (const [term, key] of removes) this.#postings.remove(term, key);
+    for (const [term, key] of adds) this.#postings.add(term, key);
+    for (const a of audits) this.#group(a.actor, a.action, a.table, a.ids);
+    this.dropStage();
+  }
+
+  /** Forgets what a failed operation gathered (its database writes were rolled back). */
+  dropStage(): void {
+    // Emptied in place: one stage per transaction, not one allocation per operation.
+    this.#stage.adds.length = 0;
+    this.#stage.removes.length = 0;
+    this.#stage.audits.length = 0;
+  }
+
+  #group(actor: string, action: AuditAction, table: string, ids: readonly string[]): void {
     const group = `${actor}\u0000${action}\u0000${table}`;
     let entry = this.#audit.get(group);
     if (!entry) {
@@ -102,6 +125,7 @@ export class WriteTx {
 
   /** Writes postings, audit entries and the counter; called once, last, inside the transaction. */
   finish(): void {
+    this.commitStage();
     this.#postings.write(this.#dbs.index);
     if (this.#audit.size > 0) this.#appendAudit();
     if (this.#seq !== undefined) this.#dbs.meta.putSync(META.seq, keyOf(this.#seq));
@@ -124,4 +148,12 @@ export class WriteTx {
     this.#dbs.meta.putSync(META.auditHead, Buffer.from(encodeCbor({ seq, hash })));
     this.#audit.clear();
   }
+}
+
+function emptyStage() {
+  return {
+    adds: [] as [Uint8Array, Buffer][],
+    removes: [] as [Uint8Array, Buffer][],
+    audits: [] as { actor: string; action: AuditAction; table: string; ids: readonly string[] }[],
+  };
 }
