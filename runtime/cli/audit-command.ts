@@ -1,24 +1,6 @@
-import { openStore, StoreError, type RecordStore } from '../../store/index.ts';
 import { CliError, EXIT_USAGE, type CliCommand } from './command.ts';
-import {
-  resolveStoreAccess,
-  STORE_ACCESS_HELP,
-  STORE_ACCESS_OPTIONS,
-  type StoreAccess,
-} from './store-access.ts';
-
-/** Opens the existing store under a named actor; the store's typed errors become one CLI line. */
-async function openExisting(access: StoreAccess, actor: string): Promise<RecordStore> {
-  try {
-    return await openStore({ path: access.path, passphrase: access.passphrase, create: false, actor });
-  } catch (err) {
-    if (err instanceof StoreError && err.code === 'wrong_passphrase')
-      throw new CliError(`wrong passphrase for the store in ${access.path}; nothing was changed`, 1);
-    if (err instanceof StoreError)
-      throw new CliError(`cannot open the store in ${access.path}: ${err.message}`, 1);
-    throw err;
-  }
-}
+import { resolveStoreAccess, STORE_ACCESS_HELP, STORE_ACCESS_OPTIONS } from './store-access.ts';
+import { openStoreForCli } from './open-store.ts';
 
 /**
  * `fieldkit audit verify`: walks the hash-chained audit log and names the first broken link, so
@@ -36,8 +18,7 @@ export const auditCommand: CliCommand = {
     if (args.positionals[0] !== 'verify')
       throw new CliError(`unknown audit action '${args.positionals[0] ?? ''}' (have: verify)`, EXIT_USAGE);
     const access = await resolveStoreAccess(args, io);
-    if (!access.exists) throw new CliError(`no store in ${access.path}`, 1);
-    const store = await openExisting(access, 'cli-audit');
+    const store = await openStoreForCli(access, 'cli-audit', false);
     try {
       const verdict = await store.verifyAudit();
       if (verdict.ok) {

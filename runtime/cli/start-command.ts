@@ -1,8 +1,8 @@
-import { openStore, StoreError } from '../../store/index.ts';
 import { parseKitConfig } from '../config.ts';
 import { startKit } from '../kit.ts';
 import { createLogger } from '../log.ts';
 import { CliError, EXIT_USAGE, stringFlag, type CliArgs, type CliCommand } from './command.ts';
+import { openStoreForCli } from './open-store.ts';
 import { packageVersion } from './version.ts';
 import { resolveStoreAccess, STORE_ACCESS_HELP, STORE_ACCESS_OPTIONS } from './store-access.ts';
 
@@ -43,22 +43,7 @@ export const startCommand: CliCommand = {
     const config = parseConfig(args, io.env);
     const access = await resolveStoreAccess(args, io);
     const log = createLogger(config.logLevel);
-    let store;
-    try {
-      store = await openStore({
-        path: access.path,
-        passphrase: access.passphrase,
-        create: true,
-        actor: 'kit',
-      });
-    } catch (err) {
-      if (err instanceof StoreError && err.code === 'wrong_passphrase') {
-        throw new CliError(`wrong passphrase for the store in ${access.path}; nothing was changed`, 1);
-      }
-      if (err instanceof StoreError)
-        throw new CliError(`cannot open the store in ${access.path}: ${err.message}`, 1);
-      throw err;
-    }
+    const store = await openStoreForCli(access, 'kit', true);
     let kit;
     try {
       kit = await startKit(config, store, log, packageVersion());
