@@ -83,6 +83,21 @@ describe('instrument manager and pipeline on a flaky simulated link (real store)
     expect(announced[0]!.provenance.codec).toBe('plx_continuous_measurement');
   });
 
+  it('survives repeated link loss without accumulating listeners', async () => {
+    const oximeter = createSimPulseOximeter({ id: 'plx-cycled', rateHz: 50, seed: 4 });
+    const { pipeline, manager } = await rig([oximeter]);
+    for (let i = 0; i < 6; i++) {
+      await until(() => manager.list()[0]!.state === 'connected');
+      const before = pipeline.stats.received;
+      await until(() => pipeline.stats.received > before);
+      oximeter.peripheral.detach('test: walked out of range');
+      await until(() => manager.list()[0]!.state !== 'connected');
+    }
+    await until(() => manager.list()[0]!.state === 'connected');
+    // One listener for the live connection's own bookkeeping, one for the manager's link-loss wait.
+    expect(oximeter.peripheral.detachListenerCount).toBeLessThanOrEqual(2);
+  });
+
   it('shows cuff pressure as previews that are never stored, then stores one BP panel with pulse', async () => {
     const cuff = createSimBpMonitor({ id: 'bp-1', intervalMs: 1000, stepMs: 20, inflationSteps: 4, seed: 5 });
     const { store, events, pipeline } = await rig([cuff]);

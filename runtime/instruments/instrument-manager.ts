@@ -92,25 +92,34 @@ export class InstrumentManager {
       this.#update(device.id, { state: 'connecting' });
       try {
         const conn = await transport.connect(device.id, signal);
-        const lost = new Promise<string>((resolve) => {
-          conn.onDisconnect(resolve);
-          signal.addEventListener('abort', () => resolve('kit stopping'), { once: true });
-        });
-        await driver.start(conn, device, this.#countingSink(device.id), context);
-        this.#update(device.id, { state: 'connected', lastError: null });
-        log.info({ device: device.id, profile: driver.profile }, 'instrument connected');
-        const reason = await lost;
-        if (signal.aborted) {
+        let offLost = (): void => undefined;
+        let onAbort = (): void => undefined;
+        try {
+          const lost = new Promise<string>((resolve) => {
+            offLost = conn.onDisconnect(resolve);
+            onAbort = () => resolve('kit stopping');
+            signal.addEventListener('abort', onAbort, { once: true });
+          });
+          await driver.start(conn, device, this.#countingSink(device.id), context);
+          this.#update(device.id, { state: 'connected', lastError: null });
+          log.info({ device: device.id, profile: driver.profile }, 'instrument connected');
+          const reason = await lost;
+          if (!signal.aborted) {
+            log.warn({ device: device.id, reason }, 'instrument link lost');
+            this.#update(device.id, { state: 'disconnected', lastError: reason });
+          }
+        } finally {
+          // Whatever ended this link (loss, stop, a failed subscription), release it and its listeners.
+          offLost();
+          signal.removeEventListener('abort', onAbort);
           await conn.disconnect().catch(() => undefined);
-          break;
         }
-        log.warn({ device: device.id, reason }, 'instrument link lost');
-        this.#update(device.id, { state: 'disconnected', lastError: reason });
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         log.warn({ device: device.id, err: message }, 'instrument connection failed');
         this.#update(device.id, { state: 'disconnected', lastError: message });
       }
+      if (signal.aborted) break;
       await new Promise((r) => setTimeout(r, reconnectDelayMs));
     }
     this.#update(device.id, { state: 'disconnected' });

@@ -73,6 +73,11 @@ export class SimPeripheral {
     for (const l of this.#disconnectListeners) l(reason);
   }
 
+  /** How many link-loss listeners are registered (a diagnostic: connections must not leak them). */
+  get detachListenerCount(): number {
+    return this.#disconnectListeners.size;
+  }
+
   /** Link-loss listeners (the transport's connection object registers here). */
   onDetach(listener: (reason: string) => void): () => void {
     this.#disconnectListeners.add(listener);

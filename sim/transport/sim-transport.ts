@@ -22,14 +22,19 @@ class SimConnection implements GattConnection {
   readonly #queue = new OpQueue();
   readonly #subs = new Set<() => void>();
   #open = true;
+  readonly #offDetach: () => void;
 
   constructor(
     readonly id: DeviceId,
     readonly peripheral: SimPeripheral,
   ) {
-    peripheral.onDetach(() => {
-      this.#open = false;
-    });
+    this.#offDetach = peripheral.onDetach(() => this.#close());
+  }
+
+  /** Marks the link dead and drops its hold on the peripheral (no listener outlives its link). */
+  #close(): void {
+    this.#open = false;
+    this.#offDetach();
   }
 
   #live(): void {
@@ -97,7 +102,8 @@ class SimConnection implements GattConnection {
     return this.#queue.run(() => {
       for (const off of this.#subs) off();
       this.#subs.clear();
-      this.#open = false;
+      if (!this.#open) return;
+      this.#close();
       this.peripheral.detach('collector disconnected');
     });
   }
