@@ -65,8 +65,12 @@ export function decodeKeyHeader(bytes: Uint8Array): KeyHeader {
   return parsed.data;
 }
 
-async function kekFor(passphrase: string, kdf: KeyHeader['kdf']): Promise<Uint8Array> {
-  return deriveKek(passphrase, kdf.salt, kdf);
+async function kekFor(
+  backend: CryptoBackend,
+  passphrase: string,
+  kdf: KeyHeader['kdf'],
+): Promise<Uint8Array> {
+  return deriveKek(passphrase, kdf.salt, kdf, backend.name);
 }
 
 /** Creates the header of a new store with fresh keys, wrapped under the passphrase. */
@@ -79,7 +83,7 @@ export async function createKeyHeader(
   const bundle = newKeyBundle(backend);
   const masterKey = backend.randomBytes(KEY_BYTES);
   const kdf = { alg: 'argon2id13' as const, salt: backend.randomBytes(SALT_BYTES), ...params };
-  const kek = await kekFor(passphrase, kdf);
+  const kek = await kekFor(backend, passphrase, kdf);
   try {
     const header: KeyHeader = {
       format: 1,
@@ -100,7 +104,7 @@ export async function unlockWithPassphrase(
   header: KeyHeader,
   passphrase: string,
 ): Promise<Unlocked> {
-  const kek = await kekFor(passphrase, header.kdf);
+  const kek = await kekFor(backend, passphrase, header.kdf);
   try {
     const masterKey = backend.open(header.wrappedByPassphrase, PASS_AAD, kek);
     if (!masterKey) throw new KeyError('wrong_secret', 'Wrong passphrase.');
@@ -136,7 +140,7 @@ export async function rewrapPassphrase(
     opsLimit: params.opsLimit,
     memLimitBytes: params.memLimitBytes,
   };
-  const kek = await kekFor(passphrase, kdf);
+  const kek = await kekFor(backend, passphrase, kdf);
   try {
     return { ...header, kdf, wrappedByPassphrase: backend.seal(unlocked.masterKey, PASS_AAD, kek) };
   } finally {

@@ -23,4 +23,12 @@ declare module 'sodium-native' {
     k: Bytes,
   ): number;
   export function crypto_generichash(out: Bytes, input: Bytes, key?: Bytes): void;
+  export function crypto_pwhash_async(
+    out: Bytes,
+    passwd: Bytes,
+    salt: Bytes,
+    opslimit: number,
+    memlimit: number,
+    alg: number,
+  ): Promise<void>;
 }
