@@ -78,7 +78,7 @@ describe('integrity', () => {
     const { dir, store, ids } = await storeWithThree();
     await store.close();
     await tamper(dir, ids[0] ?? '', (v) => {
-      v[2] = 2;
+      v[2] = (v[2] ?? 0) ^ 1;
       return v;
     });
     const again = await openStore({ path: dir, passphrase: 'pw' });

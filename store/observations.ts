@@ -1,4 +1,5 @@
 import { ObservationInput } from './schema/observation.ts';
+import { checkObservation } from './schema/observation-check.ts';
 import type { ObservationRecord } from './schema/observation.ts';
 import type { ReadOptions, StoreContext } from './context.ts';
 import { auditRead, readMany, requireRecord } from './context.ts';
@@ -31,6 +32,8 @@ function shape(key: Buffer, body: z.output<typeof ObservationBody>): Observation
 /** Validates inputs up front so a bad reading is rejected alone, before any transaction. */
 export function parseObservations(inputs: readonly ObservationInput[]): z.output<typeof ObservationInput>[] {
   return inputs.map((input, i) => {
+    const checked = checkObservation(input);
+    if (checked) return checked;
     const parsed = ObservationInput.safeParse(input);
     if (!parsed.success) {
       const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', ');

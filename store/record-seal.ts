@@ -132,18 +132,24 @@ export function openRecord<T>(
       `Record ${def.name} ${recordId} has unknown schema version ${version}.`,
       where,
     );
+  if (version === def.version && def.unpack) body = def.unpack(body);
   for (let v = version; v < def.version; v++) {
     const step = def.migrations[v];
     if (!step)
       throw new StoreError('unknown_schema', `No migration for ${def.name} from schema version ${v}.`, where);
     body = step(body);
   }
-  const parsed = def.schema.safeParse(body);
-  if (!parsed.success)
+  const valid = def.check ? def.check(body) : parseWith(def, body);
+  if (valid === undefined)
     throw new StoreError(
       'invalid_record',
       `Record ${def.name} ${recordId} does not match its schema.`,
       where,
     );
-  return { body: parsed.data, version };
+  return { body: valid, version };
+}
+
+function parseWith<T>(def: TableDef<T>, body: unknown): T | undefined {
+  const parsed = def.schema.safeParse(body);
+  return parsed.success ? parsed.data : undefined;
 }

@@ -5,6 +5,12 @@ import { OutboxBody } from './schema/outbox-item.ts';
 import { PatientBody } from './schema/patient.ts';
 import { ObservationBody } from './schema/stored-observation.ts';
 import { VisitBody } from './schema/visit.ts';
+import {
+  OBSERVATION_VERSION,
+  checkObservationBody,
+  packObservation,
+  unpackObservation,
+} from './observation-codec.ts';
 
 /** A step that upgrades a body from version n to n + 1 (applied lazily on read). */
 export type Migration = (body: unknown) => unknown;
@@ -19,6 +25,15 @@ export interface TableDef<T = unknown> {
   readonly version: number;
   readonly schema: z.ZodType<T>;
   readonly migrations: Readonly<Record<number, Migration>>;
+  /** Turns a validated body into what is CBOR-encoded at `version` (default: the body itself). */
+  readonly pack?: (body: unknown) => unknown;
+  /** Inverse of `pack` for bodies read at `version` (before validation). */
+  readonly unpack?: (packed: unknown) => unknown;
+  /**
+   * The schema's rules as plain code (same verdicts and output, proven by a property test), used
+   * instead of `schema.safeParse` on hot paths; undefined means the body does not match.
+   */
+  readonly check?: (body: unknown) => T | undefined;
 }
 
 const open = z.record(z.string(), z.unknown());
@@ -34,7 +49,14 @@ function table<T>(name: string, prefix: string, schema: z.ZodType<T>, version = 
 export const TABLES = {
   patients: table('patients', 'p', PatientBody),
   visits: table('visits', 'v', VisitBody),
-  observations: table('observations', 'o', ObservationBody),
+  observations: {
+    ...table('observations', 'o', ObservationBody, OBSERVATION_VERSION),
+    // Version 1 bodies were CBOR maps of the same fields: they validate as they are.
+    migrations: { 1: (body: unknown) => body },
+    pack: packObservation,
+    unpack: unpackObservation,
+    check: checkObservationBody,
+  },
   instruments: table('instruments', 'i', open),
   attachments: table('attachments', 'a', AttachmentBody),
   consultations: table('consultations', 'c', open),

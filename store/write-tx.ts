@@ -8,7 +8,7 @@ import { keyOf, seqOf } from './ids.ts';
 import { PostingBuffer, removePosting } from './postings.ts';
 import { sealRecord } from './record-seal.ts';
 import type { AuditAction, AuditBody } from './schema/audit-entry.ts';
-import type { TableName } from './tables.ts';
+import type { TableDef, TableName } from './tables.ts';
 import { TABLES } from './tables.ts';
 
 /**
@@ -61,7 +61,9 @@ export class WriteTx {
    */
   putRecord(table: TableName, key: Buffer, body: unknown, append = false): void {
     const def = TABLES[table];
-    const value = sealRecord(this.#keyring, def.name, key, def.version, body);
+    const pack = (def as TableDef).pack;
+    const packed = pack ? pack(body) : body;
+    const value = sealRecord(this.#keyring, def.name, key, def.version, packed);
     if (append) this.#dbs.tables[table].putSync(key, value, { append: true });
     else this.#dbs.tables[table].putSync(key, value);
   }

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import type { ObservationCode, ObservationInput, ObservationValue, Provenance } from './observation.ts';
+
+type Out = z.output<typeof ObservationInput>;
+type Obj = Record<string, unknown>;
+
+// The one rule not restated here: zod's own ISO datetime check, reused as is.
+const isoDatetime = z.string().datetime({ offset: true });
+const LOINC = /^\d{1,7}-\d$/;
+const ABSENT = new Set([
+  'not-a-number',
+  'positive-infinity',
+  'negative-infinity',
+  'error',
+  'masked',
+  'unknown',
+]);
+const STATUS = new Set(['final', 'preliminary', 'entered-in-error']);
+const CATEGORY = new Set(['vital-signs', 'laboratory']);
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown, min: number, max: number): v is string =>
+  typeof v === 'string' && v.length >= min && v.length <= max;
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const int = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
+
+function code(v: unknown): ObservationCode | undefined {
+  if (!isObj(v)) return undefined;
+  const { loinc, display, mdc } = v;
+  if (typeof loinc !== 'string' || !LOINC.test(loinc) || !str(display, 1, 200)) return undefined;
+  if (mdc === undefined) return 'mdc' in v ? { loinc, display, mdc } : { loinc, display };
+  if (!int(mdc) || mdc < 0) return undefined;
+  return { loinc, display, mdc };
+}
+
+function value(v: unknown): ObservationValue | undefined {
+  if (!isObj(v)) return undefined;
+  if (v.kind === 'quantity') {
+    const { value: n, precision, unit } = v;
+    if (!finite(n) || !int(precision) || precision < 0 || precision > 12 || !str(unit, 1, 32))
+      return undefined;
+    return { kind: 'quantity', value: n, precision, unit };
+  }
+  if (v.kind === 'absent') {
+    const { reason } = v;
+    if (typeof reason !== 'string' || !ABSENT.has(reason)) return undefined;
+    return { kind: 'absent', reason: reason as Extract<ObservationValue, { kind: 'absent' }>['reason'] };
+  }
+  return undefined;
+}
+
+function provenance(v: unknown): Provenance | undefined {
+  if (!isObj(v)) return undefined;
+  const { deviceId, deviceName, characteristic, codec, codecVersion, raw, clockOffsetMs } = v;
+  if (!str(deviceId, 1, 128) || !str(characteristic, 1, 64) || !str(codec, 1, 64)) return undefined;
+  if (!str(codecVersion, 1, 32) || !(raw instanceof Uint8Array) || raw.byteLength > 4096) return undefined;
+  if (deviceName !== undefined && !str(deviceName, 0, 128)) return undefined;
+  if (clockOffsetMs !== undefined && !finite(clockOffsetMs)) return undefined;
+  const out: Provenance = { deviceId, characteristic, codec, codecVersion, raw: raw as Provenance['raw'] };
+  if ('deviceName' in v) out.deviceName = deviceName;
+  if ('clockOffsetMs' in v) out.clockOffsetMs = clockOffsetMs;
+  return out;
+}
+
+/**
+ * The observation schema's rules restated as plain code (about 10x faster than zod's parse on the
+ * store's write and read paths). `ObservationInput` stays the source of truth: this returns the
+ * same output (a fresh object, unknown keys dropped, `components` defaulted) for every input zod
+ * accepts and undefined for every input it rejects, which observation-check.test.ts checks with
+ * fast-check. Callers re-run zod on a rejection to name the failing fields.
+ */
+export function checkObservation(input: unknown): Out | undefined {
+  if (!isObj(input)) return undefined;
+  const { visitId, patientId, status, category, effectiveAt } = input;
+  if (visitId !== null && !str(visitId, 0, 64)) return undefined;
+  if (patientId !== null && !str(patientId, 0, 64)) return undefined;
+  const c = code(input.code);
+  if (!c) return undefined;
+  let v: ObservationValue | null = null;
+  if (input.value !== null) {
+    const checked = value(input.value);
+    if (!checked) return undefined;
+    v = checked;
+  }
+  const components: Out['components'] = [];
+  if (input.components !== undefined) {
+    if (!Array.isArray(input.components) || input.components.length > 16) return undefined;
+    for (const item of input.components as unknown[]) {
+      if (!isObj(item)) return undefined;
+      const cc = code(item.code);
+      const cv = value(item.value);
+      if (!cc || !cv) return undefined;
+      components.push({ code: cc, value: cv });
+    }
+  }
+  if (typeof status !== 'string' || !STATUS.has(status)) return undefined;
+  if (typeof category !== 'string' || !CATEGORY.has(category)) return undefined;
+  if (typeof effectiveAt !== 'string' || !isoDatetime.safeParse(effectiveAt).success) return undefined;
+  const p = provenance(input.provenance);
+  if (!p) return undefined;
+  return {
+    visitId,
+    patientId,
+    code: c,
+    value: v,
+    components,
+    status: status as Out['status'],
+    category: category as Out['category'],
+    effectiveAt,
+    provenance: p,
+  };
+}
