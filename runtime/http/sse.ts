@@ -47,14 +47,14 @@ export function liveEvents(
   heartbeatMs = 15_000,
 ): Response {
   return streamSSE(c, async (stream) => {
-    const queue: string[] = [];
+    const queue: Array<{ event: string; data: string }> = [];
     let wake: (() => void) | null = null;
     let overflow = false;
     const off = bus.subscribe((e) => {
       if (queue.length >= MAX_QUEUED) overflow = true;
       else {
         const w = toWire(e);
-        queue.push(`${w.event}\n${JSON.stringify(w.data)}`);
+        queue.push({ event: w.event, data: JSON.stringify(w.data) });
       }
       wake?.();
     });
@@ -78,8 +78,7 @@ export function liveEvents(
           if (timedOut && !stream.aborted) await stream.write(': heartbeat\n\n');
           continue;
         }
-        const nl = next.indexOf('\n');
-        await stream.writeSSE({ event: next.slice(0, nl), data: next.slice(nl + 1) });
+        await stream.writeSSE(next);
       }
     } finally {
       off();
