@@ -6,6 +6,7 @@ import { openRecord } from './record-seal.ts';
 import type { BodyOf, TableName } from './tables.ts';
 import type { TableDef } from './tables.ts';
 import { TABLES } from './tables.ts';
+import type { ReadAuditLog } from './read-audit.ts';
 import type { WriteBatcher } from './write-batcher.ts';
 
 /** Callback for list reads that should skip damaged records instead of failing the whole list. */
@@ -24,6 +25,7 @@ export interface StoreContext {
   readonly keyring: Keyring;
   readonly batcher: WriteBatcher;
   readonly actor: string;
+  readonly readAudit: ReadAuditLog;
 }
 
 /** Decrypts one record (by key) of a table, or undefined if absent. */
@@ -33,8 +35,12 @@ export function readRecord<T extends TableName>(
   key: Buffer,
 ): BodyOf<T> | undefined {
   const def = TABLES[table] as TableDef<BodyOf<T>>;
-  const value = ctx.dbs.tables[table].get(key);
-  if (value === undefined) return undefined;
+  // The fast read returns LMDB's shared read buffer instead of a fresh copy per record: it is
+  // only valid until the next read, and openRecord copies what it keeps (the plaintext) at once.
+  // Its `length` (not its byteLength) is the value's size, hence the view.
+  const shared = ctx.dbs.tables[table].getBinaryFast(key);
+  if (shared === undefined) return undefined;
+  const value = shared.subarray(0, shared.length);
   return openRecord(ctx.keyring, def, key, value, idOf(def.prefix, key)).body;
 }
 
@@ -72,10 +78,5 @@ export function readMany<T extends TableName, R>(
 
 /** Records that records were read, without making the reader wait for the audit commit. */
 export function auditRead(ctx: StoreContext, table: string, ids: readonly string[]): void {
-  if (ids.length === 0) return;
-  ctx.batcher
-    .enqueue((tx) => tx.audit(ctx.actor, 'read', table, ids))
-    .catch(() => {
-      // A failed audit write fails the next write too and is surfaced there; reads must not crash.
-    });
+  ctx.readAudit.note(table, ids);
 }

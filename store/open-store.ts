@@ -13,6 +13,7 @@ import { DB_FILE, KEY_FILE, readKeyFile, writeKeyFile } from './key-file.ts';
 import type { StoreOptionsInput } from './options.ts';
 import { parseStoreOptions } from './options.ts';
 import { RecordStore } from './record-store.ts';
+import { ReadAuditLog } from './read-audit.ts';
 import { WriteBatcher } from './write-batcher.ts';
 
 async function unlock(backend: CryptoBackend, header: KeyHeader, passphrase: string): Promise<Unlocked> {
@@ -60,7 +61,8 @@ export async function openStore(options: StoreOptionsInput): Promise<RecordStore
   const keyring = new Keyring(backend, unlocked);
   const dbs = openDatabase(dir);
   const batcher = new WriteBatcher(dbs, keyring);
-  const store = new RecordStore({ dir, dbs, keyring, batcher, actor: opts.actor }, header);
+  const readAudit = new ReadAuditLog(batcher, opts.actor);
+  const store = new RecordStore({ dir, dbs, keyring, batcher, actor: opts.actor, readAudit }, header);
   if (opts.resumeRotation && keyring.epochs.length > 1) store.resumeRotationInBackground();
   return store;
 }
