@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkObservationBody, packObservation, unpackObservation } from './observation-codec.ts';
+import {
+  checkObservationBody,
+  packObservation,
+  readObservation,
+  unpackObservation,
+} from './observation-codec.ts';
 import { ObservationInput } from './schema/observation.ts';
 import { checkObservation } from './schema/observation-check.ts';
 import { ObservationBody } from './schema/stored-observation.ts';
@@ -136,5 +141,40 @@ describe('checkObservation (plain-code twin of the zod schema)', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('readObservation (in-place read check)', () => {
+  const same = (packed: unknown) => {
+    const copied = checkObservationBody(unpackObservation(packed));
+    const inPlace = readObservation(packed);
+    expect(inPlace !== undefined).toBe(copied !== undefined);
+    if (copied !== undefined) expect(inPlace).toStrictEqual(copied);
+  };
+
+  it('gives what unpack then checkObservationBody gives, on stored bodies and one-field mutations', () => {
+    fc.assert(
+      fc.property(
+        observation,
+        fc.string(),
+        fc.array(fc.nat(20), { maxLength: 3 }),
+        fc.oneof(fc.anything(), fc.constant('DELETE'), fc.constant(undefined), fc.constant(null)),
+        (input, recordedAt, path, replacement) => {
+          let packed: unknown[];
+          try {
+            packed = packObservation({ ...input, recordedAt });
+          } catch {
+            return;
+          }
+          same(packed);
+          if (path.length > 0) same(Object.values(mutate(packed, path, replacement) as object));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('rejects what is not a positional body', () => {
+    fc.assert(fc.property(fc.anything(), same), { numRuns: 500 });
   });
 });

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { checkObservation } from './schema/observation-check.ts';
+import { checkObservation, isObservationShape } from './schema/observation-check.ts';
 import type { ObservationCode, ObservationValue, Provenance } from './schema/observation.ts';
 import type { ObservationBody } from './schema/stored-observation.ts';
 
@@ -103,4 +103,16 @@ export function checkObservationBody(body: unknown): Body | undefined {
   const checked = checkObservation(body) as Body | undefined;
   if (checked) checked.recordedAt = recordedAt;
   return checked;
+}
+
+/**
+ * Unpacks and validates a version 2 body in one step, for reads: the same result as
+ * `checkObservationBody(unpackObservation(packed))` (held to it by observation-check.test.ts),
+ * but the unpacked object is returned as is instead of being copied (see
+ * {@link isObservationShape} for why that copy mattered).
+ */
+export function readObservation(packed: unknown): Body | undefined {
+  const body = unpackObservation(packed) as Record<string, unknown> | undefined;
+  if (body === undefined || typeof body.recordedAt !== 'string') return undefined;
+  return isObservationShape(body) ? (body as Body) : undefined;
 }

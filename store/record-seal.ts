@@ -132,6 +132,16 @@ export function openRecord<T>(
       `Record ${def.name} ${recordId} has unknown schema version ${version}.`,
       where,
     );
+  if (version === def.version && def.readCurrent) {
+    const current = def.readCurrent(body);
+    if (current === undefined)
+      throw new StoreError(
+        'invalid_record',
+        `Record ${def.name} ${recordId} does not match its schema.`,
+        where,
+      );
+    return { body: current, version };
+  }
   if (version === def.version && def.unpack) body = def.unpack(body);
   for (let v = version; v < def.version; v++) {
     const step = def.migrations[v];

@@ -9,6 +9,7 @@ import {
   OBSERVATION_VERSION,
   checkObservationBody,
   packObservation,
+  readObservation,
   unpackObservation,
 } from './observation-codec.ts';
 
@@ -34,6 +35,11 @@ export interface TableDef<T = unknown> {
    * instead of `schema.safeParse` on hot paths; undefined means the body does not match.
    */
   readonly check?: (body: unknown) => T | undefined;
+  /**
+   * `unpack` then `check` in one step for bodies at `version` (the hot read path), when the table
+   * can validate its freshly unpacked body in place instead of copying it.
+   */
+  readonly readCurrent?: (packed: unknown) => T | undefined;
 }
 
 const open = z.record(z.string(), z.unknown());
@@ -56,6 +62,7 @@ export const TABLES = {
     pack: packObservation,
     unpack: unpackObservation,
     check: checkObservationBody,
+    readCurrent: readObservation,
   },
   instruments: table('instruments', 'i', open),
   attachments: table('attachments', 'a', AttachmentBody),

@@ -110,3 +110,51 @@ export function checkObservation(input: unknown): Out | undefined {
     provenance: p,
   };
 }
+
+const codeOk = (v: unknown): boolean => {
+  if (!isObj(v)) return false;
+  const { loinc, display, mdc } = v;
+  if (typeof loinc !== 'string' || !LOINC.test(loinc) || !str(display, 1, 200)) return false;
+  return mdc === undefined || (int(mdc) && mdc >= 0);
+};
+
+const valueOk = (v: unknown): boolean => {
+  if (!isObj(v)) return false;
+  if (v.kind === 'quantity') {
+    const { value: n, precision, unit } = v;
+    return finite(n) && int(precision) && precision >= 0 && precision <= 12 && str(unit, 1, 32);
+  }
+  return v.kind === 'absent' && typeof v.reason === 'string' && ABSENT.has(v.reason);
+};
+
+const provenanceOk = (v: unknown): boolean => {
+  if (!isObj(v)) return false;
+  const { deviceId, deviceName, characteristic, codec, codecVersion, raw, clockOffsetMs } = v;
+  if (!str(deviceId, 1, 128) || !str(characteristic, 1, 64) || !str(codec, 1, 64)) return false;
+  if (!str(codecVersion, 1, 32) || !(raw instanceof Uint8Array) || raw.byteLength > 4096) return false;
+  if (deviceName !== undefined && !str(deviceName, 0, 128)) return false;
+  return clockOffsetMs === undefined || finite(clockOffsetMs);
+};
+
+/**
+ * The same rules as {@link checkObservation}, checked without building a new object: for the
+ * read path, whose unpacked bodies are fresh objects holding exactly the schema's keys (so the
+ * copy would equal its input). Besides the copy's cost, it keeps reads off the allocation sites
+ * that the write path's long-lived bodies teach V8 to pretenure: read bodies allocated there went
+ * straight to the old generation, dragging their young fields along at every scavenge.
+ * observation-check.test.ts holds it to checkObservation's verdict on unpacked bodies.
+ */
+export function isObservationShape(input: Obj): boolean {
+  const { visitId, patientId, status, category, effectiveAt, components } = input;
+  if (visitId !== null && !str(visitId, 0, 64)) return false;
+  if (patientId !== null && !str(patientId, 0, 64)) return false;
+  if (!codeOk(input.code)) return false;
+  if (input.value !== null && !valueOk(input.value)) return false;
+  if (!Array.isArray(components) || components.length > 16) return false;
+  for (const item of components as unknown[])
+    if (!isObj(item) || !codeOk(item.code) || !valueOk(item.value)) return false;
+  if (typeof status !== 'string' || !STATUS.has(status)) return false;
+  if (typeof category !== 'string' || !CATEGORY.has(category)) return false;
+  if (typeof effectiveAt !== 'string' || !isoDatetime.safeParse(effectiveAt).success) return false;
+  return provenanceOk(input.provenance);
+}
