@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { KEY_BYTES } from './backend.ts';
 import type { BackendName } from './backend.ts';
 import { getSodium } from './wasm-sodium.ts';
@@ -14,6 +15,16 @@ export interface KdfParams {
  * unlock.
  */
 export const DEFAULT_KDF: KdfParams = { opsLimit: 3, memLimitBytes: 64 * 1024 * 1024 };
+
+/** Bounds on Argon2id costs accepted from options and from a key header (one schema for both). */
+export const KdfParamsSchema = z.object({
+  opsLimit: z.number().int().min(1).max(64),
+  memLimitBytes: z
+    .number()
+    .int()
+    .min(8 * 1024)
+    .max(4 * 1024 * 1024 * 1024),
+});
 
 /** Salt length required by libsodium's crypto_pwhash. */
 export const SALT_BYTES = 16;

@@ -4,7 +4,7 @@ import type { CryptoBackend } from './backend.ts';
 import { KEY_BYTES } from './backend.ts';
 import { KeyError } from './errors.ts';
 import type { KdfParams } from './kdf.ts';
-import { SALT_BYTES, deriveKek } from './kdf.ts';
+import { KdfParamsSchema, SALT_BYTES, deriveKek } from './kdf.ts';
 import type { KeyBundle } from './key-bundle.ts';
 import { newKeyBundle, openBundle, sealBundle } from './key-bundle.ts';
 
@@ -18,16 +18,7 @@ const bin = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected bytes
  */
 export const KeyHeader = z.object({
   format: z.literal(1),
-  kdf: z.object({
-    alg: z.literal('argon2id13'),
-    salt: bin,
-    opsLimit: z.number().int().min(1).max(64),
-    memLimitBytes: z
-      .number()
-      .int()
-      .min(8 * 1024)
-      .max(4 * 1024 * 1024 * 1024),
-  }),
+  kdf: KdfParamsSchema.extend({ alg: z.literal('argon2id13'), salt: bin }),
   wrappedByPassphrase: bin,
   wrappedByRecovery: bin.optional(),
   bundle: bin,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_KDF } from '../crypto/kdf.ts';
+import { DEFAULT_KDF, KdfParamsSchema } from '../crypto/kdf.ts';
 import { StoreError } from './errors.ts';
 
 /**
@@ -11,16 +11,7 @@ export const StoreOptions = z.object({
   passphrase: z.string().min(1),
   create: z.boolean().default(true),
   actor: z.string().min(1).max(128).default('kit'),
-  kdf: z
-    .object({
-      opsLimit: z.number().int().min(1).max(64),
-      memLimitBytes: z
-        .number()
-        .int()
-        .min(8 * 1024)
-        .max(4 * 1024 * 1024 * 1024),
-    })
-    .default(DEFAULT_KDF),
+  kdf: KdfParamsSchema.default(DEFAULT_KDF),
   /** Which libsodium build seals records: the native addon by default, WebAssembly as fallback. */
   crypto: z.enum(['auto', 'sodium-native', 'libsodium-wasm']).default('auto'),
   /** Resume an interrupted key rotation in the background on open. */

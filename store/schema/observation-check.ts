@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { ObservationCode, ObservationInput, ObservationValue, Provenance } from './observation.ts';
+import { DataAbsentReason, ObservationInput } from './observation.ts';
+import type { ObservationCode, ObservationValue, Provenance } from './observation.ts';
 
 type Out = z.output<typeof ObservationInput>;
 type Obj = Record<string, unknown>;
@@ -7,16 +8,9 @@ type Obj = Record<string, unknown>;
 // The one rule not restated here: zod's own ISO datetime check, reused as is.
 const isoDatetime = z.string().datetime({ offset: true });
 const LOINC = /^\d{1,7}-\d$/;
-const ABSENT = new Set([
-  'not-a-number',
-  'positive-infinity',
-  'negative-infinity',
-  'error',
-  'masked',
-  'unknown',
-]);
-const STATUS = new Set(['final', 'preliminary', 'entered-in-error']);
-const CATEGORY = new Set(['vital-signs', 'laboratory']);
+const ABSENT = new Set<string>(DataAbsentReason.options);
+const STATUS = new Set<string>(ObservationInput.shape.status.options);
+const CATEGORY = new Set<string>(ObservationInput.shape.category.options);
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown, min: number, max: number): v is string =>
