@@ -50,7 +50,15 @@ describe('blobs', () => {
     );
     expect(meta).toMatchObject({ size: photo.byteLength, chunkCount: 4, compression: 'none' });
     expect((await collect(s.readBlob(meta.id))).equals(photo)).toBe(true);
+    // Listing a visit's attachments is a read of patient data: it is audited like any other.
+    const attachmentReads = async () => {
+      await s.context.batcher.drain();
+      const reads = (await s.readAudit()).filter((e) => e.action === 'read' && e.table === 'attachments');
+      return reads.flatMap((e) => e.recordIds);
+    };
+    const before = await attachmentReads();
     expect((await s.attachmentsByVisit('v-1')).map((a) => a.id)).toEqual([meta.id]);
+    expect(await attachmentReads()).toEqual([...before, meta.id]);
   });
 
   it('compresses waveforms before encrypting them', async () => {

@@ -3,10 +3,9 @@ import { Readable } from 'node:stream';
 import { createDeflateRaw, createInflateRaw } from 'node:zlib';
 import type { z } from 'zod';
 import type { ReadOptions, StoreContext } from './context.ts';
-import { auditRead, readMany, requireRecord } from './context.ts';
+import { auditRead, readByTerm, requireRecord } from './context.ts';
 import { StoreError } from './errors.ts';
 import { idOf, keyOfId } from './ids.ts';
-import { lookupPostings } from './postings.ts';
 import { openPlain, sealPlain } from './record-seal.ts';
 import type { AttachmentBody, AttachmentRecord } from './schema/attachment.ts';
 import { AttachmentInput } from './schema/attachment.ts';
@@ -136,8 +135,14 @@ export function attachmentsByVisit(
   visitId: string,
   options?: ReadOptions,
 ): AttachmentRecord[] {
-  const keys = lookupPostings(ctx.dbs.index, ctx.keyring.blind(VISIT_TERM, visitId));
-  return readMany(ctx, T, keys, (key, body) => ({ ...body, id: idOf(PREFIX, key) }), options);
+  return readByTerm(
+    ctx,
+    T,
+    VISIT_TERM,
+    visitId,
+    (key, body) => ({ ...body, id: idOf(PREFIX, key) }),
+    options,
+  );
 }
 
 async function* sealedChunks(ctx: StoreContext, id: string, meta: Body): AsyncGenerator<Buffer> {

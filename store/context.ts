@@ -2,6 +2,7 @@ import type { Keyring } from '../crypto/keyring.ts';
 import type { Dbs } from './db.ts';
 import { StoreError } from './errors.ts';
 import { idOf } from './ids.ts';
+import { lookupPostings } from './postings.ts';
 import { openRecord } from './record-seal.ts';
 import type { BodyOf, TableName } from './tables.ts';
 import type { TableDef } from './tables.ts';
@@ -73,6 +74,28 @@ export function readMany<T extends TableName, R>(
       else throw error;
     }
   }
+  return out;
+}
+
+/**
+ * The records a blind-index term points to (tag + value, e.g. visit id), decrypted, shaped and
+ * noted in the read audit: the one path every "by visit / by patient" lookup takes.
+ */
+export function readByTerm<T extends TableName, R extends { id: string }>(
+  ctx: StoreContext,
+  table: T,
+  tag: string,
+  value: string,
+  shape: (key: Buffer, body: BodyOf<T>) => R,
+  options?: ReadOptions,
+): R[] {
+  const keys = lookupPostings(ctx.dbs.index, ctx.keyring.blind(tag, value));
+  const out = readMany(ctx, table, keys, shape, options);
+  auditRead(
+    ctx,
+    table,
+    out.map((r) => r.id),
+  );
   return out;
 }
 

@@ -2,7 +2,7 @@ import { ObservationInput } from './schema/observation.ts';
 import { checkObservation } from './schema/observation-check.ts';
 import type { ObservationRecord } from './schema/observation.ts';
 import type { ReadOptions, StoreContext } from './context.ts';
-import { auditRead, readMany, requireRecord } from './context.ts';
+import { auditRead, readByTerm, readMany, requireRecord } from './context.ts';
 import { StoreError } from './errors.ts';
 import { idOf, keyOfId } from './ids.ts';
 import { lookupPostings } from './postings.ts';
@@ -92,14 +92,7 @@ export function recentObservations(
 }
 
 function byTerm(ctx: StoreContext, tag: string, value: string, options?: ReadOptions): ObservationRecord[] {
-  const keys = lookupPostings(ctx.dbs.index, ctx.keyring.blind(tag, value));
-  const out = readMany(ctx, T, keys, shape, options);
-  auditRead(
-    ctx,
-    T,
-    out.map((o) => o.id),
-  );
-  return out;
+  return readByTerm(ctx, T, tag, value, shape, options);
 }
 
 /** All observations of a visit, oldest first. */

@@ -1,9 +1,8 @@
 import type { z } from 'zod';
 import type { ReadOptions, StoreContext } from './context.ts';
-import { auditRead, readMany, requireRecord } from './context.ts';
+import { auditRead, readByTerm, requireRecord } from './context.ts';
 import { StoreError } from './errors.ts';
 import { idOf, keyOfId } from './ids.ts';
-import { lookupPostings } from './postings.ts';
 import type { VisitBody, VisitRecord } from './schema/visit.ts';
 import { VisitInput } from './schema/visit.ts';
 
@@ -64,12 +63,5 @@ export function getVisit(ctx: StoreContext, id: string): VisitRecord {
 
 /** Visits of a patient, oldest first. */
 export function visitsByPatient(ctx: StoreContext, patientId: string, options?: ReadOptions): VisitRecord[] {
-  const keys = lookupPostings(ctx.dbs.index, ctx.keyring.blind(PATIENT_TERM, patientId));
-  const out = readMany(ctx, T, keys, shape, options);
-  auditRead(
-    ctx,
-    T,
-    out.map((v) => v.id),
-  );
-  return out;
+  return readByTerm(ctx, T, PATIENT_TERM, patientId, shape, options);
 }
