@@ -15,8 +15,13 @@ function useLiveEvents(dispatch: (a: LiveAction) => void): void {
     on('hello', (data) => {
       dispatch({ type: 'hello', data });
       void fetch('/api/observations?limit=100')
-        .then((r) => r.json() as Promise<WireObservation[]>)
-        .then((observations) => dispatch({ type: 'loaded', observations }));
+        .then((r) => {
+          if (!r.ok) throw new Error(`HTTP ${r.status}`);
+          return r.json() as Promise<WireObservation[]>;
+        })
+        .then((observations) => dispatch({ type: 'loaded', observations }))
+        // The live stream still works; the log just starts empty. EventSource retries on its own.
+        .catch(() => dispatch({ type: 'online', online: false }));
     });
     on('observations', (observations) => dispatch({ type: 'observations', observations }));
     on('instrument', (data) => dispatch({ type: 'instrument', data }));
