@@ -1,25 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CHUNK_BYTES } from './blobs.ts';
-import { openStore } from './index.ts';
-import type { RecordStore } from './index.ts';
 import { keyOfId } from './ids.ts';
-import { TEST_KDF, tempDir } from './testing.ts';
+import { freshStores } from './test-fixtures.ts';
 
-let store: RecordStore | undefined;
-const cleanups: (() => void)[] = [];
-afterEach(async () => {
-  await store?.close();
-  store = undefined;
-  for (const c of cleanups.splice(0)) c();
-});
-
-async function fresh(): Promise<RecordStore> {
-  const t = tempDir();
-  cleanups.push(t.cleanup);
-  store = await openStore({ path: t.dir, passphrase: 'pw', kdf: TEST_KDF });
-  return store;
-}
+const fresh = freshStores();
 
 async function* pieces(data: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
   for (let i = 0; i < data.byteLength; i += size) {
@@ -97,9 +82,7 @@ describe('blobs', () => {
 
 describe('blob failures', () => {
   it('leaves no chunks behind when the source fails midway', async () => {
-    const t = tempDir();
-    cleanups.push(t.cleanup);
-    const s = await openStore({ path: t.dir, passphrase: 'pw', kdf: TEST_KDF });
+    const s = await fresh();
     async function* failing(): AsyncGenerator<Uint8Array> {
       yield randomBytes(CHUNK_BYTES * 2);
       await Promise.resolve();
@@ -107,6 +90,5 @@ describe('blob failures', () => {
     }
     await expect(s.putBlob({ kind: 'photo', mediaType: 'image/jpeg' }, failing())).rejects.toThrow('camera');
     expect(s.context.dbs.chunks.getCount()).toBe(0);
-    await s.close();
   });
 });

@@ -1,20 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore } from './index.ts';
 import { resetPassphraseWithRecovery } from './key-admin.ts';
 import { envelopeEpoch } from './record-seal.ts';
 import { beginRotation } from './rotation.ts';
-import { TEST_KDF, sampleObservation, tempDir } from './testing.ts';
+import { TEST_KDF, sampleObservation } from './testing.ts';
+import { tempDirs } from './test-fixtures.ts';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
-function fresh(): string {
-  const t = tempDir();
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+const fresh = tempDirs();
 
 async function collect(source: AsyncIterable<Uint8Array>): Promise<Buffer> {
   const parts: Uint8Array[] = [];

@@ -1,19 +1,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StoreError, openStore } from './index.ts';
-import { TEST_KDF, sampleObservation, tempDir } from './testing.ts';
+import { TEST_KDF, sampleObservation } from './testing.ts';
+import { tempDirs } from './test-fixtures.ts';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
-
-function freshDir(): string {
-  const t = tempDir();
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+const freshDir = tempDirs();
 
 function snapshot(dir: string): Map<string, string> {
   const files = new Map<string, string>();

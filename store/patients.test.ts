@@ -1,22 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { openStore } from './index.ts';
-import type { RecordStore } from './index.ts';
-import { TEST_KDF, tempDir } from './testing.ts';
+import { describe, expect, it } from 'vitest';
+import { freshStores } from './test-fixtures.ts';
 
-let store: RecordStore | undefined;
-const cleanups: (() => void)[] = [];
-afterEach(async () => {
-  await store?.close();
-  store = undefined;
-  for (const c of cleanups.splice(0)) c();
-});
-
-async function fresh(): Promise<RecordStore> {
-  const t = tempDir();
-  cleanups.push(t.cleanup);
-  store = await openStore({ path: t.dir, passphrase: 'pw', kdf: TEST_KDF });
-  return store;
-}
+const fresh = freshStores();
 
 describe('patients and visits', () => {
   it('finds patients by name prefix through blind indexes, Cyrillic and ё included', async () => {
