@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, restoreBackup, verifyBackup, writeBackup } from '../store/index.ts';
 import { tempDir } from '../store/testing.ts';
+import { onLines } from './helpers/lines.ts';
 import { buildStoreChild } from './store-child.ts';
 
 const t = tempDir('fieldkit-backup-');
@@ -20,16 +21,9 @@ function startWriter(n: number) {
   const child = spawn(process.execPath, [bundle, data, '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const acked = new Map<string, number>();
   const enough = new Promise<void>((resolve, reject) => {
-    let buffered = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      buffered += chunk;
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        const [id, v] = line.split(' ');
-        if (id && v) acked.set(id, Number(v));
-      }
+    onLines(child.stdout, (line) => {
+      const [id, v] = line.split(' ');
+      if (id && v) acked.set(id, Number(v));
       if (acked.size >= n) resolve();
     });
     child.on('exit', (code) => reject(new Error(`writer exited (${code})`)));

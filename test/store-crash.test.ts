@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../store/index.ts';
 import { tempDir } from '../store/testing.ts';
+import { onLines } from './helpers/lines.ts';
 import { buildStoreChild } from './store-child.ts';
 
 const ROUNDS = Number(process.env.FIELDKIT_CRASH_ROUNDS ?? 50);
@@ -19,22 +20,15 @@ function runAndKill(start: number, killAfterMs: number): Promise<Map<string, num
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const acked = new Map<string, number>();
-    let buffered = '';
     let stderr = '';
     let timer: NodeJS.Timeout | undefined;
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      buffered += chunk;
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        if (line === 'ready') {
-          timer ??= setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-          continue;
-        }
-        const [id, n] = line.split(' ');
-        if (id && n) acked.set(id, Number(n));
+    onLines(child.stdout, (line) => {
+      if (line === 'ready') {
+        timer ??= setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+        return;
       }
+      const [id, n] = line.split(' ');
+      if (id && n) acked.set(id, Number(n));
     });
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('error', reject);
