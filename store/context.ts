@@ -9,6 +9,7 @@ import type { TableDef } from './tables.ts';
 import { TABLES } from './tables.ts';
 import type { ReadAuditLog } from './read-audit.ts';
 import type { WriteBatcher } from './write-batcher.ts';
+import type { WriteDeps } from './write-tx.ts';
 
 /** Callback for list reads that should skip damaged records instead of failing the whole list. */
 export type OnDamaged = (error: StoreError) => void;
@@ -20,7 +21,7 @@ export interface ReadOptions {
 }
 
 /** What every table module needs: the open databases, the keys, the writer and who is acting. */
-export interface StoreContext {
+export interface StoreContext extends WriteDeps {
   readonly dir: string;
   readonly dbs: Dbs;
   readonly keyring: Keyring;

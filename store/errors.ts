@@ -12,7 +12,8 @@ export type StoreErrorCode =
   | 'not_found'
   | 'locked'
   | 'blob_incomplete'
-  | 'backup_invalid';
+  | 'backup_invalid'
+  | 'write_failed';
 
 /** Where an error happened, when it concerns one record. */
 export interface StoreErrorDetail {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { openStore } from './index.ts';
 import { resetPassphraseWithRecovery } from './key-admin.ts';
 import { envelopeEpoch } from './record-seal.ts';
-import { beginRotation } from './rotation.ts';
+import { beginRotation, finishRotation } from './rotation.ts';
 import { TEST_KDF, sampleObservation } from './testing.ts';
 import { tempDirs } from './test-fixtures.ts';
 
@@ -76,6 +76,29 @@ describe('key hierarchy', () => {
     await again.whenIdle();
     expect(again.context.keyring.epochs).toEqual([1]);
     expect(await again.recentObservations(1000)).toHaveLength(701);
+    await again.close();
+  });
+
+  it('re-seals readings sealed under the old key but committed after a rotation began', async () => {
+    const dir = fresh();
+    const store = await openStore({ path: dir, passphrase: 'pw', kdf: TEST_KDF });
+    await store.addObservations([sampleObservation(0)]);
+    const oldEpoch = store.context.keyring.currentEpoch;
+    // Sealed now, ahead of their transaction, under the current key...
+    const queued = Promise.all(
+      Array.from({ length: 50 }, (_, i) => store.addObservations([sampleObservation(i + 1)])),
+    );
+    // ...which is replaced before they commit.
+    beginRotation(store);
+    const newEpoch = store.context.keyring.currentEpoch;
+    expect(newEpoch).not.toBe(oldEpoch);
+    await Promise.all([queued, finishRotation(store)]);
+    expect(store.context.keyring.epochs).toEqual([newEpoch]);
+    for (const { value } of store.context.dbs.tables.observations.getRange({}))
+      expect(envelopeEpoch(value)).toBe(newEpoch);
+    await store.close();
+    const again = await openStore({ path: dir, passphrase: 'pw' });
+    expect(await again.recentObservations(100)).toHaveLength(51);
     await again.close();
   });
 });

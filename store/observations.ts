@@ -4,10 +4,15 @@ import type { ObservationRecord } from './schema/observation.ts';
 import type { ReadOptions, StoreContext } from './context.ts';
 import { auditRead, readByTerm, readMany, requireRecord } from './context.ts';
 import { StoreError } from './errors.ts';
-import { idOf, keyOfId } from './ids.ts';
+import { idOf, keyOf, keyOfId } from './ids.ts';
+import { packObservation } from './observation-codec.ts';
+import { sealRecord } from './record-seal.ts';
+import { TABLES } from './tables.ts';
 import { lookupPostings } from './postings.ts';
 import type { z } from 'zod';
 import type { ObservationBody } from './schema/stored-observation.ts';
+
+type StoredBody = z.output<typeof ObservationBody>;
 
 const T = 'observations';
 const PREFIX = 'o';
@@ -43,9 +48,33 @@ export function parseObservations(inputs: readonly ObservationInput[]): z.output
   });
 }
 
+/** One reading encoded, sealed and blind-indexed before its transaction (see addObservations). */
+interface Prepared {
+  key: Buffer;
+  sealed: Buffer;
+  terms: Uint8Array[];
+  record: ObservationRecord;
+}
+
+function prepare(ctx: StoreContext, body: StoredBody, key: Buffer): Prepared {
+  const terms: Uint8Array[] = [];
+  if (body.visitId !== null) terms.push(ctx.blinds.term(OBS_TERMS.visit, body.visitId));
+  if (body.patientId !== null) terms.push(ctx.blinds.term(OBS_TERMS.patient, body.patientId));
+  terms.push(ctx.blinds.term(OBS_TERMS.hour, hourBucket(body.effectiveAt)));
+  const sealed = sealRecord(ctx.keyring, T, key, TABLES.observations.version, packObservation(body));
+  return { key, sealed, terms, record: shape(key, body) };
+}
+
 /**
  * Stores observations encrypted and indexed (visit, patient, hour) and resolves once the commit
  * is durable. Concurrent calls share one transaction through the write batcher.
+ *
+ * The expensive part (encoding, sealing, blind terms) happens here, before the transaction, on
+ * ids from the key reservation: while one commit is being flushed to disk, the readings that
+ * arrive meanwhile are already sealed, and their transaction only puts bytes. Taking the ids and
+ * enqueueing happen in one synchronous step, so ids reach the table in increasing order.
+ * `recordedAt` is therefore the time the store accepted the reading, a few milliseconds before
+ * its commit.
  */
 export async function addObservations(
   ctx: StoreContext,
@@ -53,23 +82,32 @@ export async function addObservations(
 ): Promise<ObservationRecord[]> {
   const valid = parseObservations(inputs);
   if (valid.length === 0) return [];
+  let first = ctx.keys.take(valid.length);
+  while (first === undefined) {
+    // Only right after opening (or after a burst larger than the reserve): one extra commit.
+    await ctx.keys.refill(valid.length, () => ctx.batcher.enqueue(() => undefined));
+    first = ctx.keys.take(valid.length);
+  }
+  const recordedAt = new Date().toISOString();
+  const prepared = valid.map((input, i) => {
+    // The parsed input is a fresh object: extend it in place rather than copying per record.
+    const body = input as StoredBody;
+    body.recordedAt = recordedAt;
+    return prepare(ctx, body, keyOf(first + i));
+  });
   return ctx.batcher.enqueue((tx) => {
-    const ids: string[] = [];
-    const out = valid.map((body) => {
-      const key = tx.nextKey();
-      // The parsed input is a fresh object: extend it in place rather than copying per record.
-      const stored = body as z.output<typeof ObservationBody>;
-      stored.recordedAt = tx.now;
-      tx.putRecord(T, key, stored, true);
-      if (body.visitId !== null) tx.index(tx.blind(OBS_TERMS.visit, body.visitId), key);
-      if (body.patientId !== null) tx.index(tx.blind(OBS_TERMS.patient, body.patientId), key);
-      tx.index(tx.blind(OBS_TERMS.hour, hourBucket(body.effectiveAt)), key);
-      const record = shape(key, stored);
-      ids.push(record.id);
-      return record;
-    });
-    tx.audit(ctx.actor, 'create', T, ids);
-    return out;
+    for (const p of prepared) {
+      tx.putSealed(T, p.key, p.sealed, true);
+      for (const term of p.terms) tx.index(term, p.key);
+    }
+    const records = prepared.map((p) => p.record);
+    tx.audit(
+      ctx.actor,
+      'create',
+      T,
+      records.map((r) => r.id),
+    );
+    return records;
   });
 }
 

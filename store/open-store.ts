@@ -7,9 +7,11 @@ import { identityFromSeeds } from '../crypto/identity.ts';
 import type { KeyHeader, Unlocked } from '../crypto/key-header.ts';
 import { createKeyHeader, unlockWithPassphrase } from '../crypto/key-header.ts';
 import { Keyring } from '../crypto/keyring.ts';
+import { BlindMemo } from './blind-memo.ts';
 import { openDatabase } from './db.ts';
 import { StoreError } from './errors.ts';
 import { DB_FILE, KEY_FILE, readKeyFile, writeKeyFile } from './key-file.ts';
+import { KeyReservation } from './key-reservation.ts';
 import type { StoreOptionsInput } from './options.ts';
 import { parseStoreOptions } from './options.ts';
 import { RecordStore } from './record-store.ts';
@@ -60,9 +62,10 @@ export async function openStore(options: StoreOptionsInput): Promise<RecordStore
   }
   const keyring = new Keyring(backend, unlocked);
   const dbs = openDatabase(dir);
-  const batcher = new WriteBatcher(dbs, keyring);
+  const deps = { dbs, keyring, keys: new KeyReservation(), blinds: new BlindMemo(keyring) };
+  const batcher = new WriteBatcher(deps);
   const readAudit = new ReadAuditLog(batcher, opts.actor);
-  const store = new RecordStore({ dir, dbs, keyring, batcher, actor: opts.actor, readAudit }, header);
+  const store = new RecordStore({ ...deps, dir, batcher, actor: opts.actor, readAudit }, header);
   if (opts.resumeRotation && keyring.epochs.length > 1) store.resumeRotationInBackground();
   return store;
 }

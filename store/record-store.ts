@@ -276,6 +276,8 @@ export class RecordStore {
     await this.#ctx.batcher.drain();
     await this.#ctx.dbs.env.close();
     forgetChainKey(this.#ctx.keyring);
+    this.#ctx.blinds.clear();
+    this.#ctx.keys.clear();
     this.#ctx.keyring.lock();
   }
 }

@@ -77,6 +77,9 @@ export async function finishRotation(
   for (const def of ALL_TABLES)
     await resealDb(store, ctx.dbs.tables[def.name as TableName], def.name, report);
   await resealDb(store, ctx.dbs.chunks, 'blob-chunk', report);
+  // Readings sealed under an old key before the rotation began may still be queued: they are
+  // re-sealed as their transaction runs (WriteTx.putSealed), which needs the old key until then.
+  await ctx.batcher.enqueue(() => undefined);
   const bundle = ctx.keyring.bundle;
   commitBundle(store, { ...bundle, deks: bundle.deks.filter((d) => d.epoch === bundle.currentEpoch) });
   await ctx.batcher.enqueue((tx) => tx.audit(ctx.actor, 'rotate', 'store', [`epoch-${bundle.currentEpoch}`]));

@@ -1,8 +1,8 @@
-import type { Keyring } from '../crypto/keyring.ts';
-import type { Dbs } from './db.ts';
+import type { WriteDeps } from './write-tx.ts';
 import { WriteTx } from './write-tx.ts';
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+type BatchResult = { outcomes: Outcome[]; tx: WriteTx };
 
 interface Pending {
   op: (tx: WriteTx) => unknown;
@@ -17,8 +17,7 @@ interface Pending {
  * so "saved" is never reported for data a power cut could lose.
  */
 export class WriteBatcher {
-  readonly #dbs: Dbs;
-  readonly #keyring: Keyring;
+  readonly #deps: WriteDeps;
   #pending: Pending[] = [];
   #scheduled = false;
   #committing = false;
@@ -26,9 +25,8 @@ export class WriteBatcher {
   /** Transactions committed so far (observability and tests of batching). */
   commits = 0;
 
-  constructor(dbs: Dbs, keyring: Keyring) {
-    this.#dbs = dbs;
-    this.#keyring = keyring;
+  constructor(deps: WriteDeps) {
+    this.#deps = deps;
   }
 
   /** Runs `op` inside the next write transaction; resolves with its result once durable. */
@@ -58,9 +56,9 @@ export class WriteBatcher {
   }
 
   async #commit(batch: Pending[]): Promise<void> {
-    let results: Outcome[];
+    let result: BatchResult;
     try {
-      results = await this.#dbs.env.transaction(() => this.#runBatch(batch));
+      result = await this.#deps.dbs.env.transaction(() => this.#runBatch(batch));
       this.commits += 1;
     } catch (error) {
       for (const p of batch) p.reject(error);
@@ -71,9 +69,10 @@ export class WriteBatcher {
       if (this.#pending.length > 0) this.#schedule();
     }
     try {
-      await this.#dbs.env.flushed;
+      await this.#deps.dbs.env.flushed;
+      result.tx.durable();
       batch.forEach((p, i) => {
-        const r = results[i];
+        const r = result.outcomes[i];
         if (r?.ok) p.resolve(r.value);
         else p.reject(r?.error);
       });
@@ -89,23 +88,23 @@ export class WriteBatcher {
    * exactly its own writes and its companions still commit. Nothing partial is ever committed:
    * lmdb-js would otherwise commit the puts made before a throw.
    */
-  #runBatch(batch: Pending[]): Outcome[] {
-    const env = this.#dbs.env;
+  #runBatch(batch: Pending[]): BatchResult {
+    const env = this.#deps.dbs.env;
     try {
       return env.transactionSync(() => {
-        const tx = new WriteTx(this.#dbs, this.#keyring);
-        const out: Outcome[] = batch.map((p) => {
+        const tx = new WriteTx(this.#deps);
+        const outcomes: Outcome[] = batch.map((p) => {
           const value = p.op(tx);
           tx.commitStage();
           return { ok: true, value };
         });
         tx.finish();
-        return out;
+        return { outcomes, tx };
       });
     } catch {
       return env.transactionSync(() => {
-        const tx = new WriteTx(this.#dbs, this.#keyring);
-        const out: Outcome[] = batch.map((p) => {
+        const tx = new WriteTx(this.#deps);
+        const outcomes: Outcome[] = batch.map((p) => {
           try {
             const value = env.transactionSync(() => p.op(tx));
             tx.commitStage();
@@ -116,7 +115,7 @@ export class WriteBatcher {
           }
         });
         tx.finish();
-        return out;
+        return { outcomes, tx };
       });
     }
   }

@@ -1,15 +1,27 @@
 import type { Keyring } from '../crypto/keyring.ts';
 import type { AuditHead } from './audit-chain.ts';
+import type { BlindMemo } from './blind-memo.ts';
 import { GENESIS, chainHash } from './audit-chain.ts';
 import { decodeCbor, encodeCbor } from './cbor.ts';
 import type { Dbs } from './db.ts';
 import { META } from './db.ts';
-import { keyOf, seqOf } from './ids.ts';
+import { StoreError } from './errors.ts';
+import { idOf, keyOf, seqOf } from './ids.ts';
+import type { KeyReservation } from './key-reservation.ts';
 import { PostingBuffer, removePosting } from './postings.ts';
-import { sealRecord } from './record-seal.ts';
+import { envelopeEpoch, openPlain, sealPlain, sealRecord } from './record-seal.ts';
 import type { AuditAction, AuditBody } from './schema/audit-entry.ts';
 import type { TableDef, TableName } from './tables.ts';
 import { TABLES } from './tables.ts';
+
+/** What a write transaction works with, shared by every transaction of one open store. */
+export interface WriteDeps {
+  readonly dbs: Dbs;
+  readonly keyring: Keyring;
+  /** Ids handed out ahead of the transaction; the transaction tops the reservation up. */
+  readonly keys: KeyReservation;
+  readonly blinds: BlindMemo;
+}
 
 /**
  * One LMDB write transaction as the store's operations see it. Counters and the audit chain
@@ -22,16 +34,18 @@ export class WriteTx {
   readonly now = new Date().toISOString();
   readonly #dbs: Dbs;
   readonly #keyring: Keyring;
+  readonly #deps: WriteDeps;
   #seq: number | undefined;
   readonly #postings = new PostingBuffer();
-  readonly #blinds = new Map<string, Uint8Array>();
+  readonly #durable: (() => void)[] = [];
   readonly #audit = new Map<string, { actor: string; action: AuditAction; table: string; ids: string[] }>();
   // What the running operation gathered; merged by commitStage() only if it succeeded.
   readonly #stage = emptyStage();
 
-  constructor(dbs: Dbs, keyring: Keyring) {
-    this.#dbs = dbs;
-    this.#keyring = keyring;
+  constructor(deps: WriteDeps) {
+    this.#deps = deps;
+    this.#dbs = deps.dbs;
+    this.#keyring = deps.keyring;
   }
 
   /** The dbs, for operations that need to read inside the transaction. */
@@ -46,12 +60,18 @@ export class WriteTx {
 
   /** Allocates the next record key (monotonic across all tables of the store). */
   nextKey(): Buffer {
+    return keyOf(this.#takeSeq(1));
+  }
+
+  /** Takes `count` consecutive counters past the store's persisted counter; returns the first. */
+  #takeSeq(count: number): number {
     if (this.#seq === undefined) {
       const raw = this.#dbs.meta.get(META.seq);
       this.#seq = raw ? seqOf(raw) : 0;
     }
-    this.#seq += 1;
-    return keyOf(this.#seq);
+    const first = this.#seq + 1;
+    this.#seq += count;
+    return first;
   }
 
   /**
@@ -64,22 +84,48 @@ export class WriteTx {
     const pack = (def as TableDef).pack;
     const packed = pack ? pack(body) : body;
     const value = sealRecord(this.#keyring, def.name, key, def.version, packed);
-    if (append) this.#dbs.tables[table].putSync(key, value, { append: true });
-    else this.#dbs.tables[table].putSync(key, value);
+    this.#put(table, key, value, append);
   }
 
   /**
-   * A blind term, memoised for the transaction: a batch of readings mostly shares its visit,
-   * patient and hour, so most terms are computed once per commit instead of once per record.
+   * Writes a record sealed before the transaction began (ids from the key reservation). If the
+   * data key rotated in between, it is re-sealed here under the current key: nothing reaches the
+   * disk under a key that rotation may already have finished sweeping.
    */
-  blind(tag: string, value: string): Uint8Array {
-    const memo = `${tag}\u0000${value}`;
-    let term = this.#blinds.get(memo);
-    if (!term) {
-      term = this.#keyring.blind(tag, value);
-      this.#blinds.set(memo, term);
+  putSealed(table: TableName, key: Buffer, sealed: Buffer, append: boolean): void {
+    let value = sealed;
+    if (envelopeEpoch(sealed) !== this.#keyring.currentEpoch) {
+      const { name, prefix } = TABLES[table];
+      const { plain, version } = openPlain(this.#keyring, name, key, sealed, idOf(prefix, key));
+      value = sealPlain(this.#keyring, name, key, version, plain);
     }
-    return term;
+    this.#put(table, key, value, append);
+  }
+
+  #put(table: TableName, key: Buffer, value: Buffer, append: boolean): void {
+    const db = this.#dbs.tables[table];
+    // lmdb-js reports a refused append (a key not past the table's end) by returning false, not
+    // by throwing: fall back to an ordinary insert rather than drop the record.
+    if (append && wrote(db.putSync(key, value, { append: true }))) return;
+    if (!wrote(db.putSync(key, value)))
+      throw new StoreError('write_failed', `Could not write ${table} ${idOf(TABLES[table].prefix, key)}.`, {
+        table,
+      });
+  }
+
+  /** A blind term (remembered across transactions: see {@link BlindMemo}). */
+  blind(tag: string, value: string): Uint8Array {
+    return this.#deps.blinds.term(tag, value);
+  }
+
+  /** Runs `fn` once this transaction is durable; never if it fails. */
+  whenDurable(fn: () => void): void {
+    this.#durable.push(fn);
+  }
+
+  /** Called by the batcher after the flush: runs the {@link WriteTx.whenDurable} callbacks. */
+  durable(): void {
+    for (const fn of this.#durable.splice(0)) fn();
   }
 
   /** Indexes a record key under a blind term (gathered, written at commit). */
@@ -125,11 +171,19 @@ export class WriteTx {
     entry.ids.push(...ids);
   }
 
-  /** Writes postings, audit entries and the counter; called once, last, inside the transaction. */
+  /**
+   * Writes postings, audit entries and the counter, and reserves ids for writes sealed ahead of
+   * later transactions if the reservation asked; called once, last, inside the transaction.
+   */
   finish(): void {
     this.commitStage();
     this.#postings.write(this.#dbs.index);
     if (this.#audit.size > 0) this.#appendAudit();
+    const wanted = this.#deps.keys.claimRequest();
+    if (wanted > 0) {
+      const first = this.#takeSeq(wanted);
+      this.whenDurable(() => this.#deps.keys.adopt(first, first + wanted - 1));
+    }
     if (this.#seq !== undefined) this.#dbs.meta.putSync(META.seq, keyOf(this.#seq));
   }
 
@@ -150,6 +204,14 @@ export class WriteTx {
     this.#dbs.meta.putSync(META.auditHead, Buffer.from(encodeCbor({ seq, hash })));
     this.#audit.clear();
   }
+}
+
+/**
+ * lmdb-js's putSync returns whether the put happened (false for a refused append or a failed
+ * condition), though its type declarations say void.
+ */
+function wrote(result: void): boolean {
+  return (result as unknown) === true;
 }
 
 function emptyStage() {
