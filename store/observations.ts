@@ -5,14 +5,15 @@ import type { ReadOptions, StoreContext } from './context.ts';
 import { auditRead, readByTerm, readMany, requireRecord } from './context.ts';
 import { StoreError } from './errors.ts';
 import { idOf, keyOf, keyOfId } from './ids.ts';
-import { packObservation } from './observation-codec.ts';
-import { sealRecord } from './record-seal.ts';
+import { encodeObservationBody } from './observation-cbor.ts';
+import { sealPlain } from './record-seal.ts';
 import { TABLES } from './tables.ts';
 import { lookupPostings } from './postings.ts';
 import type { z } from 'zod';
 import type { ObservationBody } from './schema/stored-observation.ts';
 
 type StoredBody = z.output<typeof ObservationBody>;
+type StoredInput = z.output<typeof ObservationInput>;
 
 const T = 'observations';
 const PREFIX = 'o';
@@ -61,7 +62,9 @@ function prepare(ctx: StoreContext, body: StoredBody, key: Buffer): Prepared {
   if (body.visitId !== null) terms.push(ctx.blinds.term(OBS_TERMS.visit, body.visitId));
   if (body.patientId !== null) terms.push(ctx.blinds.term(OBS_TERMS.patient, body.patientId));
   terms.push(ctx.blinds.term(OBS_TERMS.hour, hourBucket(body.effectiveAt)));
-  const sealed = sealRecord(ctx.keyring, T, key, TABLES.observations.version, packObservation(body));
+  // The encoder's output is a view into its scratch buffer: sealed (copied) before the next call.
+  const plain = encodeObservationBody(body);
+  const sealed = sealPlain(ctx.keyring, T, key, TABLES.observations.version, plain);
   return { key, sealed, terms, record: shape(key, body) };
 }
 
@@ -76,18 +79,38 @@ function prepare(ctx: StoreContext, body: StoredBody, key: Buffer): Prepared {
  * `recordedAt` is therefore the time the store accepted the reading, a few milliseconds before
  * its commit.
  */
-export async function addObservations(
+export function addObservations(
   ctx: StoreContext,
   inputs: readonly ObservationInput[],
 ): Promise<ObservationRecord[]> {
-  const valid = parseObservations(inputs);
-  if (valid.length === 0) return [];
-  let first = ctx.keys.take(valid.length);
+  // Not an async function: this runs once per reading, and the fast path needs no extra promise.
+  try {
+    const valid = parseObservations(inputs);
+    if (valid.length === 0) return Promise.resolve([]);
+    const first = ctx.keys.take(valid.length);
+    if (first === undefined) return addAfterRefill(ctx, valid);
+    return enqueuePrepared(ctx, valid, first);
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
+/** Only right after opening (or after a burst larger than the reserve): one extra commit. */
+async function addAfterRefill(ctx: StoreContext, valid: StoredInput[]): Promise<ObservationRecord[]> {
+  let first: number | undefined;
   while (first === undefined) {
-    // Only right after opening (or after a burst larger than the reserve): one extra commit.
     await ctx.keys.refill(valid.length, () => ctx.batcher.enqueue(() => undefined));
     first = ctx.keys.take(valid.length);
   }
+  return enqueuePrepared(ctx, valid, first);
+}
+
+/** Seals the readings on ids [first, ...] and queues their transaction, in one synchronous step. */
+function enqueuePrepared(
+  ctx: StoreContext,
+  valid: StoredInput[],
+  first: number,
+): Promise<ObservationRecord[]> {
   const recordedAt = new Date().toISOString();
   const prepared = valid.map((input, i) => {
     // The parsed input is a fresh object: extend it in place rather than copying per record.
@@ -96,17 +119,15 @@ export async function addObservations(
     return prepare(ctx, body, keyOf(first + i));
   });
   return ctx.batcher.enqueue((tx) => {
+    const records: ObservationRecord[] = [];
+    const ids: string[] = [];
     for (const p of prepared) {
       tx.putSealed(T, p.key, p.sealed, true);
       for (const term of p.terms) tx.index(term, p.key);
+      records.push(p.record);
+      ids.push(p.record.id);
     }
-    const records = prepared.map((p) => p.record);
-    tx.audit(
-      ctx.actor,
-      'create',
-      T,
-      records.map((r) => r.id),
-    );
+    tx.audit(ctx.actor, 'create', T, ids);
     return records;
   });
 }

@@ -73,8 +73,10 @@ export class RecordStore {
   }
 
   /** Stores observations; resolves with their ids and commit time once durable. */
-  async addObservations(inputs: ObservationInput[]): Promise<ObservationRecord[]> {
-    this.#assertOpen();
+  addObservations(inputs: ObservationInput[]): Promise<ObservationRecord[]> {
+    // Not async: called once per reading, so no wrapper promise on top of the store's own.
+    if (this.#closed || !this.#ctx.keyring.isUnlocked)
+      return Promise.reject(new StoreError('locked', 'The store is closed.'));
     return obs.addObservations(this.#ctx, inputs);
   }
 

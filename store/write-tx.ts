@@ -130,13 +130,14 @@ export class WriteTx {
 
   /** Indexes a record key under a blind term (gathered, written at commit). */
   index(term: Uint8Array, key: Buffer): void {
-    this.#stage.adds.push([term, key]);
+    // Flat pairs (term, key, term, key, ...): no tuple allocated per posting.
+    this.#stage.adds.push(term, key);
   }
 
   /** Removes a record key from a term's postings, written or still pending in this commit. */
   unindex(term: Uint8Array, key: Buffer): void {
     removePosting(this.#dbs.index, term, key);
-    this.#stage.removes.push([term, key]);
+    this.#stage.removes.push(term, key);
   }
 
   /** Notes an audited action; entries are grouped per actor, action and table per commit. */
@@ -147,8 +148,9 @@ export class WriteTx {
   /** Keeps what the operation that just succeeded gathered (postings, audit). */
   commitStage(): void {
     const { adds, removes, audits } = this.#stage;
-    for (const [term, key] of removes) this.#postings.remove(term, key);
-    for (const [term, key] of adds) this.#postings.add(term, key);
+    for (let i = 0; i < removes.length; i += 2)
+      this.#postings.remove(removes[i] as Uint8Array, removes[i + 1] as Buffer);
+    for (let i = 0; i < adds.length; i += 2) this.#postings.add(adds[i] as Uint8Array, adds[i + 1] as Buffer);
     for (const a of audits) this.#group(a.actor, a.action, a.table, a.ids);
     this.dropStage();
   }
@@ -168,7 +170,8 @@ export class WriteTx {
       entry = { actor, action, table, ids: [] };
       this.#audit.set(group, entry);
     }
-    entry.ids.push(...ids);
+    // One by one: a spread of a long id list would go through the argument stack.
+    for (const id of ids) entry.ids.push(id);
   }
 
   /**
@@ -216,8 +219,8 @@ function wrote(result: void): boolean {
 
 function emptyStage() {
   return {
-    adds: [] as [Uint8Array, Buffer][],
-    removes: [] as [Uint8Array, Buffer][],
+    adds: [] as (Uint8Array | Buffer)[],
+    removes: [] as (Uint8Array | Buffer)[],
     audits: [] as { actor: string; action: AuditAction; table: string; ids: readonly string[] }[],
   };
 }

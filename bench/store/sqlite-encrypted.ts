@@ -42,7 +42,9 @@ export function benchSqliteEncrypted(dir: string, count: number, backend: Crypto
     for (let i = from; i < to; i++) {
       const input = bodies[i];
       if (!input) continue;
-      const plain = encodeCbor({ ...input, recordedAt: new Date().toISOString() });
+      // recordedAt set in place, as ours does: a spread copy is slow to read on Node 20.
+      (input as Record<string, unknown>).recordedAt = new Date().toISOString();
+      const plain = encodeCbor(input);
       const aad = Buffer.from(`observations\u0000${i + 1}\u00001`);
       putObs.run(i + 1, backend.seal(plain, aad, dek));
       indexedFields(input).forEach((value, t) => {
