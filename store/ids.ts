@@ -26,6 +26,13 @@ export function idOf(prefix: string, key: Uint8Array): string {
   return `${prefix}-${Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('hex')}`;
 }
 
+/** The id of the record whose key is `keyOf(seq)`, computed from the counter (no Buffer walk). */
+export function idOfSeq(prefix: string, seq: number): string {
+  const high = Math.floor(seq / 0x1_0000_0000);
+  const low = seq % 0x1_0000_0000;
+  return `${prefix}-${high.toString(16).padStart(8, '0')}${low.toString(16).padStart(8, '0')}`;
+}
+
 /** Parses an id back to its key, checking the table letter; anything else is `not_found`. */
 export function keyOfId(prefix: string, id: string, table: string, bytes = KEY_BYTES): Buffer {
   if (id.length !== prefix.length + 1 + bytes * 2 || !id.startsWith(`${prefix}-`))

@@ -4,7 +4,7 @@ import type { ObservationRecord } from './schema/observation.ts';
 import type { ReadOptions, StoreContext } from './context.ts';
 import { auditRead, readByTerm, readMany, requireRecord } from './context.ts';
 import { StoreError } from './errors.ts';
-import { idOf, keyOf, keyOfId } from './ids.ts';
+import { idOf, idOfSeq, keyOf, keyOfId } from './ids.ts';
 import { encodeObservationBody } from './observation-cbor.ts';
 import { sealPlain } from './record-seal.ts';
 import { TABLES } from './tables.ts';
@@ -57,7 +57,8 @@ interface Prepared {
   record: ObservationRecord;
 }
 
-function prepare(ctx: StoreContext, body: StoredBody, key: Buffer): Prepared {
+function prepare(ctx: StoreContext, body: StoredBody, seq: number): Prepared {
+  const key = keyOf(seq);
   const terms: Uint8Array[] = [];
   if (body.visitId !== null) terms.push(ctx.blinds.term(OBS_TERMS.visit, body.visitId));
   if (body.patientId !== null) terms.push(ctx.blinds.term(OBS_TERMS.patient, body.patientId));
@@ -65,7 +66,9 @@ function prepare(ctx: StoreContext, body: StoredBody, key: Buffer): Prepared {
   // The encoder's output is a view into its scratch buffer: sealed (copied) before the next call.
   const plain = encodeObservationBody(body);
   const sealed = sealPlain(ctx.keyring, T, key, TABLES.observations.version, plain);
-  return { key, sealed, terms, record: shape(key, body) };
+  const record = body as ObservationRecord;
+  record.id = idOfSeq(PREFIX, seq);
+  return { key, sealed, terms, record };
 }
 
 /**
@@ -116,7 +119,7 @@ function enqueuePrepared(
     // The parsed input is a fresh object: extend it in place rather than copying per record.
     const body = input as StoredBody;
     body.recordedAt = recordedAt;
-    return prepare(ctx, body, keyOf(first + i));
+    return prepare(ctx, body, first + i);
   });
   return ctx.batcher.enqueue((tx) => {
     const records: ObservationRecord[] = [];

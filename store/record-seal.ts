@@ -19,8 +19,9 @@ function tableTag(table: string): Buffer {
   return tag;
 }
 
-// One scratch buffer for AADs: every use is synchronous and finishes before the next begins.
+// Scratch buffers for AADs and headers: every use is synchronous and finishes before the next begins.
 let scratch = Buffer.allocUnsafe(256);
+const headerScratch = Buffer.allocUnsafe(HEADER_BYTES);
 
 function aadOf(table: string, key: Uint8Array, header: Uint8Array): Buffer {
   const tag = tableTag(table);
@@ -58,18 +59,20 @@ export function sealPlain(
   const epoch = keyring.currentEpoch;
   const dek = keyring.dek(epoch);
   if (!dek) throw new StoreError('locked', 'No data key for the current epoch.');
-  const header = Buffer.allocUnsafe(HEADER_BYTES);
+  // A scratch header (the backend copies it into the envelope): nothing allocated but the envelope.
+  const header = headerScratch;
   header[0] = FORMAT;
   header.writeUInt16BE(version, 1);
   header.writeUInt32BE(epoch, 3);
   const sealed = keyring.backend.seal(plain, aadOf(table, key, header), dek, header);
-  return Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
+  return Buffer.isBuffer(sealed) ? sealed : Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
 }
 
 /** The envelope fields readable without the key (used by rotation to skip current records). */
 export function envelopeEpoch(value: Uint8Array): number | undefined {
   if (value.byteLength < HEADER_BYTES) return undefined;
-  return Buffer.from(value.buffer, value.byteOffset, value.byteLength).readUInt32BE(3);
+  // Read byte by byte: no Buffer view allocated for a check made on every record written.
+  return (value[3] ?? 0) * 0x1000000 + ((value[4] ?? 0) << 16) + ((value[5] ?? 0) << 8) + (value[6] ?? 0);
 }
 
 /**

@@ -38,7 +38,8 @@ export class WriteTx {
   #seq: number | undefined;
   readonly #postings = new PostingBuffer();
   readonly #durable: (() => void)[] = [];
-  readonly #audit = new Map<string, { actor: string; action: AuditAction; table: string; ids: string[] }>();
+  readonly #audit = new Map<string, AuditGroup>();
+  #lastGroup: AuditGroup | undefined;
   // What the running operation gathered; merged by commitStage() only if it succeeded.
   readonly #stage = emptyStage();
 
@@ -164,11 +165,16 @@ export class WriteTx {
   }
 
   #group(actor: string, action: AuditAction, table: string, ids: readonly string[]): void {
-    const group = `${actor}\u0000${action}\u0000${table}`;
-    let entry = this.#audit.get(group);
-    if (!entry) {
-      entry = { actor, action, table, ids: [] };
-      this.#audit.set(group, entry);
+    // A batch is mostly one kind of operation: reuse the previous group without building its key.
+    let entry = this.#lastGroup;
+    if (!entry || entry.actor !== actor || entry.action !== action || entry.table !== table) {
+      const group = `${actor}\u0000${action}\u0000${table}`;
+      entry = this.#audit.get(group);
+      if (!entry) {
+        entry = { actor, action, table, ids: [] };
+        this.#audit.set(group, entry);
+      }
+      this.#lastGroup = entry;
     }
     // One by one: a spread of a long id list would go through the argument stack.
     for (const id of ids) entry.ids.push(id);
@@ -206,7 +212,16 @@ export class WriteTx {
     }
     this.#dbs.meta.putSync(META.auditHead, Buffer.from(encodeCbor({ seq, hash })));
     this.#audit.clear();
+    this.#lastGroup = undefined;
   }
+}
+
+/** The audit notes of one commit for one actor, action and table. */
+interface AuditGroup {
+  actor: string;
+  action: AuditAction;
+  table: string;
+  ids: string[];
 }
 
 /**

@@ -4,33 +4,50 @@ import { TEST_KDF } from '../../store/testing.ts';
 import { OBS_PER_VISIT, benchObservation } from './records.ts';
 import { percentile, rate } from './timing.ts';
 
+/** Readings delivered per event-loop turn (several instruments' notifications in one poll). */
+const ARRIVALS_PER_TURN = Number(process.env.FK_BENCH_TURN ?? 50);
+/** Readings handed to the store but not yet acknowledged before arrivals wait (back-pressure). */
+const WINDOW = Number(process.env.FK_BENCH_WINDOW ?? 2000);
+
 /**
  * Our store, written the way the pipeline writes: one `addObservations([reading])` call per
- * reading, many in flight, the group-commit writer gathering them (about 1,000 per commit here).
+ * reading as it arrives, never awaited by the producer, the group-commit writer gathering what
+ * arrived during the previous commit. Arrivals come on their own schedule (instruments do not
+ * wait for the disk): a few per event-loop turn, paused only when WINDOW readings are
+ * unacknowledged. Also measures each reading's acknowledgement latency (call to durable).
  */
 export async function benchOurs(dir: string, count: number, crypto: BackendName, measureLoad: boolean) {
   const store = await openStore({ path: dir, passphrase: 'bench', kdf: TEST_KDF, crypto });
   const inputs = Array.from({ length: count }, (_, i) => benchObservation(i));
-  const window = 1000;
+  const acks = new Float64Array(count);
   const commitsBefore = store.commitCount;
   const start = performance.now();
-  // Readings arrive faster than commits: keep up to `window` calls in flight, topping up as
-  // acknowledgements come back (as the pipeline does, without awaiting each reading).
   await new Promise<void>((resolve, reject) => {
     let next = 0;
     let done = 0;
-    const pump = () => {
-      while (next < count && next - done < window) {
-        const input = inputs[next++];
+    let waiting = false;
+    const arrive = () => {
+      waiting = false;
+      const until = Math.min(count, next + ARRIVALS_PER_TURN);
+      while (next < until && next - done < WINDOW) {
+        const i = next++;
+        const input = inputs[i];
         if (!input) break;
+        const at = performance.now();
         store.addObservations([input]).then(() => {
+          acks[i] = performance.now() - at;
           done += 1;
           if (done === count) resolve();
-          else if (next - done <= window / 2) pump();
+          else if (!waiting && next < count && next - done < WINDOW) schedule();
         }, reject);
       }
+      if (next < count && next - done < WINDOW) schedule();
     };
-    pump();
+    const schedule = () => {
+      waiting = true;
+      setImmediate(arrive);
+    };
+    schedule();
   });
   const ms = performance.now() - start;
   const commits = store.commitCount - commitsBefore;
@@ -50,5 +67,12 @@ export async function benchOurs(dir: string, count: number, crypto: BackendName,
     loadP50 = percentile(samples, 50);
   }
   await store.close();
-  return { perSecond: rate(count, ms), perCommit: count / Math.max(1, commits), loadP99, loadP50 };
+  return {
+    perSecond: rate(count, ms),
+    perCommit: count / Math.max(1, commits),
+    ackP50: percentile([...acks], 50),
+    ackP99: percentile([...acks], 99),
+    loadP99,
+    loadP50,
+  };
 }
