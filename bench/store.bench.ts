@@ -20,9 +20,9 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
   const dir = (name: string) => join(base, name);
   try {
     const native = await loadBackend('sodium-native');
-    // Full runs take the best of two interleaved rounds, so no peer gains from running warm
+    // Full runs take the best of three interleaved rounds, so no peer gains from running warm
     // or loses to a neighbour's burst on a shared machine.
-    const rounds = opts.quick ? 1 : 2;
+    const rounds = opts.quick ? 1 : 3;
     const best = {
       lmdbRaw: 0,
       ours: 0,

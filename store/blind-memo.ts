@@ -14,6 +14,7 @@ export class BlindMemo {
   readonly #keyring: Keyring;
   readonly #byTag = new Map<string, Map<string, Uint8Array>>();
   #size = 0;
+  readonly #last = new Map<string, { value: string; term: Uint8Array }>();
 
   constructor(keyring: Keyring) {
     this.#keyring = keyring;
@@ -21,8 +22,14 @@ export class BlindMemo {
 
   /** The blind term of `value` under the domain `tag`. */
   term(tag: string, value: string): Uint8Array {
+    // Consecutive readings nearly always repeat the previous value of each tag.
+    const last = this.#last.get(tag);
+    if (last && last.value === value) return last.term;
     const known = this.#byTag.get(tag)?.get(value);
-    if (known) return known;
+    if (known) {
+      this.#last.set(tag, { value, term: known });
+      return known;
+    }
     const term = this.#keyring.blind(tag, value);
     if (this.#size >= MAX_TERMS) this.clear();
     let terms = this.#byTag.get(tag);
@@ -32,12 +39,14 @@ export class BlindMemo {
     }
     terms.set(value, term);
     this.#size += 1;
+    this.#last.set(tag, { value, term });
     return term;
   }
 
   /** Forgets every term (the index key is about to be erased, or the memo is full). */
   clear(): void {
     this.#byTag.clear();
+    this.#last.clear();
     this.#size = 0;
   }
 }

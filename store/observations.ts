@@ -71,6 +71,19 @@ function prepare(ctx: StoreContext, body: StoredBody, seq: number): Prepared {
   return { key, sealed, terms, record };
 }
 
+let lastMs = 0;
+let lastIso = new Date(0).toISOString();
+
+/** The current time as ISO 8601, formatted once per millisecond (readings arrive many per ms). */
+function nowIso(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+}
+
 /**
  * Stores observations encrypted and indexed (visit, patient, hour) and resolves once the commit
  * is durable. Concurrent calls share one transaction through the write batcher.
@@ -114,7 +127,7 @@ function enqueuePrepared(
   valid: StoredInput[],
   first: number,
 ): Promise<ObservationRecord[]> {
-  const recordedAt = new Date().toISOString();
+  const recordedAt = nowIso();
   const prepared = valid.map((input, i) => {
     // The parsed input is a fresh object: extend it in place rather than copying per record.
     const body = input as StoredBody;

@@ -9,28 +9,27 @@ const FORMAT = 1;
 /** format (1) + schema version (u16) + key epoch (u32), all authenticated as AAD. */
 export const HEADER_BYTES = 7;
 
-const tableTags = new Map<string, Buffer>();
-function tableTag(table: string): Buffer {
-  let tag = tableTags.get(table);
-  if (!tag) {
-    tag = Buffer.from(`${table}\u0000`, 'utf8');
-    tableTags.set(table, tag);
-  }
-  return tag;
-}
-
-// Scratch buffers for AADs and headers: every use is synchronous and finishes before the next begins.
-let scratch = Buffer.allocUnsafe(256);
+// Per table, an AAD buffer already holding `${table}\0`, with room for a record key and header:
+// the AAD of every seal and open is assembled in place, without allocating. Every use is
+// synchronous and finishes before the next begins.
+const aads = new Map<string, { tagBytes: number; aad: Buffer }>();
 const headerScratch = Buffer.allocUnsafe(HEADER_BYTES);
 
 function aadOf(table: string, key: Uint8Array, header: Uint8Array): Buffer {
-  const tag = tableTag(table);
-  const length = tag.byteLength + key.byteLength + header.byteLength;
-  if (length > scratch.byteLength) scratch = Buffer.allocUnsafe(length * 2);
-  tag.copy(scratch, 0);
-  scratch.set(key, tag.byteLength);
-  scratch.set(header, tag.byteLength + key.byteLength);
-  return scratch.subarray(0, length);
+  let entry = aads.get(table);
+  const length = (entry?.tagBytes ?? 0) + key.byteLength + header.byteLength;
+  if (!entry || entry.aad.byteLength !== length) {
+    const tag = Buffer.from(`${table}\u0000`, 'utf8');
+    entry = {
+      tagBytes: tag.byteLength,
+      aad: Buffer.alloc(tag.byteLength + key.byteLength + header.byteLength),
+    };
+    tag.copy(entry.aad, 0);
+    aads.set(table, entry);
+  }
+  entry.aad.set(key, entry.tagBytes);
+  entry.aad.set(header, entry.tagBytes + key.byteLength);
+  return entry.aad;
 }
 
 /**

@@ -1,8 +1,11 @@
 import type { WriteDeps } from './write-tx.ts';
 import { WriteTx } from './write-tx.ts';
 
-type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
-type BatchResult = { outcomes: Outcome[]; tx: WriteTx };
+/**
+ * What a batch's operations returned, by position; `failed` holds the errors of those that threw
+ * (absent when none did). Plain arrays: these live until the flush, so no object per operation.
+ */
+type BatchResult = { values: unknown[]; failed: Map<number, unknown> | undefined; tx: WriteTx };
 
 interface Pending {
   op: (tx: WriteTx) => unknown;
@@ -71,10 +74,10 @@ export class WriteBatcher {
     try {
       await this.#deps.dbs.env.flushed;
       result.tx.durable();
+      const { values, failed } = result;
       batch.forEach((p, i) => {
-        const r = result.outcomes[i];
-        if (r?.ok) p.resolve(r.value);
-        else p.reject(r?.error);
+        if (failed?.has(i)) p.reject(failed.get(i));
+        else p.resolve(values[i]);
       });
     } catch (error) {
       for (const p of batch) p.reject(error);
@@ -93,29 +96,31 @@ export class WriteBatcher {
     try {
       return env.transactionSync(() => {
         const tx = new WriteTx(this.#deps);
-        const outcomes: Outcome[] = batch.map((p) => {
+        const values = batch.map((p) => {
           const value = p.op(tx);
           tx.commitStage();
-          return { ok: true, value };
+          return value;
         });
         tx.finish();
-        return { outcomes, tx };
+        return { values, failed: undefined, tx };
       });
     } catch {
       return env.transactionSync(() => {
         const tx = new WriteTx(this.#deps);
-        const outcomes: Outcome[] = batch.map((p) => {
+        const failed = new Map<number, unknown>();
+        const values = batch.map((p, i) => {
           try {
             const value = env.transactionSync(() => p.op(tx));
             tx.commitStage();
-            return { ok: true, value };
+            return value;
           } catch (error) {
             tx.dropStage();
-            return { ok: false, error };
+            failed.set(i, error);
+            return undefined;
           }
         });
         tx.finish();
-        return { outcomes, tx };
+        return { values, failed, tx };
       });
     }
   }

@@ -107,7 +107,7 @@ export class WriteTx {
     const db = this.#dbs.tables[table];
     // lmdb-js reports a refused append (a key not past the table's end) by returning false, not
     // by throwing: fall back to an ordinary insert rather than drop the record.
-    if (append && wrote(db.putSync(key, value, { append: true }))) return;
+    if (append && wrote(db.putSync(key, value, APPEND))) return;
     if (!wrote(db.putSync(key, value)))
       throw new StoreError('write_failed', `Could not write ${table} ${idOf(TABLES[table].prefix, key)}.`, {
         table,
@@ -215,6 +215,9 @@ export class WriteTx {
     this.#lastGroup = undefined;
   }
 }
+
+/** Options of an appending put, allocated once (a put is made per record). */
+const APPEND = { append: true } as const;
 
 /** The audit notes of one commit for one actor, action and table. */
 interface AuditGroup {
