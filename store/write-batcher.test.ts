@@ -33,4 +33,18 @@ describe('write batcher', () => {
     expect((await store.verifyAudit()).ok).toBe(true);
     await store.close();
   });
+
+  it('writes a record whose append lmdb refuses (a key below the table end) instead of dropping it', async () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const store = await openStore({ path: t.dir, passphrase: 'pw', kdf: TEST_KDF });
+    const { batcher, dbs } = store.context;
+    const body = { note: 'placeholder table accepts any map' };
+    await batcher.enqueue((tx) => tx.putRecord('consultations', keyOf(100), body, true));
+    // lmdb-js answers a refused append by returning false: the record must still be written.
+    await batcher.enqueue((tx) => tx.putRecord('consultations', keyOf(5), body, true));
+    expect(dbs.tables.consultations.get(keyOf(5))).toBeDefined();
+    expect([...dbs.tables.consultations.getKeys()]).toHaveLength(2);
+    await store.close();
+  });
 });
