@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { onLines } from './helpers/lines.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -24,4 +26,45 @@ export async function buildStoreChild(): Promise<string> {
     logLevel: 'silent',
   });
   return outfile;
+}
+
+/** When {@link runStoreChild} SIGKILLs the writer. */
+export type KillWhen = { afterReadyMs: number } | { afterAcks: number };
+
+/**
+ * Runs the bundled writer on `dir`, numbering its readings from `start`, and SIGKILLs it at the
+ * given moment. Resolves with the acknowledged ids and their reading numbers; rejects if the
+ * child exits any other way (with its stderr).
+ */
+export function runStoreChild(
+  bundle: string,
+  dir: string,
+  start: number,
+  when: KillWhen,
+): Promise<Map<string, number>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bundle, dir, String(start)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const acked = new Map<string, number>();
+    let stderr = '';
+    let timer: NodeJS.Timeout | undefined;
+    onLines(child.stdout, (line) => {
+      if (line === 'ready') {
+        if ('afterReadyMs' in when) timer ??= setTimeout(() => child.kill('SIGKILL'), when.afterReadyMs);
+        return;
+      }
+      const [id, n] = line.split(' ');
+      if (!id || !n) return;
+      acked.set(id, Number(n));
+      if ('afterAcks' in when && acked.size >= when.afterAcks) child.kill('SIGKILL');
+    });
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      if (signal !== 'SIGKILL') reject(new Error(`writer exited early (${code}): ${stderr}`));
+      else resolve(acked);
+    });
+  });
 }

@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../store/index.ts';
 import { tempDir } from '../store/testing.ts';
-import { onLines } from './helpers/lines.ts';
-import { buildStoreChild } from './store-child.ts';
+import { buildStoreChild, runStoreChild } from './store-child.ts';
 
 const ROUNDS = Number(process.env.FIELDKIT_CRASH_ROUNDS ?? 50);
 let bundle = '';
@@ -15,29 +13,7 @@ beforeAll(async () => {
 afterAll(() => t.cleanup());
 /** Runs the child until a random moment after its first acknowledgements, then SIGKILLs it. */
 function runAndKill(start: number, killAfterMs: number): Promise<Map<string, number>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundle, t.dir, String(start)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const acked = new Map<string, number>();
-    let stderr = '';
-    let timer: NodeJS.Timeout | undefined;
-    onLines(child.stdout, (line) => {
-      if (line === 'ready') {
-        timer ??= setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-        return;
-      }
-      const [id, n] = line.split(' ');
-      if (id && n) acked.set(id, Number(n));
-    });
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (timer) clearTimeout(timer);
-      if (signal !== 'SIGKILL') reject(new Error(`child exited early (${code}): ${stderr}`));
-      else resolve(acked);
-    });
-  });
+  return runStoreChild(bundle, t.dir, start, { afterReadyMs: killAfterMs });
 }
 
 describe('crash safety', () => {

@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../store/index.ts';
 import { TEST_KDF, tempDir } from '../store/testing.ts';
-import { onLines } from './helpers/lines.ts';
-import { buildStoreChild } from './store-child.ts';
+import { buildStoreChild, runStoreChild } from './store-child.ts';
 
 let bundle = '';
 const t = tempDir('fieldkit-two-writers-');
@@ -14,25 +12,7 @@ afterAll(() => t.cleanup());
 
 /** Runs one writer child until it has `target` acknowledgements, then SIGKILLs it. */
 function runWriter(start: number, target: number): Promise<Map<string, number>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundle, t.dir, String(start)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const acked = new Map<string, number>();
-    let stderr = '';
-    onLines(child.stdout, (line) => {
-      const [id, n] = line.split(' ');
-      if (!id || !n) return;
-      acked.set(id, Number(n));
-      if (acked.size >= target) child.kill('SIGKILL');
-    });
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (signal !== 'SIGKILL') reject(new Error(`writer exited early (${code}): ${stderr}`));
-      else resolve(acked);
-    });
-  });
+  return runStoreChild(bundle, t.dir, start, { afterAcks: target });
 }
 
 describe('two processes writing one store', () => {
