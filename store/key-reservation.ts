@@ -27,7 +27,7 @@ export class KeyReservation {
 
   /**
    * `count` consecutive counters, or undefined when no adopted block holds that many (the caller
-   * then waits for {@link KeyReservation.refill} or allocates inside the transaction).
+   * then waits for {@link KeyReservation.refill}).
    */
   take(count: number): number | undefined {
     for (;;) {

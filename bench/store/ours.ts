@@ -14,7 +14,7 @@ const WINDOW = Number(process.env.FK_BENCH_WINDOW ?? 2000);
  * reading as it arrives, never awaited by the producer, the group-commit writer gathering what
  * arrived during the previous commit. Arrivals come on their own schedule (instruments do not
  * wait for the disk): a few per event-loop turn, paused only when WINDOW readings are
- * unacknowledged. Also measures each reading's acknowledgement latency (call to durable).
+ * unacknowledged. Also samples acknowledgement latency (call to durable) on every 8th reading.
  */
 export async function benchOurs(dir: string, count: number, crypto: BackendName, measureLoad: boolean) {
   const store = await openStore({ path: dir, passphrase: 'bench', kdf: TEST_KDF, crypto });
