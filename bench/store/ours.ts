@@ -4,10 +4,14 @@ import { TEST_KDF } from '../../store/testing.ts';
 import { OBS_PER_VISIT, benchObservation } from './records.ts';
 import { percentile, rate } from './timing.ts';
 
-/** Readings delivered per event-loop turn (several instruments' notifications in one poll). */
-const ARRIVALS_PER_TURN = Number(process.env.FK_BENCH_TURN ?? 50);
+/**
+ * Readings delivered per event-loop turn (several instruments' notifications in one poll).
+ * FIELDKIT_BENCH_TURN and FIELDKIT_BENCH_WINDOW override the arrival model, e.g. 1000/1000 for
+ * the old one (a whole commit's worth issued, then refilled only as acknowledgements return).
+ */
+const ARRIVALS_PER_TURN = Number(process.env.FIELDKIT_BENCH_TURN ?? 50);
 /** Readings handed to the store but not yet acknowledged before arrivals wait (back-pressure). */
-const WINDOW = Number(process.env.FK_BENCH_WINDOW ?? 2000);
+const WINDOW = Number(process.env.FIELDKIT_BENCH_WINDOW ?? 2000);
 
 /**
  * Our store, written the way the pipeline writes: one `addObservations([reading])` call per
