@@ -13,7 +13,8 @@ export type StoreErrorCode =
   | 'locked'
   | 'blob_incomplete'
   | 'backup_invalid'
-  | 'write_failed';
+  | 'write_failed'
+  | 'in_use';
 
 /** Where an error happened, when it concerns one record. */
 export interface StoreErrorDetail {

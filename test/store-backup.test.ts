@@ -1,10 +1,15 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, restoreBackup, verifyBackup, writeBackup } from '../store/index.ts';
+import { readAudit } from '../store/audit.ts';
+import { KIT_PID_FILE, openStore, restoreBackup, verifyBackup, writeBackup } from '../store/index.ts';
 import { tempDir } from '../store/testing.ts';
+import { fingerprint } from './helpers/data-dir.ts';
+import { failRestoreAudit } from './helpers/fail-restore-audit.ts';
 import { onLines } from './helpers/lines.ts';
+import { lockHolder } from './kit-lock-process.ts';
 import { buildStoreChild } from './store-child.ts';
 
 const t = tempDir('fieldkit-backup-');
@@ -86,5 +91,91 @@ describe('backup and restore', () => {
     const target = join(t.dir, 'restored');
     const result = await restoreBackup(backupFile, target, 'crash-test');
     expect(result.previous && existsSync(result.previous)).toBe(true);
+  });
+});
+
+/** Names in the directory holding `target`: a staging copy or a kept store would show here. */
+const siblings = (target: string) => readdirSync(dirname(target)).sort();
+
+describe('restore: audit entry and the running-kit guard', () => {
+  it('appends one restore entry (actor, backup-<SHA-256 of the file>, when it was taken); the chain verifies', async () => {
+    const target = join(t.dir, 'audited');
+    const result = await restoreBackup(backupFile, target, 'crash-test', { actor: 'restore-tester' });
+    const sha = createHash('sha256').update(readFileSync(backupFile)).digest('hex');
+    expect(result.backupName).toBe(`backup-${sha.slice(0, 16)}`);
+    const store = await openStore({ path: target, passphrase: 'crash-test', create: false });
+    try {
+      const verdict = await store.verifyAudit();
+      expect(verdict.ok).toBe(true);
+      const entries = readAudit(store.context, 1, 100_000);
+      expect(entries).toHaveLength(verdict.entries);
+      const restores = entries.filter((e) => e.action === 'restore');
+      expect(restores).toHaveLength(1);
+      expect(entries.at(-1)).toMatchObject({
+        action: 'restore',
+        table: 'store',
+        actor: 'restore-tester',
+        recordIds: [`backup-${sha.slice(0, 16)}`, `taken-${result.trailer.createdAt}`],
+      });
+      // No path, so no patient name in a file name, reaches the log.
+      expect(JSON.stringify(restores[0]?.recordIds)).not.toContain(t.dir);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('fails as write_failed when the restore entry cannot be written, and changes nothing', async () => {
+    const target = join(t.dir, 'restored');
+    const before = fingerprint(target);
+    const around = siblings(target);
+    const undo = failRestoreAudit();
+    try {
+      await expect(restoreBackup(backupFile, target, 'crash-test')).rejects.toMatchObject({
+        code: 'write_failed',
+        message: expect.stringContaining('audit log') as unknown,
+      });
+    } finally {
+      undo();
+    }
+    expect(fingerprint(target)).toBe(before);
+    expect(siblings(target)).toEqual(around);
+  });
+
+  it('refuses (in_use) while kit.pid names a live process, changing nothing', async () => {
+    const target = join(t.dir, 'restored');
+    const holder = lockHolder(target);
+    try {
+      expect(await holder.outcome).toBe('held');
+      const before = fingerprint(target);
+      const around = siblings(target);
+      await expect(restoreBackup(backupFile, target, 'crash-test')).rejects.toMatchObject({
+        code: 'in_use',
+        message: expect.stringMatching(new RegExp(`pid ${holder.child.pid}.*stop the kit first`)) as unknown,
+      });
+      // Refused before the backup is even read: a wrong passphrase is not what it reports.
+      await expect(restoreBackup(backupFile, target, 'not-the-passphrase')).rejects.toMatchObject({
+        code: 'in_use',
+      });
+      expect(fingerprint(target)).toBe(before);
+      expect(siblings(target)).toEqual(around);
+    } finally {
+      await holder.kill();
+    }
+    // Its holder gone, the file is stale: the restore runs, and the file leaves with the old store.
+    const result = await restoreBackup(backupFile, target, 'crash-test');
+    expect(result.previous).toBeDefined();
+    expect(existsSync(join(result.previous ?? '', KIT_PID_FILE))).toBe(false);
+    expect(existsSync(join(target, KIT_PID_FILE))).toBe(false);
+  });
+
+  it('a pid file naming a dead process does not block a restore', async () => {
+    const target = join(t.dir, 'restored');
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    writeFileSync(
+      join(target, KIT_PID_FILE),
+      JSON.stringify({ pid: dead, startedAt: 'x', command: 'start' }),
+    );
+    const result = await restoreBackup(backupFile, target, 'crash-test');
+    expect(existsSync(join(result.previous ?? '', KIT_PID_FILE))).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { acquireKitLock, describeKitHolder, kitLockHolder, type KitLock } from '../../store/index.ts';
 import { parseKitConfig } from '../config.ts';
 import { startKit } from '../kit.ts';
 import { createLogger } from '../log.ts';
@@ -16,7 +17,9 @@ function numberFlag(args: CliArgs, name: string): number | undefined {
 
 /**
  * `fieldkit start`: the kit itself. Opens (or creates) the encrypted store, connects the
- * instruments (simulated by default), serves the tablet app and prints the URL to open.
+ * instruments (simulated by default), serves the tablet app and prints the URL to open. Holds
+ * the data directory's `kit.pid` while it runs, so a second kit or a restore on the same data
+ * refuses instead of running under it.
  */
 export const startCommand: CliCommand = {
   name: 'start',
@@ -43,12 +46,27 @@ export const startCommand: CliCommand = {
     const config = parseConfig(args, io.env);
     const access = await resolveStoreAccess(args, io);
     const log = createLogger(config.logLevel);
+    // Refuse before opening anything; the lock taken after the open settles a race of two starts.
+    const holder = kitLockHolder(access.path);
+    if (holder) throw new CliError(describeKitHolder(access.path, holder), 1);
     const store = await openStoreForCli(access, 'kit', true);
+    let lock: KitLock;
+    try {
+      lock = acquireKitLock(access.path, 'start');
+    } catch (err) {
+      await store.close();
+      throw new CliError(err instanceof Error ? err.message : String(err), 1);
+    }
+    // A forced exit (a second Ctrl-C) still removes the pid file; a crash leaves a stale one.
+    const releaseOnExit = (): void => lock.release();
+    process.once('exit', releaseOnExit);
     let kit;
     try {
       kit = await startKit(config, store, log, packageVersion());
     } catch (err) {
       await store.close();
+      lock.release();
+      process.removeListener('exit', releaseOnExit);
       throw new CliError(err instanceof Error ? err.message : String(err), 1);
     }
     io.stdout(
@@ -62,6 +80,8 @@ export const startCommand: CliCommand = {
     });
     await kit.stop();
     await store.close();
+    lock.release();
+    process.removeListener('exit', releaseOnExit);
     io.stderr('fieldkit: stopped; every acknowledged reading is committed\n');
     return 0;
   },
