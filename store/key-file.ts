@@ -1,4 +1,5 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync } from 'node:fs';
+import { writeFileSynced } from './durable-file.ts';
 import { join } from 'node:path';
 import type { KeyHeader } from '../crypto/key-header.ts';
 import { decodeKeyHeader, encodeKeyHeader } from '../crypto/key-header.ts';
@@ -41,13 +42,7 @@ export function writeKeyFile(dir: string, header: KeyHeader): void {
   const bytes = encodeKeyHeader(header);
   const target = keyFilePath(dir);
   const temp = `${target}.tmp-${process.pid}`;
-  const fd = openSync(temp, 'w', 0o600);
-  try {
-    writeSync(fd, bytes);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  writeFileSynced(temp, bytes);
   renameSync(temp, target);
   const dirFd = openSync(dir, 'r');
   try {

@@ -1,15 +1,6 @@
-import {
-  closeSync,
-  fsyncSync,
-  linkSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileSynced } from './durable-file.ts';
 import { StoreError } from './errors.ts';
 
 /**
@@ -76,7 +67,7 @@ export function acquireKitLock(dir: string, command: string): KitLock {
   const info = ownInfo(command);
   const bytes = Buffer.from(`${JSON.stringify(info)}\n`);
   const temp = `${file}.${process.pid}.tmp`;
-  writeDurably(temp, bytes);
+  writeFileSynced(temp, bytes);
   try {
     for (let attempt = 0; attempt < 100; attempt++) {
       if (linkExclusive(temp, file, bytes)) return heldLock(dir, info, bytes);
@@ -188,16 +179,6 @@ function procStart(pid: number): string | undefined {
   }
 }
 
-function writeDurably(file: string, bytes: Buffer): void {
-  const fd = openSync(file, 'w', 0o600);
-  try {
-    writeSync(fd, bytes);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
  * Puts the complete temp file at `file` unless something is there. Where hard links are not
  * supported (FAT, some network shares) it creates `file` exclusively and writes it; a reader
@@ -212,18 +193,11 @@ function linkExclusive(temp: string, file: string, bytes: Buffer): boolean {
     if (code === 'EEXIST') return false;
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error;
   }
-  let fd: number;
   try {
-    fd = openSync(file, 'wx', 0o600);
+    writeFileSynced(file, bytes, 'wx');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
-  }
-  try {
-    writeSync(fd, bytes);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
   return true;
 }
