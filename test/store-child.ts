@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, renameSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { onLines } from './helpers/lines.ts';
@@ -14,10 +14,13 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export async function buildStoreChild(): Promise<string> {
   const dir = `${root}node_modules/.cache/fieldkit-store-child`;
   mkdirSync(dir, { recursive: true });
-  const outfile = `${dir}/child-${process.pid}.mjs`;
+  // Built under a per-process name, then renamed over one shared file: test files building it
+  // at once never see a half-written bundle, and runs do not leave one bundle each behind.
+  const outfile = `${dir}/child.mjs`;
+  const temp = `${dir}/child-${process.pid}.tmp.mjs`;
   await build({
     entryPoints: [`${root}test/store-crash-child.ts`],
-    outfile,
+    outfile: temp,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -25,6 +28,7 @@ export async function buildStoreChild(): Promise<string> {
     packages: 'external',
     logLevel: 'silent',
   });
+  renameSync(temp, outfile);
   return outfile;
 }
 
