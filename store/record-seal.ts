@@ -17,8 +17,7 @@ const headerScratch = Buffer.allocUnsafe(HEADER_BYTES);
 
 function aadOf(table: string, key: Uint8Array, header: Uint8Array): Buffer {
   let entry = aads.get(table);
-  const length = (entry?.tagBytes ?? 0) + key.byteLength + header.byteLength;
-  if (!entry || entry.aad.byteLength !== length) {
+  if (!entry || entry.aad.byteLength !== entry.tagBytes + key.byteLength + header.byteLength) {
     const tag = Buffer.from(`${table}\u0000`, 'utf8');
     entry = {
       tagBytes: tag.byteLength,

@@ -68,16 +68,23 @@ export class RecordStore {
     return this.#ctx.batcher.commits;
   }
 
+  /** The error every call on a closed or locked store gets; undefined while it is open. */
+  #closedError(): StoreError | undefined {
+    return this.#closed || !this.#ctx.keyring.isUnlocked
+      ? new StoreError('locked', 'The store is closed.')
+      : undefined;
+  }
+
   #assertOpen(): void {
-    if (this.#closed || !this.#ctx.keyring.isUnlocked) throw new StoreError('locked', 'The store is closed.');
+    const error = this.#closedError();
+    if (error) throw error;
   }
 
   /** Stores observations; resolves with their ids and commit time once durable. */
   addObservations(inputs: ObservationInput[]): Promise<ObservationRecord[]> {
     // Not async: called once per reading, so no wrapper promise on top of the store's own.
-    if (this.#closed || !this.#ctx.keyring.isUnlocked)
-      return Promise.reject(new StoreError('locked', 'The store is closed.'));
-    return obs.addObservations(this.#ctx, inputs);
+    const closed = this.#closedError();
+    return closed ? Promise.reject(closed) : obs.addObservations(this.#ctx, inputs);
   }
 
   /** One observation, or a `not_found` StoreError. */
