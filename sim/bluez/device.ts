@@ -209,8 +209,8 @@ export class SimBluezDevice {
     if (++this.#notifications < drop.count) return;
     this.faults.dropAfter = undefined;
     this.#notifications = 0;
-    // After the notification went out, as a radio would lose the next one.
-    setImmediate(() => this.dropLink('simulated link loss mid-transfer'));
+    // Right after this notification went out: the next one is lost with the link.
+    this.dropLink('simulated link loss mid-transfer');
   }
 
   #linkDown(reason: string): void {

@@ -169,14 +169,10 @@ export class SimBluez {
       bus.once('connect', () => resolve());
       bus.once('error', (e: unknown) => reject(e instanceof Error ? e : new Error(String(e))));
     });
-    const reply = await bus.requestName('org.bluez', NameFlag.DO_NOT_QUEUE);
-    if (reply !== RequestNameReply.PRIMARY_OWNER) {
-      bus.disconnect();
-      throw new Error('org.bluez is already owned on this bus');
-    }
     this.#bus = bus;
     this.#tree = new ObjectTree(bus, '/');
     await this.#watchClients(bus);
+    // Objects first, then the name: a client that sees org.bluez appear finds everything there.
     this.#tree.add(AGENT_MANAGER_PATH, [this.agents.iface(), profileManager()]);
     this.#tree.add(ADAPTER_PATH, [
       adapterInterface({
@@ -190,6 +186,12 @@ export class SimBluez {
       }),
     ]);
     for (const d of this.#devices.values()) if (d.paired) d.export(undefined);
+    const reply = await bus.requestName('org.bluez', NameFlag.DO_NOT_QUEUE);
+    if (reply !== RequestNameReply.PRIMARY_OWNER) {
+      this.#tree.detach();
+      bus.disconnect();
+      throw new Error('org.bluez is already owned on this bus');
+    }
   }
 
   /** Clients that leave the bus lose their agents, discovery sessions and notification sessions. */

@@ -1,8 +1,8 @@
-import { Message, Variant, type ClientInterface, type MessageBus } from 'dbus-next';
+import { DBusError, Message, Variant, type ClientInterface, type MessageBus } from 'dbus-next';
 import { TransportError } from '../../transport.ts';
 import { fromBluez, isBluezError } from './bluez-errors.ts';
 import { openBus } from './dbus-connection.ts';
-import { deadline } from './deadline.ts';
+import { deadline, sleep } from './deadline.ts';
 import { DeviceEntry, type ManagedObjects } from './device-entry.ts';
 import { KitAgent } from './kit-agent.ts';
 import {
@@ -152,13 +152,23 @@ export class BluezSession {
     }
   }
 
+  /** RegisterAgent + RequestDefaultAgent; retried briefly while a starting bluetoothd is not ready. */
   async #registerAgent(): Promise<void> {
-    try {
-      await this.#bluetooth.helper.callMethod('RegisterAgent', this.o.agentPath, 'KeyboardDisplay');
-    } catch (err) {
-      if (!isBluezError(err, 'AlreadyExists')) throw err;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        try {
+          await this.#bluetooth.helper.callMethod('RegisterAgent', this.o.agentPath, 'KeyboardDisplay');
+        } catch (err) {
+          if (!isBluezError(err, 'AlreadyExists')) throw err;
+        }
+        await this.#bluetooth.helper.callMethod('RequestDefaultAgent', this.o.agentPath);
+        return;
+      } catch (err) {
+        const notYet = err instanceof DBusError && err.type.startsWith('org.freedesktop.DBus.Error.');
+        if (!notYet || attempt >= 5 || this.#dead) throw err;
+        await sleep(100 * attempt);
+      }
     }
-    await this.#bluetooth.helper.callMethod('RequestDefaultAgent', this.o.agentPath);
   }
 
   #isPaired(devicePath: string): boolean {
