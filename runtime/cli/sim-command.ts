@@ -6,6 +6,7 @@ import { createSimPulseOximeter } from '../../sim/instruments/pulse-oximeter.ts'
 import type { SimInstrument } from '../../sim/instruments/sim-instrument.ts';
 import { SimTransport } from '../../sim/transport/sim-transport.ts';
 import { CliError, EXIT_USAGE, stringFlag, type CliArgs, type CliCommand } from './command.ts';
+import { SIM_BLUEZ_HELP, SIM_BLUEZ_OPTIONS } from './sim-bluez-options.ts';
 
 /** The instruments `fieldkit sim` can run, with the streams it listens to. */
 const INSTRUMENTS: Record<
@@ -58,7 +59,7 @@ function num(args: CliArgs, name: string, fallback: number, min: number, max: nu
  */
 export const simCommand: CliCommand = {
   name: 'sim',
-  summary: `Run a simulated instrument (${Object.keys(INSTRUMENTS).join(', ')}) and print its frames as JSON lines`,
+  summary: `Run a simulated instrument (${Object.keys(INSTRUMENTS).join(', ')}) and print its frames as JSON lines, or a simulated BlueZ with instruments (bluez)`,
   usage: '<instrument>',
   options: {
     count: { type: 'string' },
@@ -66,6 +67,7 @@ export const simCommand: CliCommand = {
     seed: { type: 'string' },
     'drop-rate': { type: 'string' },
     'corrupt-rate': { type: 'string' },
+    ...SIM_BLUEZ_OPTIONS,
   },
   optionHelp: {
     count: 'Stop after this many frames (default 10, 0 = until Ctrl-C)',
@@ -73,10 +75,12 @@ export const simCommand: CliCommand = {
     seed: 'Random seed: the same seed gives the same session (default 1)',
     'drop-rate': 'Probability 0..1 that a frame is lost on air',
     'corrupt-rate': 'Probability 0..1 that a frame arrives truncated',
+    ...SIM_BLUEZ_HELP,
   },
   positionals: { min: 1, max: 1 },
   async run(args, io) {
     const name = args.positionals[0]!;
+    if (name === 'bluez') return (await import('./sim-bluez-command.ts')).runSimBluez(args, io);
     const spec = INSTRUMENTS[name];
     if (!spec)
       throw new CliError(
