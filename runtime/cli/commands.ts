@@ -24,6 +24,7 @@ const start: CliCommand = {
     'oximeter-hz': { type: 'string' },
     'bp-interval-ms': { type: 'string' },
     'log-level': { type: 'string' },
+    ble: { type: 'string' },
   },
   optionHelp: {
     ...STORE_ACCESS_HELP,
@@ -32,6 +33,7 @@ const start: CliCommand = {
     'oximeter-hz': 'Simulated oximeter notifications per second (default 2)',
     'bp-interval-ms': 'Pause between simulated BP measurements (default 20000)',
     'log-level': 'fatal|error|warn|info|debug|trace|silent (default info)',
+    ble: 'sim (default: simulated instruments behind a simulated BlueZ), bluez (the system D-Bus) or noble',
   },
   positionals: { min: 0, max: 0 },
   load: async () => (await import('./start-command.ts')).runStart,

@@ -32,6 +32,8 @@ function toWire(
       };
     case 'store-error':
       return { event: 'store-error', data: { message: e.message, at: e.at.toISOString() } };
+    case 'pairing':
+      return { event: 'pairing', data: e.session };
   }
 }
 

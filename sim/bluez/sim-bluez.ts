@@ -5,6 +5,7 @@ import { adapterInterface, type DiscoveryFilter } from './adapter.ts';
 import { AgentRegistry } from './agents.ts';
 import { BluezErrors } from './bluez-errors.ts';
 import { allowIntegerDictKeys } from './dbus/integer-dict-keys.ts';
+import { dropSendsWhenClosed } from './dbus/safe-send.ts';
 import { ObjectTree } from './dbus/object-tree.ts';
 import { SimBluezDevice, type SimBluezDeviceOptions, type SimBluezEvent } from './device.ts';
 import type { WriteRecord } from './gatt.ts';
@@ -165,6 +166,7 @@ export class SimBluez {
   async #claim(): Promise<void> {
     const bus = sessionBus({ busAddress: this.options.busAddress });
     bus.on('error', () => undefined); // the daemon dying is a fault we survive, not a crash
+    dropSendsWhenClosed(bus);
     await new Promise<void>((resolve, reject) => {
       bus.once('connect', () => resolve());
       bus.once('error', (e: unknown) => reject(e instanceof Error ? e : new Error(String(e))));

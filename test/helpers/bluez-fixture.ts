@@ -1,3 +1,4 @@
+import { dropSendsWhenClosed } from '../../ble-devices/transports/node-ble/dbus-connection.ts';
 import { Message, sessionBus, type MessageBus } from 'dbus-next';
 import {
   NodeBleTransport,
@@ -51,6 +52,7 @@ export async function bluezFixture(
 export async function rawClient(address: string): Promise<MessageBus> {
   const bus = sessionBus({ busAddress: address });
   bus.on('error', () => undefined);
+  dropSendsWhenClosed(bus);
   await new Promise<void>((resolve) => bus.once('connect', () => resolve()));
   return bus;
 }

@@ -62,6 +62,7 @@ export async function openBus(
     });
   });
   fixMatchRefcount(bus);
+  dropSendsWhenClosed(bus);
   return bus;
 }
 
@@ -111,4 +112,24 @@ export function uniqueName(bus: MessageBus): string | null {
 /** How many match rules this connection holds by its own count (a diagnostic for leak tests). */
 export function localMatchRuleCount(bus: MessageBus): number {
   return Object.values((bus as unknown as BusInternals)._matchRules).reduce((a, b) => a + b, 0);
+}
+
+/**
+ * dbus-next answers a method call that arrives while its socket is closing by sending a reply,
+ * and when that send throws ("stream is closed") it sends an error reply from inside its socket
+ * handler, which throws again: an uncaught exception that ends the process. On our connections a
+ * send to a closed stream is dropped instead; nobody is left to read it.
+ */
+export function dropSendsWhenClosed(bus: MessageBus): void {
+  const send = bus.send.bind(bus);
+  const conn = (bus as unknown as BusInternals)._connection;
+  const closed = (): boolean => conn?.stream?.writable === false;
+  bus.send = (msg) => {
+    if (closed()) return;
+    try {
+      send(msg);
+    } catch (err) {
+      if (!closed()) throw err;
+    }
+  };
 }

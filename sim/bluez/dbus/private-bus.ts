@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, isAbsolute, join } from 'node:path';
 
 /** Thrown when no `dbus-daemon` can be started here (not installed): callers fall back and say so. */
 export class DbusDaemonUnavailable extends Error {
@@ -63,37 +63,60 @@ function config(socket: string): string {
 `;
 }
 
-function launch(daemon: string, configFile: string, timeoutMs: number): Promise<ChildProcess> {
+/**
+ * dbus-daemon under a small shell guard: the guard reads our end of a pipe and kills the daemon
+ * when it closes, so a kit killed with SIGKILL leaves no daemon behind (node cannot set a
+ * parent-death signal), and removes the bus directory unless told "keep" (a restart).
+ */
+const GUARD = `"$0" --config-file="$1" --nofork --print-address=1 --print-pid=1 &
+d=$!
+line=
+read -r line
+kill "$d" 2>/dev/null
+wait "$d" 2>/dev/null
+[ "$line" = keep ] || rm -rf "$2"
+exit 0`;
+
+interface Launched {
+  readonly guard: ChildProcess;
+  readonly pid: number;
+}
+
+function launch(daemon: string, configFile: string, timeoutMs: number): Promise<Launched> {
   return new Promise((resolve, reject) => {
-    const child = spawn(daemon, [`--config-file=${configFile}`, '--nofork', '--print-address=1'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const guard = spawn('/bin/sh', ['-c', GUARD, daemon, configFile, dirname(configFile)], {
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     let out = '';
     let err = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new DbusDaemonUnavailable(`dbus-daemon did not start within ${timeoutMs} ms: ${err.trim()}`));
-    }, timeoutMs);
-    child.once('error', (e: NodeJS.ErrnoException) => {
+    const fail = (e: Error): void => {
       clearTimeout(timer);
-      reject(
+      guard.kill('SIGKILL');
+      reject(e);
+    };
+    const timer = setTimeout(
+      () =>
+        fail(new DbusDaemonUnavailable(`dbus-daemon did not start within ${timeoutMs} ms: ${err.trim()}`)),
+      timeoutMs,
+    );
+    guard.once('error', (e) => fail(new DbusDaemonUnavailable(e.message)));
+    guard.once('exit', (code) =>
+      fail(
         new DbusDaemonUnavailable(
-          e.code === 'ENOENT' ? `${daemon} is not installed (Debian package dbus-daemon)` : e.message,
+          /not found|No such file/.test(err)
+            ? `${daemon} is not installed (Debian package dbus-daemon)`
+            : `dbus-daemon exited with ${code}: ${err.trim()}`,
         ),
-      );
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new DbusDaemonUnavailable(`dbus-daemon exited with ${code}: ${err.trim()}`));
-    });
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.stdout.on('data', (d: Buffer) => {
+      ),
+    );
+    guard.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    guard.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      if (out.includes('\n')) {
-        clearTimeout(timer);
-        child.removeAllListeners('exit');
-        resolve(child);
-      }
+      const lines = out.split('\n');
+      if (lines.length < 3) return;
+      clearTimeout(timer);
+      guard.removeAllListeners('exit');
+      resolve({ guard, pid: Number(lines[1]) });
     });
   });
 }
@@ -106,13 +129,17 @@ function launch(daemon: string, configFile: string, timeoutMs: number): Promise<
 export async function startPrivateBus(options: PrivateBusOptions = {}): Promise<PrivateBus> {
   const daemon = options.daemon ?? 'dbus-daemon';
   const timeoutMs = options.startTimeoutMs ?? 5000;
+  const found = isAbsolute(daemon)
+    ? existsSync(daemon)
+    : (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, daemon)));
+  if (!found) throw new DbusDaemonUnavailable(`${daemon} is not installed (Debian package dbus-daemon)`);
   const dir = mkdtempSync(join(tmpdir(), 'fk-dbus-'));
   const socket = join(dir, 'system_bus_socket');
   const configFile = join(dir, 'bus.conf');
   writeFileSync(configFile, config(socket));
-  let child: ChildProcess;
+  let run: Launched;
   try {
-    child = await launch(daemon, configFile, timeoutMs);
+    run = await launch(daemon, configFile, timeoutMs);
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;
@@ -121,24 +148,30 @@ export async function startPrivateBus(options: PrivateBusOptions = {}): Promise<
     c.exitCode !== null || c.signalCode !== null
       ? Promise.resolve()
       : new Promise((r) => c.once('exit', () => r()));
+  const killDaemon = (): void => {
+    try {
+      process.kill(run.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
   return {
     address: `unix:path=${socket}`,
     dir,
     get pid() {
-      return child.pid ?? -1;
+      return run.pid;
     },
-    kill() {
-      child.kill('SIGKILL');
-    },
+    kill: killDaemon,
     async restart() {
-      child.kill('SIGKILL');
-      await exited(child);
+      killDaemon();
+      run.guard.stdin!.end('keep\n');
+      await exited(run.guard);
       rmSync(socket, { force: true });
-      child = await launch(daemon, configFile, timeoutMs);
+      run = await launch(daemon, configFile, timeoutMs);
     },
     async stop() {
-      child.kill('SIGTERM');
-      await exited(child);
+      run.guard.stdin!.end(); // the guard stops the daemon and waits for it
+      await exited(run.guard);
       rmSync(dir, { recursive: true, force: true });
     },
   };
