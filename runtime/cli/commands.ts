@@ -150,9 +150,36 @@ const restore: CliCommand = {
 };
 
 /**
+ * `fieldkit instruments pair [ADDRESS]`: pairs and bonds an instrument through BlueZ from the
+ * terminal (the passkey it shows, a number to confirm), the same session the tablet drives.
+ */
+const instruments: CliCommand = {
+  name: 'instruments',
+  summary:
+    'Instruments: `instruments pair [ADDRESS]` pairs and bonds one through BlueZ, asking on the terminal',
+  usage: 'pair [address]',
+  options: { ble: { type: 'string' }, 'scan-ms': { type: 'string' } },
+  optionHelp: {
+    ble: 'bluez (default; the system D-Bus, or DBUS_SYSTEM_BUS_ADDRESS such as `fieldkit sim bluez` prints)',
+    'scan-ms': 'How long to listen for instruments (default 5000)',
+  },
+  positionals: { min: 1, max: 2 },
+  load: async () => (await import('./instruments-pair-command.ts')).runInstruments,
+};
+
+/**
  * Every `fieldkit` subcommand, in the order `--help` lists them. Metadata only: each command's
  * implementation (its `*-command.ts`) is imported by `load` when that command runs, so the
  * commands that need no store (decode, sim, --help) never load LMDB. A new command adds its
  * metadata here and exports its `CommandRun` from its own file.
  */
-export const COMMANDS: readonly CliCommand[] = [start, decode, sim, bench, audit, backup, restore];
+export const COMMANDS: readonly CliCommand[] = [
+  start,
+  decode,
+  sim,
+  instruments,
+  bench,
+  audit,
+  backup,
+  restore,
+];
