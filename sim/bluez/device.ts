@@ -35,6 +35,8 @@ export interface SimBluezDeviceOptions {
   readonly mtu?: number;
   /** Whether the instrument accepts prepare/execute (reliable, long) writes. Default false. */
   readonly queuedWrites?: boolean;
+  /** Services served only over an encrypted (bonded) link, as Omron cuffs and Accu-Chek meters do. */
+  readonly encryptedServices?: readonly string[];
 }
 
 /** Timings and callbacks a device takes from the simulated bluetoothd. */
@@ -105,6 +107,7 @@ export class SimBluezDevice {
       tree: () => host.tree(),
       connected: () => this.#connected,
       encrypted: () => this.#paired && this.deviceBond,
+      encryptedServices: () => options.encryptedServices ?? [],
       mtu: () => options.mtu ?? 23,
       queuedWrites: () => options.queuedWrites ?? false,
       recordWrite: (r) => host.recordWrite(r),

@@ -22,6 +22,8 @@ export interface GattHost {
   connected(): boolean;
   /** The link is encrypted with a bond (characteristics marked 'encrypted' need it). */
   encrypted(): boolean;
+  /** Services the instrument serves only over an encrypted link, whatever the characteristic says. */
+  encryptedServices(): readonly string[];
   mtu(): number;
   /** Whether the instrument accepts queued (prepare/execute) writes, which 'reliable' and long writes use. */
   queuedWrites(): boolean;
@@ -167,6 +169,13 @@ export class SimGattDatabase {
     };
   }
 
+  #secured(c: CharState): boolean {
+    return (
+      c.info.security === 'encrypted' ||
+      this.host.encryptedServices().some((s) => longUuid(s) === longUuid(c.info.service))
+    );
+  }
+
   #flags(c: CharState): string[] {
     const p = c.info.properties;
     const order = ['read', 'write', 'notify', 'indicate'] as const;
@@ -177,8 +186,7 @@ export class SimGattDatabase {
     if (!this.host.connected()) throw BluezErrors.failed('Not connected');
     if (!c.info.properties.includes(need))
       throw BluezErrors.notPermitted(need === 'read' ? 'Read not permitted' : 'Write not permitted');
-    if (c.info.security === 'encrypted' && !this.host.encrypted())
-      throw BluezErrors.notPermitted('Not paired');
+    if (this.#secured(c) && !this.host.encrypted()) throw BluezErrors.notPermitted('Not paired');
   }
 
   #charIface(c: CharState): DbusInterface {
@@ -278,8 +286,7 @@ export class SimGattDatabase {
     const p = c.info.properties;
     if (!p.includes('notify') && !p.includes('indicate')) throw BluezErrors.notSupported();
     if (c.clients.has(msg.sender)) throw BluezErrors.inProgress();
-    if (c.info.security === 'encrypted' && !this.host.encrypted())
-      throw BluezErrors.notPermitted('Not paired');
+    if (this.#secured(c) && !this.host.encrypted()) throw BluezErrors.notPermitted('Not paired');
     if (!c.off) {
       // bluetoothd writes the CCCD once for all its clients: notify when offered, else indicate.
       const mode = p.includes('notify') ? 'notify' : 'indicate';

@@ -35,6 +35,8 @@ export class NodeBleConnection implements GattConnection {
     readonly id: DeviceId,
     private readonly entry: DeviceEntry,
     private readonly timeouts: LinkTimeouts,
+    /** True while a pairing owns the device's link (then disconnect leaves the link up). */
+    private readonly pairing: () => boolean = () => false,
   ) {
     entry.onLinkLost = this.#hook;
   }
@@ -185,7 +187,7 @@ export class NodeBleConnection implements GattConnection {
         );
       }
       this.#subscribed.clear();
-      if (this.entry.props.Connected) {
+      if (this.entry.props.Connected && !this.pairing()) {
         await deadline(this.entry.call('Disconnect'), this.timeouts.disconnectMs, 'Disconnect').catch(
           () => undefined,
         );

@@ -62,6 +62,8 @@ export class NodeBleTransport implements Transport {
   readonly #t: NodeBleTimeouts;
   #session: Promise<BluezSession> | null = null;
   readonly #links = new Map<string, NodeBleConnection>();
+  /** Pairings in progress: a pairing owns the device's link until it ends. */
+  readonly #pairings = new Map<string, Promise<void>>();
   #closed = false;
 
   constructor(options: NodeBleTransportOptions = {}) {
@@ -142,6 +144,16 @@ export class NodeBleTransport implements Transport {
 
   async connect(id: DeviceId, signal?: AbortSignal): Promise<GattConnection> {
     if (signal?.aborted) throw new TransportError('aborted', 'connect: aborted');
+    // A pairing in progress owns the link: connecting now would not be encrypted, and a failed
+    // attempt's Disconnect would cancel the pairing. Wait for it to end first.
+    const pairing = this.#pairings.get(id);
+    if (pairing)
+      await deadline(
+        pairing.catch(() => undefined),
+        this.#t.pairMs,
+        `connect ${id}: pairing`,
+        signal,
+      );
     const session = await this.#sessionFor(signal);
     const entry = await session.entry(id, signal);
     this.#links.get(id)?.lost('replaced by a new connection');
@@ -159,7 +171,12 @@ export class NodeBleTransport implements Transport {
     if (!entry.chars) entry.loadGatt(await session.managedObjects(signal));
     if (!entry.props.Connected)
       throw new TransportError('not_connected', `${id}: link lost while connecting`);
-    const conn = new NodeBleConnection(id, entry, { opMs: this.#t.callMs, disconnectMs: this.#t.callMs });
+    const conn = new NodeBleConnection(
+      id,
+      entry,
+      { opMs: this.#t.callMs, disconnectMs: this.#t.callMs },
+      () => this.#pairings.has(id),
+    );
     this.#links.set(id, conn);
     conn.onDisconnect(() => {
       if (this.#links.get(id) === conn) this.#links.delete(id);
@@ -186,7 +203,15 @@ export class NodeBleTransport implements Transport {
     }
   }
 
-  async #pair(id: DeviceId, respond: PairingResponder, signal?: AbortSignal): Promise<void> {
+  #pair(id: DeviceId, respond: PairingResponder, signal?: AbortSignal): Promise<void> {
+    if (this.#pairings.has(id))
+      return Promise.reject(new TransportError('pairing_failed', `${id}: already pairing`));
+    const run = this.#pairOnce(id, respond, signal);
+    this.#pairings.set(id, run);
+    return run.finally(() => this.#pairings.delete(id));
+  }
+
+  async #pairOnce(id: DeviceId, respond: PairingResponder, signal?: AbortSignal): Promise<void> {
     const session = await this.#sessionFor(signal);
     const entry = await session.entry(id, signal);
     if (entry.props.Paired) return;
