@@ -1,4 +1,4 @@
-import { StoreError } from './errors.ts';
+import { StoreError } from '../errors.ts';
 import type { WriteDeps } from './write-tx.ts';
 import { WriteTx } from './write-tx.ts';
 
