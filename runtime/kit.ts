@@ -13,6 +13,7 @@ import { PairingSessions } from './instruments/pairing.ts';
 import { LiveBus } from './live-bus.ts';
 import type { Logger } from './log.ts';
 import { MeasurementPipeline, type ObservationWriter } from './pipeline/pipeline.ts';
+import { StorageHealth } from './storage-health.ts';
 
 /** The store as the running kit uses it (the real one comes from store/index.ts). */
 export interface KitStore extends ObservationWriter {
@@ -33,6 +34,7 @@ export interface KitHandle {
   readonly pairing: PairingSessions;
   /** How the kit reaches its instruments (for the start banner). */
   readonly via: string;
+  readonly storage: StorageHealth;
   stop(): Promise<void>;
 }
 
@@ -73,6 +75,14 @@ export async function startKit(
   const via = sim?.via ?? hardware?.via ?? `a ${transport.kind} transport`;
   const bus = new LiveBus<KitEvent>();
   const pipeline = new MeasurementPipeline(store, bus, () => ({ visitId: null, patientId: null }), log);
+  const storage = new StorageHealth({
+    dir: config.dataDir,
+    bus,
+    log,
+    lowSpaceBytes: config.storage.lowSpaceBytes,
+    checkIntervalMs: config.storage.checkIntervalMs,
+  });
+  await storage.start();
   const instruments = new InstrumentManager({
     transport,
     drivers: DRIVERS,
@@ -89,6 +99,7 @@ export async function startKit(
     bus,
     recentObservations: (limit) => store.recentObservations(limit),
     instruments: () => instruments.list(),
+    storage: () => storage.status(),
     staticRoot: PWA_DIST,
   });
   const server = await listen(app, config.http.host, config.http.port);
@@ -109,12 +120,14 @@ export async function startKit(
     instruments,
     pairing,
     via,
+    storage,
     async stop() {
       await pairing.close();
       await instruments.stop();
       if (sim) await sim.stop();
       else await transport.close();
       await pipeline.drain();
+      storage.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();

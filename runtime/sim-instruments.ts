@@ -22,7 +22,9 @@ export interface SimulatedInstruments {
  * continuous oximeter and a BP cuff behind a simulated BlueZ on a private dbus-daemon, reached
  * through the real node-ble transport, so the simulation runs the same code path as a radio.
  * Where dbus-daemon is missing they fall back to SimTransport, and the log says so.
- * With kit.ts, the only production path that imports sim/.
+ * With `fieldkit sim` (runtime/cli/sim-command.ts), the only production code that imports sim/:
+ * the `fieldkit/boundaries` lint rule (scripts/eslint-boundaries.js) refuses it anywhere else. The
+ * kit loads this module lazily, only when it simulates.
  */
 export async function startSimulatedInstruments(
   config: KitConfig,

@@ -25,6 +25,8 @@ const start: CliCommand = {
     'bp-interval-ms': { type: 'string' },
     'log-level': { type: 'string' },
     ble: { type: 'string' },
+    'low-space-mb': { type: 'string' },
+    'disk-check-ms': { type: 'string' },
   },
   optionHelp: {
     ...STORE_ACCESS_HELP,
@@ -34,6 +36,9 @@ const start: CliCommand = {
     'bp-interval-ms': 'Pause between simulated BP measurements (default 20000)',
     'log-level': 'fatal|error|warn|info|debug|trace|silent (default info)',
     ble: 'sim (default: simulated instruments behind a simulated BlueZ), bluez (the system D-Bus) or noble',
+    'low-space-mb':
+      'Warn (log and tablets) below this much free disk for the data (default 256, or FIELDKIT_LOW_SPACE_MB)',
+    'disk-check-ms': 'How often the free disk space is read (default 10000)',
   },
   positionals: { min: 0, max: 0 },
   load: async () => (await import('./start-command.ts')).runStart,

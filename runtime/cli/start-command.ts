@@ -73,6 +73,7 @@ function parseConfig(args: CliArgs, env: Readonly<Record<string, string | undefi
         bpIntervalMs: numberFlag(args, 'bp-interval-ms'),
       },
       ble: (stringFlag(args, 'ble') ?? env.FIELDKIT_BLE) as 'sim' | undefined,
+      storage: storageConfig(args, env),
       utcOffsetMinutes: -new Date().getTimezoneOffset(),
       logLevel: (stringFlag(args, 'log-level') ?? env.FIELDKIT_LOG_LEVEL) as 'info' | undefined,
     });
@@ -80,6 +81,17 @@ function parseConfig(args: CliArgs, env: Readonly<Record<string, string | undefi
     if (err instanceof CliError) throw err;
     throw new CliError((err as Error).message, EXIT_USAGE);
   }
+}
+
+function storageConfig(
+  args: CliArgs,
+  env: Readonly<Record<string, string | undefined>>,
+): { lowSpaceBytes?: number; checkIntervalMs?: number } {
+  const mb = numberFlag(args, 'low-space-mb') ?? numberFromEnv(env.FIELDKIT_LOW_SPACE_MB);
+  return {
+    lowSpaceBytes: mb === undefined ? undefined : Math.round(mb * 1024 * 1024),
+    checkIntervalMs: numberFlag(args, 'disk-check-ms'),
+  };
 }
 
 function numberFromEnv(v: string | undefined): number | undefined {

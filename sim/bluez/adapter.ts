@@ -1,5 +1,5 @@
 import type { Variant } from 'dbus-next';
-import { longUuid } from '../../ble-devices/uuid.ts';
+import { longUuid } from '../../ble-devices/codecs/uuid.ts';
 import { BluezErrors } from './bluez-errors.ts';
 import type { DbusInterface, DbusProperty } from './dbus/object-tree.ts';
 

@@ -1,5 +1,5 @@
 import { Variant, type Message } from 'dbus-next';
-import { longUuid } from '../../ble-devices/uuid.ts';
+import { longUuid } from '../../ble-devices/codecs/uuid.ts';
 import type { SimPeripheral } from '../gatt/sim-peripheral.ts';
 import type { AgentRegistry } from './agents.ts';
 import { BluezErrors } from './bluez-errors.ts';

@@ -1,5 +1,5 @@
 import type { Message } from 'dbus-next';
-import { longUuid } from '../../ble-devices/uuid.ts';
+import { longUuid } from '../../ble-devices/codecs/uuid.ts';
 import type { SimCharacteristicInfo, SimPeripheral } from '../gatt/sim-peripheral.ts';
 import { BluezErrors } from './bluez-errors.ts';
 import type { DbusInterface, ObjectTree } from './dbus/object-tree.ts';

@@ -1,5 +1,5 @@
 import { Message, NameFlag, RequestNameReply, sessionBus, type MessageBus } from 'dbus-next';
-import { longUuid } from '../../ble-devices/uuid.ts';
+import { longUuid } from '../../ble-devices/codecs/uuid.ts';
 import { seededRandom } from '../random.ts';
 import { adapterInterface, type DiscoveryFilter } from './adapter.ts';
 import { AgentRegistry } from './agents.ts';

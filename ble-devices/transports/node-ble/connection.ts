@@ -5,11 +5,11 @@ import {
   type SubscribeMode,
   type Unsubscribe,
 } from '../../transport.ts';
-import { uuidKey } from '../../uuid.ts';
+import { uuidKey } from '../../codecs/uuid.ts';
 import { fromBluez, isBluezError } from './bluez-errors.ts';
 import { deadline } from './deadline.ts';
 import type { CharEntry, DeviceEntry } from './device-entry.ts';
-import { OpQueue } from './op-queue.ts';
+import { OpQueue } from '../op-queue.ts';
 
 /** Time limits of GATT operations on a live link. */
 export interface LinkTimeouts {

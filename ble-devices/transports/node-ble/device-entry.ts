@@ -1,5 +1,5 @@
 import type { MessageBus, Variant } from 'dbus-next';
-import { uuidKey } from '../../uuid.ts';
+import { uuidKey } from '../../codecs/uuid.ts';
 import type { NodeBleCharacteristic, NodeBleClasses, NodeBleDevice } from './node-ble-internals.ts';
 
 /** A GATT characteristic as BlueZ exported it, with node-ble's object built on first use. */

@@ -10,7 +10,7 @@ import {
   type Transport,
   type TransportPairing,
 } from '../../transport.ts';
-import { uuidKey } from '../../uuid.ts';
+import { uuidKey } from '../../codecs/uuid.ts';
 import { fromBluez, isBluezError } from './bluez-errors.ts';
 import { BluezSession } from './bluez-session.ts';
 import { NodeBleConnection } from './connection.ts';
