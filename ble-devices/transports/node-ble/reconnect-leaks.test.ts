@@ -8,6 +8,7 @@ import {
   type BluezFixture,
 } from '../../../test/helpers/bluez-fixture.ts';
 import { asDeviceId, type DeviceId } from '../../transport.ts';
+import { fixMatchRefcount } from './dbus-connection.ts';
 
 /**
  * node-ble's known leaks (listeners piling up per connect, #35/PR #83; dbus-next never sending
@@ -63,6 +64,29 @@ describe('100 reconnect cycles through node-ble', () => {
       notifying: f.bluez.devices[0]!.gatt.notifyingCount,
     };
   }
+
+  it('dbus-next alone leaks a match rule per listener added and removed; with the fix it does not', async () => {
+    const cycleListeners = async (fixed: boolean): Promise<number> => {
+      const bus = await rawClient(f.bus.address);
+      if (fixed) fixMatchRefcount(bus);
+      const props = (await bus.getProxyObject('org.bluez', f.bluez.devices[0]!.path)).getInterface(
+        'org.freedesktop.DBus.Properties',
+      );
+      const name = (bus as unknown as { name: string }).name;
+      for (let i = 0; i < 20; i++) {
+        const cb = (): void => undefined;
+        props.on('PropertiesChanged', cb);
+        props.off('PropertiesChanged', cb);
+      }
+      // A round trip so every AddMatch/RemoveMatch sent has been handled.
+      await daemonMatchRules(judge, name);
+      const rules = await daemonMatchRules(judge, name);
+      bus.disconnect();
+      return rules;
+    };
+    expect(await cycleListeners(false)).toBe(20);
+    expect(await cycleListeners(true)).toBe(0);
+  });
 
   it('leaves listeners, match rules, handles and RSS flat', async () => {
     for (let i = 0; i < 10; i++) await cycle(i);
