@@ -140,7 +140,6 @@ export class SimBluezDevice {
     if (this.#exported) return;
     this.#exported = true;
     this.host.tree().add(this.path, [this.#iface()]);
-    if (this.gatt.exported) return;
   }
 
   /** An advertisement was received while discovering: refresh RSSI (a PropertiesChanged). */
