@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../store/index.ts';
 import { tempDir } from '../store/testing.ts';
+import { testRandom } from './helpers/seed.ts';
 import { buildStoreChild, runStoreChild } from './store-child.ts';
 
 const ROUNDS = Number(process.env.FIELDKIT_CRASH_ROUNDS ?? 50);
@@ -20,8 +21,9 @@ describe('crash safety', () => {
   it(`keeps every acknowledged reading through ${ROUNDS} SIGKILLs during heavy ingest`, async () => {
     let next = 0;
     let totalAcked = 0;
+    const random = testRandom('crash kill times');
     for (let round = 0; round < ROUNDS; round++) {
-      const acked = await runAndKill(next, 40 + Math.floor(Math.random() * 260));
+      const acked = await runAndKill(next, 40 + Math.floor(random() * 260));
       next += 1_000_000;
       totalAcked += acked.size;
       // Opens without repair: a plain open, every acknowledged record present and decrypting.
