@@ -87,8 +87,8 @@ describe('fieldkit start as a process', () => {
     expect(fingerprint(dir)).toBe(before);
   });
 
-  // Eight `fieldkit` processes, each unlocking with the production Argon2id: ~15 s on an idle
-  // machine, 47 s measured with other test runs sharing its two cores.
+  // Eight `fieldkit` processes, most unlocking with the production Argon2id: 47 s measured alone
+  // while other test runs shared the machine's two cores (load average 16).
   it(
     'holds kit.pid while running: a second start and a restore refuse and change nothing, restore --check runs; after SIGTERM the file is gone and the restore runs, audited',
     { timeout: 180_000 },
