@@ -121,7 +121,7 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
       const address = addressOf(`bench-plx-${(i % 8) + 1}`);
       c.send(`drop ${address}`);
       const { at } = (await c.next('dropped')) as { at: number };
-      const back = await k.firstCommitAfter(address, at, 30_000);
+      const back = await k.firstReadingAfterReconnect(address, at, 30_000);
       reconnect.push(back - at);
       await until(() => k!.connected() === 12, 30_000, 'all reconnected');
     }

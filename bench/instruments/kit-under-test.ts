@@ -22,8 +22,12 @@ export interface KitUnderTest {
   readonly kit: KitHandle;
   readonly commits: Commit[];
   connected(): number;
-  /** Resolves with the time of the first commit from `deviceId` after `since`. */
-  firstCommitAfter(deviceId: string, since: number, timeoutMs: number): Promise<number>;
+  /**
+   * Resolves with the time of the first commit from `deviceId` after its link came back (the
+   * manager reported it connected again) following `since`; readings in flight at the drop do
+   * not count.
+   */
+  firstReadingAfterReconnect(deviceId: string, since: number, timeoutMs: number): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -72,16 +76,30 @@ export async function kitUnderTest(transport: Transport, reconnectDelayMs?: numb
     kit,
     commits,
     connected: () => kit.instruments.list().filter((s) => s.state === 'connected').length,
-    firstCommitAfter(deviceId, since, timeoutMs) {
+    firstReadingAfterReconnect(deviceId, since, timeoutMs) {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
+        let back = Number.POSITIVE_INFINITY;
+        const off = kit.bus.subscribe((e) => {
+          if (
+            e.type === 'instrument' &&
+            e.status.id === deviceId &&
+            e.status.state === 'connected' &&
+            now() > since
+          )
+            back = Math.min(back, now());
+        });
+        const done = (): void => {
+          clearTimeout(timer);
           waiters.delete(w);
+          off();
+        };
+        const timer = setTimeout(() => {
+          done();
           reject(new Error(`no reading from ${deviceId} within ${timeoutMs} ms`));
         }, timeoutMs);
         const w = (c: Commit): void => {
-          if (c.deviceId !== deviceId || c.at <= since) return;
-          clearTimeout(timer);
-          waiters.delete(w);
+          if (c.deviceId !== deviceId || c.at <= back) return;
+          done();
           resolve(c.at);
         };
         waiters.add(w);
