@@ -12,6 +12,12 @@ export interface TransportFixture {
   readonly notifyChar: string;
   /** Makes the instrument send `bytes` on `notifyChar`. */
   notify(bytes: Uint8Array): void;
+  /**
+   * Where a link frames its values (a serial oximeter notifies whole frames and streams its own
+   * between the fixture's), the sequence tag `notify(Uint8Array.of(tag, ...))` put in a delivered
+   * value, or undefined for a value the fixture did not send. Default: the first byte.
+   */
+  readonly valueTag?: (value: Uint8Array) => number | undefined;
   /** Makes the instrument drop the link. */
   dropLink(): void;
   teardown(): Promise<void>;
@@ -52,7 +58,11 @@ export function runTransportTests(name: string, setup: () => Promise<TransportFi
     it('delivers notifications in order while subscribed, and none after unsubscribing', async () => {
       const conn = await f.transport.connect(f.deviceId);
       const got: number[] = [];
-      const off = await conn.subscribe(f.service, f.notifyChar, 'notify', (v) => got.push(v[0]!));
+      const tagOf = f.valueTag ?? ((v: Uint8Array) => v[0]);
+      const off = await conn.subscribe(f.service, f.notifyChar, 'notify', (v) => {
+        const tag = tagOf(v);
+        if (tag !== undefined) got.push(tag);
+      });
       for (let i = 0; i < 20; i++) f.notify(Uint8Array.of(i, 0xaa));
       await until(() => got.length === 20);
       expect(got).toEqual([...Array(20).keys()]);
