@@ -88,6 +88,8 @@ export class SimCms50Device {
   #due = 0;
   #rx: number[] = [];
   #playback = 0;
+  /** Test control: holds the live stream (the line stays up; `sendFrame`/`sendRaw` still work). */
+  paused = false;
 
   constructor(
     readonly devicePath: string,
@@ -147,6 +149,11 @@ export class SimCms50Device {
         ? contecLive5.encode({ ...this.#signal.next5(), ...(fields as Partial<ContecLive5>) })
         : contecLive9.encode({ ...this.#signal.next9(), ...(fields as Partial<ContecLive9>) });
     this.stats.framesSent++;
+    this.#write(bytes);
+  }
+
+  /** Puts arbitrary bytes on the line (fuzzing the kit's framing through a real pty). */
+  sendRaw(bytes: Uint8Array): void {
     this.#write(bytes);
   }
 
@@ -251,7 +258,7 @@ export class SimCms50Device {
       const [a, b, c] = this.#signal.stored();
       parts.push(contecPlayback9.encode({ samples: [a!, b!, c!] }));
     }
-    if (this.streaming) for (let i = 0; i < count; i++) parts.push(this.#frame());
+    if (this.streaming && !this.paused) for (let i = 0; i < count; i++) parts.push(this.#frame());
     if (parts.length === 0) return;
     this.#write(Uint8Array.from(parts.flatMap((p) => [...p])));
   }

@@ -10,6 +10,7 @@ import {
 } from '../../transport.ts';
 import type { FingerprintMatch } from './fingerprints.ts';
 import { listCandidates, type ListedPort, type PortCandidate } from './port-candidates.ts';
+import { PortWatcher } from './port-watcher.ts';
 import { probePort, type ProbeResult } from './probe.ts';
 import { SerialConnection } from './serial-connection.ts';
 import { newCounters, type SerialCounters } from './serial-counters.ts';
@@ -118,6 +119,14 @@ export class SerialTransport implements Transport {
       byIdDir: this.#o.byIdDir,
       list: this.#o.list ?? listPorts,
     });
+  }
+
+  /**
+   * A hotplug watcher over this transport's candidate ports (by-id folder, list(), explicit
+   * paths): started by the caller, which decides what to do with a new port (scan, connect).
+   */
+  watcher(intervalMs = 1000): PortWatcher {
+    return new PortWatcher(() => this.candidates(), intervalMs);
   }
 
   #record(c: PortCandidate): PortRecord {
