@@ -6,6 +6,7 @@ import { createSimPulseOximeter } from '../../sim/instruments/pulse-oximeter.ts'
 import type { SimInstrument } from '../../sim/instruments/sim-instrument.ts';
 import { SimTransport } from '../../sim/transport/sim-transport.ts';
 import { CliError, EXIT_USAGE, stringFlag, type CliArgs, type CliCommand } from './command.ts';
+import { CMS50_OPTION_HELP, CMS50_OPTIONS } from './sim-cms50-options.ts';
 
 /** The instruments `fieldkit sim` can run, with the streams it listens to. */
 const INSTRUMENTS: Record<
@@ -58,7 +59,7 @@ function num(args: CliArgs, name: string, fallback: number, min: number, max: nu
  */
 export const simCommand: CliCommand = {
   name: 'sim',
-  summary: `Run a simulated instrument (${Object.keys(INSTRUMENTS).join(', ')}) and print its frames as JSON lines`,
+  summary: `Run a simulated instrument (${Object.keys(INSTRUMENTS).join(', ')}) and print its frames as JSON lines, or a CMS50 on a pty (cms50)`,
   usage: '<instrument>',
   options: {
     count: { type: 'string' },
@@ -66,6 +67,7 @@ export const simCommand: CliCommand = {
     seed: { type: 'string' },
     'drop-rate': { type: 'string' },
     'corrupt-rate': { type: 'string' },
+    ...CMS50_OPTIONS,
   },
   optionHelp: {
     count: 'Stop after this many frames (default 10, 0 = until Ctrl-C)',
@@ -73,14 +75,16 @@ export const simCommand: CliCommand = {
     seed: 'Random seed: the same seed gives the same session (default 1)',
     'drop-rate': 'Probability 0..1 that a frame is lost on air',
     'corrupt-rate': 'Probability 0..1 that a frame arrives truncated',
+    ...CMS50_OPTION_HELP,
   },
   positionals: { min: 1, max: 1 },
   async run(args, io) {
     const name = args.positionals[0]!;
+    if (name === 'cms50') return (await import('./sim-cms50.ts')).runSimCms50(args, io);
     const spec = INSTRUMENTS[name];
     if (!spec)
       throw new CliError(
-        `unknown instrument '${name}' (have: ${Object.keys(INSTRUMENTS).join(', ')})`,
+        `unknown instrument '${name}' (have: ${[...Object.keys(INSTRUMENTS), 'cms50'].join(', ')})`,
         EXIT_USAGE,
       );
     const count = num(args, 'count', 10, 0, 1e9);
