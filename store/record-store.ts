@@ -1,24 +1,24 @@
 import type { KeyHeader } from '../crypto/key-header.ts';
 import type { PublicIdentity } from '../crypto/identity.ts';
-import { forgetChainKey } from './audit-chain.ts';
-import type { ReadOptions, StoreContext } from './context.ts';
+import { forgetChainKey } from './audit/audit-chain.ts';
+import type { ReadOptions, StoreContext } from './engine/context.ts';
 import { StoreError } from './errors.ts';
-import * as audit from './audit.ts';
-import { writeBackup } from './backup.ts';
-import * as blobs from './blobs.ts';
+import * as audit from './audit/audit-log.ts';
+import { writeBackup } from './backup/backup.ts';
+import * as blobs from './tables/attachments.ts';
 import type { AttachmentInput, AttachmentRecord } from './schema/attachment.ts';
-import type { AuditVerdict } from './audit.ts';
-import * as obs from './observations.ts';
-import * as outbox from './outbox.ts';
-import * as patients from './patients.ts';
+import type { AuditVerdict } from './audit/audit-log.ts';
+import * as obs from './tables/observations.ts';
+import * as outbox from './tables/outbox.ts';
+import * as patients from './tables/patients.ts';
 import type { ObservationInput, ObservationRecord } from './schema/observation.ts';
 import type { OutboxInput, OutboxItem } from './schema/outbox-item.ts';
 import type { PatientInput, PatientRecord } from './schema/patient.ts';
 import type { VisitInput, VisitRecord } from './schema/visit.ts';
-import * as visits from './visits.ts';
-import * as keyAdmin from './key-admin.ts';
-import * as rotation from './rotation.ts';
-import type { RotationProgress } from './rotation.ts';
+import * as visits from './tables/visits.ts';
+import * as keyAdmin from './keys/key-admin.ts';
+import * as rotation from './keys/rotation.ts';
+import type { RotationProgress } from './keys/rotation.ts';
 import type { KdfParams } from '../crypto/kdf.ts';
 
 /**
