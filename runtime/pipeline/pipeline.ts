@@ -1,4 +1,4 @@
-import type { DriverSink, DroppedFrame, Reading } from '../../ble-devices/drivers/driver.ts';
+import type { DriverSink, DroppedFrame, Reading, WaveformChunk } from '../../ble-devices/drivers/driver.ts';
 import type { ObservationInput, ObservationRecord } from '../../store/schema/observation.ts';
 import type { KitEvent } from '../events.ts';
 import type { LiveBus } from '../live-bus.ts';
@@ -17,6 +17,8 @@ export interface PipelineStats {
   previews: number;
   dropped: number;
   storeErrors: number;
+  /** Waveform chunks (ECG) handed to the waveform listeners. */
+  waveformChunks: number;
 }
 
 /**
@@ -25,7 +27,15 @@ export interface PipelineStats {
  * frames and failed commits are counted and announced, never silently lost.
  */
 export class MeasurementPipeline implements DriverSink {
-  readonly stats: PipelineStats = { received: 0, stored: 0, previews: 0, dropped: 0, storeErrors: 0 };
+  readonly stats: PipelineStats = {
+    received: 0,
+    stored: 0,
+    previews: 0,
+    dropped: 0,
+    storeErrors: 0,
+    waveformChunks: 0,
+  };
+  readonly #waveformListeners = new Set<(chunk: WaveformChunk) => void>();
   readonly #pending = new Set<Promise<void>>();
 
   constructor(
@@ -75,6 +85,18 @@ export class MeasurementPipeline implements DriverSink {
       'frame refused',
     );
     this.bus.publish({ type: 'dropped', frame });
+  }
+
+  /** Waveform samples are not observations: they go to the listeners (the ECG strip recorder). */
+  waveform(chunk: WaveformChunk): void {
+    this.stats.waveformChunks++;
+    for (const l of [...this.#waveformListeners]) l(chunk);
+  }
+
+  /** Adds a waveform listener; returns a function that removes it. */
+  onWaveform(listener: (chunk: WaveformChunk) => void): () => void {
+    this.#waveformListeners.add(listener);
+    return () => this.#waveformListeners.delete(listener);
   }
 
   /** Resolves when every write already handed to the store has settled (clean shutdown). */
