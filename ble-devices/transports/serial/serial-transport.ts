@@ -172,11 +172,20 @@ export class SerialTransport implements Transport {
   }): Promise<DiscoveredDevice[]> {
     if (options.signal?.aborted) throw new TransportError('aborted', 'scan aborted');
     if (this.#closed) throw new TransportError('unavailable', 'transport closed');
-    const deadline = AbortSignal.timeout(Math.max(1, options.timeoutMs));
-    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
-    const found = await this.candidates();
-    const records = found.map((c) => this.#record(c));
-    await Promise.all(records.filter((r) => !r.connection).map((r) => this.#probe(r, signal)));
+    // One controller per scan, unhooked at the end: a caller's long-lived signal must not collect
+    // a listener per scan (AbortSignal.any would keep them).
+    const cut = new AbortController();
+    const stop = (): void => cut.abort();
+    const deadline = setTimeout(stop, Math.max(1, options.timeoutMs));
+    options.signal?.addEventListener('abort', stop, { once: true });
+    let records: PortRecord[];
+    try {
+      records = (await this.candidates()).map((c) => this.#record(c));
+      await Promise.all(records.filter((r) => !r.connection).map((r) => this.#probe(r, cut.signal)));
+    } finally {
+      clearTimeout(deadline);
+      options.signal?.removeEventListener('abort', stop);
+    }
     if (options.signal?.aborted) throw new TransportError('aborted', 'scan aborted');
     return records.map((r) => this.#discovered(r)).filter((d): d is DiscoveredDevice => d !== null);
   }
