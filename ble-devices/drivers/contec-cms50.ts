@@ -6,7 +6,7 @@ import { contecPlayback9, PLAYBACK9_TYPE } from '../codecs/contec/playback-9byte
 import { CodecError } from '../codecs/errors.ts';
 import { observeContecLive5, observeContecLive9 } from '../observations/contec.ts';
 import type { ObservationDraft, ObserveContext } from '../observations/observation-draft.ts';
-import { uuidKey } from '../uuid.ts';
+import { uuidKey } from '../codecs/uuid.ts';
 import type { DiscoveredDevice } from '../transport.ts';
 import type { InstrumentDriver } from './driver.ts';
 

@@ -19,7 +19,7 @@ import {
   statusName,
 } from '../codecs/polar-pmd/pmd-tables.ts';
 import type { DiscoveredDevice, GattConnection } from '../transport.ts';
-import { uuidKey } from '../uuid.ts';
+import { uuidKey } from '../codecs/uuid.ts';
 import type { DriverContext, DriverSink, InstrumentDriver } from './driver.ts';
 import { correctedUnixNs, judgePmdClock, type PmdClockJudgement } from './pmd-clock.ts';
 

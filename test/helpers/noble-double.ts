@@ -6,7 +6,7 @@ import type {
   NobleService,
 } from '../../ble-devices/transports/noble/noble-api.ts';
 import type { SimCharacteristicSpec, SimPeripheral } from '../../sim/gatt/sim-peripheral.ts';
-import { uuidKey } from '../../ble-devices/uuid.ts';
+import { uuidKey } from '../../ble-devices/codecs/uuid.ts';
 
 /**
  * A stand-in for @abandonware/noble's API over a SimPeripheral, for tests only: noble's real

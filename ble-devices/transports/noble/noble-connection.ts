@@ -1,4 +1,4 @@
-import { uuidKey } from '../../uuid.ts';
+import { uuidKey } from '../../codecs/uuid.ts';
 import {
   TransportError,
   type DeviceId,

@@ -4,7 +4,7 @@ import { CMS50_SERIAL, cms50LinkInfo, type Cms50LinkInfo } from '../../codecs/co
 import { FRAME9_LENGTH } from '../../codecs/contec/frame-9byte.ts';
 import { ContecStreamParser } from '../../codecs/contec/stream-parser.ts';
 import { CodecError } from '../../codecs/errors.ts';
-import { uuidKey } from '../../uuid.ts';
+import { uuidKey } from '../../codecs/uuid.ts';
 import {
   TransportError,
   type DeviceId,
