@@ -180,8 +180,18 @@ export class SimCms50Device {
     if (onWire.length > 0) port.write(Buffer.from(onWire));
   }
 
+  #heard: Promise<void> = Promise.resolve();
+
   #onData(chunk: Buffer): void {
     if (this.options.faults?.noDevice || this.options.protocol === '5byte') return;
+    // What the device hears depends on the speed the kit sends at now: look, then decode, in order.
+    this.#heard = this.#heard.then(async () => {
+      await this.#line.refresh();
+      this.#receive(chunk);
+    });
+  }
+
+  #receive(chunk: Buffer): void {
     const heard = uartReceive(chunk, this.#kitBaud(), this.#deviceBaud, this.#framing());
     this.#rx.push(...heard);
     while (this.#rx.length > 0) {

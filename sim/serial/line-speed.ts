@@ -32,16 +32,34 @@ export class LineSpeedWatch {
     this.#stopped = true;
     clearInterval(this.#timer);
     this.#timer = undefined;
+    this.#flush();
   }
 
-  #poll(): void {
-    if (this.#busy || this.#stopped) return;
+  /** Looks now (bytes just arrived from the kit, so its end is open and configured). */
+  refresh(): Promise<void> {
+    return new Promise((resolve) => this.#poll(resolve));
+  }
+
+  #waiting: (() => void)[] = [];
+
+  #poll(done?: () => void): void {
+    if (done) this.#waiting.push(done);
+    if (this.#busy || this.#stopped) {
+      if (this.#stopped) this.#flush();
+      return;
+    }
     this.#busy = true;
     execFile('stty', ['-F', this.path, 'speed'], { timeout: 2000 }, (err, stdout) => {
       this.#busy = false;
-      if (this.#stopped) return;
-      const n = Number(stdout.trim());
-      this.#baud = err || !Number.isFinite(n) || n <= 0 ? null : n;
+      if (!this.#stopped) {
+        const n = Number(stdout.trim());
+        this.#baud = err || !Number.isFinite(n) || n <= 0 ? null : n;
+      }
+      this.#flush();
     });
+  }
+
+  #flush(): void {
+    for (const w of this.#waiting.splice(0)) w();
   }
 }
