@@ -1,11 +1,13 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DRIVERS } from '../../ble-devices/drivers/catalogue.ts';
 import { polarEcgDriver } from '../../ble-devices/drivers/polar-ecg.ts';
 import { asDeviceId } from '../../ble-devices/transport.ts';
 import { createSimPolarH10, type SimPolarH10Options } from '../../sim/instruments/polar-h10.ts';
 import { SimTransport } from '../../sim/transport/sim-transport.ts';
 import { freshStores } from '../../store/test-fixtures.ts';
 import type { KitEvent } from '../events.ts';
+import { InstrumentManager } from '../instruments/instrument-manager.ts';
 import { LiveBus } from '../live-bus.ts';
 import { createLogger } from '../log.ts';
 import { MeasurementPipeline } from './pipeline.ts';
@@ -93,6 +95,32 @@ describe('ECG strip recorder', () => {
     expect(Math.abs(startMs - startedAt)).toBeLessThan(3000);
     expect((await r.store.attachmentsByVisit('v-1')).map((a) => a.id)).toEqual([attachment.id]);
     expect(r.pipeline.stats.waveformChunks).toBeGreaterThanOrEqual(Math.ceil(3900 / 73));
+  });
+
+  it('records through the instrument manager, as the kit runs it (driver picked from the catalogue)', async () => {
+    const r = await rig();
+    const manager = new InstrumentManager({
+      transport: new SimTransport([r.sim.peripheral]),
+      drivers: DRIVERS,
+      sink: r.pipeline,
+      bus: new LiveBus<KitEvent>(),
+      log: createLogger('silent'),
+      context: { utcOffsetMinutes: 180, now: () => new Date() },
+      reconnectDelayMs: 100,
+    });
+    stops.push(() => manager.stop());
+    await r.conn.disconnect();
+    const recording = r.recorder.record({
+      deviceId: 'h10-strip',
+      durationS: 10,
+      visitId: 'v-2',
+      patientId: null,
+    });
+    await manager.start();
+    const { attachment } = await recording;
+    expect(manager.list()).toMatchObject([{ id: 'h10-strip', profile: 'polar-ecg' }]);
+    const back = await readEcgStrip(r.store, attachment.id);
+    expect([...back.samples]).toEqual([...r.sim.sentSamples().subarray(0, 1300)]);
   });
 
   it('records lost notifications as gaps, never as invented samples', async () => {
