@@ -179,17 +179,27 @@ describe('CMS50 over USB serial (simulated on ptys)', () => {
   });
 
   it('v7: keep-alives keep the stream going; when the device stops hearing them it stops and is restarted', async () => {
-    // The healthy device would stop after 1.5 s without a keep-alive (the kit sends one every
-    // 250 ms); the lossy one never hears them and stops after 700 ms.
-    const healthy = await startSim({ protocol: 'v7', keepAliveTimeoutMs: 1500 });
+    // The healthy device would stop after 3 s without a keep-alive (the kit sends one every
+    // 250 ms); the lossy one never hears them and stops after 700 ms. The healthy link's stall
+    // limit is long so that a loaded test machine's pauses are not taken for a stopped stream.
+    const healthy = await startSim({ protocol: 'v7', keepAliveTimeoutMs: 3000 });
     const lossy = await startSim({
       protocol: 'v7',
       keepAliveTimeoutMs: 700,
       faults: { keepAliveLoss: true },
     });
-    const opts = { generations: ['9byte'], keepAliveMs: 250, stallMs: 500 } as const;
-    const t1 = transportFor({ paths: [healthy.kitPath], ...opts });
-    const t2 = transportFor({ paths: [lossy.kitPath], ...opts });
+    const t1 = transportFor({
+      paths: [healthy.kitPath],
+      generations: ['9byte'],
+      keepAliveMs: 250,
+      stallMs: 5000,
+    });
+    const t2 = transportFor({
+      paths: [lossy.kitPath],
+      generations: ['9byte'],
+      keepAliveMs: 250,
+      stallMs: 500,
+    });
     await t1.connect(asDeviceId(healthy.kitPath));
     await t2.connect(asDeviceId(lossy.kitPath));
     const lossyCounters = () => t2.ports()[0]!.counters;
@@ -203,7 +213,7 @@ describe('CMS50 over USB serial (simulated on ptys)', () => {
     const framesBefore = lossyCounters().frames;
     await until(() => lossyCounters().frames > framesBefore, 3000, 'frames after a restart');
     // Meanwhile the healthy link, kept alive, never stopped and never needed a restart.
-    await until(() => t1.ports()[0]!.counters.keepAlivesSent >= 6, 5000, 'six keep-alives');
+    await until(() => t1.ports()[0]!.counters.keepAlivesSent >= 14, 8000, 'fourteen keep-alives (3.5 s)');
     expect(healthy.device!.stats).toMatchObject({ streamStops: 0 });
     expect(t1.ports()[0]!.counters.streamRestarts).toBe(0);
     expect(healthy.device!.stats.commands.keep_alive).toBeGreaterThanOrEqual(4);
