@@ -9,6 +9,7 @@ import { TEST_KDF, sampleObservation, tempDir } from '../store/testing.ts';
 import { fingerprint } from './helpers/data-dir.ts';
 import { failRestoreAudit } from './helpers/fail-restore-audit.ts';
 import { memoryIo } from './helpers/memory-io.ts';
+import { contextOf } from '../store/record-store.ts';
 
 const t = tempDir('fieldkit-restore-cli-');
 const source = join(t.dir, 'source');
@@ -41,7 +42,7 @@ describe('fieldkit restore: the audit entry', () => {
 
     const store = await openStore({ path: target, passphrase: 'cli-pass', create: false });
     try {
-      const last = readAudit(store.context).at(-1);
+      const last = readAudit(contextOf(store)).at(-1);
       expect(last).toMatchObject({ actor: 'cli-restore', action: 'restore', table: 'store' });
       expect(last?.recordIds[0]).toBe(name);
       expect(last?.recordIds[1]).toMatch(/^taken-\d{4}-\d\d-\d\dT/);

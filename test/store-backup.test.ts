@@ -11,6 +11,7 @@ import { failRestoreAudit } from './helpers/fail-restore-audit.ts';
 import { onLines } from './helpers/lines.ts';
 import { lockHolder } from './kit-lock-process.ts';
 import { buildStoreChild } from './store-child.ts';
+import { contextOf } from '../store/record-store.ts';
 
 const t = tempDir('fieldkit-backup-');
 const data = join(t.dir, 'kit');
@@ -107,7 +108,7 @@ describe('restore: audit entry and the running-kit guard', () => {
     try {
       const verdict = await store.verifyAudit();
       expect(verdict.ok).toBe(true);
-      const entries = readAudit(store.context, 1, 100_000);
+      const entries = readAudit(contextOf(store), 1, 100_000);
       expect(entries).toHaveLength(verdict.entries);
       const restores = entries.filter((e) => e.action === 'restore');
       expect(restores).toHaveLength(1);

@@ -5,6 +5,7 @@ import { keyOf } from '../store/engine/ids.ts';
 import { openStore } from '../store/index.ts';
 import { TEST_KDF, sampleObservation, tempDir } from '../store/testing.ts';
 import { memoryIo } from './helpers/memory-io.ts';
+import { contextOf } from '../store/record-store.ts';
 
 const t = tempDir('fieldkit-store-cli-');
 afterAll(() => t.cleanup());
@@ -41,7 +42,7 @@ describe('fieldkit audit / backup / restore', () => {
 
   it('names the first broken link and exits 1', async () => {
     const store = await openStore({ path: t.dir, passphrase: 'cli-pass' });
-    await store.context.dbs.tables.audit.remove(keyOf(1));
+    await contextOf(store).dbs.tables.audit.remove(keyOf(1));
     await store.close();
     const io = memoryIo(env);
     expect(await main(['audit', 'verify'], io)).toBe(1);

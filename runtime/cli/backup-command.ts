@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { verifyBackup, writeBackup } from '../../store/index.ts';
+import { verifyBackup } from '../../store/index.ts';
 import { resolveStoreAccess, STORE_ACCESS_HELP, STORE_ACCESS_OPTIONS } from './store-access.ts';
 import { openStoreForCli } from './open-store.ts';
 import { CliError, type CliCommand } from './command.ts';
@@ -20,7 +20,7 @@ export const backupCommand: CliCommand = {
     const access = await resolveStoreAccess(args, io);
     const store = await openStoreForCli(access, 'cli-backup', false);
     try {
-      const summary = await writeBackup(store, file);
+      const summary = await store.backup(file);
       await verifyBackup(file, access.passphrase);
       io.stdout(
         `backup written and verified: ${file} (${summary.bytes} bytes of store, ${summary.frames} frames)\n`,

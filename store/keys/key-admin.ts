@@ -8,29 +8,27 @@ import {
 } from '../../crypto/key-header.ts';
 import { zeroBundle } from '../../crypto/key-bundle.ts';
 import { StoreError } from '../errors.ts';
+import type { StoreContext } from '../engine/context.ts';
 import { readKeyFile, writeKeyFile } from './key-file.ts';
-import type { RecordStore } from '../record-store.ts';
 
 /**
  * Changes the passphrase: only the master key is rewrapped (new salt, atomic header write);
  * no record is re-encrypted, so it takes the time of one Argon2id run whatever the store size.
  */
 export async function changePassphrase(
-  store: RecordStore,
+  ctx: StoreContext,
   passphrase: string,
   kdf?: KdfParams,
 ): Promise<void> {
   if (passphrase.length === 0) throw new StoreError('invalid_options', 'The new passphrase is empty.');
-  const ctx = store.context;
   const header = await rewrapPassphrase(
     ctx.keyring.backend,
-    store.header,
+    ctx.keyFile.header,
     ctx.keyring.unlocked,
     passphrase,
     kdf,
   );
-  writeKeyFile(ctx.dir, header);
-  store.setHeader(header);
+  ctx.keyFile.replace(header);
   await ctx.batcher.enqueue((tx) => tx.audit(ctx.actor, 'rekey', 'store', ['passphrase']));
 }
 
@@ -39,7 +37,8 @@ export function formatRecoveryKey(key: Uint8Array): string {
   return (Buffer.from(key).toString('hex').match(/.{4}/g) ?? []).join('-');
 }
 
-function parseRecoveryKey(text: string): Uint8Array {
+/** Parses a recovery key as printed (any separators); anything but 64 hex digits is refused. */
+export function parseRecoveryKey(text: string): Uint8Array {
   const hex = text.replace(/[^0-9a-fA-F]/g, '');
   if (hex.length !== 64)
     throw new StoreError('wrong_passphrase', 'That is not a recovery key (64 hex digits).');
@@ -50,11 +49,13 @@ function parseRecoveryKey(text: string): Uint8Array {
  * Creates (or replaces) the store's recovery key and returns it formatted for printing. It is
  * shown once and never stored: with it, a forgotten passphrase can be reset.
  */
-export async function createRecoveryKey(store: RecordStore): Promise<string> {
-  const ctx = store.context;
-  const { header, recoveryKey } = wrapForRecovery(ctx.keyring.backend, store.header, ctx.keyring.unlocked);
-  writeKeyFile(ctx.dir, header);
-  store.setHeader(header);
+export async function createRecoveryKey(ctx: StoreContext): Promise<string> {
+  const { header, recoveryKey } = wrapForRecovery(
+    ctx.keyring.backend,
+    ctx.keyFile.header,
+    ctx.keyring.unlocked,
+  );
+  ctx.keyFile.replace(header);
   await ctx.batcher.enqueue((tx) => tx.audit(ctx.actor, 'rekey', 'store', ['recovery-key']));
   const text = formatRecoveryKey(recoveryKey);
   ctx.keyring.backend.zero(recoveryKey);
