@@ -1,8 +1,10 @@
 import { auditCommand } from './audit-command.ts';
 import { backupCommand } from './backup-command.ts';
 import { benchCommand } from './bench-command.ts';
+import { checkCommand } from './check-command.ts';
 import type { CliCommand } from './command.ts';
 import { decodeCommand } from './decode-command.ts';
+import { passphraseCommand } from './passphrase-command.ts';
 import { restoreCommand } from './restore-command.ts';
 import { simCommand } from './sim-command.ts';
 import { startCommand } from './start-command.ts';
@@ -14,6 +16,8 @@ export const COMMANDS: readonly CliCommand[] = [
   simCommand,
   benchCommand,
   auditCommand,
+  checkCommand,
   backupCommand,
   restoreCommand,
+  passphraseCommand,
 ];

@@ -9,6 +9,9 @@ import {
 import { zeroBundle } from '../../crypto/key-bundle.ts';
 import { StoreError } from '../errors.ts';
 import type { StoreContext } from '../engine/context.ts';
+import { closeContext, openContext } from '../engine/open-context.ts';
+import { acquireKitLock, describeKitHolder, kitLockHolder } from '../kit-lock.ts';
+import { parseStoreOptions } from '../options.ts';
 import { readKeyFile, writeKeyFile } from './key-file.ts';
 
 /**
@@ -62,13 +65,22 @@ export async function createRecoveryKey(ctx: StoreContext): Promise<string> {
   return text;
 }
 
-/** Sets a new passphrase on a closed store using its recovery key (the passphrase was lost). */
+/**
+ * Sets a new passphrase on a closed store using its recovery key (the passphrase was lost): the
+ * master key is unwrapped with the recovery key and rewrapped under the new passphrase; no record
+ * changes. Refuses (`in_use`) while a kit holds the data directory, and holds it meanwhile. The
+ * reset is recorded in the store's audit log (`rekey`, by `actor`), opened with the new passphrase.
+ */
 export async function resetPassphraseWithRecovery(
   path: string,
   recoveryKey: string,
   passphrase: string,
   kdf?: KdfParams,
+  actor = 'kit',
 ): Promise<void> {
+  if (passphrase.length === 0) throw new StoreError('invalid_options', 'The new passphrase is empty.');
+  const holder = kitLockHolder(path);
+  if (holder) throw new StoreError('in_use', describeKitHolder(path, holder));
   const backend = await loadBackend('auto');
   const header = readKeyFile(path);
   const key = parseRecoveryKey(recoveryKey);
@@ -82,10 +94,23 @@ export async function resetPassphraseWithRecovery(
   } finally {
     backend.zero(key);
   }
+  const lock = acquireKitLock(path, 'passphrase-reset');
   try {
-    writeKeyFile(path, await rewrapPassphrase(backend, header, unlocked, passphrase, kdf));
+    try {
+      writeKeyFile(path, await rewrapPassphrase(backend, header, unlocked, passphrase, kdf));
+    } finally {
+      zeroBundle(backend, unlocked.bundle);
+      backend.zero(unlocked.masterKey);
+    }
+    const ctx = await openContext(parseStoreOptions({ path, passphrase, create: false, actor }));
+    try {
+      await ctx.batcher.enqueue((tx) =>
+        tx.audit(ctx.actor, 'rekey', 'store', ['passphrase-reset-with-recovery-key']),
+      );
+    } finally {
+      await closeContext(ctx);
+    }
   } finally {
-    zeroBundle(backend, unlocked.bundle);
-    backend.zero(unlocked.masterKey);
+    lock.release();
   }
 }
