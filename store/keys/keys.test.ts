@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { openStore } from '../index.ts';
 import { resetPassphraseWithRecovery } from './key-admin.ts';
 import { envelopeEpoch } from '../engine/record-seal.ts';
@@ -7,6 +7,7 @@ import { beginRotation, finishRotation } from './rotation.ts';
 import { TEST_KDF, sampleObservation } from '../testing.ts';
 import { tempStores } from '../test-fixtures.ts';
 import { contextOf } from '../record-store.ts';
+import { KeyFile } from './key-file.ts';
 
 const temp = tempStores();
 
@@ -101,5 +102,47 @@ describe('key hierarchy', () => {
     const again = await openStore({ path: dir, passphrase: 'pw' });
     expect(await again.recentObservations(100)).toHaveLength(51);
     await again.close();
+  });
+
+  it('hands a failed background rotation to onBackgroundError with its cause, or to stderr', async () => {
+    const dir = temp.dir();
+    const store = await openStore({ path: dir, passphrase: 'pw', kdf: TEST_KDF });
+    await store.addObservations([sampleObservation(1)]);
+    beginRotation(contextOf(store)); // the process "dies" before finishing
+    await store.close();
+    // The disk refuses the new key header that retires the old key (in this process only).
+    const spy = vi.spyOn(KeyFile.prototype, 'replace').mockImplementation(() => {
+      throw new Error('no space left on device (injected)');
+    });
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const failures: { error: Error; work: string }[] = [];
+      const handled = await openStore({
+        path: dir,
+        passphrase: 'pw',
+        onBackgroundError: (error, work) => failures.push({ error, work }),
+      });
+      await handled.whenIdle();
+      await handled.close();
+      expect(failures).toHaveLength(1);
+      expect(failures[0]?.work).toBe('key rotation');
+      expect(failures[0]?.error.message).toMatch(/rotation could not be finished.*no space left on device/);
+      expect((failures[0]?.error.cause as Error).message).toContain('no space left on device');
+
+      const unhandled = await openStore({ path: dir, passphrase: 'pw' });
+      await unhandled.whenIdle();
+      await unhandled.close();
+      expect(stderr).toHaveBeenCalledWith(
+        expect.stringMatching(/key rotation failed: .*no space left on device/),
+      );
+    } finally {
+      spy.mockRestore();
+      stderr.mockRestore();
+    }
+    // Retried on the next open, once the disk takes writes again.
+    const healed = await openStore({ path: dir, passphrase: 'pw' });
+    await healed.whenIdle();
+    expect(contextOf(healed).keyring.epochs).toHaveLength(1);
+    await healed.close();
   });
 });
