@@ -70,6 +70,20 @@ describe('blobs', () => {
     });
   });
 
+  it('reports a missing chunk of a compressed waveform as blob_incomplete instead of hanging', async () => {
+    const s = await temp.open();
+    const ecg = randomBytes(CHUNK_BYTES * 3); // noise: deflate keeps it at several chunks
+    const meta = await s.putBlob({ kind: 'ecg', mediaType: 'application/x-ecg-int16' }, pieces(ecg, 8192));
+    expect(meta).toMatchObject({ compression: 'deflate' });
+    expect(meta.chunkCount).toBeGreaterThan(1);
+    const chunkKey = Buffer.concat([keyOfId('a', meta.id, 'attachments'), Buffer.from([0, 0, 0, 1])]);
+    await contextOf(s).dbs.chunks.remove(chunkKey);
+    await expect(collect(s.readBlob(meta.id))).rejects.toMatchObject({
+      code: 'blob_incomplete',
+      recordId: meta.id,
+    });
+  });
+
   it('reports an altered chunk as integrity', async () => {
     const s = await temp.open();
     const meta = await s.putBlob({ kind: 'voice', mediaType: 'audio/ogg' }, pieces(randomBytes(1000), 1000));
@@ -90,6 +104,19 @@ describe('blob failures', () => {
       throw new Error('camera disconnected');
     }
     await expect(s.putBlob({ kind: 'photo', mediaType: 'image/jpeg' }, failing())).rejects.toThrow('camera');
+    expect(contextOf(s).dbs.chunks.getCount()).toBe(0);
+  });
+
+  it('rejects (does not hang) when the source of a compressed waveform fails midway', async () => {
+    const s = await temp.open();
+    async function* failing(): AsyncGenerator<Uint8Array> {
+      yield randomBytes(CHUNK_BYTES * 2);
+      await Promise.resolve();
+      throw new Error('electrode lead off');
+    }
+    await expect(s.putBlob({ kind: 'ecg', mediaType: 'application/x-ecg' }, failing())).rejects.toThrow(
+      'electrode',
+    );
     expect(contextOf(s).dbs.chunks.getCount()).toBe(0);
   });
 });

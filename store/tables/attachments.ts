@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { Readable, type Transform, pipeline } from 'node:stream';
 import { createDeflateRaw, createInflateRaw } from 'node:zlib';
 import type { z } from 'zod';
 import type { ReadOptions, StoreContext, StoreData } from '../engine/context.ts';
@@ -35,6 +35,17 @@ export function chunkKey(blobKey: Buffer, index: number): Buffer {
 /** Waveforms compress well (deflate before encryption); photos and voice are already compressed. */
 function compressible(kind: Body['kind']): boolean {
   return kind === 'ecg' || kind === 'waveform';
+}
+
+/**
+ * `source` through a zlib transform. With `pipeline` (not `pipe`) a failing source destroys the
+ * transform with the source's error, so the reader gets that error: with `.pipe` the transform
+ * never ended and a missing chunk of a waveform hung the read (and an upload whose source
+ * failed hung `putBlob`).
+ */
+function throughZlib(source: AsyncIterable<Uint8Array>, transform: Transform): AsyncIterable<Uint8Array> {
+  pipeline(Readable.from(source), transform, () => undefined);
+  return transform;
 }
 
 async function* rechunk(source: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
@@ -84,7 +95,7 @@ export async function putBlob(
   }
   const compression = compressible(info.kind) ? 'deflate' : 'none';
   const stream: AsyncIterable<Uint8Array> =
-    compression === 'deflate' ? Readable.from(counted()).pipe(createDeflateRaw({ level: 6 })) : counted();
+    compression === 'deflate' ? throughZlib(counted(), createDeflateRaw({ level: 6 })) : counted();
   let index = 0;
   let storedBytes = 0;
   const inFlight = new Set<Promise<void>>();
@@ -188,7 +199,7 @@ export async function* blobPlaintext(data: StoreData, id: string, meta: Body): A
   const digest = createHash('sha256');
   const plain: AsyncIterable<Uint8Array> =
     meta.compression === 'deflate'
-      ? Readable.from(sealedChunks(data, id, meta)).pipe(createInflateRaw())
+      ? throughZlib(sealedChunks(data, id, meta), createInflateRaw())
       : sealedChunks(data, id, meta);
   let size = 0;
   try {
