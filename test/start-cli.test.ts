@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../store/testing.ts';
 import { fingerprint } from './helpers/data-dir.ts';
 import { runCli, startKit } from './helpers/kit-process.ts';
+import { tempStores } from '../store/test-fixtures.ts';
+
+const temp = tempStores();
 
 const pidIn = (dir: string) =>
   (JSON.parse(readFileSync(join(dir, 'kit.pid'), 'utf8')) as { pid: number }).pid;
@@ -17,8 +19,7 @@ describe('fieldkit start as a process', () => {
   });
 
   it('prints a URL within 15 s, serves the page, stops cleanly on SIGTERM; a wrong passphrase then changes nothing', async () => {
-    const { dir, cleanup } = tempDir();
-    cleanups.push(cleanup);
+    const dir = temp.dir();
     const started = Date.now();
     const kit = startKit(dir, 'the right passphrase');
     cleanups.push(() => kit.child.kill('SIGKILL'));
@@ -41,8 +42,7 @@ describe('fieldkit start as a process', () => {
   });
 
   it('holds kit.pid while running: a second start and a restore refuse and change nothing, restore --check runs; after SIGTERM the file is gone and the restore runs, audited', async () => {
-    const { dir, cleanup } = tempDir();
-    cleanups.push(cleanup);
+    const dir = temp.dir();
     const pass = 'kit pass';
     const kit = startKit(dir, pass);
     cleanups.push(() => kit.child.kill('SIGKILL'));
@@ -89,8 +89,7 @@ describe('fieldkit start as a process', () => {
   });
 
   it('a kit killed with SIGKILL leaves a stale kit.pid: the next start replaces it and a restore is not blocked by it', async () => {
-    const { dir, cleanup } = tempDir();
-    cleanups.push(cleanup);
+    const dir = temp.dir();
     const pass = 'kit pass';
     const first = startKit(dir, pass);
     cleanups.push(() => first.child.kill('SIGKILL'));

@@ -1,19 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../store/index.ts';
-import { tempDir } from '../store/testing.ts';
 import { buildStoreChild, runStoreChild } from './store-child.ts';
+import { tempStores } from '../store/test-fixtures.ts';
 
 const ROUNDS = Number(process.env.FIELDKIT_CRASH_ROUNDS ?? 50);
 let bundle = '';
 
-const t = tempDir('fieldkit-crash-');
+const base = tempStores({ scope: 'file', prefix: 'fieldkit-crash-' }).dir();
 beforeAll(async () => {
   bundle = await buildStoreChild();
 });
-afterAll(() => t.cleanup());
 /** Runs the child until a random moment after its first acknowledgements, then SIGKILLs it. */
 function runAndKill(start: number, killAfterMs: number): Promise<Map<string, number>> {
-  return runStoreChild(bundle, t.dir, start, { afterReadyMs: killAfterMs });
+  return runStoreChild(bundle, base, start, { afterReadyMs: killAfterMs });
 }
 
 describe('crash safety', () => {
@@ -25,7 +24,7 @@ describe('crash safety', () => {
       next += 1_000_000;
       totalAcked += acked.size;
       // Opens without repair: a plain open, every acknowledged record present and decrypting.
-      const store = await openStore({ path: t.dir, passphrase: 'crash-test', create: false });
+      const store = await openStore({ path: base, passphrase: 'crash-test', create: false });
       for (const [id, n] of acked) {
         const o = await store.getObservation(id);
         expect(o.value?.kind === 'quantity' ? o.value.value : NaN, `round ${round}: ${id}`).toBe(n);

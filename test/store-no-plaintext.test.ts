@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeCbor } from '../store/cbor.ts';
 import { openStore } from '../store/index.ts';
-import { TEST_KDF, sampleObservation, tempDir } from '../store/testing.ts';
+import { TEST_KDF, sampleObservation } from '../store/testing.ts';
+import { tempStores } from '../store/test-fixtures.ts';
 
-const t = tempDir('fieldkit-plaintext-');
-afterAll(() => t.cleanup());
+const dataDir = tempStores({ scope: 'file', prefix: 'fieldkit-plaintext-' }).dir();
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -44,7 +44,7 @@ function needles(): { label: string; bytes: Buffer }[] {
 
 describe('no plaintext on disk', () => {
   it('finds none of the known names and values in any file of the data directory', async () => {
-    const store = await openStore({ path: t.dir, passphrase: 'plaintext-test', kdf: TEST_KDF });
+    const store = await openStore({ path: dataDir, passphrase: 'plaintext-test', kdf: TEST_KDF });
     const patient = await store.addPatient({
       familyName: 'Шерстобитова',
       givenName: 'Евфросиния',
@@ -74,7 +74,7 @@ describe('no plaintext on disk', () => {
     expect(await store.findPatientByDocument('9876543210')).toBeDefined();
     await store.close();
 
-    const files = filesUnder(t.dir);
+    const files = filesUnder(dataDir);
     expect(files.length).toBeGreaterThanOrEqual(2);
     const found: string[] = [];
     for (const file of files) {

@@ -201,13 +201,16 @@ export interface RestoreOptions {
   salvage?: boolean;
 }
 
-/** Verifies the whole file, then unpacks it (key header and LMDB file) into `staging`. */
+/**
+ * Unpacks a backup (key header and LMDB file) into `staging` in one pass that checks every frame
+ * and the trailer as it goes (one Argon2id run). On any failure the caller removes `staging`:
+ * nothing outside it is written.
+ */
 async function unpackBackup(
   file: string,
   staging: string,
   passphrase: string,
 ): Promise<{ trailer: BackupTrailer; backupName: string }> {
-  await verifyBackup(file, passphrase);
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true, mode: 0o700 });
   const db = openSync(join(staging, DB_FILE), 'w', 0o600);
@@ -267,9 +270,9 @@ export async function examineBackup(
 }
 
 /**
- * Restores a backup into `target`: verifies the whole file first, unpacks it into a staging
- * directory, opens that as a store and checks it whole (every record, blob, posting, the audit
- * chain). A damaged backup is refused ({@link DamagedBackupError}, naming what is damaged)
+ * Restores a backup into `target`: unpacks it into a staging directory, checking every frame and
+ * the trailer on the way, opens that as a store and checks it whole (every record, blob, posting,
+ * the audit chain). A damaged backup is refused ({@link DamagedBackupError}, naming what is damaged)
  * unless `salvage` is set, which removes the damaged records and rebuilds the index (audited as
  * `delete` entries). Then it appends a `restore` entry (actor, backup name, when the backup was
  * taken), and only then moves the existing store aside (kept as `<target>.replaced-<time>`) and
