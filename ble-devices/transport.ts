@@ -43,11 +43,46 @@ export interface GattConnection {
   disconnect(): Promise<void>;
 }
 
+/**
+ * What pairing asks of the person (BlueZ's org.bluez.Agent1 requests). The instrument manager
+ * relays each prompt to the tablet and the tablet's answer back, so nobody touches the laptop.
+ */
+export type PairingPrompt =
+  /** RequestPasskey: type the 6-digit passkey the instrument shows; answer with the number. */
+  | { readonly kind: 'enter-passkey' }
+  /** RequestConfirmation: does the instrument show this passkey? Answer true or false. */
+  | { readonly kind: 'confirm-passkey'; readonly passkey: number }
+  /** DisplayPasskey: type this passkey on the instrument; no answer expected. */
+  | { readonly kind: 'display-passkey'; readonly passkey: number }
+  /** RequestAuthorization: allow pairing without a passkey ("Just Works")? Answer true or false. */
+  | { readonly kind: 'authorize' };
+
+/** The person's answer to a {@link PairingPrompt}: a passkey, a yes/no, or nothing for display. */
+export type PairingAnswer = number | boolean | undefined;
+
+/** Answers pairing prompts; rejects (or the signal aborts) when the person cancels. */
+export type PairingResponder = (prompt: PairingPrompt, signal: AbortSignal) => Promise<PairingAnswer>;
+
+/**
+ * Bonding, for transports that can keep keys (BlueZ). Omron cuffs and Accu-Chek meters refuse
+ * measurements until bonded; noble cannot bond, so it has no `pairing`.
+ */
+export interface TransportPairing {
+  /** Pairs and bonds, asking `respond` for passkeys; resolves once bonded. */
+  pair(id: DeviceId, respond: PairingResponder, signal?: AbortSignal): Promise<void>;
+  /** Whether the instrument holds a bond with this kit. */
+  isBonded(id: DeviceId): Promise<boolean>;
+  /** Forgets the bond on the kit's side (BlueZ RemoveDevice). */
+  removeBond(id: DeviceId): Promise<void>;
+}
+
 /** A way to reach instruments: scan, connect, close. */
 export interface Transport {
   readonly kind: 'sim' | 'node-ble' | 'noble' | 'serial';
   scan(options: { readonly timeoutMs: number; readonly signal?: AbortSignal }): Promise<DiscoveredDevice[]>;
   connect(id: DeviceId, signal?: AbortSignal): Promise<GattConnection>;
+  /** Present when the transport can bond (see {@link TransportPairing}). */
+  readonly pairing?: TransportPairing;
   close(): Promise<void>;
 }
 
@@ -62,7 +97,11 @@ export class TransportError extends Error {
       | 'aborted'
       | 'timeout'
       | 'unavailable'
-      | 'value_too_long',
+      | 'value_too_long'
+      /** The instrument requires a bond (encryption) for this operation. */
+      | 'not_bonded'
+      /** Pairing failed: wrong passkey, refused, cancelled or timed out (message says which). */
+      | 'pairing_failed',
     message: string,
   ) {
     super(message);

@@ -105,6 +105,7 @@ export async function benchLmdbCeiling(dir: string, count: number, backend: Cryp
     keyEncoding: 'binary',
     cache: false,
     overlappingSync: false,
+    eventTurnBatching: false,
   });
   const db = env.openDB<Buffer, Buffer>({
     name: 't:observations',

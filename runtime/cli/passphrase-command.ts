@@ -6,17 +6,11 @@ import {
   type KitLock,
   StoreError,
 } from '../../store/index.ts';
-import { CliError, EXIT_USAGE, type CliArgs, type CliCommand, type CliIo } from './command.ts';
+import { CliError, EXIT_USAGE, stringFlag, type CliArgs, type CliIo } from './command.ts';
 import { openStoreForCli } from './open-store.ts';
 import { promptSecret } from './prompt.ts';
-import {
-  resolveStoreAccess,
-  STORE_ACCESS_HELP,
-  STORE_ACCESS_OPTIONS,
-  storeDirExists,
-} from './store-access.ts';
+import { resolveStoreAccess, storeDirExists } from './store-access.ts';
 import { resolve } from 'node:path';
-import { stringFlag } from './command.ts';
 
 /** The audit actor of key changes made from the command line. */
 const ACTOR = 'cli-passphrase';
@@ -106,37 +100,19 @@ async function reset(args: CliArgs, io: CliIo): Promise<number> {
   return 0;
 }
 
-/**
- * `fieldkit passphrase change | recovery-key | reset --recovery-key`: the store's secrets from the
- * command line. `change` rewraps the master key under a new passphrase; `recovery-key` creates
- * (or replaces) the recovery key and prints it once; `reset --recovery-key` sets a new passphrase
- * with the recovery key when the passphrase is lost. Secrets come from FIELDKIT_PASSPHRASE,
- * FIELDKIT_NEW_PASSPHRASE and FIELDKIT_RECOVERY_KEY, or are asked for in a terminal. Each refuses
- * while the kit runs on the data directory, and each is recorded in the audit log.
- */
-export const passphraseCommand: CliCommand = {
-  name: 'passphrase',
-  summary: 'Change the passphrase, create a recovery key, or reset a lost passphrase with it',
-  usage: 'change | recovery-key | reset --recovery-key',
-  options: { ...STORE_ACCESS_OPTIONS, 'recovery-key': { type: 'boolean' } },
-  optionHelp: {
-    ...STORE_ACCESS_HELP,
-    'recovery-key': 'With `reset`: use the recovery key (FIELDKIT_RECOVERY_KEY, or asked for)',
-  },
-  positionals: { min: 1, max: 1 },
-  async run(args, io) {
-    switch (args.positionals[0]) {
-      case 'change':
-        return change(args, io);
-      case 'recovery-key':
-        return recoveryKey(args, io);
-      case 'reset':
-        return reset(args, io);
-      default:
-        throw new CliError(
-          `unknown passphrase action '${args.positionals[0] ?? ''}' (have: change, recovery-key, reset)`,
-          EXIT_USAGE,
-        );
-    }
-  },
-};
+/** The implementation of `fieldkit passphrase` (metadata and purpose: commands.ts). */
+export async function runPassphrase(args: CliArgs, io: CliIo): Promise<number> {
+  switch (args.positionals[0]) {
+    case 'change':
+      return change(args, io);
+    case 'recovery-key':
+      return recoveryKey(args, io);
+    case 'reset':
+      return reset(args, io);
+    default:
+      throw new CliError(
+        `unknown passphrase action '${args.positionals[0] ?? ''}' (have: change, recovery-key, reset)`,
+        EXIT_USAGE,
+      );
+  }
+}
