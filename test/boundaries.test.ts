@@ -36,19 +36,19 @@ const CASES: ReadonlyArray<{ file: string; forbidden: string; allowed: string }>
     allowed: "import type { Transport } from '../transport.ts';",
   },
   {
-    file: 'store/visits.ts',
-    forbidden: "import type { KitEvent } from '../runtime/events.ts';",
-    allowed: "import { keyOf } from './ids.ts';",
+    file: 'store/tables/visits.ts',
+    forbidden: "import type { KitEvent } from '../../runtime/events.ts';",
+    allowed: "import { keyOf } from '../engine/ids.ts';",
   },
   {
-    file: 'store/blobs.ts',
+    file: 'store/tables/attachments.ts',
     forbidden: "import { Hono } from 'hono';",
     allowed: "import { z } from 'zod';",
   },
   {
-    file: 'store/outbox.ts',
-    forbidden: "import { uuidKey } from '../ble-devices/codecs/uuid.ts';",
-    allowed: "import { KdfParams } from '../crypto/kdf.ts';",
+    file: 'store/tables/outbox.ts',
+    forbidden: "import { uuidKey } from '../../ble-devices/codecs/uuid.ts';",
+    allowed: "import { KdfParams } from '../../crypto/kdf.ts';",
   },
   {
     file: 'crypto/keyring.ts',
