@@ -172,16 +172,19 @@ function checkPostings(data: StoreData): { postings: number; dangling: number; k
  * record's contents, only which records are damaged).
  */
 export async function checkStore(data: StoreData): Promise<StoreCheck> {
+  // These passes run in one synchronous stretch: lmdb-js renews its read transaction only on a
+  // later turn, so they all read one snapshot even while the kit keeps writing.
   const scan = scanTables(data);
+  const { chunks, orphans } = countChunks(data, scan);
+  const posting = checkPostings(data);
+  const audit = verifyAudit(data);
+  // Blobs stream chunk by chunk across turns; they are never rewritten or deleted once complete.
   const badBlobs = await checkBlobs(data, scan);
   for (const blob of badBlobs) {
     noteDamage(scan, blob);
     const line = scan.tables.find((t) => t.table === 'attachments');
     if (line) scan.tables[scan.tables.indexOf(line)] = { ...line, damaged: line.damaged + 1 };
   }
-  const { chunks, orphans } = countChunks(data, scan);
-  const posting = checkPostings(data);
-  const audit = verifyAudit(data);
   return {
     ok: scan.damagedCount === 0 && posting.dangling === 0 && audit.ok,
     tables: scan.tables,

@@ -58,7 +58,7 @@ export class DamageReport {
   }
 }
 
-/** Distinct damaged records remembered per process; beyond this only the count grows. */
+/** Distinct damaged records remembered per process; beyond this, notes only raise the count. */
 const MAX_REMEMBERED = 10_000;
 
 /**
