@@ -5,7 +5,7 @@ import { polarEcgDriver } from '../../ble-devices/drivers/polar-ecg.ts';
 import { asDeviceId } from '../../ble-devices/transport.ts';
 import { createSimPolarH10, type SimPolarH10Options } from '../../sim/instruments/polar-h10.ts';
 import { SimTransport } from '../../sim/transport/sim-transport.ts';
-import { freshStores } from '../../store/test-fixtures.ts';
+import { tempStores } from '../../store/test-fixtures.ts';
 import type { KitEvent } from '../events.ts';
 import { InstrumentManager } from '../instruments/instrument-manager.ts';
 import { LiveBus } from '../live-bus.ts';
@@ -18,14 +18,14 @@ import { EcgStripRecorder, readEcgStrip } from './ecg-strip.ts';
 // the strip recorder -> a real encrypted store in a temp dir, and back. Device time runs 20x
 // faster than the wall clock, so a 30 s strip records in about 1.5 s.
 
-const fresh = freshStores();
+const temp = tempStores();
 const stops: (() => Promise<void>)[] = [];
 afterEach(async () => {
   while (stops.length > 0) await stops.pop()!();
 });
 
 async function rig(options: Partial<SimPolarH10Options> = {}) {
-  const store = await fresh();
+  const store = await temp.open();
   const sim = createSimPolarH10({ id: 'h10-strip', timeScale: 20, keepSent: true, seed: 4, ...options });
   const transport = new SimTransport([sim.peripheral]);
   stops.push(async () => {
