@@ -16,6 +16,10 @@ import type { OutboxInput, OutboxItem } from './schema/outbox-item.ts';
 import type { PatientInput, PatientRecord } from './schema/patient.ts';
 import type { VisitInput, VisitRecord } from './schema/visit.ts';
 import * as visits from './visits.ts';
+import * as tablets from './tablets.ts';
+import * as credentials from './kit-credentials.ts';
+import type { PairingCodeInput, TabletRecord } from './schema/tablet.ts';
+import type { KitCredentialInput, KitCredentialRecord } from './schema/kit-credential.ts';
 import * as keyAdmin from './key-admin.ts';
 import * as rotation from './rotation.ts';
 import type { RotationProgress } from './rotation.ts';
@@ -220,6 +224,50 @@ export class RecordStore {
   async attachmentsByVisit(visitId: string, options?: ReadOptions): Promise<AttachmentRecord[]> {
     this.#assertOpen();
     return Promise.resolve(blobs.attachmentsByVisit(this.#ctx, visitId, options));
+  }
+
+  /** A one-time pairing code for a tablet of a role (shown once; stored hashed). */
+  async createPairingCode(
+    input: PairingCodeInput,
+  ): Promise<{ tablet: TabletRecord; code: string; expiresAt: string }> {
+    this.#assertOpen();
+    return tablets.createPairingCode(this.#ctx, input);
+  }
+
+  /** Exchanges a pairing code for a bearer token, once (the token is returned only here). */
+  async redeemPairingCode(code: string, deviceName?: string) {
+    this.#assertOpen();
+    return tablets.redeemPairingCode(this.#ctx, code, deviceName);
+  }
+
+  /** The tablet a bearer token belongs to (active or revoked), read afresh from LMDB. */
+  tabletByToken(token: string): TabletRecord | undefined {
+    this.#assertOpen();
+    return tablets.tabletByToken(this.#ctx, token);
+  }
+
+  /** Every tablet and pending pairing code, oldest first. */
+  async listTablets(): Promise<TabletRecord[]> {
+    this.#assertOpen();
+    return Promise.resolve(tablets.listTablets(this.#ctx));
+  }
+
+  /** Revokes a tablet (its token stops working on the next request) or cancels a pending code. */
+  async revokeTablet(id: string): Promise<TabletRecord> {
+    this.#assertOpen();
+    return tablets.revokeTablet(this.#ctx, id);
+  }
+
+  /** Saves a certificate of the kit's local CA with its private key (sealed like every record). */
+  async saveKitCredential(input: KitCredentialInput): Promise<KitCredentialRecord> {
+    this.#assertOpen();
+    return credentials.saveKitCredential(this.#ctx, input);
+  }
+
+  /** The kit's CA credentials, oldest first (the newest of each kind is in use). */
+  async kitCredentials(): Promise<KitCredentialRecord[]> {
+    this.#assertOpen();
+    return Promise.resolve(credentials.kitCredentials(this.#ctx));
   }
 
   /** Checks the audit hash chain; names the first broken link. */

@@ -5,6 +5,8 @@ import { OutboxBody } from './schema/outbox-item.ts';
 import { PatientBody } from './schema/patient.ts';
 import { ObservationBody } from './schema/stored-observation.ts';
 import { VisitBody } from './schema/visit.ts';
+import { TabletBody } from './schema/tablet.ts';
+import { KitCredentialBody } from './schema/kit-credential.ts';
 import {
   OBSERVATION_VERSION,
   checkObservationBody,
@@ -71,6 +73,8 @@ export const TABLES = {
   conclusions: table('conclusions', 'n', open),
   outbox: table('outbox', 'x', OutboxBody),
   audit: table('audit', 'u', AuditBody),
+  tablets: table('tablets', 't', TabletBody),
+  kitCredentials: table('kitCredentials', 'k', KitCredentialBody),
 } as const;
 
 /** Names of the record tables. */

@@ -5,6 +5,11 @@ export const CredentialKind = z.enum(['root', 'intermediate', 'leaf']);
 /** See {@link CredentialKind}. */
 export type CredentialKind = z.infer<typeof CredentialKind>;
 
+const Bytes = z.custom<Uint8Array>(
+  (v) => v instanceof Uint8Array && v.byteLength > 0 && v.byteLength <= 16_384,
+  'expected 1..16384 bytes',
+);
+
 /**
  * One certificate of the kit's local CA with its private key (schema version 1). The key is
  * PKCS#8 DER and never leaves the store in the clear: the record is sealed under the data key
@@ -12,8 +17,8 @@ export type CredentialKind = z.infer<typeof CredentialKind>;
  */
 export const KitCredentialBody = z.object({
   kind: CredentialKind,
-  certificateDer: z.instanceof(Uint8Array),
-  privateKeyPkcs8: z.instanceof(Uint8Array),
+  certificateDer: Bytes,
+  privateKeyPkcs8: Bytes,
   notBefore: z.string(),
   notAfter: z.string(),
   /** DNS names and IP addresses this certificate covers (SAN) or may issue for (name constraints). */
