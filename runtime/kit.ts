@@ -1,13 +1,18 @@
 import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { serve, type ServerType } from '@hono/node-server';
 import { DRIVERS } from '../ble-devices/drivers/catalogue.ts';
 import type { Transport } from '../ble-devices/transport.ts';
 import type { ObservationRecord } from '../store/schema/observation.ts';
 import type { KitConfig } from './config.ts';
 import type { KitEvent } from './events.ts';
 import { createApp } from './http/app.ts';
+import type { PairingStore } from './http/auth/pairing-routes.ts';
+import { storeTokenVerifier, type TabletLookup } from './http/auth/store-verifier.ts';
+import { LiveJournal } from './http/live/journal.ts';
+import { createOnboardingApp } from './http/onboarding/routes.ts';
+import { startServers } from './http/server.ts';
+import type { CredentialStore } from './http/tls/kit-ca.ts';
+import { KitTls } from './http/tls/kit-tls.ts';
 import { InstrumentManager } from './instruments/instrument-manager.ts';
 import { LiveBus } from './live-bus.ts';
 import type { Logger } from './log.ts';
@@ -15,7 +20,7 @@ import { MeasurementPipeline, type ObservationWriter } from './pipeline/pipeline
 import { createSimulatedInstruments } from './sim-instruments.ts';
 
 /** The store as the running kit uses it (the real one comes from store/index.ts). */
-export interface KitStore extends ObservationWriter {
+export interface KitStore extends ObservationWriter, TabletLookup, PairingStore, CredentialStore {
   recentObservations(limit: number): Promise<ObservationRecord[]>;
 }
 
@@ -24,40 +29,49 @@ export const PWA_DIST = fileURLToPath(new URL('../pwa/dist/', import.meta.url));
 
 /** A running kit. `stop` drains pending writes before returning, so nothing acknowledged is lost. */
 export interface KitHandle {
+  /** The tablet app over HTTPS (`https://localhost:<port>/`). */
   readonly url: string;
-  readonly port: number;
+  /** The onboarding page over plain HTTP (`http://localhost:<port>/`). */
+  readonly onboardingUrl: string;
+  readonly httpsPort: number;
+  readonly httpPort: number;
+  /** The kit CA's root certificate (PEM), what tablets install; tests trust it. */
+  readonly caPem: string;
+  readonly tls: KitTls;
   readonly bus: LiveBus<KitEvent>;
+  readonly journal: LiveJournal;
   readonly pipeline: MeasurementPipeline;
   readonly instruments: InstrumentManager;
   stop(): Promise<void>;
 }
 
-function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<ServerType> {
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(server));
-    server.once('error', reject);
-  });
-}
-
 /**
  * The composition root: the only place that picks the transport (simulated unless told
- * otherwise), the drivers, the store and the port. Wires instrument -> pipeline -> store -> bus
- * -> HTTP/SSE.
+ * otherwise), the drivers, the store and the ports. Wires instrument -> pipeline -> store -> bus
+ * -> live channel, and serves the tablet app over HTTPS from the kit-local CA with the
+ * onboarding page beside it over plain HTTP.
  */
 export async function startKit(
   config: KitConfig,
   store: KitStore,
   log: Logger,
   version: string,
-  options: { transport?: Transport } = {},
+  options: { transport?: Transport; heartbeatMs?: number } = {},
 ): Promise<KitHandle> {
   if (!existsSync(`${PWA_DIST}index.html`)) {
     throw new Error(`the tablet app is not built (${PWA_DIST}): run \`npm run build:pwa\``);
   }
+  const tls = await KitTls.start({
+    store,
+    log,
+    extraDns: config.http.extraDnsNames,
+    checkEveryMs: config.http.tlsCheckMs,
+  });
   const sim = !options.transport && config.sim.enabled ? createSimulatedInstruments(config) : null;
   const transport = options.transport ?? sim?.transport;
   if (!transport) throw new Error('no instrument transport: enable simulation or pass a transport');
   const bus = new LiveBus<KitEvent>();
+  const journal = new LiveJournal(bus);
   const pipeline = new MeasurementPipeline(store, bus, () => ({ visitId: null, patientId: null }), log);
   const instruments = new InstrumentManager({
     transport,
@@ -70,31 +84,59 @@ export async function startKit(
   });
   const app = createApp({
     version,
-    bus,
+    journal,
     recentObservations: (limit) => store.recentObservations(limit),
     instruments: () => instruments.list(),
     staticRoot: PWA_DIST,
+    tokens: storeTokenVerifier(store),
+    pairing: store,
+    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
   });
-  const server = await listen(app, config.http.host, config.http.port);
-  const port = (server.address() as AddressInfo).port;
+  let servers;
+  try {
+    servers = await startServers({
+      host: config.http.host,
+      httpsPort: config.http.httpsPort,
+      httpPort: config.http.port,
+      tls: tls.material,
+      httpsApp: app,
+      httpApp: ({ httpsPort, httpPort }) =>
+        createOnboardingApp({
+          material: () => tls.material,
+          httpsPort: () => httpsPort,
+          httpPort,
+          pairing: store,
+        }),
+    });
+  } catch (err) {
+    await tls.stop();
+    journal.close();
+    throw err;
+  }
+  const offRenew = tls.onRenew((m) => servers.setTls(m));
   const shownHost =
     config.http.host === '0.0.0.0' || config.http.host === '127.0.0.1' ? 'localhost' : config.http.host;
   await instruments.start();
   return {
-    url: `http://${shownHost}:${port}/`,
-    port,
+    url: `https://${shownHost}:${servers.httpsPort}/`,
+    onboardingUrl: `http://${shownHost}:${servers.httpPort}/`,
+    httpsPort: servers.httpsPort,
+    httpPort: servers.httpPort,
+    caPem: tls.material.rootPem,
+    tls,
     bus,
+    journal,
     pipeline,
     instruments,
     async stop() {
       sim?.stop();
+      offRenew();
+      await tls.stop();
       await instruments.stop();
       await transport.close();
       await pipeline.drain();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-      });
+      journal.close();
+      await servers.close();
     },
   };
 }
