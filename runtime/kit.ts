@@ -9,6 +9,7 @@ import { createApp } from './http/app.ts';
 import type { PairingStore } from './http/auth/pairing-routes.ts';
 import { storeTokenVerifier, type TabletLookup } from './http/auth/store-verifier.ts';
 import { LiveJournal } from './http/live/journal.ts';
+import { authority, primaryAddress } from './http/onboarding/addresses.ts';
 import { createOnboardingApp } from './http/onboarding/routes.ts';
 import { startServers } from './http/server.ts';
 import type { CredentialStore } from './http/tls/kit-ca.ts';
@@ -17,7 +18,7 @@ import { InstrumentManager } from './instruments/instrument-manager.ts';
 import { LiveBus } from './live-bus.ts';
 import type { Logger } from './log.ts';
 import { MeasurementPipeline, type ObservationWriter } from './pipeline/pipeline.ts';
-import { createSimulatedInstruments } from './sim-instruments.ts';
+import { StorageHealth } from './storage-health.ts';
 
 /** The store as the running kit uses it (the real one comes from store/index.ts). */
 export interface KitStore extends ObservationWriter, TabletLookup, PairingStore, CredentialStore {
@@ -31,6 +32,8 @@ export const PWA_DIST = fileURLToPath(new URL('../pwa/dist/', import.meta.url));
 export interface KitHandle {
   /** The tablet app over HTTPS (`https://localhost:<port>/`). */
   readonly url: string;
+  /** The tablet app as a tablet on the Wi-Fi reaches it (the LAN address when listening on all interfaces). */
+  readonly tabletUrl: string;
   /** The onboarding page over plain HTTP (`http://localhost:<port>/`). */
   readonly onboardingUrl: string;
   readonly httpsPort: number;
@@ -42,6 +45,7 @@ export interface KitHandle {
   readonly journal: LiveJournal;
   readonly pipeline: MeasurementPipeline;
   readonly instruments: InstrumentManager;
+  readonly storage: StorageHealth;
   stop(): Promise<void>;
 }
 
@@ -67,12 +71,24 @@ export async function startKit(
     extraDns: config.http.extraDnsNames,
     checkEveryMs: config.http.tlsCheckMs,
   });
-  const sim = !options.transport && config.sim.enabled ? createSimulatedInstruments(config) : null;
+  // The simulators load only when simulation is what runs (sim/ stays out of a hardware kit).
+  const sim =
+    !options.transport && config.sim.enabled
+      ? (await import('./sim-instruments.ts')).createSimulatedInstruments(config)
+      : null;
   const transport = options.transport ?? sim?.transport;
   if (!transport) throw new Error('no instrument transport: enable simulation or pass a transport');
   const bus = new LiveBus<KitEvent>();
   const journal = new LiveJournal(bus);
   const pipeline = new MeasurementPipeline(store, bus, () => ({ visitId: null, patientId: null }), log);
+  const storage = new StorageHealth({
+    dir: config.dataDir,
+    bus,
+    log,
+    lowSpaceBytes: config.storage.lowSpaceBytes,
+    checkIntervalMs: config.storage.checkIntervalMs,
+  });
+  await storage.start();
   const instruments = new InstrumentManager({
     transport,
     drivers: DRIVERS,
@@ -87,6 +103,7 @@ export async function startKit(
     journal,
     recentObservations: (limit) => store.recentObservations(limit),
     instruments: () => instruments.list(),
+    storage: () => storage.status(),
     staticRoot: PWA_DIST,
     tokens: storeTokenVerifier(store),
     pairing: store,
@@ -110,15 +127,20 @@ export async function startKit(
     });
   } catch (err) {
     await tls.stop();
+    storage.stop();
     journal.close();
     throw err;
   }
   const offRenew = tls.onRenew((m) => servers.setTls(m));
   const shownHost =
     config.http.host === '0.0.0.0' || config.http.host === '127.0.0.1' ? 'localhost' : config.http.host;
+  const lan = primaryAddress(tls.material.names);
+  const tabletHost =
+    (config.http.host === '0.0.0.0' || config.http.host === '::') && lan !== undefined ? lan : shownHost;
   await instruments.start();
   return {
     url: `https://${shownHost}:${servers.httpsPort}/`,
+    tabletUrl: `https://${authority(tabletHost, servers.httpsPort)}/`,
     onboardingUrl: `http://${shownHost}:${servers.httpPort}/`,
     httpsPort: servers.httpsPort,
     httpPort: servers.httpPort,
@@ -128,6 +150,7 @@ export async function startKit(
     journal,
     pipeline,
     instruments,
+    storage,
     async stop() {
       sim?.stop();
       offRenew();
@@ -135,6 +158,7 @@ export async function startKit(
       await instruments.stop();
       await transport.close();
       await pipeline.drain();
+      storage.stop();
       journal.close();
       await servers.close();
     },

@@ -12,6 +12,7 @@ import { limitBody } from './body.ts';
 import { apiError, toApiIssues } from './errors.ts';
 import { liveChannel } from './live/channel.ts';
 import type { LiveJournal } from './live/journal.ts';
+import type { StorageStatus } from '../storage-status.ts';
 import { toWireObservation } from './wire.ts';
 
 /** What the HTTP layer reads from the rest of the kit; the composition root wires it. */
@@ -21,6 +22,8 @@ export interface AppDeps {
   readonly journal: LiveJournal;
   readonly recentObservations: (limit: number) => Promise<ObservationRecord[]>;
   readonly instruments: () => InstrumentStatus[];
+  /** Whether readings are being stored, and the disk's free space. */
+  readonly storage: () => StorageStatus;
   /** Absolute path of the built PWA (pwa/dist). */
   readonly staticRoot: string;
   readonly tokens: TokenVerifier;
@@ -56,7 +59,9 @@ export function createApp(deps: AppDeps): Hono<AuthEnv> {
   app.use('/api/*', limitBody(MAX_BODY_BYTES));
   app.route('/api', pairingRoutes(deps.pairing, deps.pairingLimits));
 
-  app.get('/api/health', requireRole(...ANY_ROLE), (c) => c.json({ ok: true, version: deps.version }));
+  app.get('/api/health', requireRole(...ANY_ROLE), (c) =>
+    c.json({ ok: true, version: deps.version, storage: deps.storage() }),
+  );
   app.get('/api/me', requireRole(...ANY_ROLE), (c) => c.json(tabletOf(c)));
   app.get('/api/observations', requireRole(...ANY_ROLE), async (c) => {
     const q = RecentQuery.safeParse(c.req.query());
@@ -69,7 +74,7 @@ export function createApp(deps: AppDeps): Hono<AuthEnv> {
   app.get('/api/live', requireRole(...ANY_ROLE), (c) => {
     const token = c.req.header('authorization') ?? '';
     return liveChannel(c, deps.journal, {
-      hello: () => ({ version: deps.version, instruments: deps.instruments() }),
+      hello: () => ({ version: deps.version, instruments: deps.instruments(), storage: deps.storage() }),
       stillAuthorized: async () => {
         const t = bearerToken(token);
         return t !== undefined && (await deps.tokens.verify(t)).ok;

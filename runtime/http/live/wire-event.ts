@@ -34,6 +34,17 @@ export function toWireEvent(e: KitEvent): WireEvent {
         },
       };
     case 'store-error':
-      return { event: 'store-error', data: { message: e.message, at: e.at.toISOString() } };
+      return {
+        event: 'store-error',
+        data: {
+          message: e.message,
+          code: e.code,
+          notStored: e.notStored,
+          notStoredTotal: e.notStoredTotal,
+          at: e.at.toISOString(),
+        },
+      };
+    case 'storage':
+      return { event: 'storage', data: e.status };
   }
 }
