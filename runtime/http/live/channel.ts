@@ -10,7 +10,7 @@ const MAX_EPHEMERAL = 64;
 export interface LiveChannelOptions {
   /** The first event of every connection (instrument states and the like). */
   readonly hello: () => Omit<WireEvents['hello'], 'resumed'>;
-  /** Re-checked at every heartbeat: a revoked tablet's stream is closed within one. */
+  /** Re-checked every heartbeat interval: a revoked tablet's stream is closed within about one. */
   readonly stillAuthorized: () => boolean | Promise<boolean>;
   readonly heartbeatMs: number;
 }
@@ -57,8 +57,17 @@ export function liveChannel(c: Context, journal: LiveJournal, options: LiveChann
           data: JSON.stringify({ reason: resume.reason }),
           id: journal.idOf(cursor),
         });
+      let checkedAt = Date.now();
       while (!stream.aborted && !journal.closed) {
         dirty = false;
+        // Re-checked on a clock, not only when idle: a busy stream would otherwise never notice.
+        if (Date.now() - checkedAt >= options.heartbeatMs) {
+          checkedAt = Date.now();
+          if (!(await options.stillAuthorized())) {
+            await stream.writeSSE({ event: 'unauthorized', data: '{}' });
+            break;
+          }
+        }
         const entries = journal.since(cursor);
         if (entries === undefined) {
           cursor = journal.head;
@@ -83,13 +92,7 @@ export function liveChannel(c: Context, journal: LiveJournal, options: LiveChann
           };
         });
         wake = null;
-        if (timedOut && !stream.aborted) {
-          if (!(await options.stillAuthorized())) {
-            await stream.writeSSE({ event: 'unauthorized', data: '{}' });
-            break;
-          }
-          await stream.write(': heartbeat\n\n');
-        }
+        if (timedOut && !stream.aborted) await stream.write(': heartbeat\n\n');
       }
     } finally {
       off();
