@@ -60,10 +60,11 @@ export async function startKit(
   store: KitStore,
   log: Logger,
   version: string,
-  options: { transport?: Transport; heartbeatMs?: number } = {},
+  options: { transport?: Transport; heartbeatMs?: number; staticRoot?: string } = {},
 ): Promise<KitHandle> {
-  if (!existsSync(`${PWA_DIST}index.html`)) {
-    throw new Error(`the tablet app is not built (${PWA_DIST}): run \`npm run build:pwa\``);
+  const staticRoot = options.staticRoot ?? PWA_DIST;
+  if (!existsSync(`${staticRoot}index.html`)) {
+    throw new Error(`the tablet app is not built (${staticRoot}): run \`npm run build:pwa\``);
   }
   const tls = await KitTls.start({
     store,
@@ -104,7 +105,7 @@ export async function startKit(
     recentObservations: (limit) => store.recentObservations(limit),
     instruments: () => instruments.list(),
     storage: () => storage.status(),
-    staticRoot: PWA_DIST,
+    staticRoot,
     tokens: storeTokenVerifier(store),
     pairing: store,
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),

@@ -51,7 +51,7 @@ export function renderOnboarding(v: OnboardingView): string {
 <div class="grid">
 <div>
 <div class="qr" data-testid="ca-qr">${v.caQrSvg}</div>
-<p class="caption">${esc(t.qrCaption)} <a href="${esc(v.caUrl)}">${esc(v.caUrl)}</a></p>
+<p class="caption">${esc(t.qrCaption)}:<br><a href="${esc(v.caUrl)}">${esc(v.caUrl)}</a></p>
 <div class="fp" data-testid="fingerprint"><b>${esc(t.fingerprint)}</b>${fingerprintRows(v.fingerprint)
     .map((r) => `<code>${esc(r)}</code>`)
     .join('')}</div>

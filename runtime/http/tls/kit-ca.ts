@@ -130,7 +130,7 @@ export async function ensureKitTls(
     issued,
     material: {
       key: privateKeyPem(leafRec.privateKeyPkcs8),
-      cert: certificatePem(leafRec.certificateDer) + '\n' + certificatePem(midRec.certificateDer) + '\n',
+      cert: certificatePem(leafRec.certificateDer) + certificatePem(midRec.certificateDer),
       rootDer,
       rootPem: certificatePem(rootDer),
       rootFingerprint: fingerprint(rootDer),
