@@ -152,9 +152,37 @@ const restore: CliCommand = {
 };
 
 /**
+ * `fieldkit tablets list | revoke <id> | pair-code`: who may use the kit. `pair-code` makes a
+ * one-time code for a role and prints it with a QR code of the pairing URL (a second process on
+ * the store: the running kit sees the code at once); `revoke` ends a tablet's access at its next
+ * request, the kit running or not.
+ */
+const tablets: CliCommand = {
+  name: 'tablets',
+  summary: 'Paired tablets: `tablets list`, `tablets revoke <id>`, `tablets pair-code --role <role>`',
+  usage: 'list | revoke <id> | pair-code',
+  options: {
+    ...STORE_ACCESS_OPTIONS,
+    role: { type: 'string' },
+    label: { type: 'string' },
+    'https-port': { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  optionHelp: {
+    ...STORE_ACCESS_HELP,
+    role: 'pair-code: feldsher (default), doctor or coordinator',
+    label: 'pair-code: a name for the tablet until it names itself',
+    'https-port': "pair-code: the kit's HTTPS port in the printed URL (default 8443, or FIELDKIT_HTTPS_PORT)",
+    json: 'list: one JSON array instead of a table',
+  },
+  positionals: { min: 1, max: 2 },
+  load: async () => (await import('./tablets-command.ts')).runTablets,
+};
+
+/**
  * Every `fieldkit` subcommand, in the order `--help` lists them. Metadata only: each command's
  * implementation (its `*-command.ts`) is imported by `load` when that command runs, so the
  * commands that need no store (decode, sim, --help) never load LMDB. A new command adds its
  * metadata here and exports its `CommandRun` from its own file.
  */
-export const COMMANDS: readonly CliCommand[] = [start, decode, sim, bench, audit, backup, restore];
+export const COMMANDS: readonly CliCommand[] = [start, tablets, decode, sim, bench, audit, backup, restore];

@@ -48,7 +48,11 @@ export async function runStart(args: CliArgs, io: CliIo): Promise<number> {
       `Store: ${access.path}${access.exists ? '' : ' (new)'}\n` +
       `Open: ${kit.onboardingUrl}  (on this computer: the kit's certificate for tablets, pairing codes)\n` +
       `Tablets: ${kit.tabletUrl}\n` +
-      `CA fingerprint (SHA-256): ${kit.tls.material.rootFingerprint}\n`,
+      `CA fingerprint (SHA-256): ${kit.tls.material.rootFingerprint}\n` +
+      ((await store.listTablets()).some((t) => t.status === 'active')
+        ? ''
+        : `No tablet is paired yet: on this computer open ${kit.onboardingUrl} ("Подключить планшет"),\n` +
+          `or run \`fieldkit tablets pair-code --role feldsher\` in another terminal.\n`),
   );
   await new Promise<void>((resolve) => {
     if (io.stopSignal.aborted) resolve();
