@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { freshStores } from '../../store/test-fixtures.ts';
 import { ROLES, type Role } from './auth/identity.ts';
@@ -122,5 +123,30 @@ describe('every API route is closed to strangers, revoked tablets and the wrong 
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await limited.json()).toMatchObject({ error: 'rate_limited' });
     expect((await store.listTablets()).filter((t) => t.status === 'active')).toEqual([]);
+  });
+
+  it('answers any Authorization header it does not know with a JSON 401, never a 500', async () => {
+    const store = await fresh();
+    const { app } = testApp(store);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc.string({ maxLength: 200 }).map((t) => `Bearer ${t}`),
+          fc.stringMatching(/^[A-Za-z0-9_-]{43}$/).map((t) => `Bearer fkt_${t}`),
+        ),
+        async (header) => {
+          let res: Response;
+          try {
+            res = await app.request('/api/me', { headers: { authorization: header } });
+          } catch {
+            return; // a header value fetch itself refuses (control characters) never reaches the kit
+          }
+          expect(res.status).toBe(401);
+          expect(((await res.json()) as { error: string }).error).toBe('unauthorized');
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
