@@ -1,6 +1,5 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
-import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { PairingStore } from '../auth/pairing-routes.ts';
 import { apiError } from '../errors.ts';
@@ -22,7 +21,9 @@ export const CA_FILE = 'fieldkit-ca.crt';
 
 const RoleForm = z.object({ role: z.enum(['feldsher', 'doctor', 'coordinator']) });
 
+/** A QR code as inline SVG (the encoder loads on the first page served, not at kit start). */
 async function qrSvg(text: string): Promise<string> {
+  const { default: QRCode } = await import('qrcode');
   return QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
 }
 

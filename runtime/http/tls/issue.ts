@@ -156,12 +156,4 @@ function copy(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return new Uint8Array(bytes);
 }
 
-/** PEM text of a PKCS#8 private key (what node:tls takes). */
-export function privateKeyPem(pkcs8: Uint8Array): string {
-  return `${x509.PemConverter.encode(copy(pkcs8), 'PRIVATE KEY').trimEnd()}\n`;
-}
-
-/** PEM text of a DER certificate, ending in a newline (so chains concatenate). */
-export function certificatePem(der: Uint8Array): string {
-  return `${x509.PemConverter.encode(copy(der), 'CERTIFICATE').trimEnd()}\n`;
-}
+export { certificatePem, privateKeyPem } from './pem.ts';

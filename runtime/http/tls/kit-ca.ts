@@ -1,16 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { KitCredentialInput, KitCredentialRecord } from '../../../store/index.ts';
-import {
-  certificatePem,
-  fromBytes,
-  issueIntermediate,
-  issueLeaf,
-  issueRoot,
-  privateKeyPem,
-  toBytes,
-  type Issued,
-} from './issue.ts';
+import type { Issued } from './issue.ts';
 import { covers, type KitNames } from './kit-names.ts';
+import { certificatePem, issuedBy, privateKeyPem } from './pem.ts';
 
 /** Where the kit keeps its CA: the encrypted store (private keys never on disk in the clear). */
 export interface CredentialStore {
@@ -60,14 +52,6 @@ function fresh(r: KitCredentialRecord, now: Date): boolean {
   return Date.parse(r.notAfter) - now.getTime() > RENEW_BEFORE_DAYS * DAY;
 }
 
-async function signedBy(child: Issued, parent: Issued): Promise<boolean> {
-  try {
-    return await child.cert.verify({ publicKey: parent.cert.publicKey, signatureOnly: true });
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Makes sure the store holds a usable chain for the kit's current names and returns it: creates
  * the CA at first start, re-issues the intermediate when a new address appears or it nears
@@ -81,48 +65,49 @@ export async function ensureKitTls(
   const { hostname, names, now } = options;
   const records = await store.kitCredentials();
   const issued: Array<'root' | 'intermediate' | 'leaf'> = [];
+  // @peculiar/x509 loads only when something must be issued; checks use node:crypto.
+  const issuer = async () => import('./issue.ts');
   const save = async (kind: KitCredentialRecord['kind'], it: Issued, covered: KitNames) => {
     issued.push(kind);
     return store.saveKitCredential({
       kind,
-      ...(await toBytes(it)),
+      ...(await (await issuer()).toBytes(it)),
       dnsNames: [...covered.dns],
       ipAddresses: [...covered.ips],
     });
   };
 
   let rootRec = latest(records, 'root');
-  let root: Issued;
-  if (rootRec && fresh(rootRec, now)) root = await fromBytes(rootRec);
-  else {
-    root = await issueRoot(hostname, now);
+  let root: Issued | undefined;
+  if (!rootRec || !fresh(rootRec, now)) {
+    root = await (await issuer()).issueRoot(hostname, now);
     rootRec = await save('root', root, { dns: [], ips: [] });
   }
 
   let midRec = latest(records, 'intermediate');
-  let mid: Issued | undefined = midRec ? await fromBytes(midRec) : undefined;
+  let mid: Issued | undefined;
   if (
     !midRec ||
-    !mid ||
     !fresh(midRec, now) ||
     !covers(namesOf(midRec), names) ||
-    !(await signedBy(mid, root))
+    !issuedBy(midRec.certificateDer, rootRec.certificateDer)
   ) {
-    mid = await issueIntermediate(root, names, hostname, now);
+    const x = await issuer();
+    root ??= await x.fromBytes(rootRec);
+    mid = await x.issueIntermediate(root, names, hostname, now);
     midRec = await save('intermediate', mid, names);
   }
 
   let leafRec = latest(records, 'leaf');
-  let leaf: Issued | undefined = leafRec ? await fromBytes(leafRec) : undefined;
   if (
     !leafRec ||
-    !leaf ||
     !fresh(leafRec, now) ||
     !covers(namesOf(leafRec), names) ||
-    !(await signedBy(leaf, mid))
+    !issuedBy(leafRec.certificateDer, midRec.certificateDer)
   ) {
-    leaf = await issueLeaf(mid, names, now);
-    leafRec = await save('leaf', leaf, names);
+    const x = await issuer();
+    mid ??= await x.fromBytes(midRec);
+    leafRec = await save('leaf', await x.issueLeaf(mid, names, now), names);
   }
 
   const rootDer = new Uint8Array(rootRec.certificateDer);

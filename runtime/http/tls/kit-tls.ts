@@ -1,7 +1,13 @@
 import { hostname as osHostname, networkInterfaces } from 'node:os';
 import type { Logger } from '../../log.ts';
-import { ensureKitTls, type CredentialStore, type Issuance, type TlsMaterial } from './kit-ca.ts';
-import { kitNames, type KitNames } from './kit-names.ts';
+import {
+  ensureKitTls,
+  RENEW_BEFORE_DAYS,
+  type CredentialStore,
+  type Issuance,
+  type TlsMaterial,
+} from './kit-ca.ts';
+import { covers, kitNames, type KitNames } from './kit-names.ts';
 
 /** Options of {@link KitTls}; the defaults read the real host. */
 export interface KitTlsOptions {
@@ -78,23 +84,37 @@ export class KitTls {
 
   /** Checks names and expiry now; returns what was issued (one check at a time). */
   async check(): Promise<Issuance> {
-    this.#running ??= (async () => {
-      try {
-        const { material, issued } = await ensureKitTls(this.#options.store, KitTls.#inputs(this.#options));
-        if (issued.length > 0) {
-          this.#material = material;
-          KitTls.#logIssued(this.#options.log, issued, material);
-          for (const l of [...this.#listeners]) l(material);
-        }
-        return issued;
-      } catch (err) {
-        this.#options.log.error({ err: (err as Error).message }, 'kit certificate check failed');
-        throw err;
-      } finally {
-        this.#running = undefined;
+    if (this.#running) return this.#running;
+    const run = this.#check();
+    this.#running = run;
+    try {
+      return await run;
+    } finally {
+      if (this.#running === run) this.#running = undefined;
+    }
+  }
+
+  async #check(): Promise<Issuance> {
+    try {
+      const inputs = KitTls.#inputs(this.#options);
+      // The usual minute: same addresses, leaf far from expiry; the store is not even read.
+      const m = this.#material;
+      if (
+        covers(m.names, inputs.names) &&
+        m.leafNotAfter.getTime() - inputs.now.getTime() > RENEW_BEFORE_DAYS * 86_400_000
+      )
+        return [];
+      const { material, issued } = await ensureKitTls(this.#options.store, inputs);
+      if (issued.length > 0) {
+        this.#material = material;
+        KitTls.#logIssued(this.#options.log, issued, material);
+        for (const l of [...this.#listeners]) l(material);
       }
-    })();
-    return this.#running;
+      return issued;
+    } catch (err) {
+      this.#options.log.error({ err: (err as Error).message }, 'kit certificate check failed');
+      throw err;
+    }
   }
 
   /** Stops the periodic check (waits for one under way). */
