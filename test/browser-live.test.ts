@@ -1,3 +1,6 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type RecordStore } from '../store/index.ts';
 import { TEST_KDF, tempDir } from '../store/testing.ts';
@@ -5,6 +8,8 @@ import { parseKitConfig } from '../runtime/config.ts';
 import { startKit, type KitHandle } from '../runtime/kit.ts';
 import { createLogger } from '../runtime/log.ts';
 import { launchChromium } from './helpers/chromium.ts';
+
+const SCREENSHOTS = fileURLToPath(new URL('../artifacts/screenshots/', import.meta.url));
 
 /**
  * The tablet page in real Chromium against a real kit on simulated instruments (default rates),
@@ -40,8 +45,13 @@ describe('tablet page in Chromium', () => {
       const page = await browser.newPage();
       const { code } = await store.createPairingCode({ role: 'feldsher', createdBy: 'test' });
       // The pairing QR's URL: the code in the fragment pre-fills the form.
+      await page.setViewportSize({ width: 1280, height: 800 });
       await page.goto(`${kit.url}pair#code=${code}`);
-      await page.locator('[data-testid="pairing-screen"] button[type="submit"]').click();
+      const form = page.locator('[data-testid="pairing-screen"]');
+      expect(await form.locator('input[name="code"]').inputValue()).toBe(code);
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: join(SCREENSHOTS, 'tablet-pairing.png') });
+      await form.locator('button[type="submit"]').click();
       await expect
         .poll(() => page.textContent('[data-testid="link-status"]'), { timeout: 10_000 })
         .toBe('на связи с комплектом');

@@ -62,6 +62,7 @@ describe('kit certificates in Chromium', () => {
   let store: RecordStore;
   let staticRoot: string;
   const servers: Server[] = [];
+  let chromium: Awaited<ReturnType<typeof launchChromium>>;
   let teardown: () => Promise<void>;
 
   beforeAll(async () => {
@@ -83,7 +84,14 @@ describe('kit certificates in Chromium', () => {
       logLevel: 'silent',
     });
     kit = await startKit(config, store, createLogger('silent'), 'test', { staticRoot });
+    // One browser for both tests: its profile trusts the kit CA, as a tablet that installed it.
+    chromium = await launchChromium({
+      trustCaPem: [kit.caPem],
+      hostResolverRules: `MAP ${KIT_NAME} 127.0.0.1, MAP ${FOREIGN} 127.0.0.1`,
+      viewport: { width: 1280, height: 800 },
+    });
     teardown = async () => {
+      await chromium.close();
       for (const s of servers) s.closeAllConnections();
       await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
       await kit.stop();
@@ -112,12 +120,8 @@ describe('kit certificates in Chromium', () => {
     const controlPort = await serve(KIT_NAME);
     const foreignPort = await serve(FOREIGN);
 
-    const { browser, close } = await launchChromium({
-      trustCaPem: [kit.caPem],
-      hostResolverRules: `MAP ${KIT_NAME} 127.0.0.1, MAP ${FOREIGN} 127.0.0.1`,
-    });
+    const page = await chromium.browser.newPage();
     try {
-      const page = await browser.newPage();
       const res = await page.goto(`https://${KIT_NAME}:${kit.httpsPort}/`);
       expect(res?.status()).toBe(200);
       const security = await res!.securityDetails();
@@ -140,7 +144,7 @@ describe('kit certificates in Chromium', () => {
       expect(refused).toMatch(/net::ERR_CERT_INVALID/); // what Chromium 156 reports for a name-constraint violation
       expect(refused).not.toMatch(/AUTHORITY_INVALID/); // trusted chain, refused for the name
     } finally {
-      await close();
+      await page.close();
     }
   });
 
@@ -180,9 +184,8 @@ describe('kit certificates in Chromium', () => {
     expect(code).not.toBeNull();
     expect((await store.listTablets()).at(-1)).toMatchObject({ role: 'doctor', status: 'pending' });
 
-    const { browser, close } = await launchChromium({ viewport: { width: 1280, height: 800 } });
+    const page = await chromium.browser.newPage();
     try {
-      const page = await browser.newPage();
       await page.goto(http);
       expect(await page.getAttribute('html', 'lang')).toBe('ru');
       const shown = (await page.locator('[data-testid="fingerprint"] code').allTextContents()).join(' ');
@@ -198,7 +201,7 @@ describe('kit certificates in Chromium', () => {
       await page.locator('[data-testid="pairing-code"]').waitFor();
       await page.screenshot({ path: join(SCREENSHOTS, 'pairing-code.png') });
     } finally {
-      await close();
+      await page.close();
     }
   });
 });
