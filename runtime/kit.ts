@@ -66,19 +66,24 @@ export async function startKit(
   if (!existsSync(`${staticRoot}index.html`)) {
     throw new Error(`the tablet app is not built (${staticRoot}): run \`npm run build:pwa\``);
   }
-  const tls = await KitTls.start({
+  // The CA check (and, at first start, its creation) runs while the rest is being wired.
+  const tlsReady = KitTls.start({
     store,
     log,
     extraDns: config.http.extraDnsNames,
     checkEveryMs: config.http.tlsCheckMs,
   });
+  tlsReady.catch(() => undefined);
   // The simulators load only when simulation is what runs (sim/ stays out of a hardware kit).
   const sim =
     !options.transport && config.sim.enabled
       ? (await import('./sim-instruments.ts')).createSimulatedInstruments(config)
       : null;
   const transport = options.transport ?? sim?.transport;
-  if (!transport) throw new Error('no instrument transport: enable simulation or pass a transport');
+  if (!transport) {
+    void tlsReady.then((t) => t.stop()).catch(() => undefined);
+    throw new Error('no instrument transport: enable simulation or pass a transport');
+  }
   const bus = new LiveBus<KitEvent>();
   const journal = new LiveJournal(bus);
   const pipeline = new MeasurementPipeline(store, bus, () => ({ visitId: null, patientId: null }), log);
@@ -89,7 +94,13 @@ export async function startKit(
     lowSpaceBytes: config.storage.lowSpaceBytes,
     checkIntervalMs: config.storage.checkIntervalMs,
   });
-  await storage.start();
+  try {
+    await storage.start();
+  } catch (err) {
+    sim?.stop();
+    void tlsReady.then((t) => t.stop()).catch(() => undefined);
+    throw err;
+  }
   const instruments = new InstrumentManager({
     transport,
     drivers: DRIVERS,
@@ -110,6 +121,15 @@ export async function startKit(
     pairing: store,
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
   });
+  let tls: KitTls;
+  try {
+    tls = await tlsReady;
+  } catch (err) {
+    sim?.stop();
+    storage.stop();
+    journal.close();
+    throw err;
+  }
   let servers;
   try {
     servers = await startServers({
@@ -127,6 +147,7 @@ export async function startKit(
         }),
     });
   } catch (err) {
+    sim?.stop();
     await tls.stop();
     storage.stop();
     journal.close();

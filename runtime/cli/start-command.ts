@@ -23,7 +23,11 @@ export async function runStart(args: CliArgs, io: CliIo): Promise<number> {
   // Refuse before opening anything; the lock taken after the open settles a race of two starts.
   const holder = kitLockHolder(access.path);
   if (holder) throw new CliError(describeKitHolder(access.path, holder), 1);
+  // A new store means a new kit CA: load the certificate library while Argon2id derives the key
+  // (it runs off the main thread), instead of after it.
+  const prefetch = access.exists ? undefined : import('../http/tls/issue.ts').catch(() => undefined);
   const store = await openStoreForCli(access, 'kit', true);
+  await prefetch;
   let lock: KitLock;
   try {
     lock = acquireKitLock(access.path, 'start');
