@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DRIVERS } from '../ble-devices/drivers/catalogue.ts';
 import type { Transport } from '../ble-devices/transport.ts';
+import type { ReadOptions } from '../store/index.ts';
 import type { ObservationRecord } from '../store/schema/observation.ts';
 import type { KitConfig } from './config.ts';
 import type { KitEvent } from './events.ts';
@@ -22,7 +23,7 @@ import { StorageHealth } from './storage-health.ts';
 
 /** The store as the running kit uses it (the real one comes from store/index.ts). */
 export interface KitStore extends ObservationWriter, TabletLookup, PairingStore, CredentialStore {
-  recentObservations(limit: number): Promise<ObservationRecord[]>;
+  recentObservations(limit: number, options?: ReadOptions): Promise<ObservationRecord[]>;
 }
 
 /** The built tablet app. */
@@ -113,7 +114,7 @@ export async function startKit(
   const app = createApp({
     version,
     journal,
-    recentObservations: (limit) => store.recentObservations(limit),
+    recentObservations: (limit, options) => store.recentObservations(limit, options),
     instruments: () => instruments.list(),
     storage: () => storage.status(),
     staticRoot,

@@ -3,11 +3,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type RecordStore } from '../store/index.ts';
-import { TEST_KDF, tempDir } from '../store/testing.ts';
+import { TEST_KDF } from '../store/testing.ts';
 import { parseKitConfig } from '../runtime/config.ts';
 import { startKit, type KitHandle } from '../runtime/kit.ts';
 import { createLogger } from '../runtime/log.ts';
 import { launchChromium } from './helpers/chromium.ts';
+import { tempStores } from '../store/test-fixtures.ts';
+
+const temp = tempStores({ scope: 'file' });
 
 const SCREENSHOTS = fileURLToPath(new URL('../artifacts/screenshots/', import.meta.url));
 
@@ -21,7 +24,7 @@ describe('tablet page in Chromium', () => {
   let teardown: () => Promise<void>;
 
   beforeAll(async () => {
-    const { dir, cleanup } = tempDir();
+    const dir = temp.dir();
     store = await openStore({ path: dir, passphrase: 'browser-test-passphrase', kdf: TEST_KDF });
     const config = parseKitConfig({
       dataDir: dir,
@@ -34,7 +37,6 @@ describe('tablet page in Chromium', () => {
     teardown = async () => {
       await kit.stop();
       await store.close();
-      cleanup();
     };
   });
   afterAll(async () => teardown());

@@ -26,7 +26,9 @@ export async function runStart(args: CliArgs, io: CliIo): Promise<number> {
   // A new store means a new kit CA: load the certificate library while Argon2id derives the key
   // (it runs off the main thread), instead of after it.
   const prefetch = access.exists ? undefined : import('../http/tls/issue.ts').catch(() => undefined);
-  const store = await openStoreForCli(access, 'kit', true);
+  const store = await openStoreForCli(access, 'kit', true, (err, work) =>
+    log.error({ err }, `${work} failed: ${err.message}`),
+  );
   await prefetch;
   let lock: KitLock;
   try {

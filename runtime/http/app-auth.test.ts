@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { freshStores } from '../../store/test-fixtures.ts';
+import { tempStores } from '../../store/test-fixtures.ts';
 import { ROLES, type Role } from './auth/identity.ts';
 import { PUBLIC_API_PATHS, rolesOf } from './auth/middleware.ts';
 import { pairInProcess, testApp } from './test-app.ts';
 
-const fresh = freshStores();
+const temp = tempStores();
+const fresh = () => temp.open();
 
 /** Every concrete API route of the app (method, path) with the roles its requireRole admits. */
 function apiRoutes(app: ReturnType<typeof testApp>['app']) {

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { freshStores } from '../../store/test-fixtures.ts';
+import { tempStores } from '../../store/test-fixtures.ts';
 import { pairInProcess, testApp } from './test-app.ts';
 
-const fresh = freshStores();
+const temp = tempStores();
+const fresh = () => temp.open();
 
 /**
  * The app in process (Hono's app.request) over a real store in a temp dir: these tests are about

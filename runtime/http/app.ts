@@ -1,7 +1,7 @@
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { isStoreError } from '../../store/index.ts';
+import { DamageReport, isStoreError, type ReadOptions } from '../../store/index.ts';
 import type { ObservationRecord } from '../../store/schema/observation.ts';
 import type { InstrumentStatus } from '../instruments/instrument-status.ts';
 import { authenticate, requireRole, tabletOf } from './auth/middleware.ts';
@@ -13,14 +13,15 @@ import { apiError, toApiIssues } from './errors.ts';
 import { liveChannel } from './live/channel.ts';
 import type { LiveJournal } from './live/journal.ts';
 import type { StorageStatus } from '../storage-status.ts';
-import { toWireObservation } from './wire.ts';
+import { toWireObservation, type WireDamageHeader } from './wire.ts';
 
 /** What the HTTP layer reads from the rest of the kit; the composition root wires it. */
 export interface AppDeps {
   readonly version: string;
   /** The live channel's replay buffer, fed by the kit's bus. */
   readonly journal: LiveJournal;
-  readonly recentObservations: (limit: number) => Promise<ObservationRecord[]>;
+  /** Newest observations; damaged records are skipped and reported to `options.onDamaged`. */
+  readonly recentObservations: (limit: number, options?: ReadOptions) => Promise<ObservationRecord[]>;
   readonly instruments: () => InstrumentStatus[];
   /** Whether readings are being stored, and the disk's free space. */
   readonly storage: () => StorageStatus;
@@ -38,6 +39,11 @@ export interface AppDeps {
  * unread.
  */
 export const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+const DAMAGED_COUNT_HEADER: WireDamageHeader = 'fieldkit-damaged-count';
+const DAMAGED_IDS_HEADER: WireDamageHeader = 'fieldkit-damaged-ids';
+/** Damaged ids named in a header (the count is exact). */
+const MAX_DAMAGED_IDS = 50;
 
 const RecentQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
 const ANY_ROLE = ROLES as [(typeof ROLES)[number], ...(typeof ROLES)[number][]];
@@ -67,7 +73,13 @@ export function createApp(deps: AppDeps): Hono<AuthEnv> {
     const q = RecentQuery.safeParse(c.req.query());
     if (!q.success)
       return apiError(c, 'bad_query', 'The query is invalid.', { issues: toApiIssues(q.error.issues) });
-    const records = await deps.recentObservations(q.data.limit);
+    const damage = new DamageReport();
+    const records = await deps.recentObservations(q.data.limit, damage);
+    if (damage.count > 0) {
+      // The readable records are the answer; the damaged ones are named beside them.
+      c.header(DAMAGED_COUNT_HEADER, String(damage.count));
+      c.header(DAMAGED_IDS_HEADER, damage.ids.slice(0, MAX_DAMAGED_IDS).join(','));
+    }
     return c.json(records.map(toWireObservation));
   });
   app.get('/api/instruments', requireRole(...ANY_ROLE), (c) => c.json(deps.instruments()));

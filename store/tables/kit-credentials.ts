@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { StoreContext } from '../engine/context.ts';
-import { readMany } from '../engine/context.ts';
+import { readMany } from '../engine/reads.ts';
 import { StoreError } from '../errors.ts';
 import { idOf } from '../engine/ids.ts';
 import type { KitCredentialInput, KitCredentialRecord } from '../schema/kit-credential.ts';

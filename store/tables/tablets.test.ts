@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { filesContaining } from '../../test/helpers/data-dir.ts';
-import { freshStores } from '../test-fixtures.ts';
+import { rebuildIndex } from '../integrity/reindex.ts';
+import { contextOf } from '../record-store.ts';
+import { tempStores } from '../test-fixtures.ts';
 
-const fresh = freshStores();
+const temp = tempStores();
+const fresh = () => temp.open();
 
 describe('tablets: pairing codes and tokens', () => {
   it('redeems a code once for a token bound to the role and the device name', async () => {
@@ -67,5 +70,22 @@ describe('tablets: pairing codes and tokens', () => {
     expect(filesContaining(dir, paired.token)).toEqual([]);
     expect(filesContaining(dir, code)).toEqual([]);
     expect(filesContaining(dir, 'старший')).toEqual([]);
+  });
+
+  it('passes the store check with tablets paired, and a token and a code still work after an index rebuild', async () => {
+    const s = await fresh();
+    const paired = await s.redeemPairingCode(
+      (await s.createPairingCode({ role: 'doctor', createdBy: 'test' })).code,
+      'a',
+    );
+    if (!paired.ok) throw new Error(paired.reason);
+    const { code } = await s.createPairingCode({ role: 'feldsher', createdBy: 'test' });
+    const before = await s.check();
+    expect(before.danglingPostings.count).toBe(0);
+    expect(before.ok).toBe(true);
+    const ctx = contextOf(s);
+    await ctx.batcher.enqueue(() => rebuildIndex(ctx));
+    expect(s.tabletByToken(paired.token)?.id).toBe(paired.tablet.id);
+    expect((await s.redeemPairingCode(code, 'b')).ok).toBe(true);
   });
 });

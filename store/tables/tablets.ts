@@ -1,16 +1,17 @@
 import type { z } from 'zod';
 import type { StoreContext } from '../engine/context.ts';
-import { auditRead, readMany, readRecord, requireRecord } from '../engine/context.ts';
+import { auditRead, readMany, readRecord, requireRecord } from '../engine/reads.ts';
 import { StoreError } from '../errors.ts';
 import { idOf, keyOfId } from '../engine/ids.ts';
 import { lookupPostings } from '../engine/postings.ts';
 import type { TabletBody, TabletRecord } from '../schema/tablet.ts';
 import { PairingCodeInput } from '../schema/tablet.ts';
 import type { WriteTx } from '../engine/write-tx.ts';
+import { BLIND_TAGS } from './blind-index.ts';
 
 const T = 'tablets';
 const PREFIX = 't';
-const TERMS = { code: 'tablet.code', token: 'tablet.token' } as const;
+const TAGS = BLIND_TAGS.tablets;
 type Body = z.output<typeof TabletBody>;
 
 /** Digits of a pairing code: short enough to type, and guessing is rate-limited by the server. */
@@ -43,15 +44,17 @@ function randomDigits(ctx: StoreContext, n: number): string {
   return out.slice(0, n);
 }
 
-/** The one pending or active tablet a secret points to (the blind term may collide: re-checked). */
+/**
+ * The one tablet a secret points to, found by its hash (the index terms of `tabletTerms`; the
+ * blind term may collide, so the record's hash is re-checked).
+ */
 function findBySecret(
   ctx: StoreContext,
-  term: string,
-  secret: string,
   field: 'codeHash' | 'tokenHash',
+  secret: string,
 ): { key: Buffer; body: Body } | undefined {
   const hash = hashHex(ctx, secret);
-  for (const key of lookupPostings(ctx.dbs.index, ctx.keyring.blind(term, secret))) {
+  for (const key of lookupPostings(ctx.dbs.index, ctx.keyring.blind(TAGS[field], hash))) {
     const body = readRecord(ctx, T, key);
     if (body?.[field] === hash) return { key, body };
   }
@@ -60,7 +63,7 @@ function findBySecret(
 
 /**
  * Creates a one-time pairing code for a role; returns the pending tablet and the code, which is
- * shown once and stored only as a hash (plus a keyed blind term to find it again).
+ * shown once and stored only as a hash (its keyed blind term finds it again).
  */
 export async function createPairingCode(
   ctx: StoreContext,
@@ -71,6 +74,7 @@ export async function createPairingCode(
     throw new StoreError('invalid_record', 'Pairing code request is invalid.', { table: T });
   const v = parsed.data;
   const code = randomDigits(ctx, PAIRING_CODE_DIGITS);
+  const codeHash = hashHex(ctx, code);
   return ctx.batcher.enqueue((tx) => {
     const key = tx.nextKey();
     const expiresAt = new Date(Date.parse(tx.now) + v.ttlMs).toISOString();
@@ -78,13 +82,13 @@ export async function createPairingCode(
       name: v.label ?? `${v.role} tablet`,
       role: v.role,
       status: 'pending',
-      codeHash: hashHex(ctx, code),
+      codeHash,
       codeExpiresAt: expiresAt,
       createdBy: v.createdBy,
       createdAt: tx.now,
     };
     tx.putRecord(T, key, body, true);
-    tx.index(tx.keyring.blind(TERMS.code, code), key);
+    tx.index(tx.keyring.blind(TAGS.codeHash, codeHash), key);
     const tablet = shape(key, body);
     tx.audit(ctx.actor, 'create', T, [tablet.id]);
     return { tablet, code, expiresAt };
@@ -103,8 +107,9 @@ export async function redeemPairingCode(
 ): Promise<{ ok: true; tablet: TabletRecord; token: string } | { ok: false; reason: RedeemFailure }> {
   const token =
     TOKEN_PREFIX + Buffer.from(ctx.keyring.backend.randomBytes(TOKEN_BYTES)).toString('base64url');
+  const tokenHash = hashHex(ctx, token);
   return ctx.batcher.enqueue((tx: WriteTx) => {
-    const found = findBySecret(ctx, TERMS.code, code, 'codeHash');
+    const found = findBySecret(ctx, 'codeHash', code);
     if (!found) return { ok: false as const, reason: 'unknown_code' as const };
     const { key, body } = found;
     if (body.status !== 'pending') return { ok: false as const, reason: 'already_used' as const };
@@ -115,12 +120,12 @@ export async function redeemPairingCode(
       ...rest,
       name: deviceName ?? body.name,
       status: 'active',
-      tokenHash: hashHex(ctx, token),
+      tokenHash,
       pairedAt: tx.now,
     };
     tx.putRecord(T, key, next);
-    tx.unindex(tx.keyring.blind(TERMS.code, code), key);
-    tx.index(tx.keyring.blind(TERMS.token, token), key);
+    tx.unindex(tx.keyring.blind(TAGS.codeHash, hashHex(ctx, code)), key);
+    tx.index(tx.keyring.blind(TAGS.tokenHash, tokenHash), key);
     const tablet = shape(key, next);
     tx.audit(ctx.actor, 'update', T, [tablet.id]);
     return { ok: true as const, tablet, token };
@@ -134,7 +139,7 @@ export async function redeemPairingCode(
  * and revocation are audited as writes).
  */
 export function tabletByToken(ctx: StoreContext, token: string): TabletRecord | undefined {
-  const found = findBySecret(ctx, TERMS.token, token, 'tokenHash');
+  const found = findBySecret(ctx, 'tokenHash', token);
   return found && found.body.status !== 'pending' ? shape(found.key, found.body) : undefined;
 }
 
@@ -162,6 +167,8 @@ export async function revokeTablet(ctx: StoreContext, id: string): Promise<Table
     const { codeHash: _h, codeExpiresAt: _e, ...rest } = old;
     const body: Body = { ...rest, status: 'revoked', revokedAt: tx.now };
     tx.putRecord(T, key, body);
+    // A cancelled code is forgotten; a revoked token stays findable, so it is told 'revoked'.
+    if (old.codeHash !== undefined) tx.unindex(tx.keyring.blind(TAGS.codeHash, old.codeHash), key);
     tx.audit(ctx.actor, 'update', T, [id]);
     return shape(key, body);
   });

@@ -2,13 +2,14 @@ import { X509Certificate } from 'node:crypto';
 import { x509 } from './x509.ts';
 import { describe, expect, it } from 'vitest';
 import { filesContaining } from '../../../test/helpers/data-dir.ts';
-import { freshStores } from '../../../store/test-fixtures.ts';
+import { tempStores } from '../../../store/test-fixtures.ts';
 import { ensureKitTls } from './kit-ca.ts';
 import { LEAF_DAYS } from './issue.ts';
 import { kitNames } from './kit-names.ts';
 import { NAME_CONSTRAINTS_OID, readNameConstraints } from './name-constraints.ts';
 
-const fresh = freshStores();
+const temp = tempStores();
+const fresh = () => temp.open();
 const DAY = 86_400_000;
 const T0 = new Date('2026-03-01T10:00:00Z');
 const LAN = {

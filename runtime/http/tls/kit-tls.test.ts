@@ -1,11 +1,12 @@
 import { connect, type PeerCertificate } from 'node:tls';
 import { describe, expect, it } from 'vitest';
-import { freshStores } from '../../../store/test-fixtures.ts';
+import { tempStores } from '../../../store/test-fixtures.ts';
 import { createLogger } from '../../log.ts';
 import { startServers } from '../server.ts';
 import { KitTls } from './kit-tls.ts';
 
-const fresh = freshStores();
+const temp = tempStores();
+const fresh = () => temp.open();
 
 function peerCertificate(port: number, ca: string, servername: string): Promise<PeerCertificate> {
   return new Promise((resolve, reject) => {
