@@ -30,3 +30,6 @@ export type {
   Provenance,
   DataAbsentReason,
 } from './schema/observation.ts';
+export type { TabletRecord, TabletRole, PairingCodeInput } from './schema/tablet.ts';
+export type { KitCredentialInput, KitCredentialRecord, CredentialKind } from './schema/kit-credential.ts';
+export type { RedeemFailure } from './tables/tablets.ts';
