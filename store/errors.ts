@@ -14,7 +14,8 @@ export type StoreErrorCode =
   | 'blob_incomplete'
   | 'backup_invalid'
   | 'write_failed'
-  | 'in_use';
+  | 'in_use'
+  | 'conflict';
 
 /** Where an error happened, when it concerns one record. */
 export interface StoreErrorDetail {

@@ -25,3 +25,7 @@ export type {
   Provenance,
   DataAbsentReason,
 } from './schema/observation.ts';
+export type { PatientInput, PatientRecord, PatientDocument } from './schema/patient.ts';
+export type { VisitInput, VisitRecord } from './schema/visit.ts';
+export type { AttachmentInput, AttachmentRecord, AttachmentKind } from './schema/attachment.ts';
+export type { PatientImportOp, PatientImportResult } from './tables/patient-import.ts';

@@ -18,14 +18,17 @@ import type { WriteTx } from '../engine/write-tx.ts';
 
 const T = 'patients';
 const PREFIX = 'p';
-const TERMS = { name: 'pat.name', doc: 'pat.doc' } as const;
+/** Blind-index tags of the patients table. */
+export const TERMS = { name: 'pat.name', doc: 'pat.doc' } as const;
 type Body = z.output<typeof PatientBody>;
 
-function shape(key: Buffer, body: Body): PatientRecord {
+/** A stored body as the record callers see (with its id). */
+export function shape(key: Buffer, body: Body): PatientRecord {
   return { ...body, id: idOf(PREFIX, key) };
 }
 
-function parse(input: unknown): z.output<typeof PatientInput> {
+/** Validates a patient input; `invalid_record` names the bad fields. */
+export function parse(input: unknown): z.output<typeof PatientInput> {
   const parsed = PatientInput.safeParse(input);
   if (!parsed.success) {
     const fields = parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ');
@@ -34,7 +37,8 @@ function parse(input: unknown): z.output<typeof PatientInput> {
   return parsed.data;
 }
 
-function termsOf(tx: WriteTx, body: Body): Uint8Array[] {
+/** The blind terms a patient is indexed under: name-word prefixes and document numbers. */
+export function termsOf(tx: WriteTx, body: Body): Uint8Array[] {
   const terms: Uint8Array[] = [];
   for (const word of nameTokens(body.familyName, body.givenName, body.middleName))
     for (const p of prefixesOf(word)) terms.push(tx.keyring.blind(TERMS.name, p));

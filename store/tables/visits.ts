@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { ReadOptions, StoreContext } from '../engine/context.ts';
-import { auditRead, readByTerm, requireRecord } from '../engine/context.ts';
+import { auditRead, readByTerm, readMany, requireRecord } from '../engine/context.ts';
 import { StoreError } from '../errors.ts';
 import { idOf, keyOfId } from '../engine/ids.ts';
 import type { VisitBody, VisitRecord } from '../schema/visit.ts';
@@ -64,4 +64,30 @@ export function getVisit(ctx: StoreContext, id: string): VisitRecord {
 /** Visits of a patient, oldest first. */
 export function visitsByPatient(ctx: StoreContext, patientId: string, options?: ReadOptions): VisitRecord[] {
   return readByTerm(ctx, T, PATIENT_TERM, patientId, shape, options);
+}
+
+/**
+ * Visits opened in [from, to) (either bound optional), in the order they were created: a scan of
+ * the visits table, whose records are small, for exports by shift or since a time. Visits have
+ * no time index; a store holds thousands of visits, not millions, so the scan is what it costs.
+ */
+export function visitsOpenedBetween(
+  ctx: StoreContext,
+  from: Date | undefined,
+  to: Date | undefined,
+  options?: ReadOptions,
+): VisitRecord[] {
+  const lo = from?.getTime() ?? Number.NEGATIVE_INFINITY;
+  const hi = to?.getTime() ?? Number.POSITIVE_INFINITY;
+  const keys = ctx.dbs.tables[T].getKeys({}) as Iterable<Buffer>;
+  const out = readMany(ctx, T, keys, shape, options).filter((v) => {
+    const at = Date.parse(v.openedAt);
+    return at >= lo && at < hi;
+  });
+  auditRead(
+    ctx,
+    T,
+    out.map((v) => v.id),
+  );
+  return out;
 }
