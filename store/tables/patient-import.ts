@@ -1,16 +1,18 @@
 import type { z } from 'zod';
 import type { StoreContext } from '../engine/context.ts';
-import { readRecord, requireRecord } from '../engine/context.ts';
+import { readRecord, requireRecord } from '../engine/reads.ts';
 import { StoreError } from '../errors.ts';
 import { idOf, keyOfId } from '../engine/ids.ts';
 import { lookupPostings } from '../engine/postings.ts';
 import type { PatientBody, PatientInput, PatientRecord } from '../schema/patient.ts';
 import type { WriteTx } from '../engine/write-tx.ts';
 import { normaliseDocument } from './name-terms.ts';
-import { TERMS, parse, shape, termsOf } from './patients.ts';
+import { TABLES } from '../tables.ts';
+import { BLIND_TAGS } from './blind-index.ts';
+import { parse, shape, termsOf } from './patients.ts';
 
 const T = 'patients';
-const PREFIX = 'p';
+const PREFIX = TABLES.patients.prefix;
 type Body = z.output<typeof PatientBody>;
 
 /**
@@ -30,7 +32,7 @@ export interface PatientImportResult {
 
 function documentHolder(ctx: StoreContext, tx: WriteTx, number: string): Buffer | undefined {
   const wanted = normaliseDocument(number);
-  for (const key of lookupPostings(tx.dbs.index, tx.keyring.blind(TERMS.doc, wanted))) {
+  for (const key of lookupPostings(tx.dbs.index, tx.keyring.blind(BLIND_TAGS.patients.document, wanted))) {
     const body = readRecord(ctx, T, key);
     if (body?.documents.some((d) => normaliseDocument(d.number) === wanted)) return key;
   }

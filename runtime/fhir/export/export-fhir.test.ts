@@ -3,7 +3,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { freshStores, tempDirs } from '../../../store/test-fixtures.ts';
+import { tempStores } from '../../../store/test-fixtures.ts';
 import { danglingReferences, fhirProblems, loadFhirDefinitions } from '../testing/fhir-validator.ts';
 import { BRIGADE, storeFullVisit } from '../testing/full-visit.ts';
 import { RU_CORE } from '../profiles/index.ts';
@@ -15,8 +15,9 @@ interface Entry {
   request: { method: string; url: string; ifNoneExist?: string };
 }
 
-const stores = freshStores();
-const dirs = tempDirs();
+const temp = tempStores();
+const stores = () => temp.open();
+const dirs = () => temp.dir();
 
 beforeAll(() => loadFhirDefinitions(), 120_000);
 

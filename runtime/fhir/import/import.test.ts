@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordStore } from '../../../store/index.ts';
-import { freshStores } from '../../../store/test-fixtures.ts';
+import { tempStores } from '../../../store/test-fixtures.ts';
 import { toCp1251 } from '../testing/cp1251.ts';
 import { csvText, listRow, snilsFor } from '../testing/patient-lists.ts';
 import { csvPatients } from './csv-patients.ts';
@@ -8,7 +8,8 @@ import { fhirPatients } from './fhir-patients.ts';
 import { importPatientList } from './import-patients.ts';
 import { ImportFileError } from './import-types.ts';
 
-const stores = freshStores();
+const temp = tempStores();
+const stores = () => temp.open();
 
 /** Patient creations and updates in the audit log: what "changes nothing" is checked against. */
 async function patientWrites(store: RecordStore): Promise<number> {
