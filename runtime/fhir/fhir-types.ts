@@ -284,6 +284,7 @@ export interface Provenance extends ResourceBase {
   readonly resourceType: 'Provenance';
   readonly target: readonly Reference[];
   readonly occurredDateTime?: string;
+  readonly occurredPeriod?: Period;
   readonly recorded: string;
   readonly activity?: CodeableConcept;
   readonly agent: readonly { readonly type?: CodeableConcept; readonly who: Reference }[];

@@ -55,9 +55,59 @@ describe('FHIR export of a full visit', () => {
       Practitioner: 2,
       PractitionerRole: 2,
       Organization: 1,
-      Device: 3,
+      Device: 4,
+      Observation: 8,
+      Provenance: 5,
       Media: 2,
     });
-    console.log(summary.resources);
+    expect(summary.skippedAttachments).toBe(0);
+    expect(summary.damaged).toEqual([]);
+  });
+
+  it('writes the ECG strip as SampledData in µV with its lead, period and provenance', async () => {
+    const store = await stores();
+    const visit = await storeFullVisit(store);
+    const { bundle } = await exportToFile(store, visit.visitId);
+    const ecg = bundle.entry.find(
+      (e) => e.resource.resourceType === 'Observation' && 'valueSampledData' in e.resource,
+    );
+    const obs = ecg?.resource as unknown as {
+      code: { coding: { system: string; code: string }[] };
+      effectivePeriod: { start: string; end: string };
+      valueSampledData: {
+        origin: { code: string; value: number };
+        period: number;
+        factor: number;
+        data: string;
+      };
+    };
+    expect(obs.code.coding[0]).toMatchObject({ system: 'urn:iso:std:iso:11073:10101', code: '131328' });
+    expect(obs.valueSampledData.origin).toMatchObject({ value: 0, code: 'uV' });
+    expect(obs.valueSampledData.period).toBeCloseTo(1000 / 130, 12);
+    const tokens = obs.valueSampledData.data.split(' ');
+    const lost = visit.ecg.gaps.reduce((n, g) => n + g.missing, 0);
+    expect(lost).toBe(73);
+    expect(tokens.filter((t) => t === 'E')).toHaveLength(lost);
+    // The E run sits where the notification was lost, and the rest decodes to the stored samples.
+    expect(tokens.indexOf('E')).toBe(visit.ecg.gaps[0]!.atSample);
+    expect(tokens.filter((t) => t !== 'E').map(Number)).toEqual([...visit.ecg.samples]);
+    const ms = Date.parse(obs.effectivePeriod.end) - Date.parse(obs.effectivePeriod.start);
+    expect(ms).toBe(10_000);
+    const provenance = bundle.entry.find(
+      (e) => e.resource.resourceType === 'Provenance' && JSON.stringify(e.resource).includes(ecg!.fullUrl),
+    )?.resource as unknown as {
+      entity: { extension: { url: string; valueString?: string; valueQuantity?: { value: number } }[] }[];
+    };
+    const ext: Record<string, string | number | undefined> = Object.fromEntries(
+      provenance.entity[0]!.extension.map((x) => [
+        x.url.slice(x.url.lastIndexOf(':') + 1),
+        x.valueString ?? x.valueQuantity?.value,
+      ]),
+    );
+    expect(ext).toMatchObject({
+      codec: 'pmd_ecg_data',
+      'codec-version': visit.ecg.codecVersion,
+      'clock-offset': 2500,
+    });
   });
 });

@@ -34,7 +34,7 @@ export interface ExportSummary {
   readonly resources: Readonly<Record<string, number>>;
   /** Ids of records skipped because they could not be read (damaged on disk). */
   readonly damaged: readonly string[];
-  /** Attachments not exported by this build (ECG and waveform blobs). */
+  /** Attachments not exported by this build (waveform blobs of a format it does not know). */
   readonly skippedAttachments: number;
 }
 

@@ -10,7 +10,9 @@ import { KIND, type MapContext } from './context.ts';
 import { createEntry, matchingIdentifier } from './entries.ts';
 import type { ExportSource } from './export-source.ts';
 import type { InstrumentFacts } from './instrument-facts.ts';
+import { ECG_STRIP_MEDIA_TYPE, decodeEcgStrip } from '../../pipeline/ecg-strip-format.ts';
 import { toDevice } from './mappers/device.ts';
+import { toEcgObservation, toEcgProvenance } from './mappers/ecg.ts';
 import { toEncounter } from './mappers/encounter.ts';
 import { toDocumentReference, toMedia } from './mappers/media.ts';
 import { toObservation } from './mappers/observation.ts';
@@ -29,7 +31,7 @@ export interface ExportState {
   readonly devices: Set<string>;
   /** Ids of records that could not be read (damaged), reported at the end. */
   readonly damaged: string[];
-  /** Attachments this build cannot export (ECG/waveform blobs before their format is known). */
+  /** Attachments this build cannot export (waveform blobs of a format it does not know). */
   skippedAttachments: number;
 }
 
@@ -63,6 +65,10 @@ export async function* visitEntries(
   yield* observationEntries(observations, ctx);
   const attachments = await source.attachmentsByVisit(visit.id, { onDamaged });
   for (const a of attachments) {
+    if (a.kind === 'ecg' && a.mediaType === ECG_STRIP_MEDIA_TYPE) {
+      yield* ecgEntries(a, source, ctx, state);
+      continue;
+    }
     const entry = attachmentEntry(a, ctx);
     if (!entry) {
       state.skippedAttachments++;
@@ -139,4 +145,53 @@ function attachmentEntry(a: AttachmentRecord, ctx: MapContext): BundleEntry | un
   if (a.kind === 'document' || a.kind === 'other')
     return createEntry(fullUrl, toDocumentReference(a, ctx), match);
   return undefined;
+}
+
+async function blobBytes(source: ExportSource, id: string): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for await (const p of source.readBlob(id)) parts.push(p);
+  return Buffer.concat(parts);
+}
+
+/**
+ * A stored ECG strip: its instrument (once per export), the strip as an Observation with
+ * SampledData, and its Provenance. A strip whose bytes cannot be read or decoded is reported
+ * with the damaged records, never exported half.
+ */
+async function* ecgEntries(
+  a: AttachmentRecord,
+  source: ExportSource,
+  ctx: MapContext,
+  state: ExportState,
+): AsyncGenerator<PendingEntry> {
+  let stored: Uint8Array;
+  let strip;
+  try {
+    stored = await blobBytes(source, a.id);
+    strip = decodeEcgStrip(stored);
+  } catch (error) {
+    state.damaged.push(`${a.id}: ${(error as Error).message}`);
+    return;
+  }
+  if (!state.devices.has(strip.device.id)) {
+    state.devices.add(strip.device.id);
+    const facts: InstrumentFacts = { deviceId: strip.device.id, name: strip.device.name, codec: strip.codec };
+    yield {
+      entry: createEntry(
+        ctx.names.fullUrl(KIND.device, strip.device.id),
+        toDevice(facts, ctx),
+        ctx.names.identifier(KIND.device, strip.device.id),
+      ),
+    };
+  }
+  yield {
+    entry: createEntry(
+      ctx.names.fullUrl(KIND.attachment, a.id),
+      toEcgObservation(a, strip, ctx),
+      ctx.names.identifier(KIND.attachment, a.id),
+    ),
+  };
+  yield {
+    entry: createEntry(ctx.names.fullUrl(KIND.provenance, a.id), toEcgProvenance(a, strip, stored, ctx)),
+  };
 }

@@ -7,6 +7,10 @@ import { temperatureMeasurement } from '../../../ble-devices/codecs/temperature.
 import { observe } from '../../../ble-devices/observations/index.ts';
 import type { ObservationInput, PatientInput, RecordStore } from '../../../store/index.ts';
 import { toObservationInputs } from '../../pipeline/to-observation-input.ts';
+import { pmdEcgFrame } from '../../../ble-devices/codecs/polar-pmd/pmd-ecg-frame.ts';
+import { EcgSynth } from '../../../sim/instruments/ecg-synth.ts';
+import type { EcgStrip } from '../../pipeline/ecg-strip-format.ts';
+import { EcgStripRecorder } from '../../pipeline/ecg-strip.ts';
 import type { Brigade } from '../export/brigade.ts';
 
 /** A mantissa/exponent pair as the instrument sends it (36.60 is 3660e-2). */
@@ -89,6 +93,51 @@ export interface FullVisit {
   readonly visitId: string;
   readonly photo: Uint8Array;
   readonly voice: Uint8Array;
+  /** The ECG strip as the recorder stored it (samples, gaps). */
+  readonly ecg: EcgStrip;
+}
+
+/** The H10's ECG: 130 Hz, 73 samples per notification. */
+const ECG_RATE = 130;
+const ECG_CHUNK = 73;
+
+/**
+ * A 10 s single-lead strip through the kit's own recorder (the path the pipeline's waveform
+ * chunks take), from the simulator's synthetic ECG: one notification lost on the link (a recorded
+ * gap), the device clock 2.5 s behind the kit.
+ */
+export async function storeEcgStrip(
+  store: RecordStore,
+  where: { visitId: string; patientId: string },
+  startMs: number,
+): Promise<EcgStrip> {
+  const recorder = new EcgStripRecorder(store);
+  const deviceId = asDeviceId('AA:BB:CC:00:00:04');
+  const stored = recorder.record({ deviceId, durationS: 10, ...where });
+  const synth = new EcgSynth({ rateHz: ECG_RATE, heartRateBpm: 96, seed: 13 });
+  for (let n = 0, sent = 0; sent < 10 * ECG_RATE; n++) {
+    const samples = Int32Array.from({ length: ECG_CHUNK }, () => synth.next());
+    const at = startMs + (sent * 1000) / ECG_RATE;
+    sent += ECG_CHUNK;
+    if (n === 5) continue; // lost on the link: the next chunk reports the gap
+    recorder.accept({
+      deviceId,
+      deviceName: 'Polar H10 7E2F1A2B',
+      profile: 'polar-ecg',
+      kind: 'ecg',
+      unit: 'uV',
+      rateHz: ECG_RATE,
+      samples,
+      firstSampleUnixNs: BigInt(Math.round(at)) * 1_000_000n,
+      gapBefore: n === 6 ? ECG_CHUNK : 0,
+      clockOffsetMs: 2500,
+      deviceClock: 'utc',
+      codec: pmdEcgFrame.name,
+      codecVersion: pmdEcgFrame.version,
+      raw: new Uint8Array(0),
+    });
+  }
+  return (await stored).strip;
 }
 
 const T0 = Date.parse('2026-11-22T09:15:00Z');
@@ -97,7 +146,7 @@ const T0 = Date.parse('2026-11-22T09:15:00Z');
  * A closed house call with every kind of record main's store holds: a patient with documents, a
  * BP panel whose cuff flagged an irregular pulse and a pulse over its limit, a spot-check SpO2
  * with pulse, a temperature with two decimals (precision kept), an SpO2 the oximeter sent as NaN,
- * a photo and a voice note.
+ * a photo, a voice note and a 10 s ECG strip with a lost notification.
  */
 export async function storeFullVisit(store: RecordStore): Promise<FullVisit> {
   const patient = await store.addPatient(PATIENT);
@@ -185,6 +234,7 @@ export async function storeFullVisit(store: RecordStore): Promise<FullVisit> {
   await store.putBlob({ kind: 'voice', mediaType: 'audio/ogg', visitId: visit.id, patientId: patient.id }, [
     voice,
   ]);
+  const ecg = await storeEcgStrip(store, where, T0 + 8 * 60_000);
   await store.closeVisit(visit.id);
-  return { patientId: patient.id, visitId: visit.id, photo, voice };
+  return { patientId: patient.id, visitId: visit.id, photo, voice, ecg };
 }
