@@ -67,7 +67,7 @@ function report(summary: ExportSummary, target: string, io: CliIo): number {
   );
   if (summary.skippedAttachments > 0)
     io.stderr(
-      `note: ${summary.skippedAttachments} ECG/waveform attachment(s) not exported (format not known to this build)\n`,
+      `note: ${summary.skippedAttachments} waveform attachment(s) not exported (a format this build does not know)\n`,
     );
   if (summary.damaged.length === 0) return 0;
   io.stderr(
