@@ -25,3 +25,4 @@ export type {
   Provenance,
   DataAbsentReason,
 } from './schema/observation.ts';
+export type { InstrumentInput, InstrumentPatch, InstrumentRecord } from './schema/instrument.ts';

@@ -6,8 +6,10 @@ import { StoreError } from './errors.ts';
 import * as audit from './audit.ts';
 import { writeBackup } from './backup.ts';
 import * as blobs from './blobs.ts';
+import * as instruments from './instruments.ts';
 import type { AttachmentInput, AttachmentRecord } from './schema/attachment.ts';
 import type { AuditVerdict } from './audit.ts';
+import type { InstrumentInput, InstrumentPatch, InstrumentRecord } from './schema/instrument.ts';
 import * as obs from './observations.ts';
 import * as outbox from './outbox.ts';
 import * as patients from './patients.ts';
@@ -169,6 +171,36 @@ export class RecordStore {
   async visitsByPatient(patientId: string, options?: ReadOptions): Promise<VisitRecord[]> {
     this.#assertOpen();
     return Promise.resolve(visits.visitsByPatient(this.#ctx, patientId, options));
+  }
+
+  /** Remembers an instrument by transport address (an address already known is updated). */
+  async rememberInstrument(input: InstrumentInput): Promise<InstrumentRecord> {
+    this.#assertOpen();
+    return instruments.rememberInstrument(this.#ctx, input);
+  }
+
+  /** Updates a remembered instrument's bookkeeping (last seen, battery, last sequence...). */
+  async updateInstrument(id: string, patch: InstrumentPatch): Promise<InstrumentRecord> {
+    this.#assertOpen();
+    return instruments.updateInstrument(this.#ctx, id, patch);
+  }
+
+  /** One remembered instrument, or `not_found`. */
+  async getInstrument(id: string): Promise<InstrumentRecord> {
+    this.#assertOpen();
+    return Promise.resolve(instruments.getInstrument(this.#ctx, id));
+  }
+
+  /** Every remembered instrument, oldest first. */
+  async listInstruments(): Promise<InstrumentRecord[]> {
+    this.#assertOpen();
+    return Promise.resolve(instruments.listInstruments(this.#ctx));
+  }
+
+  /** Forgets an instrument; true only for the call that removed it. */
+  async forgetInstrument(id: string): Promise<boolean> {
+    this.#assertOpen();
+    return instruments.forgetInstrument(this.#ctx, id);
   }
 
   /** Queues an item for the link (idempotent by content while pending). */

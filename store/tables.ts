@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AttachmentBody } from './schema/attachment.ts';
 import { AuditBody } from './schema/audit-entry.ts';
+import { InstrumentBody } from './schema/instrument.ts';
 import { OutboxBody } from './schema/outbox-item.ts';
 import { PatientBody } from './schema/patient.ts';
 import { ObservationBody } from './schema/stored-observation.ts';
@@ -49,8 +50,8 @@ function table<T>(name: string, prefix: string, schema: z.ZodType<T>, version = 
 }
 
 /**
- * Every table of the store. Tables whose shapes belong to later issues (instruments,
- * consultations, messages, conclusions) accept any map until those issues pin them down.
+ * Every table of the store. Tables whose shapes belong to later issues (consultations,
+ * messages, conclusions) accept any map until those issues pin them down.
  */
 export const TABLES = {
   patients: table('patients', 'p', PatientBody),
@@ -64,7 +65,7 @@ export const TABLES = {
     check: checkObservationBody,
     readCurrent: readObservation,
   },
-  instruments: table('instruments', 'i', open),
+  instruments: table('instruments', 'i', InstrumentBody),
   attachments: table('attachments', 'a', AttachmentBody),
   consultations: table('consultations', 'c', open),
   messages: table('messages', 'm', open),
