@@ -23,7 +23,16 @@ export const KitConfig = z.object({
     .int()
     .min(-14 * 60)
     .max(14 * 60),
+  /** First reconnection delay; it doubles with jitter up to `maxReconnectDelayMs`. */
   reconnectDelayMs: z.number().int().min(10).max(600_000).default(2000),
+  maxReconnectDelayMs: z.number().int().min(10).max(3_600_000).default(30_000),
+  /** Least time between two GATT operations on one instrument. */
+  gattSpacingMs: z.number().int().min(0).max(1000).default(10),
+  /**
+   * Remember every recognised instrument a scan finds (simulation). Off, the tablet picks which
+   * instruments to remember (and pairs them) through the instrument manager.
+   */
+  autoRemember: z.boolean().default(true),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 /** The validated configuration. */

@@ -8,14 +8,14 @@ import type { ObservationRecord } from '../store/schema/observation.ts';
 import type { KitConfig } from './config.ts';
 import type { KitEvent } from './events.ts';
 import { createApp } from './http/app.ts';
-import { InstrumentManager } from './instruments/instrument-manager.ts';
+import { InstrumentManager, type InstrumentStore } from './instruments/instrument-manager.ts';
 import { LiveBus } from './live-bus.ts';
 import type { Logger } from './log.ts';
 import { MeasurementPipeline, type ObservationWriter } from './pipeline/pipeline.ts';
 import { createSimulatedInstruments } from './sim-instruments.ts';
 
 /** The store as the running kit uses it (the real one comes from store/index.ts). */
-export interface KitStore extends ObservationWriter {
+export interface KitStore extends ObservationWriter, InstrumentStore {
   recentObservations(limit: number): Promise<ObservationRecord[]>;
 }
 
@@ -63,10 +63,14 @@ export async function startKit(
     transport,
     drivers: DRIVERS,
     sink: pipeline,
+    store,
     bus,
     log,
     context: { utcOffsetMinutes: config.utcOffsetMinutes, now: () => new Date() },
     reconnectDelayMs: config.reconnectDelayMs,
+    maxReconnectDelayMs: config.maxReconnectDelayMs,
+    gattSpacingMs: config.gattSpacingMs,
+    autoRemember: config.autoRemember,
   });
   const app = createApp({
     version,

@@ -1,6 +1,21 @@
 import { bloodPressureDriver } from './blood-pressure.ts';
 import type { InstrumentDriver } from './driver.ts';
+import { glucoseDriver } from './glucose.ts';
+import { heartRateDriver } from './heart-rate.ts';
 import { pulseOximeterDriver } from './pulse-oximeter.ts';
+import { thermometerDriver } from './thermometer.ts';
+import { bodyCompositionDriver, weightScaleDriver } from './weight-scale.ts';
 
-/** Every driver the kit ships; the instrument manager picks the first whose service a device advertises. */
-export const DRIVERS: readonly InstrumentDriver[] = [pulseOximeterDriver, bloodPressureDriver];
+/**
+ * Every driver the kit ships; the instrument manager picks the first whose service a device
+ * advertises (a scale with body composition is a weight scale first).
+ */
+export const DRIVERS: readonly InstrumentDriver[] = [
+  pulseOximeterDriver,
+  bloodPressureDriver,
+  glucoseDriver,
+  thermometerDriver,
+  weightScaleDriver,
+  bodyCompositionDriver,
+  heartRateDriver,
+];

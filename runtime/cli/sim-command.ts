@@ -1,45 +1,15 @@
 import { findCodec } from '../../ble-devices/codecs/registry.ts';
 import { CodecError } from '../../ble-devices/codecs/errors.ts';
-import { asDeviceId } from '../../ble-devices/transport.ts';
-import { createSimBpMonitor } from '../../sim/instruments/bp-monitor.ts';
-import { createSimPulseOximeter } from '../../sim/instruments/pulse-oximeter.ts';
-import type { SimInstrument } from '../../sim/instruments/sim-instrument.ts';
+import { asDeviceId, type GattConnection } from '../../ble-devices/transport.ts';
+import {
+  SIM_KINDS,
+  SIM_STREAMS,
+  createSimInstrument,
+  type SimKind,
+} from '../../sim/instruments/catalogue.ts';
+import { CLOCK_MODES, type ClockMode } from '../../sim/instruments/device-clock.ts';
 import { SimTransport } from '../../sim/transport/sim-transport.ts';
 import { CliError, EXIT_USAGE, stringFlag, type CliArgs, type CliCommand } from './command.ts';
-
-/** The instruments `fieldkit sim` can run, with the streams it listens to. */
-const INSTRUMENTS: Record<
-  string,
-  {
-    readonly streams: ReadonlyArray<{ service: string; char: string; mode: 'notify' | 'indicate' }>;
-    create: (o: { rate: number; seed: number; drop: number; corrupt: number }) => SimInstrument;
-  }
-> = {
-  oximeter: {
-    streams: [{ service: '1822', char: '2a5f', mode: 'notify' }],
-    create: (o) =>
-      createSimPulseOximeter({
-        id: 'sim-plx-cli',
-        rateHz: o.rate,
-        seed: o.seed,
-        faults: { dropRate: o.drop, corruptRate: o.corrupt },
-      }),
-  },
-  bp: {
-    streams: [
-      { service: '1810', char: '2a35', mode: 'indicate' },
-      { service: '1810', char: '2a36', mode: 'notify' },
-    ],
-    create: (o) =>
-      createSimBpMonitor({
-        id: 'sim-bp-cli',
-        intervalMs: Math.max(1000, Math.round(1000 / o.rate)),
-        stepMs: 100,
-        seed: o.seed,
-        faults: { dropRate: o.drop, corruptRate: o.corrupt },
-      }),
-  },
-};
 
 function num(args: CliArgs, name: string, fallback: number, min: number, max: number): number {
   const raw = stringFlag(args, name);
@@ -51,14 +21,34 @@ function num(args: CliArgs, name: string, fallback: number, min: number, max: nu
   return n;
 }
 
+function optionalNum(args: CliArgs, name: string, min: number, max: number): number | undefined {
+  return stringFlag(args, name) === undefined ? undefined : num(args, name, 0, min, max);
+}
+
+function oneOf<T extends string>(args: CliArgs, name: string, allowed: readonly T[]): T | undefined {
+  const raw = stringFlag(args, name);
+  if (raw === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(raw))
+    throw new CliError(`--${name} expects one of ${allowed.join(', ')}, got '${raw}'`, EXIT_USAGE);
+  return raw as T;
+}
+
+const hex = (bytes: Uint8Array): string =>
+  [...bytes].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(' ');
+
+/** The RACP request `fieldkit sim glucose` sends: report all stored records (01 01). */
+const REPORT_ALL = Uint8Array.of(0x01, 0x01);
+
 /**
  * `fieldkit sim <instrument>`: runs one simulated instrument and prints what it sends, one JSON
  * line per frame (hex bytes, and the decoded value or the codec's typed error), so a developer
  * with no hardware can see, script and pipe exactly the bytes the kit receives, faults included.
+ * For the glucose meter it acts as the collector: it asks for every stored record through RACP
+ * and prints the records and the meter's final response.
  */
 export const simCommand: CliCommand = {
   name: 'sim',
-  summary: `Run a simulated instrument (${Object.keys(INSTRUMENTS).join(', ')}) and print its frames as JSON lines`,
+  summary: `Run a simulated instrument (${SIM_KINDS.join(', ')}) and print its frames as JSON lines`,
   usage: '<instrument>',
   options: {
     count: { type: 'string' },
@@ -66,40 +56,71 @@ export const simCommand: CliCommand = {
     seed: { type: 'string' },
     'drop-rate': { type: 'string' },
     'corrupt-rate': { type: 'string' },
+    'disconnect-after': { type: 'string' },
+    records: { type: 'string' },
+    'racp-drop-after': { type: 'string' },
+    clock: { type: 'string' },
+    resend: { type: 'string' },
+    battery: { type: 'string' },
   },
   optionHelp: {
-    count: 'Stop after this many frames (default 10, 0 = until Ctrl-C)',
-    rate: 'Frames (oximeter) or measurements (bp) per second (default 2)',
+    count: 'Stop after this many frames (default 10; glucose: when the RACP transfer ends; 0 = until Ctrl-C)',
+    rate: 'Frames (oximeter, heart-rate) or measurements (bp, thermometer, scale) per second (default 2)',
     seed: 'Random seed: the same seed gives the same session (default 1)',
     'drop-rate': 'Probability 0..1 that a frame is lost on air',
     'corrupt-rate': 'Probability 0..1 that a frame arrives truncated',
+    'disconnect-after': 'Drop the link after this many frames (once)',
+    records: 'Stored records: glucose RACP memory (default 500), bp/thermometer/scale memory (default 0)',
+    'racp-drop-after': 'Glucose: drop the link after this many records of the RACP transfer',
+    clock: `Device clock: ${CLOCK_MODES.join(', ')} (default correct)`,
+    resend: 'bp/thermometer/scale memory on connection: new (default) or all',
+    battery: 'Battery level at start, percent (default 90)',
   },
   positionals: { min: 1, max: 1 },
   async run(args, io) {
     const name = args.positionals[0]!;
-    const spec = INSTRUMENTS[name];
-    if (!spec)
-      throw new CliError(
-        `unknown instrument '${name}' (have: ${Object.keys(INSTRUMENTS).join(', ')})`,
-        EXIT_USAGE,
-      );
-    const count = num(args, 'count', 10, 0, 1e9);
-    const instrument = spec.create({
+    if (!(SIM_KINDS as readonly string[]).includes(name))
+      throw new CliError(`unknown instrument '${name}' (have: ${SIM_KINDS.join(', ')})`, EXIT_USAGE);
+    const kind = name as SimKind;
+    const glucose = kind === 'glucose';
+    const count = num(args, 'count', glucose ? 0 : 10, 0, 1e9);
+    const disconnectAfter = optionalNum(args, 'disconnect-after', 1, 1e9);
+    const records = optionalNum(args, 'records', 0, 0xffff);
+    const racpDropAfter = optionalNum(args, 'racp-drop-after', 1, 0xffff);
+    const battery = optionalNum(args, 'battery', 0, 100);
+    const clock = oneOf<ClockMode>(args, 'clock', CLOCK_MODES);
+    const resend = oneOf(args, 'resend', ['new', 'all'] as const);
+    const instrument = createSimInstrument({
+      kind,
+      id: `sim-${kind}-cli`,
       rate: num(args, 'rate', 2, 0.1, 60),
       seed: num(args, 'seed', 1, 0, 2 ** 31),
-      drop: num(args, 'drop-rate', 0, 0, 1),
-      corrupt: num(args, 'corrupt-rate', 0, 0, 1),
+      faults: {
+        dropRate: num(args, 'drop-rate', 0, 0, 1),
+        corruptRate: num(args, 'corrupt-rate', 0, 0, 1),
+        ...(disconnectAfter === undefined ? {} : { disconnectAfter }),
+      },
+      utcOffsetMinutes: -new Date().getTimezoneOffset(),
+      ...(clock === undefined ? {} : { clock }),
+      ...(records === undefined ? {} : { records }),
+      ...(racpDropAfter === undefined ? {} : { racpDropAfter }),
+      ...(resend === undefined ? {} : { resend }),
+      ...(battery === undefined ? {} : { battery }),
     });
     const transport = new SimTransport([instrument.peripheral]);
-    const conn = await transport.connect(asDeviceId(instrument.peripheral.id));
+    const conn: GattConnection = await transport.connect(asDeviceId(instrument.peripheral.id));
     const started = Date.now();
     let seen = 0;
     let finish = (): void => undefined;
     const done = new Promise<void>((resolve) => (finish = resolve));
     io.stopSignal.addEventListener('abort', () => finish(), { once: true });
-    for (const s of spec.streams) {
+    const offLost = conn.onDisconnect((reason) => {
+      io.stdout(JSON.stringify({ t_ms: Date.now() - started, event: 'link-lost', reason }) + '\n');
+      finish();
+    });
+    for (const s of SIM_STREAMS[kind]) {
       const codec = findCodec(s.char);
-      await conn.subscribe(s.service, s.char, s.mode, (bytes) => {
+      const print = (bytes: Uint8Array): void => {
         if (count > 0 && seen >= count) return;
         seen++;
         let decoded: unknown;
@@ -109,21 +130,29 @@ export const simCommand: CliCommand = {
           if (!(err instanceof CodecError)) throw err;
           decoded = { error: err.message };
         }
-        const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(' ');
         io.stdout(
           JSON.stringify({
             t_ms: Date.now() - started,
             characteristic: s.char,
             codec: codec.name,
-            hex,
+            hex: hex(bytes),
             decoded,
           }) + '\n',
         );
+        // The meter's final RACP response (op 0x06) ends a glucose session.
+        if (glucose && count === 0 && s.char === '2a52' && bytes[0] === 0x06) finish();
         if (count > 0 && seen >= count) finish();
-      });
+      };
+      try {
+        await conn.subscribe(s.service, s.char, s.mode, print);
+      } catch (err) {
+        if (!s.optional) throw err;
+      }
     }
     instrument.start();
+    if (glucose) await conn.write('1808', '2a52', REPORT_ALL);
     await done;
+    offLost();
     instrument.stop();
     await conn.disconnect();
     await transport.close();
