@@ -84,6 +84,8 @@ export interface DownloadOptions {
   readonly signal?: AbortSignal;
   /** Called as records arrive: received so far and the count the instrument announced. */
   readonly onProgress?: (received: number, announced: number | null) => void;
+  /** How long the transfer may stay silent before it is abandoned (default 30 s, as GLS allows). */
+  readonly idleTimeoutMs?: number;
 }
 
 /** A running driver on one connection: what can be asked of it beyond its subscriptions. */
@@ -100,6 +102,11 @@ export interface InstrumentDriver {
   readonly profile: string;
   /** The primary service that identifies the profile in a scan (short UUID). */
   readonly service: string;
+  /**
+   * Characteristics whose frames carry record sequence numbers (glucose measurement and context):
+   * an unreadable frame there is a record that must be asked for again.
+   */
+  readonly numbered?: readonly string[];
   matches(device: DiscoveredDevice): boolean;
   /** Subscribes to the instrument's streams; resolves once subscribed (with a session, if any). */
   start(

@@ -46,6 +46,7 @@ function selection(after: number | null): RacpSelection {
 export const glucoseDriver: InstrumentDriver = {
   profile: 'glucose',
   service: SERVICE,
+  numbered: ['2a18', '2a34'],
   matches: (device: DiscoveredDevice) => device.services.some((s) => uuidKey(s) === SERVICE),
   async start(conn, device, sink, ctx) {
     let received = 0;
@@ -66,7 +67,7 @@ export const glucoseDriver: InstrumentDriver = {
     return {
       async download(options: DownloadOptions): Promise<DownloadSummary> {
         const sel = selection(options.after);
-        const announced = await racp.count(sel, options.signal);
+        const announced = await racp.count(sel, options.signal, options.idleTimeoutMs);
         if (announced === 0) return { announced, received: 0, highestSequence: null, outcome: 'no_records' };
         received = 0;
         highest = null;
@@ -75,7 +76,7 @@ export const glucoseDriver: InstrumentDriver = {
           options.onProgress?.(received, announced);
         };
         try {
-          const outcome = await racp.report(sel, options.signal);
+          const outcome = await racp.report(sel, options.signal, options.idleTimeoutMs);
           return { announced, received, highestSequence: highest, outcome };
         } finally {
           progress = null;

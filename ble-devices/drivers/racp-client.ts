@@ -90,8 +90,8 @@ export class RacpClient {
   }
 
   /** Number of stored records matching the selection (op 0x04); null if the meter does not say. */
-  async count(sel: RacpSelection, signal?: AbortSignal): Promise<number | null> {
-    const answer = await this.#procedure(OP.count, sel, signal);
+  async count(sel: RacpSelection, signal?: AbortSignal, idleTimeoutMs?: number): Promise<number | null> {
+    const answer = await this.#procedure(OP.count, sel, signal, idleTimeoutMs);
     if (answer.count !== undefined) return answer.count;
     if (answer.responseCode === RESPONSE.noRecords) return 0;
     return null;
@@ -101,8 +101,12 @@ export class RacpClient {
    * Asks for the selected records (op 0x01); they arrive on the measurement characteristic while
    * this waits for the final response: `success` or `no_records`. Anything else is a RacpError.
    */
-  async report(sel: RacpSelection, signal?: AbortSignal): Promise<'success' | 'no_records'> {
-    const { responseCode } = await this.#procedure(OP.report, sel, signal);
+  async report(
+    sel: RacpSelection,
+    signal?: AbortSignal,
+    idleTimeoutMs?: number,
+  ): Promise<'success' | 'no_records'> {
+    const { responseCode } = await this.#procedure(OP.report, sel, signal, idleTimeoutMs);
     if (responseCode === RESPONSE.success) return 'success';
     if (responseCode === RESPONSE.noRecords) return 'no_records';
     throw new RacpError(
@@ -116,10 +120,11 @@ export class RacpClient {
     opCode: number,
     sel: RacpSelection,
     signal?: AbortSignal,
+    idleTimeoutMs?: number,
   ): Promise<{ count?: number; responseCode?: number }> {
     if (this.#waiter) throw new RacpError('refused', null, 'a RACP procedure is already running');
     if (signal?.aborted) throw new RacpError('aborted', null, 'RACP procedure aborted');
-    const idleMs = this.options.idleTimeoutMs ?? 30_000;
+    const idleMs = idleTimeoutMs ?? this.options.idleTimeoutMs ?? 30_000;
     const cleanups: Array<() => void> = [];
     const answer = new Promise<{ count?: number; responseCode?: number }>((resolve, reject) => {
       this.#waiter = { opCode, resolve, reject };

@@ -33,6 +33,8 @@ export interface LinkTiming {
   readonly clockToleranceMs: number;
   /** How soon changed bookkeeping (last sequence, battery...) is written to the store. */
   readonly flushMs: number;
+  /** How long a RACP transfer may stay silent before it is abandoned. */
+  readonly racpIdleTimeoutMs: number;
 }
 
 /** What a link needs from the rest of the kit. */
@@ -120,7 +122,12 @@ export class InstrumentLink {
           this.#persist({ lastSequence, recentReadings: [...recent] });
         },
       },
-      { serial: record.serial, lastSequence: record.lastSequence, recent: record.recentReadings },
+      {
+        serial: record.serial,
+        lastSequence: record.lastSequence,
+        recent: record.recentReadings,
+        ...(deps.driver.numbered ? { numbered: deps.driver.numbered } : {}),
+      },
     );
   }
 
@@ -305,24 +312,42 @@ export class InstrumentLink {
       );
   }
 
-  /** Stored records newer than the last one stored, with progress; bookkeeping saved at the end. */
+  /**
+   * Stored records newer than the last one stored, with progress; asked again (twice at most)
+   * when a record arrived unreadable or failed to store; bookkeeping saved at the end.
+   */
   async #download(session: DriverSession, signal: AbortSignal): Promise<void> {
     const download = session.download!.bind(session);
-    let shown = 0;
-    this.#update({ download: { received: 0, announced: null } });
+    const { deduper } = this.gate;
     try {
-      const summary = await download({
-        after: this.gate.deduper.lastSequence,
-        signal,
-        onProgress: (received, announced) => {
-          // Every tenth record and the last: enough for a progress bar, not a flood of events.
-          if (received - shown >= 10 || received === announced) {
-            shown = received;
-            this.#update({ download: { received, announced } });
-          }
-        },
-      });
-      this.deps.log.info({ device: this.record.address, ...summary }, 'stored records downloaded');
+      for (let attempt = 0; attempt < 3; attempt++) {
+        // Records of the last transfer may still be on their way to the disk: ask after them.
+        await this.gate.settled();
+        let shown = 0;
+        deduper.releaseHold();
+        this.#update({ download: { received: 0, announced: null } });
+        const summary = await download({
+          after: deduper.lastSequence,
+          signal,
+          idleTimeoutMs: this.deps.timing.racpIdleTimeoutMs,
+          onProgress: (received, announced) => {
+            // Every tenth record and the last: enough for a progress bar, not a flood of events.
+            if (received - shown >= 10 || received === announced) {
+              shown = received;
+              this.#update({ download: { received, announced } });
+            }
+          },
+        });
+        await this.gate.settled();
+        this.deps.log.info({ device: this.record.address, ...summary }, 'stored records downloaded');
+        if (!deduper.held) return;
+        this.deps.log.warn(
+          { device: this.record.address },
+          'some records unreadable or not stored: asking again',
+        );
+      }
+      // Still missing some: a new connection (after the backoff) asks again from the watermark.
+      throw new Error('stored records still unreadable after three transfers');
     } finally {
       this.#update({ download: null });
       await this.gate.settled();

@@ -36,6 +36,8 @@ export interface InstrumentManagerOptions {
   readonly clockToleranceMs?: number;
   /** How soon changed bookkeeping is written to the store (default 1 s). */
   readonly flushMs?: number;
+  /** How long a RACP transfer may stay silent before it is abandoned (default 30 s). */
+  readonly racpIdleTimeoutMs?: number;
   readonly scanTimeoutMs?: number;
   /**
    * Remember every instrument a scan finds that a driver recognises (simulation: nobody is there
@@ -89,6 +91,7 @@ export class InstrumentManager {
       gattTimeoutMs: o.gattTimeoutMs ?? 10_000,
       clockToleranceMs: o.clockToleranceMs ?? 2_000,
       flushMs: o.flushMs ?? 1_000,
+      racpIdleTimeoutMs: o.racpIdleTimeoutMs ?? 30_000,
     };
   }
 

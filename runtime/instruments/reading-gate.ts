@@ -26,23 +26,34 @@ export interface GateEvents {
 export class ReadingGate implements DriverSink {
   readonly deduper: ReadingDeduper;
   readonly #pending = new Set<Promise<unknown>>();
+  readonly #numbered: Set<string>;
   serial: string | null;
 
   constructor(
     private readonly downstream: ReadingSink,
     private readonly events: GateEvents,
-    init: { serial: string | null; lastSequence: number | null; recent: readonly string[] },
+    init: {
+      serial: string | null;
+      lastSequence: number | null;
+      recent: readonly string[];
+      /** Characteristics carrying record numbers (an unreadable frame there is a missing record). */
+      numbered?: readonly string[];
+    },
   ) {
+    this.#numbered = new Set(init.numbered ?? []);
     this.serial = init.serial;
     this.deduper = new ReadingDeduper(init.lastSequence, init.recent);
   }
 
   reading(raw: Reading): void {
     const r = this.serial === null ? raw : { ...raw, serial: this.serial };
+    const before = this.deduper.lastSequence;
     const { duplicate, key } =
       r.observations.length > 0 ? this.deduper.claim(r) : { duplicate: false, key: null };
     if (duplicate) {
       this.events.duplicate(r);
+      // A record stored earlier in this run can still move the watermark (after a gap).
+      if (this.deduper.lastSequence !== before) this.events.changed();
       return;
     }
     this.events.reading(r);
@@ -61,6 +72,7 @@ export class ReadingGate implements DriverSink {
   }
 
   dropped(frame: DroppedFrame): void {
+    if (this.#numbered.has(frame.characteristic)) this.deduper.gap();
     this.events.dropped(frame);
     this.downstream.dropped(frame);
   }
