@@ -102,7 +102,9 @@ export class ReadingDeduper {
       return { duplicate: true, key };
     }
     if (this.#pending.has(key) || this.#recentSet.has(key)) return { duplicate: true, key };
-    if (n !== undefined && this.#watermark !== null && !isNewerSequence(n, this.#watermark))
+    // Strictly older only: the record at the watermark may have a context still to come, which
+    // the stored keys tell apart from a resend.
+    if (n !== undefined && this.#watermark !== null && isNewerSequence(this.#watermark, n))
       return { duplicate: true, key };
     this.#pending.add(key);
     if (n !== undefined) this.#pendingNumbers.set(n, (this.#pendingNumbers.get(n) ?? 0) + 1);

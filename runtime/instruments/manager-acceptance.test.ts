@@ -101,6 +101,9 @@ describe('instrument manager acceptance (SimTransport, real store)', () => {
     await until(() => r.status('glu-acc').lastSequence === 25, 'download after restart');
     expect(writes.at(-1)).toBe('01030118' + '00');
     expect(sequences(await r.stored())).toEqual(range(1, 25));
+    // HbA1c rides in the context of records 10 and 20: same numbers as their measurements, kept.
+    const hba1c = (await r.stored()).filter((o) => o.code.loinc === '4548-4');
+    expect(hba1c.map((o) => o.provenance.sequenceNumber)).toEqual([10, 20]);
     expect(r.status('glu-acc').duplicates).toBe(0);
     await r.manager.stop();
     expect((await r.store.listInstruments())[0]!.lastSequence).toBe(25);

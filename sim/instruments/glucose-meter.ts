@@ -63,7 +63,7 @@ export function createSimGlucoseMeter(options: SimGlucoseOptions): SimGlucoseMet
     },
   );
   let mgdl = 110;
-  const take = (atMs: number): void => {
+  const take = (atMs: number, history = false): void => {
     mgdl = walk(mgdl, 18, 60, 320, random);
     const sequence = nextSeq;
     nextSeq = (nextSeq + 1) & 0xffff;
@@ -95,13 +95,14 @@ export function createSimGlucoseMeter(options: SimGlucoseOptions): SimGlucoseMet
           testerHealth: { tester: 1, health: 5 },
           exercise: null,
           medication: null,
-          hba1c: null,
+          // Every other context carries an HbA1c (a lab value the kit stores as its own observation).
+          hba1c: sequence % (every * 2) === 0 ? { kind: 'number', mantissa: 61, exponent: -1 } : null,
         }),
       });
     records.push({ sequence, frames });
-    battery.measured();
+    if (!history) battery.measured();
   };
-  for (let i = count; i > 0; i--) take(started - i * spacing);
+  for (let i = count; i > 0; i--) take(started - i * spacing, true);
   const server = racpServer({
     peripheral,
     service: '1808',

@@ -29,11 +29,11 @@ export class SimBattery {
     this.#lastShown = this.level;
   }
 
-  /** The level now, whole percent, never below 0. */
+  /** The level now, whole percent (rounded up, as a fresh battery shows its full level), never below 0. */
   get level(): number {
     const hours = (this.#now() - this.#start) / 3_600_000;
     const left = (this.options.level ?? 90) - this.#spent - hours * (this.options.drainPerHour ?? 0.5);
-    return Math.max(0, Math.min(100, Math.floor(left)));
+    return Math.max(0, Math.min(100, Math.ceil(left)));
   }
 
   /** Lets the battery notify through its instrument's peripheral. */
