@@ -1,7 +1,7 @@
 import { glucoseContext } from '../codecs/glucose-context.ts';
 import { glucoseMeasurement, type GlucoseMeasurement } from '../codecs/glucose.ts';
 import { observeGlucose, observeGlucoseContext } from '../observations/glucose.ts';
-import { uuidKey } from '../uuid.ts';
+import { uuidKey } from '../codecs/uuid.ts';
 import type { DiscoveredDevice } from '../transport.ts';
 import type { DownloadOptions, DownloadSummary, InstrumentDriver } from './driver.ts';
 import { stream, subscribeStreams, type GattProfile } from './gatt-driver.ts';

@@ -9,7 +9,8 @@ import {
 } from '../../sim/instruments/catalogue.ts';
 import { CLOCK_MODES, type ClockMode } from '../../sim/instruments/device-clock.ts';
 import { SimTransport } from '../../sim/transport/sim-transport.ts';
-import { CliError, EXIT_USAGE, stringFlag, type CliArgs, type CliCommand } from './command.ts';
+import { CliError, EXIT_USAGE, stringFlag, type CliArgs, type CliIo } from './command.ts';
+import { SIM_INSTRUMENT_NAMES } from './commands.ts';
 
 function num(args: CliArgs, name: string, fallback: number, min: number, max: number): number {
   const raw = stringFlag(args, name);
@@ -39,123 +40,85 @@ const hex = (bytes: Uint8Array): string =>
 /** The RACP request `fieldkit sim glucose` sends: report all stored records (01 01). */
 const REPORT_ALL = Uint8Array.of(0x01, 0x01);
 
-/**
- * `fieldkit sim <instrument>`: runs one simulated instrument and prints what it sends, one JSON
- * line per frame (hex bytes, and the decoded value or the codec's typed error), so a developer
- * with no hardware can see, script and pipe exactly the bytes the kit receives, faults included.
- * For the glucose meter it acts as the collector: it asks for every stored record through RACP
- * and prints the records and the meter's final response.
- */
-export const simCommand: CliCommand = {
-  name: 'sim',
-  summary: `Run a simulated instrument (${SIM_KINDS.join(', ')}) and print its frames as JSON lines`,
-  usage: '<instrument>',
-  options: {
-    count: { type: 'string' },
-    rate: { type: 'string' },
-    seed: { type: 'string' },
-    'drop-rate': { type: 'string' },
-    'corrupt-rate': { type: 'string' },
-    'disconnect-after': { type: 'string' },
-    records: { type: 'string' },
-    'racp-drop-after': { type: 'string' },
-    clock: { type: 'string' },
-    resend: { type: 'string' },
-    battery: { type: 'string' },
-  },
-  optionHelp: {
-    count: 'Stop after this many frames (default 10; glucose: when the RACP transfer ends; 0 = until Ctrl-C)',
-    rate: 'Frames (oximeter, heart-rate) or measurements (bp, thermometer, scale) per second (default 2)',
-    seed: 'Random seed: the same seed gives the same session (default 1)',
-    'drop-rate': 'Probability 0..1 that a frame is lost on air',
-    'corrupt-rate': 'Probability 0..1 that a frame arrives truncated',
-    'disconnect-after': 'Drop the link after this many frames (once)',
-    records: 'Stored records: glucose RACP memory (default 500), bp/thermometer/scale memory (default 0)',
-    'racp-drop-after': 'Glucose: drop the link after this many records of the RACP transfer',
-    clock: `Device clock: ${CLOCK_MODES.join(', ')} (default correct)`,
-    resend: 'bp/thermometer/scale memory on connection: new (default) or all',
-    battery: 'Battery level at start, percent (default 90)',
-  },
-  positionals: { min: 1, max: 1 },
-  async run(args, io) {
-    const name = args.positionals[0]!;
-    if (!(SIM_KINDS as readonly string[]).includes(name))
-      throw new CliError(`unknown instrument '${name}' (have: ${SIM_KINDS.join(', ')})`, EXIT_USAGE);
-    const kind = name as SimKind;
-    const glucose = kind === 'glucose';
-    const count = num(args, 'count', glucose ? 0 : 10, 0, 1e9);
-    const disconnectAfter = optionalNum(args, 'disconnect-after', 1, 1e9);
-    const records = optionalNum(args, 'records', 0, 0xffff);
-    const racpDropAfter = optionalNum(args, 'racp-drop-after', 1, 0xffff);
-    const battery = optionalNum(args, 'battery', 0, 100);
-    const clock = oneOf<ClockMode>(args, 'clock', CLOCK_MODES);
-    const resend = oneOf(args, 'resend', ['new', 'all'] as const);
-    const instrument = createSimInstrument({
-      kind,
-      id: `sim-${kind}-cli`,
-      rate: num(args, 'rate', 2, 0.1, 60),
-      seed: num(args, 'seed', 1, 0, 2 ** 31),
-      faults: {
-        dropRate: num(args, 'drop-rate', 0, 0, 1),
-        corruptRate: num(args, 'corrupt-rate', 0, 0, 1),
-        ...(disconnectAfter === undefined ? {} : { disconnectAfter }),
-      },
-      utcOffsetMinutes: -new Date().getTimezoneOffset(),
-      ...(clock === undefined ? {} : { clock }),
-      ...(records === undefined ? {} : { records }),
-      ...(racpDropAfter === undefined ? {} : { racpDropAfter }),
-      ...(resend === undefined ? {} : { resend }),
-      ...(battery === undefined ? {} : { battery }),
-    });
-    const transport = new SimTransport([instrument.peripheral]);
-    const conn: GattConnection = await transport.connect(asDeviceId(instrument.peripheral.id));
-    const started = Date.now();
-    let seen = 0;
-    let finish = (): void => undefined;
-    const done = new Promise<void>((resolve) => (finish = resolve));
-    io.stopSignal.addEventListener('abort', () => finish(), { once: true });
-    const offLost = conn.onDisconnect((reason) => {
-      io.stdout(JSON.stringify({ t_ms: Date.now() - started, event: 'link-lost', reason }) + '\n');
-      finish();
-    });
-    for (const s of SIM_STREAMS[kind]) {
-      const codec = findCodec(s.char);
-      const print = (bytes: Uint8Array): void => {
-        if (count > 0 && seen >= count) return;
-        seen++;
-        let decoded: unknown;
-        try {
-          decoded = codec.toJson(codec.decode(bytes));
-        } catch (err) {
-          if (!(err instanceof CodecError)) throw err;
-          decoded = { error: err.message };
-        }
-        io.stdout(
-          JSON.stringify({
-            t_ms: Date.now() - started,
-            characteristic: s.char,
-            codec: codec.name,
-            hex: hex(bytes),
-            decoded,
-          }) + '\n',
-        );
-        // The meter's final RACP response (op 0x06) ends a glucose session.
-        if (glucose && count === 0 && s.char === '2a52' && bytes[0] === 0x06) finish();
-        if (count > 0 && seen >= count) finish();
-      };
+/** The implementation of `fieldkit sim` (metadata and purpose: commands.ts). */
+export async function runSim(args: CliArgs, io: CliIo): Promise<number> {
+  const name = args.positionals[0]!;
+  if (!(SIM_KINDS as readonly string[]).includes(name))
+    throw new CliError(`unknown instrument '${name}' (have: ${SIM_INSTRUMENT_NAMES.join(', ')})`, EXIT_USAGE);
+  const kind = name as SimKind;
+  const glucose = kind === 'glucose';
+  const count = num(args, 'count', glucose ? 0 : 10, 0, 1e9);
+  const disconnectAfter = optionalNum(args, 'disconnect-after', 1, 1e9);
+  const records = optionalNum(args, 'records', 0, 0xffff);
+  const racpDropAfter = optionalNum(args, 'racp-drop-after', 1, 0xffff);
+  const battery = optionalNum(args, 'battery', 0, 100);
+  const clock = oneOf<ClockMode>(args, 'clock', CLOCK_MODES);
+  const resend = oneOf(args, 'resend', ['new', 'all'] as const);
+  const instrument = createSimInstrument({
+    kind,
+    id: `sim-${kind}-cli`,
+    rate: num(args, 'rate', 2, 0.1, 60),
+    seed: num(args, 'seed', 1, 0, 2 ** 31),
+    faults: {
+      dropRate: num(args, 'drop-rate', 0, 0, 1),
+      corruptRate: num(args, 'corrupt-rate', 0, 0, 1),
+      ...(disconnectAfter === undefined ? {} : { disconnectAfter }),
+    },
+    utcOffsetMinutes: -new Date().getTimezoneOffset(),
+    ...(clock === undefined ? {} : { clock }),
+    ...(records === undefined ? {} : { records }),
+    ...(racpDropAfter === undefined ? {} : { racpDropAfter }),
+    ...(resend === undefined ? {} : { resend }),
+    ...(battery === undefined ? {} : { battery }),
+  });
+  const transport = new SimTransport([instrument.peripheral]);
+  const conn: GattConnection = await transport.connect(asDeviceId(instrument.peripheral.id));
+  const started = Date.now();
+  let seen = 0;
+  let finish = (): void => undefined;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  io.stopSignal.addEventListener('abort', () => finish(), { once: true });
+  const offLost = conn.onDisconnect((reason) => {
+    io.stdout(JSON.stringify({ t_ms: Date.now() - started, event: 'link-lost', reason }) + '\n');
+    finish();
+  });
+  for (const s of SIM_STREAMS[kind]) {
+    const codec = findCodec(s.char);
+    const print = (bytes: Uint8Array): void => {
+      if (count > 0 && seen >= count) return;
+      seen++;
+      let decoded: unknown;
       try {
-        await conn.subscribe(s.service, s.char, s.mode, print);
+        decoded = codec.toJson(codec.decode(bytes));
       } catch (err) {
-        if (!s.optional) throw err;
+        if (!(err instanceof CodecError)) throw err;
+        decoded = { error: err.message };
       }
+      io.stdout(
+        JSON.stringify({
+          t_ms: Date.now() - started,
+          characteristic: s.char,
+          codec: codec.name,
+          hex: hex(bytes),
+          decoded,
+        }) + '\n',
+      );
+      // The meter's final RACP response (op 0x06) ends a glucose session.
+      if (glucose && count === 0 && s.char === '2a52' && bytes[0] === 0x06) finish();
+      if (count > 0 && seen >= count) finish();
+    };
+    try {
+      await conn.subscribe(s.service, s.char, s.mode, print);
+    } catch (err) {
+      if (!s.optional) throw err;
     }
-    instrument.start();
-    if (glucose) await conn.write('1808', '2a52', REPORT_ALL);
-    await done;
-    offLost();
-    instrument.stop();
-    await conn.disconnect();
-    await transport.close();
-    return 0;
-  },
-};
+  }
+  instrument.start();
+  if (glucose) await conn.write('1808', '2a52', REPORT_ALL);
+  await done;
+  offLost();
+  instrument.stop();
+  await conn.disconnect();
+  await transport.close();
+  return 0;
+}
