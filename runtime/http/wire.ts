@@ -41,8 +41,24 @@ export interface WireInstrument {
   readonly state: 'connecting' | 'connected' | 'disconnected';
   readonly readings: number;
   readonly dropped: number;
+  /** Links re-established after a loss since the kit started. */
+  readonly reconnects: number;
+  /** Readings sent again (reconnect, memory resent) that were not stored twice. */
+  readonly duplicates: number;
   readonly lastReadingAt: string | null;
   readonly lastError: string | null;
+  readonly model: string | null;
+  readonly serial: string | null;
+  readonly firmware: string | null;
+  readonly bonded: boolean;
+  /** Percent, as last read. */
+  readonly battery: number | null;
+  /** kit minus device clock at the last check, ms; `clockSet` when the kit corrected it. */
+  readonly clockOffsetMs: number | null;
+  readonly clockSet: boolean;
+  /** A stored-record download in progress (received of announced). */
+  readonly download: { readonly received: number; readonly announced: number | null } | null;
+  readonly lastSeenAt: string | null;
 }
 
 /** Server-sent events on /api/events, by SSE event name. */

@@ -235,14 +235,28 @@ export class InstrumentLink {
     const orLost = <T>(p: Promise<T>): Promise<T> =>
       Promise.race([p, lost.then((r) => Promise.reject(new TransportError('not_connected', r)))]);
     try {
-      await orLost(this.#identify(conn, signal));
-      const battery = await orLost(readBatteryLevel(conn, signal));
-      if (battery !== null) this.#battery(battery);
-      await orLost(followBatteryLevel(conn, (level) => this.#battery(level)));
-      const clock = await orLost(
-        checkClock(conn, { utcOffsetMinutes, now, toleranceMs: this.deps.timing.clockToleranceMs, signal }),
+      // Identity, battery and clock help but are not the measurement: an instrument that refuses
+      // them (encrypted Current Time before bonding, a read that times out) still gets its driver.
+      await this.#optional('device information', orLost(this.#identify(conn, signal)));
+      const battery = await this.#optional('battery', orLost(readBatteryLevel(conn, signal)));
+      if (battery) this.#battery(battery);
+      await this.#optional(
+        'battery notifications',
+        orLost(followBatteryLevel(conn, (l) => this.#battery(l))),
       );
-      this.#clock(clock);
+      const clock =
+        (await this.#optional(
+          'clock',
+          orLost(
+            checkClock(conn, {
+              utcOffsetMinutes,
+              now,
+              toleranceMs: this.deps.timing.clockToleranceMs,
+              signal,
+            }),
+          ),
+        )) ?? null;
+      if (clock) this.#clock(clock);
       const session = await orLost(
         driver.start(conn, this.#device, this.gate, {
           utcOffsetMinutes,
@@ -266,6 +280,22 @@ export class InstrumentLink {
       offLost();
       signal.removeEventListener('abort', onAbort);
       await conn.disconnect().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Runs a setup step whose failure is not the link's: logged, and the session goes on. A lost
+   * link or a stop still ends the session (those errors are rethrown).
+   */
+  async #optional<T>(what: string, step: Promise<T>): Promise<T | undefined> {
+    try {
+      return await step;
+    } catch (err) {
+      if (err instanceof TransportError && (err.code === 'not_connected' || err.code === 'aborted'))
+        throw err;
+      if (this.#abort.signal.aborted) throw err;
+      this.deps.log.warn({ device: this.record.address, err: message(err) }, `instrument ${what} skipped`);
+      return undefined;
     }
   }
 
