@@ -237,6 +237,7 @@ export class InstrumentLink {
     try {
       // Identity, battery and clock help but are not the measurement: an instrument that refuses
       // them (encrypted Current Time before bonding, a read that times out) still gets its driver.
+      await this.#optional('bond state', orLost(this.#bondState()));
       await this.#optional('device information', orLost(this.#identify(conn, signal)));
       const battery = await this.#optional('battery', orLost(readBatteryLevel(conn, signal)));
       if (battery) this.#battery(battery);
@@ -297,6 +298,16 @@ export class InstrumentLink {
       this.deps.log.warn({ device: this.record.address, err: message(err) }, `instrument ${what} skipped`);
       return undefined;
     }
+  }
+
+  /** Whether the transport holds a bond with it now (paired since it was remembered, or lost). */
+  async #bondState(): Promise<void> {
+    const pairing = this.deps.transport.pairing;
+    if (!pairing) return;
+    const bonded = await pairing.isBonded(asDeviceId(this.record.address));
+    if (bonded === this.status.bonded) return;
+    this.#update({ bonded });
+    this.#persist({ bonded });
   }
 
   /** Device Information once per kit run; a different serial at the same address starts afresh. */

@@ -239,7 +239,7 @@ export class InstrumentManager {
       await link.stop();
       await this.options.store.forgetInstrument(link.record.id);
       const pairing = this.options.transport.pairing;
-      if (pairing && options.removeBond !== false && link.record.bonded)
+      if (pairing && options.removeBond !== false && link.status.bonded)
         await pairing
           .removeBond(asDeviceId(link.record.address))
           .catch((err: unknown) =>

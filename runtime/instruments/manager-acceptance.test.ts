@@ -5,6 +5,8 @@ import { createSimGlucoseMeter, type SimGlucoseMeter } from '../../sim/instrumen
 import type { ClockMode } from '../../sim/instruments/device-clock.ts';
 import type { SimInstrument } from '../../sim/instruments/sim-instrument.ts';
 import type { ObservationRecord } from '../../store/schema/observation.ts';
+import { asDeviceId, type Transport } from '../../ble-devices/transport.ts';
+import { SimTransport } from '../../sim/transport/sim-transport.ts';
 
 const GLUCOSE = '41653-7';
 const hex = (v: Uint8Array): string => Buffer.from(v).toString('hex');
@@ -243,6 +245,33 @@ describe('instrument manager acceptance (SimTransport, real store)', () => {
     expect(r.manager.list()).toEqual([]);
     expect(await r.store.listInstruments()).toEqual([]);
     expect(m.peripheral.connected).toBe(false);
+  });
+
+  it('follows the bond state at each connection and removes the bond when forgotten', async () => {
+    const m = meter('glu-bond', { records: 2 });
+    const bonds = new Set<string>();
+    const sim = new SimTransport([m.peripheral]);
+    // SimTransport cannot bond; this wrapper keeps bonds in memory like BlueZ's pairing would.
+    const transport: Transport = {
+      kind: 'sim',
+      scan: (o) => sim.scan(o),
+      connect: (id, signal) => sim.connect(id, signal),
+      close: () => sim.close(),
+      pairing: {
+        pair: (id) => Promise.resolve(void bonds.add(id)),
+        isBonded: (id) => Promise.resolve(bonds.has(id)),
+        removeBond: (id) => Promise.resolve(void bonds.delete(id)),
+      },
+    };
+    rig = await managerRig({ instruments: [m], transport, autoRemember: false });
+    const r = rig;
+    expect((await r.manager.remember('glu-bond')).bonded).toBe(false);
+    await until(() => r.status('glu-bond').lastSequence === 2, 'download');
+    await transport.pairing!.pair(asDeviceId('glu-bond'), () => Promise.resolve(undefined));
+    m.peripheral.detach('test: re-pair');
+    await until(() => r.status('glu-bond').bonded, 'bond seen on reconnect');
+    expect(await r.manager.forget('glu-bond')).toBe(true);
+    expect(bonds.size).toBe(0);
   });
 
   it('keeps no listeners behind across reconnects with RACP downloads', async () => {

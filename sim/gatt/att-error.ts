@@ -1,14 +1,15 @@
 /**
  * An ATT error a simulated instrument answers a write or read with (RACP 0x80 "procedure already
  * in progress", 0x81 "CCCD improperly configured", 0xFF "out of range"...). Transports surface it
- * as `not_permitted`; the simulated BlueZ can map `att` to the D-Bus error a real stack returns.
+ * as `not_permitted`; the simulated BlueZ maps `attError` to the D-Bus error a real stack returns
+ * (`Operation failed with ATT error: 0x80`).
  */
 export class SimAttError extends Error {
   constructor(
-    readonly att: number,
+    readonly attError: number,
     detail: string,
   ) {
-    super(`ATT error 0x${att.toString(16).padStart(2, '0')}: ${detail}`);
+    super(`ATT error 0x${attError.toString(16).padStart(2, '0')}: ${detail}`);
     this.name = 'SimAttError';
   }
 }
