@@ -1,10 +1,12 @@
 import { CliError, EXIT_USAGE, type CliArgs, type CliIo } from './command.ts';
 import { forgetInstrument } from './instruments-forget.ts';
 import { listInstruments } from './instruments-list.ts';
-import { resolveStoreAccess, type StoreAccess } from './store-access.ts';
 
-/** One `fieldkit instruments <action>`; each lives in its own file (pairing adds `pair`). */
-export type InstrumentsAction = (args: CliArgs, io: CliIo, access: StoreAccess) => Promise<number>;
+/**
+ * One `fieldkit instruments <action>`; each lives in its own file and opens what it needs (list
+ * and forget the store; pairing, `pair`, the radio).
+ */
+export type InstrumentsAction = (args: CliArgs, io: CliIo) => Promise<number>;
 
 /** The actions, by name (the usage line in commands.ts lists them). */
 export const INSTRUMENTS_ACTIONS: Readonly<Record<string, InstrumentsAction>> = {
@@ -21,5 +23,5 @@ export async function runInstruments(args: CliArgs, io: CliIo): Promise<number> 
       `unknown instruments action '${name}' (have: ${Object.keys(INSTRUMENTS_ACTIONS).join(', ')})`,
       EXIT_USAGE,
     );
-  return action(args, io, await resolveStoreAccess(args, io));
+  return action(args, io);
 }

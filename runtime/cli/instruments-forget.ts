@@ -1,7 +1,7 @@
 import { describeKitHolder, kitLockHolder } from '../../store/index.ts';
 import { CliError, EXIT_USAGE, type CliArgs, type CliIo } from './command.ts';
 import { openStoreForCli } from './open-store.ts';
-import type { StoreAccess } from './store-access.ts';
+import { resolveStoreAccess } from './store-access.ts';
 
 /**
  * `fieldkit instruments forget <address|id>`: removes a remembered instrument from the store, so
@@ -9,9 +9,10 @@ import type { StoreAccess } from './store-access.ts';
  * while the kit runs on the data directory: the running kit forgets through its own manager (the
  * tablet), which also drops the link and the bond. Exit 1 when no such instrument is remembered.
  */
-export async function forgetInstrument(args: CliArgs, io: CliIo, access: StoreAccess): Promise<number> {
+export async function forgetInstrument(args: CliArgs, io: CliIo): Promise<number> {
   const target = args.positionals[1];
   if (target === undefined) throw new CliError('forget needs an instrument address or id', EXIT_USAGE);
+  const access = await resolveStoreAccess(args, io);
   const holder = kitLockHolder(access.path);
   if (holder)
     throw new CliError(

@@ -1,7 +1,7 @@
 import type { InstrumentRecord } from '../../store/index.ts';
 import type { CliArgs, CliIo } from './command.ts';
 import { openStoreForCli } from './open-store.ts';
-import type { StoreAccess } from './store-access.ts';
+import { resolveStoreAccess } from './store-access.ts';
 
 const cell = (v: string | number | boolean | null): string => (v === null ? '-' : String(v));
 
@@ -44,7 +44,8 @@ export function instrumentTable(records: readonly InstrumentRecord[]): string {
  * `fieldkit instruments list [--json]`: the instruments the kit remembers, read from the store
  * (works whether or not the kit runs; the kit writes its bookkeeping within a second or so).
  */
-export async function listInstruments(args: CliArgs, io: CliIo, access: StoreAccess): Promise<number> {
+export async function listInstruments(args: CliArgs, io: CliIo): Promise<number> {
+  const access = await resolveStoreAccess(args, io);
   const store = await openStoreForCli(access, 'cli-instruments', false);
   try {
     const records = await store.listInstruments();
