@@ -19,6 +19,7 @@ import { checkClock, clockCorrection, type ClockCheck } from './clock.ts';
 import type { InstrumentStatus } from './instrument-status.ts';
 import { PacedConnection } from './paced-connection.ts';
 import { ReadingGate, type ReadingSink } from './reading-gate.ts';
+import { downloadNewRecords } from './record-download.ts';
 
 /** Timings of an instrument's link; the manager fills them from the kit config. */
 export interface LinkTiming {
@@ -353,45 +354,18 @@ export class InstrumentLink {
       );
   }
 
-  /**
-   * Stored records newer than the last one stored, with progress; asked again (twice at most)
-   * when a record arrived unreadable or failed to store; bookkeeping saved at the end.
-   */
+  /** Stored records newer than the last one stored; bookkeeping written at once after. */
   async #download(session: DriverSession, signal: AbortSignal): Promise<void> {
-    const download = session.download!.bind(session);
-    const { deduper } = this.gate;
     try {
-      for (let attempt = 0; attempt < 3; attempt++) {
-        // Records of the last transfer may still be on their way to the disk: ask after them.
-        await this.gate.settled();
-        let shown = 0;
-        deduper.releaseHold();
-        this.#update({ download: { received: 0, announced: null } });
-        const summary = await download({
-          after: deduper.lastSequence,
-          signal,
-          idleTimeoutMs: this.deps.timing.racpIdleTimeoutMs,
-          onProgress: (received, announced) => {
-            // Every tenth record and the last: enough for a progress bar, not a flood of events.
-            if (received - shown >= 10 || received === announced) {
-              shown = received;
-              this.#update({ download: { received, announced } });
-            }
-          },
-        });
-        await this.gate.settled();
-        this.deps.log.info({ device: this.record.address, ...summary }, 'stored records downloaded');
-        if (!deduper.held) return;
-        this.deps.log.warn(
-          { device: this.record.address },
-          'some records unreadable or not stored: asking again',
-        );
-      }
-      // Still missing some: a new connection (after the backoff) asks again from the watermark.
-      throw new Error('stored records still unreadable after three transfers');
+      await downloadNewRecords(session, {
+        gate: this.gate,
+        log: this.deps.log,
+        address: this.record.address,
+        idleTimeoutMs: this.deps.timing.racpIdleTimeoutMs,
+        signal,
+        progress: (download) => this.#update({ download }),
+      });
     } finally {
-      this.#update({ download: null });
-      await this.gate.settled();
       await this.flush();
     }
   }

@@ -287,6 +287,8 @@ describe('instrument manager acceptance (SimTransport, real store)', () => {
       m.peripheral.detach('test: cycle');
       await until(() => r.status('glu-cycle').lastSequence === 6 + i, `record ${6 + i}`);
     }
+    await until(() => r.status('glu-cycle').download === null, 'download over');
+    // The connection's own and the link's loss listener; RACP listens only during a procedure.
     expect(m.peripheral.detachListenerCount).toBeLessThanOrEqual(2);
     expect(r.status('glu-cycle')).toMatchObject({ reconnects: 5, duplicates: 0 });
   });
