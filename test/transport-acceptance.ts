@@ -19,7 +19,8 @@ export interface TransportFixture {
 }
 
 /**
- * The behaviour every Transport must show (sim, node-ble, noble, serial), run by each
+ * The behaviour every Transport must show (today only the simulator's runs it; node-ble, noble
+ * and serial will), run by each
  * implementation's own test file with its own setup, in the style of automerge-repo's adapter suites.
  */
 export function runTransportTests(name: string, setup: () => Promise<TransportFixture>): void {
