@@ -1,4 +1,4 @@
-import type { DriverSink, DroppedFrame, Reading } from '../../ble-devices/drivers/driver.ts';
+import type { DriverSink, DroppedFrame, Reading, WaveformChunk } from '../../ble-devices/drivers/driver.ts';
 import { ReadingDeduper } from './dedupe.ts';
 
 /** Where readings go after the manager: the measurement pipeline. */
@@ -6,6 +6,8 @@ export interface ReadingSink {
   /** Resolves true once the reading is stored (or had nothing to store), false when refused. */
   commit(reading: Reading): Promise<boolean>;
   dropped(frame: DroppedFrame): void;
+  /** Waveform samples (ECG): not readings, so neither deduplicated nor counted; passed through. */
+  waveform?(chunk: WaveformChunk): void;
 }
 
 /** What the gate reports to its instrument's status. */
@@ -75,6 +77,11 @@ export class ReadingGate implements DriverSink {
     if (this.#numbered.has(frame.characteristic)) this.deduper.gap();
     this.events.dropped(frame);
     this.downstream.dropped(frame);
+  }
+
+  // ECG samples pass straight through to the strip recorder; they are not readings.
+  waveform(chunk: WaveformChunk): void {
+    this.downstream.waveform?.(chunk);
   }
 
   /** Resolves when every reading handed on so far has been committed (or refused). */

@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../index.ts';
 import { StoreError } from '../errors.ts';
-import { freshStores, tempDirs } from '../test-fixtures.ts';
+import { tempStores } from '../test-fixtures.ts';
 import { TEST_KDF } from '../testing.ts';
 
-const fresh = freshStores();
-const dirs = tempDirs();
+const temp = tempStores();
+const fresh = () => temp.open();
+const dirs = () => temp.dir();
 
 const meter = {
   address: 'AA:BB:CC:00:11:22',

@@ -1,19 +1,18 @@
 import type { z } from 'zod';
-import type { StoreContext } from '../engine/context.ts';
-import { auditRead, readMany, readRecord, requireRecord } from '../engine/context.ts';
-import { StoreError } from '../errors.ts';
+import type { ReadOptions, StoreContext } from '../engine/context.ts';
 import { idOf, keyOfId } from '../engine/ids.ts';
 import { lookupPostings } from '../engine/postings.ts';
+import { auditedList, getById, readMany, readRecord, requireRecord } from '../engine/reads.ts';
+import { StoreError } from '../errors.ts';
 import type { InstrumentBody, InstrumentRecord } from '../schema/instrument.ts';
 import { InstrumentInput, InstrumentPatch } from '../schema/instrument.ts';
+import { TABLES } from '../tables.ts';
+import { BLIND_TAGS, instrumentAddressValue } from './blind-index.ts';
 
 const T = 'instruments';
-const PREFIX = 'i';
-const ADDRESS_TERM = 'instrument.address';
+const PREFIX = TABLES.instruments.prefix;
+const TAGS = BLIND_TAGS.instruments;
 type Body = z.output<typeof InstrumentBody>;
-
-/** The blind-indexed value: the same address on two transports is two instruments. */
-const addressValue = (transport: string, address: string): string => `${transport}\u0000${address}`;
 
 function shape(key: Buffer, body: Body): InstrumentRecord {
   return { ...body, id: idOf(PREFIX, key) };
@@ -39,7 +38,7 @@ export async function rememberInstrument(
   if (!parsed.success) throw invalid('Instrument', parsed.error);
   const v = parsed.data;
   return ctx.batcher.enqueue((tx) => {
-    const term = tx.keyring.blind(ADDRESS_TERM, addressValue(v.transport, v.address));
+    const term = tx.blind(TAGS.address, instrumentAddressValue(v.transport, v.address));
     for (const raw of lookupPostings(ctx.dbs.index, term)) {
       const key = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
       const old = readRecord(ctx, T, key);
@@ -98,21 +97,15 @@ export async function updateInstrument(
 
 /** One remembered instrument, or `not_found`. */
 export function getInstrument(ctx: StoreContext, id: string): InstrumentRecord {
-  const key = keyOfId(PREFIX, id, T);
-  const record = shape(key, requireRecord(ctx, T, key));
-  auditRead(ctx, T, [id]);
-  return record;
+  return getById(ctx, T, id, shape);
 }
 
-/** Every remembered instrument, oldest first (a kit remembers tens, not thousands). */
-export function listInstruments(ctx: StoreContext): InstrumentRecord[] {
-  const out = readMany(ctx, T, ctx.dbs.tables.instruments.getKeys(), shape);
-  auditRead(
-    ctx,
-    T,
-    out.map((r) => r.id),
-  );
-  return out;
+/**
+ * Every remembered instrument, oldest first (a kit remembers tens, not thousands). A damaged
+ * record is skipped and reported to `options.onDamaged`: the others are still listed.
+ */
+export function listInstruments(ctx: StoreContext, options?: ReadOptions): InstrumentRecord[] {
+  return auditedList(ctx, T, readMany(ctx, T, ctx.dbs.tables.instruments.getKeys(), shape, options));
 }
 
 /** Forgets an instrument: true if this call removed it, false if it was already gone. */
@@ -122,7 +115,7 @@ export async function forgetInstrument(ctx: StoreContext, id: string): Promise<b
     const body = readRecord(ctx, T, key);
     if (!body) return false;
     ctx.dbs.tables.instruments.removeSync(key);
-    tx.unindex(tx.keyring.blind(ADDRESS_TERM, addressValue(body.transport, body.address)), key);
+    tx.unindex(tx.blind(TAGS.address, instrumentAddressValue(body.transport, body.address)), key);
     tx.audit(ctx.actor, 'delete', T, [id]);
     return true;
   });
