@@ -91,6 +91,7 @@ export async function startKit(
     bus,
     recentObservations: (limit, options) => store.recentObservations(limit, options),
     instruments: () => instruments.list(),
+    instrumentControl: instruments,
     storage: () => storage.status(),
     staticRoot: PWA_DIST,
   });

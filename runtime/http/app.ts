@@ -8,6 +8,7 @@ import type { KitEvent } from '../events.ts';
 import type { InstrumentStatus } from '../instruments/instrument-status.ts';
 import type { LiveBus } from '../live-bus.ts';
 import type { StorageStatus } from '../storage-status.ts';
+import { instrumentRoutes, type InstrumentControl } from './instrument-routes.ts';
 import { liveEvents } from './sse.ts';
 import { toWireObservation, type WireDamageHeader } from './wire.ts';
 
@@ -18,6 +19,8 @@ export interface AppDeps {
   /** Newest observations; damaged records are skipped and reported to `options.onDamaged`. */
   readonly recentObservations: (limit: number, options?: ReadOptions) => Promise<ObservationRecord[]>;
   readonly instruments: () => InstrumentStatus[];
+  /** Search, add and remove instruments (the instrument manager); without it those routes 404. */
+  readonly instrumentControl?: InstrumentControl;
   /** Whether readings are being stored, and the disk's free space. */
   readonly storage: () => StorageStatus;
   /** Absolute path of the built PWA (pwa/dist). */
@@ -63,6 +66,7 @@ export function createApp(deps: AppDeps): Hono {
     return c.json(records.map(toWireObservation));
   });
   app.get('/api/instruments', (c) => c.json(deps.instruments()));
+  if (deps.instrumentControl) instrumentRoutes(app, deps.instrumentControl);
   app.get('/api/events', (c) =>
     liveEvents(
       c,

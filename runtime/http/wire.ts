@@ -69,6 +69,23 @@ export interface WireInstrument {
   readonly lastSeenAt: string | null;
 }
 
+/** An unknown device a scan found (`/api/instruments/discovered`, `/api/instruments/scan`). */
+export interface WireDiscoveredInstrument {
+  readonly id: string;
+  readonly name: string;
+  readonly services: readonly string[];
+  readonly rssi: number | null;
+  /** The driver profile that would handle it; null: the kit has no driver for it. */
+  readonly profile: string | null;
+  readonly lastSeenAt: string;
+}
+
+/** A refused instrument request (`POST /api/instruments/...`): what went wrong, in English. */
+export interface WireInstrumentError {
+  readonly error: 'bad_request' | 'unknown_device' | 'not_remembered' | 'no_driver' | 'stopped';
+  readonly detail: string;
+}
+
 /** Server-sent events on /api/events, by SSE event name. */
 export interface WireEvents {
   readonly hello: {
