@@ -17,6 +17,14 @@ export const KitConfig = z.object({
     bpIntervalMs: z.number().int().min(1000).max(3_600_000).default(20_000),
     seed: z.number().int().default(1),
   }),
+  /**
+   * USB serial oximeters (`--serial auto|PATH,...`): find CMS50 cables by fingerprint and/or open
+   * the given ports. Null: no serial transport.
+   */
+  serial: z
+    .object({ auto: z.boolean(), paths: z.array(z.string().startsWith('/')).max(16) })
+    .nullable()
+    .default(null),
   /** The kit's UTC offset for device wall-clock timestamps (instruments have no zone). */
   utcOffsetMinutes: z
     .number()

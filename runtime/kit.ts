@@ -61,8 +61,14 @@ export async function startKit(
     !options.transport && config.sim.enabled
       ? (await import('./sim-instruments.ts')).createSimulatedInstruments(config)
       : null;
-  const transport = options.transport ?? sim?.transport;
-  if (!transport) throw new Error('no instrument transport: enable simulation or pass a transport');
+  const radio = options.transport ?? sim?.transport;
+  // USB cables beside the radio (or alone); serialport loads only when asked for.
+  const serial = config.serial
+    ? await (await import('./instruments/serial-option.ts')).openSerialTransport(config.serial)
+    : null;
+  const transports = [...(radio ? [radio] : []), ...(serial ? [serial] : [])];
+  if (transports.length === 0)
+    throw new Error('no instrument transport: enable simulation, pass a transport or give --serial');
   const bus = new LiveBus<KitEvent>();
   const pipeline = new MeasurementPipeline(store, bus, () => ({ visitId: null, patientId: null }), log);
   const storage = new StorageHealth({
@@ -74,7 +80,7 @@ export async function startKit(
   });
   await storage.start();
   const instruments = new InstrumentManager({
-    transport,
+    transports,
     drivers: DRIVERS,
     sink: pipeline,
     store,
@@ -110,7 +116,7 @@ export async function startKit(
     async stop() {
       sim?.stop();
       await instruments.stop();
-      await transport.close();
+      await Promise.allSettled(transports.map((t) => t.close()));
       await pipeline.drain();
       storage.stop();
       await new Promise<void>((resolve) => {

@@ -36,6 +36,7 @@ const start: CliCommand = {
     'log-level': { type: 'string' },
     'low-space-mb': { type: 'string' },
     'disk-check-ms': { type: 'string' },
+    serial: { type: 'string' },
   },
   optionHelp: {
     ...STORE_ACCESS_HELP,
@@ -47,6 +48,8 @@ const start: CliCommand = {
     'low-space-mb':
       'Warn (log and tablets) below this much free disk for the data (default 256, or FIELDKIT_LOW_SPACE_MB)',
     'disk-check-ms': 'How often the free disk space is read (default 10000)',
+    serial:
+      'USB oximeters instead of the simulation: auto (CMS50 cables by USB id) and/or port paths, comma-separated',
   },
   positionals: { min: 0, max: 0 },
   load: async () => (await import('./start-command.ts')).runStart,

@@ -1,5 +1,6 @@
 import { acquireKitLock, describeKitHolder, kitLockHolder, type KitLock } from '../../store/index.ts';
 import { parseKitConfig } from '../config.ts';
+import { parseSerialOption } from '../instruments/serial-option.ts';
 import { startKit } from '../kit.ts';
 import { createLogger } from '../log.ts';
 import { CliError, EXIT_USAGE, stringFlag, type CliArgs, type CliIo } from './command.ts';
@@ -46,7 +47,7 @@ export async function runStart(args: CliArgs, io: CliIo): Promise<number> {
     throw new CliError(err instanceof Error ? err.message : String(err), 1);
   }
   io.stdout(
-    `Field kit ${packageVersion()} is running on simulated instruments.\n` +
+    `Field kit ${packageVersion()} is running on ${describeInstruments(config)}.\n` +
       `Store: ${access.path}${access.exists ? '' : ' (new)'}\n` +
       `Open: ${kit.url}\n`,
   );
@@ -62,7 +63,24 @@ export async function runStart(args: CliArgs, io: CliIo): Promise<number> {
   return 0;
 }
 
+/** What the start banner says the kit runs on. */
+function describeInstruments(config: ReturnType<typeof parseConfig>): string {
+  if (!config.serial) return 'simulated instruments';
+  const where = [...(config.serial.auto ? ['CMS50 cables found by USB id'] : []), ...config.serial.paths];
+  return `serial instruments (${where.join(', ')})`;
+}
+
+/** `--serial auto|PATH,...`: USB oximeters instead of the simulation (real readings only). */
+function serialConfig(args: CliArgs): { auto: boolean; paths: string[] } | null {
+  const raw = stringFlag(args, 'serial');
+  if (raw === undefined) return null;
+  const parsed = parseSerialOption(raw);
+  if (!parsed.ok) throw new CliError(parsed.message, EXIT_USAGE);
+  return { auto: parsed.options.auto ?? false, paths: [...(parsed.options.paths ?? [])] };
+}
+
 function parseConfig(args: CliArgs, env: Readonly<Record<string, string | undefined>>) {
+  const serial = serialConfig(args);
   try {
     return parseKitConfig({
       dataDir: stringFlag(args, 'data') ?? env.FIELDKIT_DATA ?? 'fieldkit-data',
@@ -70,7 +88,10 @@ function parseConfig(args: CliArgs, env: Readonly<Record<string, string | undefi
         host: stringFlag(args, 'host') ?? env.FIELDKIT_HOST,
         port: numberFlag(args, 'port') ?? numberFromEnv(env.FIELDKIT_PORT),
       },
+      serial,
       sim: {
+        // Simulated readings never mix with a real instrument's in the patient records.
+        enabled: serial === null,
         oximeterRateHz: numberFlag(args, 'oximeter-hz'),
         bpIntervalMs: numberFlag(args, 'bp-interval-ms'),
       },

@@ -75,6 +75,8 @@ export interface WireDiscoveredInstrument {
   readonly name: string;
   readonly services: readonly string[];
   readonly rssi: number | null;
+  /** The transport that found it (`node-ble`, `serial`, `sim`...). */
+  readonly transport: string;
   /** The driver profile that would handle it; null: the kit has no driver for it. */
   readonly profile: string | null;
   readonly lastSeenAt: string;

@@ -18,7 +18,13 @@ export interface InstrumentStore {
 
 /** Options of the instrument manager (validated upstream by the kit config). */
 export interface InstrumentManagerOptions {
-  readonly transport: Transport;
+  /** The one transport (BLE or simulation), when the kit drives one. */
+  readonly transport?: Transport;
+  /**
+   * Several transports at once (BLE and serial cables): scans ask all of them, each remembered
+   * instrument is reached through the transport of its kind. With `transport`, both are used.
+   */
+  readonly transports?: readonly Transport[];
   readonly drivers: readonly InstrumentDriver[];
   readonly sink: ReadingSink;
   readonly store: InstrumentStore;
@@ -66,6 +72,8 @@ export interface RememberOptions {
   readonly name?: string;
   /** Whether it was just bonded (the pairing flow knows); asked of the transport otherwise. */
   readonly bonded?: boolean;
+  /** The transport to reach it by, when it was not seen in a scan (default: the first one). */
+  readonly transport?: Transport['kind'];
 }
 
 /**
@@ -76,11 +84,24 @@ export interface RememberOptions {
  */
 export class InstrumentManager {
   readonly #links = new Map<string, InstrumentLink>();
-  readonly #seen = new Map<string, { device: DiscoveredDevice; at: Date }>();
+  readonly #seen = new Map<string, { device: DiscoveredDevice; at: Date; transport: Transport }>();
+  readonly #transports: readonly Transport[];
   #serial: Promise<unknown> = Promise.resolve();
   #stopped = false;
 
-  constructor(private readonly options: InstrumentManagerOptions) {}
+  constructor(private readonly options: InstrumentManagerOptions) {
+    const all = [...(options.transport ? [options.transport] : []), ...(options.transports ?? [])];
+    this.#transports = all.filter((t, i) => all.indexOf(t) === i);
+    if (this.#transports.length === 0) throw new TypeError('the instrument manager needs a transport');
+    const kinds = this.#transports.map((t) => t.kind);
+    if (new Set(kinds).size !== kinds.length)
+      throw new TypeError(`one transport per kind (given: ${kinds.join(', ')})`);
+  }
+
+  /** The transport of a kind, if the kit drives one. */
+  #transportOf(kind: string): Transport | undefined {
+    return this.#transports.find((t) => t.kind === kind);
+  }
 
   get #timing(): LinkTiming {
     const o = this.options;
@@ -105,8 +126,8 @@ export class InstrumentManager {
   /** Loads the remembered instruments, connects them, and scans once for the rest. */
   async start(): Promise<void> {
     for (const record of await this.options.store.listInstruments()) {
-      if (record.transport !== this.options.transport.kind) continue;
-      this.#link(record);
+      // Instruments on a transport this kit does not drive now wait for a run that does.
+      if (this.#transportOf(record.transport)) this.#link(record);
     }
     try {
       await this.scan();
@@ -124,6 +145,8 @@ export class InstrumentManager {
 
   #link(record: InstrumentRecord): InstrumentLink | undefined {
     const driver = this.options.drivers.find((d) => d.profile === record.profile);
+    const transport = this.#transportOf(record.transport);
+    if (!transport) return undefined;
     if (!driver) {
       this.options.log.warn(
         { device: record.address, profile: record.profile },
@@ -131,7 +154,7 @@ export class InstrumentManager {
       );
       return undefined;
     }
-    const { transport, sink, bus, log, context, store } = this.options;
+    const { sink, bus, log, context, store } = this.options;
     const link = new InstrumentLink(record, {
       transport,
       driver,
@@ -159,11 +182,12 @@ export class InstrumentManager {
     return [...this.#seen.values()]
       .filter(({ device }) => !this.#links.has(device.id))
       .sort((a, b) => b.at.getTime() - a.at.getTime())
-      .map(({ device, at }) => ({
+      .map(({ device, at, transport }) => ({
         id: device.id,
         name: device.name,
         services: device.services,
         rssi: device.rssi ?? null,
+        transport: transport.kind,
         profile: this.#driverFor(device)?.profile ?? null,
         lastSeenAt: at.toISOString(),
       }));
@@ -175,10 +199,23 @@ export class InstrumentManager {
    */
   async scan(timeoutMs = this.options.scanTimeoutMs ?? 5000): Promise<DiscoveredInstrument[]> {
     if (this.#stopped) throw new InstrumentError('stopped', 'the instrument manager is stopped');
-    const devices = await this.options.transport.scan({ timeoutMs });
+    const results = await Promise.allSettled(this.#transports.map((t) => t.scan({ timeoutMs })));
+    const found: Array<{ device: DiscoveredDevice; transport: Transport }> = [];
+    results.forEach((r, i) => {
+      const transport = this.#transports[i]!;
+      if (r.status === 'fulfilled') for (const device of r.value) found.push({ device, transport });
+      else
+        this.options.log.warn(
+          { transport: transport.kind, err: r.reason instanceof Error ? r.reason.message : String(r.reason) },
+          'instrument scan failed on one transport',
+        );
+    });
+    // Only when every transport failed is the scan itself a failure.
+    const first = results[0];
+    if (first?.status === 'rejected' && results.every((r) => r.status === 'rejected')) throw first.reason;
     const at = this.options.context.now();
-    for (const device of devices) {
-      this.#seen.set(device.id, { device, at });
+    for (const { device, transport } of found) {
+      this.#seen.set(device.id, { device, at, transport });
       const driver = this.#driverFor(device);
       if (!driver)
         this.options.log.info({ device: device.id, name: device.name }, 'no driver for instrument');
@@ -199,7 +236,8 @@ export class InstrumentManager {
       if (this.#stopped) throw new InstrumentError('stopped', 'the instrument manager is stopped');
       const existing = this.#links.get(id);
       if (existing) return existing.status;
-      const seen = this.#seen.get(id)?.device;
+      const sighting = this.#seen.get(id);
+      const seen = sighting?.device;
       const driver = options.profile
         ? this.options.drivers.find((d) => d.profile === options.profile)
         : seen && this.#driverFor(seen);
@@ -210,7 +248,10 @@ export class InstrumentManager {
           'no_driver',
           `no driver for ${id}${options.profile ? ` (${options.profile})` : ''}`,
         );
-      const { transport } = this.options;
+      const transport =
+        sighting?.transport ?? this.#transportOf(options.transport ?? this.#transports[0]!.kind);
+      if (!transport)
+        throw new InstrumentError('unknown_device', `no ${options.transport ?? ''} transport for ${id}`);
       const bonded =
         options.bonded ??
         (transport.pairing ? await transport.pairing.isBonded(asDeviceId(id)).catch(() => false) : false);
@@ -238,7 +279,7 @@ export class InstrumentManager {
       this.#links.delete(id);
       await link.stop();
       await this.options.store.forgetInstrument(link.record.id);
-      const pairing = this.options.transport.pairing;
+      const pairing = this.#transportOf(link.record.transport)?.pairing;
       if (pairing && options.removeBond !== false && link.status.bonded)
         await pairing
           .removeBond(asDeviceId(link.record.address))

@@ -39,6 +39,8 @@ export interface DiscoveredInstrument {
   readonly name: string;
   readonly services: readonly string[];
   readonly rssi: number | null;
+  /** The transport that found it (`node-ble`, `serial`, `sim`...). */
+  readonly transport: string;
   /** The driver profile that would handle it, or null when the kit has no driver for it. */
   readonly profile: string | null;
   readonly lastSeenAt: string;
