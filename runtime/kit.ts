@@ -9,7 +9,12 @@ import type { ObservationRecord } from '../store/schema/observation.ts';
 import type { KitConfig } from './config.ts';
 import type { KitEvent } from './events.ts';
 import { createApp } from './http/app.ts';
-import { InstrumentManager, type InstrumentStore } from './instruments/instrument-manager.ts';
+import {
+  InstrumentError,
+  InstrumentManager,
+  type InstrumentStore,
+} from './instruments/instrument-manager.ts';
+import { PairingSessions } from './instruments/pairing.ts';
 import { LiveBus } from './live-bus.ts';
 import type { Logger } from './log.ts';
 import { MeasurementPipeline, type ObservationWriter } from './pipeline/pipeline.ts';
@@ -30,6 +35,10 @@ export interface KitHandle {
   readonly bus: LiveBus<KitEvent>;
   readonly pipeline: MeasurementPipeline;
   readonly instruments: InstrumentManager;
+  /** Pairing driven from the tablet (or the CLI): questions arrive as `pairing` events. */
+  readonly pairing: PairingSessions;
+  /** How the kit reaches its instruments (for the start banner). */
+  readonly via: string;
   readonly storage: StorageHealth;
   stop(): Promise<void>;
 }
@@ -39,6 +48,11 @@ function listen(app: ReturnType<typeof createApp>, host: string, port: number): 
     const server = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(server));
     server.once('error', reject);
   });
+}
+
+/** Where `--serial` looks, for the start banner. */
+function serialWhere(serial: NonNullable<KitConfig['serial']>): string {
+  return [...(serial.auto ? ['CMS50 cables found by USB id'] : []), ...serial.paths].join(', ');
 }
 
 /**
@@ -56,19 +70,30 @@ export async function startKit(
   if (!existsSync(`${PWA_DIST}index.html`)) {
     throw new Error(`the tablet app is not built (${PWA_DIST}): run \`npm run build:pwa\``);
   }
-  // The simulators load only when simulation is what runs (sim/ stays out of a hardware kit).
+  // The simulators load only when simulation is what runs (sim/ stays out of a hardware kit);
+  // a radio stack loads only when chosen (`--ble bluez|noble`).
   const sim =
-    !options.transport && config.sim.enabled
-      ? (await import('./sim-instruments.ts')).createSimulatedInstruments(config)
+    !options.transport && config.ble === 'sim' && config.sim.enabled
+      ? await (await import('./sim-instruments.ts')).startSimulatedInstruments(config, log)
       : null;
-  const radio = options.transport ?? sim?.transport;
+  const hardware =
+    !options.transport && config.ble !== 'sim'
+      ? await (await import('./ble-transport.ts')).openHardwareTransport(config.ble, log)
+      : null;
+  const radio = options.transport ?? sim?.transport ?? hardware?.transport;
   // USB cables beside the radio (or alone); serialport loads only when asked for.
   const serial = config.serial
     ? await (await import('./instruments/serial-option.ts')).openSerialTransport(config.serial)
     : null;
   const transports = [...(radio ? [radio] : []), ...(serial ? [serial] : [])];
-  if (transports.length === 0)
+  if (transports.length === 0) {
+    await sim?.stop();
     throw new Error('no instrument transport: enable simulation, pass a transport or give --serial');
+  }
+  const via = [
+    ...(radio ? [sim?.via ?? hardware?.via ?? `a ${radio.kind} transport`] : []),
+    ...(config.serial ? [`USB serial (${serialWhere(config.serial)})`] : []),
+  ].join(' and ');
   const bus = new LiveBus<KitEvent>();
   const pipeline = new MeasurementPipeline(store, bus, () => ({ visitId: null, patientId: null }), log);
   const storage = new StorageHealth({
@@ -90,7 +115,29 @@ export async function startKit(
     reconnectDelayMs: config.reconnectDelayMs,
     maxReconnectDelayMs: config.maxReconnectDelayMs,
     gattSpacingMs: config.gattSpacingMs,
-    autoRemember: config.autoRemember,
+    // Real radios hear other brigades' instruments: those are picked on the tablet (or paired).
+    autoRemember: !config.autoRemember ? false : hardware ? ['serial'] : true,
+    // The simulated BlueZ answers at once; a serial scan must give each port time to talk.
+    ...(sim && !serial ? { scanTimeoutMs: sim.scanTimeoutMs } : {}),
+  });
+  const pairing = new PairingSessions({
+    // Serial cables keep no bonds: with no radio, pairing reports itself unsupported.
+    transport: radio ?? transports[0]!,
+    bus,
+    log,
+    // A bonded instrument is remembered at once (the manager scans first if it has not seen it).
+    onBonded: async ({ id, name }) => {
+      const remember = () => instruments.remember(id, { name, bonded: true });
+      await remember().catch(async (err: unknown) => {
+        if (!(err instanceof InstrumentError && err.code === 'unknown_device')) throw err;
+        await instruments.scan();
+        return remember();
+      });
+    },
+    // Forgetting from the pairing screen forgets the instrument too (and its bond, either way).
+    onForget: async (id) => {
+      if (!(await instruments.forget(id))) await radio?.pairing?.removeBond(id);
+    },
   });
   const app = createApp({
     version,
@@ -105,18 +152,25 @@ export async function startKit(
   const port = (server.address() as AddressInfo).port;
   const shownHost =
     config.http.host === '0.0.0.0' || config.http.host === '127.0.0.1' ? 'localhost' : config.http.host;
-  await instruments.start();
+  // An unreachable radio is a reported state; the kit still serves what it has stored.
+  await instruments
+    .start()
+    .catch((err: unknown) =>
+      log.error({ err: err instanceof Error ? err.message : String(err) }, 'instruments unavailable'),
+    );
   return {
     url: `http://${shownHost}:${port}/`,
     port,
     bus,
     pipeline,
     instruments,
+    pairing,
+    via,
     storage,
     async stop() {
-      sim?.stop();
+      await pairing.close();
       await instruments.stop();
-      await Promise.allSettled(transports.map((t) => t.close()));
+      await Promise.allSettled(transports.map((t) => (sim && t === sim.transport ? sim.stop() : t.close())));
       await pipeline.drain();
       storage.stop();
       await new Promise<void>((resolve) => {

@@ -1,4 +1,5 @@
 import type { CliCommand } from './command.ts';
+import { SIM_BLUEZ_HELP, SIM_BLUEZ_OPTIONS } from './sim-bluez-options.ts';
 import { CMS50_OPTION_HELP, CMS50_OPTIONS } from './sim-cms50-options.ts';
 import { STORE_ACCESS_HELP, STORE_ACCESS_OPTIONS } from './store-access.ts';
 
@@ -34,6 +35,7 @@ const start: CliCommand = {
     'oximeter-hz': { type: 'string' },
     'bp-interval-ms': { type: 'string' },
     'log-level': { type: 'string' },
+    ble: { type: 'string' },
     'low-space-mb': { type: 'string' },
     'disk-check-ms': { type: 'string' },
     serial: { type: 'string' },
@@ -45,6 +47,7 @@ const start: CliCommand = {
     'oximeter-hz': 'Simulated oximeter notifications per second (default 2)',
     'bp-interval-ms': 'Pause between simulated BP measurements (default 20000)',
     'log-level': 'fatal|error|warn|info|debug|trace|silent (default info)',
+    ble: 'sim (default: simulated instruments behind a simulated BlueZ), bluez (the system D-Bus) or noble',
     'low-space-mb':
       'Warn (log and tablets) below this much free disk for the data (default 256, or FIELDKIT_LOW_SPACE_MB)',
     'disk-check-ms': 'How often the free disk space is read (default 10000)',
@@ -76,7 +79,7 @@ const decode: CliCommand = {
  */
 const sim: CliCommand = {
   name: 'sim',
-  summary: `Run a simulated instrument (${SIM_INSTRUMENT_NAMES.join(', ')}) and print its frames as JSON lines, or a CMS50 on a pty (cms50)`,
+  summary: `Run a simulated instrument (${SIM_INSTRUMENT_NAMES.join(', ')}) and print its frames as JSON lines, a CMS50 on a pty (cms50), or a simulated BlueZ with instruments (bluez)`,
   usage: '<instrument>',
   options: {
     count: { type: 'string' },
@@ -90,6 +93,7 @@ const sim: CliCommand = {
     clock: { type: 'string' },
     resend: { type: 'string' },
     battery: { type: 'string' },
+    ...SIM_BLUEZ_OPTIONS,
     ...CMS50_OPTIONS,
   },
   optionHelp: {
@@ -101,25 +105,39 @@ const sim: CliCommand = {
     'disconnect-after': 'Drop the link after this many frames (once)',
     records: 'Stored records: glucose RACP memory (default 500), bp/thermometer/scale memory (default 0)',
     'racp-drop-after': 'Glucose: drop the link after this many records of the RACP transfer',
-    clock: 'Device clock: correct, 1970, 2019 or utc (default correct)',
     resend: 'bp/thermometer/scale memory on connection: new (default) or all',
     battery: 'Battery level at start, percent (default 90)',
+    ...SIM_BLUEZ_HELP,
     ...CMS50_OPTION_HELP,
+    // After the bluez help: one line for the flag both read.
+    clock: 'Device clock: correct, 1970, 2019 or utc (default correct; bluez: every instrument)',
   },
   positionals: { min: 1, max: 1 },
   load: async () => (await import('./sim-command.ts')).runSim,
 };
 
 /**
- * `fieldkit instruments list|forget`: the instruments the kit remembers (model, serial, firmware,
- * bond, battery, last record number, last seen), and forgetting one, from the laptop.
+ * `fieldkit instruments list|forget|pair`: the instruments the kit remembers (model, serial,
+ * firmware, bond, battery, last record number, last seen), forgetting one, and pairing one
+ * through BlueZ with the terminal answering its questions (passkey, confirmation).
  */
 const instruments: CliCommand = {
   name: 'instruments',
-  summary: 'Remembered instruments: list | forget <address>',
-  usage: '<list|forget> [address]',
-  options: { ...STORE_ACCESS_OPTIONS, json: { type: 'boolean' } },
-  optionHelp: { ...STORE_ACCESS_HELP, json: 'list: print JSON instead of a table' },
+  summary:
+    'Instruments: list | forget <address> (remembered ones) | pair [address] (bond one through BlueZ, asking on the terminal)',
+  usage: '<list|forget|pair> [address]',
+  options: {
+    ...STORE_ACCESS_OPTIONS,
+    json: { type: 'boolean' },
+    ble: { type: 'string' },
+    'scan-ms': { type: 'string' },
+  },
+  optionHelp: {
+    ...STORE_ACCESS_HELP,
+    json: 'list: print JSON instead of a table',
+    ble: 'pair: bluez (default; the system D-Bus, or DBUS_SYSTEM_BUS_ADDRESS such as `fieldkit sim bluez` prints)',
+    'scan-ms': 'pair: how long to listen for instruments (default 5000)',
+  },
   positionals: { min: 1, max: 2 },
   load: async () => (await import('./instruments-command.ts')).runInstruments,
 };

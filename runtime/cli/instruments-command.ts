@@ -12,6 +12,8 @@ export type InstrumentsAction = (args: CliArgs, io: CliIo) => Promise<number>;
 export const INSTRUMENTS_ACTIONS: Readonly<Record<string, InstrumentsAction>> = {
   list: listInstruments,
   forget: forgetInstrument,
+  // The radio stack loads only for pairing.
+  pair: async (args, io) => (await import('./instruments-pair-command.ts')).runInstrumentsPair(args, io),
 };
 
 /** The implementation of `fieldkit instruments` (metadata and purpose: commands.ts). */

@@ -47,7 +47,7 @@ export async function runStart(args: CliArgs, io: CliIo): Promise<number> {
     throw new CliError(err instanceof Error ? err.message : String(err), 1);
   }
   io.stdout(
-    `Field kit ${packageVersion()} is running on ${describeInstruments(config)}.\n` +
+    `Field kit ${packageVersion()} is running; instruments through ${kit.via}.\n` +
       `Store: ${access.path}${access.exists ? '' : ' (new)'}\n` +
       `Open: ${kit.url}\n`,
   );
@@ -63,14 +63,7 @@ export async function runStart(args: CliArgs, io: CliIo): Promise<number> {
   return 0;
 }
 
-/** What the start banner says the kit runs on. */
-function describeInstruments(config: ReturnType<typeof parseConfig>): string {
-  if (!config.serial) return 'simulated instruments';
-  const where = [...(config.serial.auto ? ['CMS50 cables found by USB id'] : []), ...config.serial.paths];
-  return `serial instruments (${where.join(', ')})`;
-}
-
-/** `--serial auto|PATH,...`: USB oximeters instead of the simulation (real readings only). */
+/** `--serial auto|PATH,...`: USB oximeters (the simulation then stays off unless `--ble sim`). */
 function serialConfig(args: CliArgs): { auto: boolean; paths: string[] } | null {
   const raw = stringFlag(args, 'serial');
   if (raw === undefined) return null;
@@ -81,6 +74,7 @@ function serialConfig(args: CliArgs): { auto: boolean; paths: string[] } | null 
 
 function parseConfig(args: CliArgs, env: Readonly<Record<string, string | undefined>>) {
   const serial = serialConfig(args);
+  const ble = (stringFlag(args, 'ble') ?? env.FIELDKIT_BLE) as 'sim' | undefined;
   try {
     return parseKitConfig({
       dataDir: stringFlag(args, 'data') ?? env.FIELDKIT_DATA ?? 'fieldkit-data',
@@ -90,11 +84,13 @@ function parseConfig(args: CliArgs, env: Readonly<Record<string, string | undefi
       },
       serial,
       sim: {
-        // Simulated readings never mix with a real instrument's in the patient records.
-        enabled: serial === null,
+        // Simulated readings never mix with a real instrument's in the patient records, unless
+        // asked for by name (`--serial ... --ble sim`, a demonstration).
+        enabled: serial === null || ble === 'sim',
         oximeterRateHz: numberFlag(args, 'oximeter-hz'),
         bpIntervalMs: numberFlag(args, 'bp-interval-ms'),
       },
+      ble,
       storage: storageConfig(args, env),
       utcOffsetMinutes: -new Date().getTimezoneOffset(),
       logLevel: (stringFlag(args, 'log-level') ?? env.FIELDKIT_LOG_LEVEL) as 'info' | undefined,

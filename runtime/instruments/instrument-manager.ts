@@ -47,9 +47,11 @@ export interface InstrumentManagerOptions {
   readonly scanTimeoutMs?: number;
   /**
    * Remember every instrument a scan finds that a driver recognises (simulation: nobody is there
-   * to pick them). Off, the tablet picks them through {@link InstrumentManager.remember}.
+   * to pick them; a USB cable plugged in is the choice). Off, the tablet picks them through
+   * {@link InstrumentManager.remember}. A list of transport kinds limits it to those (serial
+   * cables yes, the neighbouring brigade's BLE cuff no).
    */
-  readonly autoRemember?: boolean;
+  readonly autoRemember?: boolean | readonly Transport['kind'][];
   /** Random source for the reconnection jitter (tests). */
   readonly random?: () => number;
 }
@@ -139,6 +141,11 @@ export class InstrumentManager {
     }
   }
 
+  #autoRemembers(transport: Transport): boolean {
+    const auto = this.options.autoRemember ?? false;
+    return typeof auto === 'boolean' ? auto : auto.includes(transport.kind);
+  }
+
   #driverFor(device: DiscoveredDevice): InstrumentDriver | undefined {
     return this.options.drivers.find((d) => d.matches(device));
   }
@@ -219,7 +226,7 @@ export class InstrumentManager {
       const driver = this.#driverFor(device);
       if (!driver)
         this.options.log.info({ device: device.id, name: device.name }, 'no driver for instrument');
-      else if (this.options.autoRemember && !this.#links.has(device.id))
+      else if (this.#autoRemembers(transport) && !this.#links.has(device.id))
         await this.remember(device.id).catch((err: unknown) =>
           this.options.log.warn({ device: device.id, err: String(err) }, 'instrument not remembered'),
         );

@@ -12,6 +12,19 @@ export interface SimCharacteristicSpec {
   readonly onRead?: () => Uint8Array;
   /** Called after a collector enabled notifications or indications (its CCCD write). */
   readonly onSubscribe?: (mode: SubscribeMode) => void;
+  /**
+   * 'encrypted': reads, writes and CCCD writes need an encrypted (bonded) link, as Omron cuffs and
+   * Accu-Chek meters demand. Enforced by links that model bonding (the simulated BlueZ).
+   */
+  readonly security?: 'encrypted';
+}
+
+/** One characteristic as a GATT server would enumerate it. */
+export interface SimCharacteristicInfo {
+  readonly service: string;
+  readonly characteristic: string;
+  readonly properties: SimCharacteristicSpec['properties'];
+  readonly security?: 'encrypted';
 }
 
 /** A subscriber's callback for one characteristic. */
@@ -53,6 +66,19 @@ export class SimPeripheral {
         this.#chars.set(key(service, char), { ...spec, current: spec.value ?? new Uint8Array() });
       }
     }
+  }
+
+  /** Every characteristic in declaration order (service by service), for GATT servers such as the simulated BlueZ. */
+  characteristics(): SimCharacteristicInfo[] {
+    return [...this.#chars.entries()].map(([k, spec]) => {
+      const [service, characteristic] = k.split('/') as [string, string];
+      return {
+        service,
+        characteristic,
+        properties: spec.properties,
+        ...(spec.security ? { security: spec.security } : {}),
+      };
+    });
   }
 
   /** Advertised service UUIDs (short form). */
