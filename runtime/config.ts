@@ -21,6 +21,8 @@ export const KitConfig = z.object({
     /** How often interfaces and certificate expiry are checked. */
     tlsCheckMs: z.number().int().min(1000).max(86_400_000).default(60_000),
   }),
+  /** How instruments are reached: simulated (a simulated BlueZ behind node-ble), BlueZ, or noble. */
+  ble: z.enum(['sim', 'bluez', 'noble']).default('sim'),
   sim: z.object({
     enabled: z.boolean().default(true),
     oximeterRateHz: z.number().min(0.1).max(60).default(2),

@@ -16,6 +16,7 @@ import { startServers } from './http/server.ts';
 import type { CredentialStore } from './http/tls/kit-ca.ts';
 import { KitTls } from './http/tls/kit-tls.ts';
 import { InstrumentManager } from './instruments/instrument-manager.ts';
+import { PairingSessions } from './instruments/pairing.ts';
 import { LiveBus } from './live-bus.ts';
 import type { Logger } from './log.ts';
 import { MeasurementPipeline, type ObservationWriter } from './pipeline/pipeline.ts';
@@ -46,6 +47,10 @@ export interface KitHandle {
   readonly journal: LiveJournal;
   readonly pipeline: MeasurementPipeline;
   readonly instruments: InstrumentManager;
+  /** Pairing driven from the tablet (or the CLI): questions arrive as `pairing` events. */
+  readonly pairing: PairingSessions;
+  /** How the kit reaches its instruments (for the start banner). */
+  readonly via: string;
   readonly storage: StorageHealth;
   stop(): Promise<void>;
 }
@@ -75,16 +80,42 @@ export async function startKit(
     checkEveryMs: config.http.tlsCheckMs,
   });
   tlsReady.catch(() => undefined);
-  // The simulators load only when simulation is what runs (sim/ stays out of a hardware kit).
+  const abandonTls = () => void tlsReady.then((t) => t.stop()).catch(() => undefined);
+  // The simulators load only when simulation is what runs (sim/ stays out of a hardware kit);
+  // a radio stack loads only when chosen (`--ble bluez|noble`).
   const sim =
-    !options.transport && config.sim.enabled
-      ? (await import('./sim-instruments.ts')).createSimulatedInstruments(config)
+    !options.transport && config.ble === 'sim' && config.sim.enabled
+      ? await (
+          await import('./sim-instruments.ts')
+        )
+          .startSimulatedInstruments(config, log)
+          .catch((err: unknown) => {
+            abandonTls();
+            throw err;
+          })
       : null;
-  const transport = options.transport ?? sim?.transport;
+  const hardware =
+    !options.transport && config.ble !== 'sim'
+      ? await (
+          await import('./ble-transport.ts')
+        )
+          .openHardwareTransport(config.ble, log)
+          .catch((err: unknown) => {
+            abandonTls();
+            throw err;
+          })
+      : null;
+  const transport = options.transport ?? sim?.transport ?? hardware?.transport;
   if (!transport) {
-    void tlsReady.then((t) => t.stop()).catch(() => undefined);
+    abandonTls();
     throw new Error('no instrument transport: enable simulation or pass a transport');
   }
+  const via = sim?.via ?? hardware?.via ?? `a ${transport.kind} transport`;
+  // What a failed start releases (a transport the caller passed stays the caller's).
+  const releaseInstruments = async () => {
+    if (sim) await sim.stop();
+    else await hardware?.transport.close();
+  };
   const bus = new LiveBus<KitEvent>();
   const journal = new LiveJournal(bus);
   const pipeline = new MeasurementPipeline(store, bus, () => ({ visitId: null, patientId: null }), log);
@@ -98,8 +129,8 @@ export async function startKit(
   try {
     await storage.start();
   } catch (err) {
-    sim?.stop();
-    void tlsReady.then((t) => t.stop()).catch(() => undefined);
+    abandonTls();
+    await releaseInstruments();
     throw err;
   }
   const instruments = new InstrumentManager({
@@ -110,7 +141,9 @@ export async function startKit(
     log,
     context: { utcOffsetMinutes: config.utcOffsetMinutes, now: () => new Date() },
     reconnectDelayMs: config.reconnectDelayMs,
+    ...(sim ? { scanTimeoutMs: sim.scanTimeoutMs } : {}),
   });
+  const pairing = new PairingSessions({ transport, bus, log });
   const app = createApp({
     version,
     journal,
@@ -126,7 +159,8 @@ export async function startKit(
   try {
     tls = await tlsReady;
   } catch (err) {
-    sim?.stop();
+    await pairing.close();
+    await releaseInstruments();
     storage.stop();
     journal.close();
     throw err;
@@ -148,7 +182,8 @@ export async function startKit(
         }),
     });
   } catch (err) {
-    sim?.stop();
+    await pairing.close();
+    await releaseInstruments();
     await tls.stop();
     storage.stop();
     journal.close();
@@ -160,7 +195,12 @@ export async function startKit(
   const lan = primaryAddress(tls.material.names);
   const tabletHost =
     (config.http.host === '0.0.0.0' || config.http.host === '::') && lan !== undefined ? lan : shownHost;
-  await instruments.start();
+  // An unreachable radio is a reported state; the kit still serves what it has stored.
+  await instruments
+    .start()
+    .catch((err: unknown) =>
+      log.error({ err: err instanceof Error ? err.message : String(err) }, 'instruments unavailable'),
+    );
   return {
     url: `https://${shownHost}:${servers.httpsPort}/`,
     tabletUrl: `https://${authority(tabletHost, servers.httpsPort)}/`,
@@ -173,13 +213,16 @@ export async function startKit(
     journal,
     pipeline,
     instruments,
+    pairing,
+    via,
     storage,
     async stop() {
-      sim?.stop();
       offRenew();
       await tls.stop();
+      await pairing.close();
       await instruments.stop();
-      await transport.close();
+      if (sim) await sim.stop();
+      else await transport.close();
       await pipeline.drain();
       storage.stop();
       journal.close();

@@ -46,5 +46,7 @@ export function toWireEvent(e: KitEvent): WireEvent {
       };
     case 'storage':
       return { event: 'storage', data: e.status };
+    case 'pairing':
+      return { event: 'pairing', data: e.session };
   }
 }
