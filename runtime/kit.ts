@@ -80,41 +80,26 @@ export async function startKit(
     checkEveryMs: config.http.tlsCheckMs,
   });
   tlsReady.catch(() => undefined);
-  const abandonTls = () => void tlsReady.then((t) => t.stop()).catch(() => undefined);
   // The simulators load only when simulation is what runs (sim/ stays out of a hardware kit);
   // a radio stack loads only when chosen (`--ble bluez|noble`).
   const sim =
     !options.transport && config.ble === 'sim' && config.sim.enabled
-      ? await (
-          await import('./sim-instruments.ts')
-        )
-          .startSimulatedInstruments(config, log)
-          .catch((err: unknown) => {
-            abandonTls();
-            throw err;
-          })
+      ? await (await import('./sim-instruments.ts')).startSimulatedInstruments(config, log)
       : null;
   const hardware =
     !options.transport && config.ble !== 'sim'
-      ? await (
-          await import('./ble-transport.ts')
-        )
-          .openHardwareTransport(config.ble, log)
-          .catch((err: unknown) => {
-            abandonTls();
-            throw err;
-          })
+      ? await (await import('./ble-transport.ts')).openHardwareTransport(config.ble, log)
       : null;
   const transport = options.transport ?? sim?.transport ?? hardware?.transport;
   if (!transport) {
-    abandonTls();
+    void tlsReady.then((t) => t.stop()).catch(() => undefined);
     throw new Error('no instrument transport: enable simulation or pass a transport');
   }
   const via = sim?.via ?? hardware?.via ?? `a ${transport.kind} transport`;
-  // What a failed start releases (a transport the caller passed stays the caller's).
-  const releaseInstruments = async () => {
+  // Undoes what was opened above when a later step of the start fails.
+  const releaseInstruments = async (): Promise<void> => {
     if (sim) await sim.stop();
-    else await hardware?.transport.close();
+    else if (hardware) await hardware.transport.close();
   };
   const bus = new LiveBus<KitEvent>();
   const journal = new LiveJournal(bus);
@@ -129,8 +114,8 @@ export async function startKit(
   try {
     await storage.start();
   } catch (err) {
-    abandonTls();
     await releaseInstruments();
+    void tlsReady.then((t) => t.stop()).catch(() => undefined);
     throw err;
   }
   const instruments = new InstrumentManager({
@@ -159,7 +144,6 @@ export async function startKit(
   try {
     tls = await tlsReady;
   } catch (err) {
-    await pairing.close();
     await releaseInstruments();
     storage.stop();
     journal.close();
@@ -182,7 +166,6 @@ export async function startKit(
         }),
     });
   } catch (err) {
-    await pairing.close();
     await releaseInstruments();
     await tls.stop();
     storage.stop();
@@ -217,9 +200,9 @@ export async function startKit(
     via,
     storage,
     async stop() {
+      await pairing.close();
       offRenew();
       await tls.stop();
-      await pairing.close();
       await instruments.stop();
       if (sim) await sim.stop();
       else await transport.close();
