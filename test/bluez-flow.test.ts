@@ -64,7 +64,7 @@ describe('flow through node-ble and the simulated BlueZ', () => {
     });
     const config = parseKitConfig({
       dataDir: dir,
-      http: { host: '127.0.0.1', port: 0 },
+      http: { host: '127.0.0.1', port: 0, httpsPort: 0 },
       sim: { enabled: false },
       utcOffsetMinutes: 180,
       reconnectDelayMs: 50,

@@ -67,7 +67,8 @@ export async function kitUnderTest(transport: Transport, reconnectDelayMs?: numb
   });
   const config = parseKitConfig({
     dataDir: dir,
-    http: { host: '127.0.0.1', port: 0 },
+    // Both listeners on free ports (the HTTPS default, 8443, may be a running kit's).
+    http: { host: '127.0.0.1', port: 0, httpsPort: 0 },
     sim: { enabled: false },
     utcOffsetMinutes: 0,
     logLevel: 'silent',
