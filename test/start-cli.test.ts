@@ -18,13 +18,12 @@ describe('fieldkit start as a process', () => {
     cleanups.length = 0;
   });
 
-  it('prints a URL within 15 s, serves the page, stops cleanly on SIGTERM; a wrong passphrase then changes nothing', async () => {
+  it('prints a URL, serves the page, stops cleanly on SIGTERM; a wrong passphrase then changes nothing', async () => {
     const dir = temp.dir();
-    const started = Date.now();
+    // How fast the kit starts is measured by `npm run bench -- startup`, not asserted here.
     const kit = startKit(dir, 'the right passphrase');
     cleanups.push(() => kit.child.kill('SIGKILL'));
     const url = await kit.url;
-    expect(Date.now() - started).toBeLessThan(15_000);
     const page = await fetch(url);
     expect(page.status).toBe(200);
     kit.child.kill('SIGTERM');
