@@ -15,6 +15,9 @@ export type { StoreCheck } from './check.ts';
 export type { AuditVerdict } from './audit.ts';
 export type { StoreErrorCode } from './errors.ts';
 export type { RecordStore } from './record-store.ts';
+export type { LinkEntry, LinkTx } from './link-records.ts';
+export type { LinkRecordBody } from './schema/link-record.ts';
+export type { OutboxItem, OutboxInput, OutboxPriority } from './schema/outbox-item.ts';
 export type { StoreOptionsInput as StoreOptions } from './options.ts';
 export type { ReadOptions, OnDamaged } from './context.ts';
 export type {

@@ -9,6 +9,9 @@ import * as blobs from './blobs.ts';
 import type { AttachmentInput, AttachmentRecord } from './schema/attachment.ts';
 import type { AuditVerdict } from './audit.ts';
 import * as obs from './observations.ts';
+import * as link from './link-records.ts';
+import type { LinkEntry, LinkTx } from './link-records.ts';
+import type { LinkRecordBody } from './schema/link-record.ts';
 import * as outbox from './outbox.ts';
 import * as patients from './patients.ts';
 import type { ObservationInput, ObservationRecord } from './schema/observation.ts';
@@ -193,6 +196,45 @@ export class RecordStore {
   async ackOutbox(id: string): Promise<boolean> {
     this.#assertOpen();
     return outbox.ackOutbox(this.#ctx, id);
+  }
+
+  /** One link-layer record by key (outbox progress, delivery states, received objects, mailbox). */
+  async linkGet(key: string): Promise<LinkRecordBody | undefined> {
+    this.#assertOpen();
+    return Promise.resolve(link.getLinkRecord(this.#ctx, key));
+  }
+
+  /** Link records whose key starts with `prefix`, in key order. */
+  async linkScan(prefix: string, limit?: number): Promise<LinkEntry[]> {
+    this.#assertOpen();
+    return Promise.resolve(link.scanLinkRecords(this.#ctx, prefix, limit));
+  }
+
+  /** Number of link records under a prefix (no decryption). */
+  async linkCount(prefix: string): Promise<number> {
+    this.#assertOpen();
+    return Promise.resolve(link.countLinkRecords(this.#ctx, prefix));
+  }
+
+  /**
+   * Reads and changes link records atomically in the next write transaction; resolves with
+   * `fn`'s result once durable. `fn` is synchronous; if it throws nothing of it is written.
+   */
+  async linkTransaction<R>(fn: (tx: LinkTx) => R): Promise<R> {
+    this.#assertOpen();
+    return link.linkTransaction(this.#ctx, fn);
+  }
+
+  /** Signs with the kit's Ed25519 identity key (envelopes, receipts); the secret never leaves the keyring. */
+  async signAsKit(message: Uint8Array): Promise<Uint8Array> {
+    this.#assertOpen();
+    return this.#ctx.keyring.sign(message);
+  }
+
+  /** Opens a sealed box addressed to the kit's X25519 key (an envelope's content key); null if not ours. */
+  async openSealedToKit(sealed: Uint8Array): Promise<Uint8Array | null> {
+    this.#assertOpen();
+    return this.#ctx.keyring.openSealed(sealed);
   }
 
   /** Stores a blob streamed from `source` (chunked, sealed, waveforms compressed). */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AttachmentBody } from './schema/attachment.ts';
 import { AuditBody } from './schema/audit-entry.ts';
+import { LinkRecordBody } from './schema/link-record.ts';
 import { OutboxBody } from './schema/outbox-item.ts';
 import { PatientBody } from './schema/patient.ts';
 import { ObservationBody } from './schema/stored-observation.ts';
@@ -71,6 +72,8 @@ export const TABLES = {
   conclusions: table('conclusions', 'n', open),
   outbox: table('outbox', 'x', OutboxBody),
   audit: table('audit', 'u', AuditBody),
+  /** Keyed (not counter) records of the link layer: see store/link-records.ts. */
+  link: table('link', 'l', LinkRecordBody),
 } as const;
 
 /** Names of the record tables. */
