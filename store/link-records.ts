@@ -26,8 +26,8 @@ export interface LinkTx {
   put(key: string, body: LinkRecordBody): void;
   /** True if the record existed. */
   delete(key: string): boolean;
-  /** Records whose key starts with `prefix`, in key order. */
-  scan(prefix: string, limit?: number): LinkEntry[];
+  /** Records whose key starts with `prefix`, in key order, from key `from` if given. */
+  scan(prefix: string, limit?: number, from?: string): LinkEntry[];
   /** Notes an audited action on link records (clinical content received or sent). */
   audit(action: AuditAction, ids: readonly string[]): void;
 }
@@ -44,10 +44,19 @@ export function getLinkRecord(ctx: StoreContext, key: string): LinkRecordBody | 
   return readRecord(ctx, T, keyBytes(key));
 }
 
-/** Scans link records by key prefix, in key order (outside a transaction). */
-export function scanLinkRecords(ctx: StoreContext, prefix: string, limit?: number): LinkEntry[] {
-  const start = Buffer.from(prefix, 'utf8');
-  const end = Buffer.concat([start, Buffer.from([0xff])]);
+/**
+ * Scans link records by key prefix, in key order (outside a transaction), optionally starting at
+ * key `from` (within the prefix).
+ */
+export function scanLinkRecords(
+  ctx: StoreContext,
+  prefix: string,
+  limit?: number,
+  from?: string,
+): LinkEntry[] {
+  const base = Buffer.from(prefix, 'utf8');
+  const end = Buffer.concat([base, Buffer.from([0xff])]);
+  const start = from !== undefined && from > prefix ? Buffer.from(from, 'utf8') : base;
   const out: LinkEntry[] = [];
   for (const { key, value } of ctx.dbs.tables.link.getRange({ start, end, ...(limit ? { limit } : {}) })) {
     const k = Buffer.from(key);
@@ -83,7 +92,7 @@ export function linkTransaction<R>(ctx: StoreContext, fn: (tx: LinkTx) => R): Pr
         db.removeSync(k);
         return true;
       },
-      scan: (prefix, limit) => scanLinkRecords(ctx, prefix, limit),
+      scan: (prefix, limit, from) => scanLinkRecords(ctx, prefix, limit, from),
       audit: (action, ids) => wtx.audit(ctx.actor, action, T, ids),
     };
     return fn(tx);

@@ -204,10 +204,10 @@ export class RecordStore {
     return Promise.resolve(link.getLinkRecord(this.#ctx, key));
   }
 
-  /** Link records whose key starts with `prefix`, in key order. */
-  async linkScan(prefix: string, limit?: number): Promise<LinkEntry[]> {
+  /** Link records whose key starts with `prefix`, in key order, from key `from` if given. */
+  async linkScan(prefix: string, limit?: number, from?: string): Promise<LinkEntry[]> {
     this.#assertOpen();
-    return Promise.resolve(link.scanLinkRecords(this.#ctx, prefix, limit));
+    return Promise.resolve(link.scanLinkRecords(this.#ctx, prefix, limit, from));
   }
 
   /** Number of link records under a prefix (no decryption). */
