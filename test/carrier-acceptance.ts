@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CarrierConnection, CloseInfo } from '../runtime/link/carrier.ts';
+import { MAX_FRAME_BYTES } from '../runtime/link/frames.ts';
 import { watchLiveness } from '../runtime/link/liveness.ts';
 
 /** What a carrier implementation gives the shared suite. */
@@ -49,6 +50,10 @@ export function runCarrierTests(name: string, setup: () => Promise<CarrierFixtur
 
     it('carries frames both ways in order and byte-exact, up to maxFrameBytes', async () => {
       const { near, far } = await f.pair();
+      // The protocol's largest frame (a 256 KiB chunk, a 16 MiB object's manifest) must fit:
+      // a carrier with smaller native messages fragments them itself.
+      expect(near.maxFrameBytes).toBeGreaterThanOrEqual(MAX_FRAME_BYTES);
+      expect(far.maxFrameBytes).toBeGreaterThanOrEqual(MAX_FRAME_BYTES);
       const atFar = collect(far);
       const atNear = collect(near);
       const sizes = [1, 17, 4096, 65_536, near.maxFrameBytes, 3, far.maxFrameBytes - 1];

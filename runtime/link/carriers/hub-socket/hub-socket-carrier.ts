@@ -1,0 +1,149 @@
+import { createHash, X509Certificate } from 'node:crypto';
+import { WebSocket } from 'ws';
+import type { ClientOptions } from 'ws';
+import { fromBase64Url, toBase64Url } from '../../../../crypto/bytes.ts';
+import type { Signer } from '../../../../crypto/signed-item.ts';
+import { LINK_PATH, LINK_PROTOCOL, TOKEN_PROTOCOL, authMessage, pinnedTlsOptions } from './hub-protocol.ts';
+import type { Carrier, CarrierConnection } from '../../carrier.ts';
+import { CarrierError } from '../../carrier.ts';
+import { MAX_FRAME_BYTES } from '../../frames.ts';
+import { classify, hubRequest } from './pinned-https.ts';
+import { WsConnection } from './ws-connection.ts';
+
+/** Options of {@link HubSocketCarrier}. */
+export interface HubSocketOptions {
+  /** The hub's base URL, e.g. https://hub.example:8471. */
+  readonly url: string;
+  /** The hub's certificate (PEM), pinned: no other certificate is accepted. */
+  readonly certPem: string;
+  /** This device's Ed25519 key (the kit's identity, or a specialist device's). */
+  readonly signer: Signer;
+  /** Budget for authentication plus the WebSocket handshake (default 15 s). */
+  readonly connectTimeoutMs?: number;
+}
+
+/**
+ * The kit's (or a console's) connection to the hub's mailbox: authenticate with the device key
+ * (challenge, signature, short-lived token over pinned HTTPS), then one WebSocket carrying link
+ * frames. Used whenever the recipient is offline or the direct path fails; resumption after a
+ * cut is the session's job (HAVE), detection of a dead path the heartbeats'.
+ */
+export class HubSocketCarrier implements Carrier {
+  readonly name = 'hub-socket';
+  readonly #options: HubSocketOptions;
+  readonly #base: URL;
+  /** The hub as a peer: identified by the SHA-256 of its pinned certificate. */
+  readonly hubPeer: { signingKey: Uint8Array; identity: string };
+
+  constructor(options: HubSocketOptions) {
+    this.#options = options;
+    this.#base = new URL(options.url);
+    if (this.#base.protocol !== 'https:') throw new Error(`the hub URL must be https, got ${options.url}`);
+    this.hubPeer = {
+      signingKey: new Uint8Array(
+        createHash('sha256').update(new X509Certificate(options.certPem).raw).digest(),
+      ),
+      identity: 'hub',
+    };
+  }
+
+  /** Authenticates and returns a bearer token. */
+  async authenticate(signal?: AbortSignal): Promise<string> {
+    const timeoutMs = this.#options.connectTimeoutMs ?? 15_000;
+    const key = toBase64Url(this.#options.signer.publicKey);
+    const asked = await hubRequest(new URL('/api/auth/challenge', this.#base), this.#options.certPem, {
+      method: 'POST',
+      body: { key },
+      timeoutMs,
+      ...(signal ? { signal } : {}),
+    });
+    if (asked.status === 401)
+      throw new CarrierError('unauthorized', 'the hub does not know this device (not enrolled, or revoked)');
+    if (asked.status !== 200)
+      throw new CarrierError('protocol', `the hub answered ${asked.status} to a challenge request`);
+    const challenge = fromBase64Url(
+      String((JSON.parse(asked.body.toString()) as { challenge?: unknown }).challenge),
+    );
+    if (challenge?.byteLength !== 32)
+      throw new CarrierError('protocol', 'the hub sent a malformed challenge');
+    const signature = await this.#options.signer.sign(authMessage(challenge, this.#options.signer.publicKey));
+    const answered = await hubRequest(new URL('/api/auth/token', this.#base), this.#options.certPem, {
+      method: 'POST',
+      body: { key, challenge: toBase64Url(challenge), signature: toBase64Url(signature) },
+      timeoutMs,
+      ...(signal ? { signal } : {}),
+    });
+    if (answered.status === 401) throw new CarrierError('unauthorized', 'the hub refused our signature');
+    if (answered.status !== 200)
+      throw new CarrierError('protocol', `the hub answered ${answered.status} to a token request`);
+    const token = (JSON.parse(answered.body.toString()) as { token?: unknown }).token;
+    if (typeof token !== 'string') throw new CarrierError('protocol', 'the hub sent no token');
+    return token;
+  }
+
+  /** The signed directory the hub serves (verify it against the pinned organisation key!). */
+  async fetchDirectory(signal?: AbortSignal): Promise<Uint8Array | undefined> {
+    const token = await this.authenticate(signal);
+    const res = await hubRequest(new URL('/api/directory', this.#base), this.#options.certPem, {
+      method: 'GET',
+      token,
+      timeoutMs: this.#options.connectTimeoutMs ?? 15_000,
+      ...(signal ? { signal } : {}),
+    });
+    if (res.status === 404) return undefined;
+    if (res.status !== 200)
+      throw new CarrierError('protocol', `the hub answered ${res.status} for the directory`);
+    return new Uint8Array(res.body);
+  }
+
+  async connect(signal?: AbortSignal): Promise<CarrierConnection> {
+    if (signal?.aborted) throw new CarrierError('aborted', 'aborted');
+    const token = await this.authenticate(signal);
+    const url = new URL(LINK_PATH, this.#base);
+    url.protocol = 'wss:';
+    const ws = new WebSocket(url, [LINK_PROTOCOL, `${TOKEN_PROTOCOL}${token}`], {
+      // ws hands these to tls.connect (its typings describe an older checkServerIdentity).
+      ...(pinnedTlsOptions(this.#options.certPem) as unknown as Pick<
+        ClientOptions,
+        'ca' | 'checkServerIdentity'
+      >),
+      handshakeTimeout: this.#options.connectTimeoutMs ?? 15_000,
+      maxPayload: MAX_FRAME_BYTES,
+      perMessageDeflate: false,
+    });
+    return new Promise<CarrierConnection>((resolve, reject) => {
+      const onAbort = (): void => {
+        ws.terminate();
+        reject(new CarrierError('aborted', 'aborted'));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const cleanup = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        ws.off('open', onOpen);
+        ws.off('error', onError);
+        ws.off('unexpected-response', onUnexpected);
+      };
+      const onOpen = (): void => {
+        cleanup();
+        resolve(new WsConnection(ws, this.hubPeer));
+      };
+      const onError = (error: Error): void => {
+        cleanup();
+        ws.terminate();
+        reject(classify(error, signal));
+      };
+      const onUnexpected = (_req: unknown, res: { statusCode?: number }): void => {
+        cleanup();
+        ws.terminate();
+        reject(
+          res.statusCode === 401
+            ? new CarrierError('unauthorized', 'the hub refused the link connection')
+            : new CarrierError('protocol', `the hub answered ${res.statusCode ?? '?'} to the link upgrade`),
+        );
+      };
+      ws.once('open', onOpen);
+      ws.once('error', onError);
+      ws.once('unexpected-response', onUnexpected);
+    });
+  }
+}
