@@ -188,16 +188,24 @@ export function readEnvelopeHeader(envelope: Uint8Array): { header: EnvelopeHead
   return { header: parsed.data, headerEnd };
 }
 
+/** What decrypting yields before any signature is checked (a receiver may keep it as unverified). */
+export interface DecryptedEnvelope {
+  readonly id: string;
+  readonly header: EnvelopeHeader;
+  readonly signed: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
 /**
- * Opens an envelope addressed to one of `openers`, verifies the sender's signature over the
- * item and that the signed fields match the clear header. Whether the signing key belongs to
- * the named sender is checked by the caller against the pinned directory.
+ * Decrypts an envelope addressed to one of `openers` and returns the signed item's bytes and
+ * signature, unverified. Only for receivers that keep a bad item (shown unverified, with the
+ * reason); everyone else calls {@link openEnvelope}.
  */
-export async function openEnvelope(
+export async function decryptEnvelope(
   envelope: Uint8Array,
   openers: readonly EnvelopeOpener[],
   compressor?: Compressor,
-): Promise<OpenedEnvelope> {
+): Promise<DecryptedEnvelope> {
   const s = await getSodium();
   const { header, headerEnd } = readEnvelopeHeader(envelope);
   if (envelope.byteLength < headerEnd + NONCE_BYTES + TAG_BYTES)
@@ -257,11 +265,25 @@ export async function openEnvelope(
     !(pair[1] instanceof Uint8Array)
   )
     throw new LinkCryptoError('malformed', 'Envelope content is not [signed item, signature].');
-  const item = await verifySignedItem(pair[0], pair[1]);
-  if (item.fields.to !== header.to || item.fields.pri !== header.pri)
+  return { id: toHex(s.crypto_hash_sha256(envelope)), header, signed: pair[0], signature: pair[1] };
+}
+
+/**
+ * Opens an envelope addressed to one of `openers`, verifies the sender's signature over the
+ * item and that the signed fields match the clear header. Whether the signing key belongs to
+ * the named sender is checked by the caller against the pinned directory.
+ */
+export async function openEnvelope(
+  envelope: Uint8Array,
+  openers: readonly EnvelopeOpener[],
+  compressor?: Compressor,
+): Promise<OpenedEnvelope> {
+  const d = await decryptEnvelope(envelope, openers, compressor);
+  const item = await verifySignedItem(d.signed, d.signature);
+  if (item.fields.to !== d.header.to || item.fields.pri !== d.header.pri)
     throw new LinkCryptoError(
       'header_mismatch',
       'The signed item disagrees with the envelope header (to/priority).',
     );
-  return { id: toHex(s.crypto_hash_sha256(envelope)), header, item };
+  return { id: d.id, header: d.header, item };
 }

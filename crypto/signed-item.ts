@@ -78,14 +78,29 @@ export async function signItem(fields: SignedItemFields, signer: Signer): Promis
  * the named sender is the directory's question, asked by the caller.
  */
 export async function verifySignedItem(signed: Uint8Array, signature: Uint8Array): Promise<SignedItem> {
+  const fields = parseSignedItem(signed);
+  if (!(await verifyDetached(signature, concatBytes(ITEM_DOMAIN, signed), fields.key)))
+    throw new LinkCryptoError('bad_signature', 'The item signature does not verify.');
+  return { fields, signed, signature };
+}
+
+/** Decodes signed item bytes WITHOUT checking the signature (to keep and show an unverified item). */
+export function parseSignedItem(signed: Uint8Array): SignedItemFields {
   const decoded = decodeWire(signed);
   if (!decoded.ok) throw new LinkCryptoError('malformed', `Signed item is not CBOR: ${decoded.why}.`);
   const parsed = SignedItemFields.safeParse(decoded.value);
   if (!parsed.success)
     throw new LinkCryptoError('malformed', `Signed item has a bad shape: ${issue(parsed.error)}`);
-  if (!(await verifyDetached(signature, concatBytes(ITEM_DOMAIN, signed), parsed.data.key)))
-    throw new LinkCryptoError('bad_signature', 'The item signature does not verify.');
-  return { fields: parsed.data, signed, signature };
+  return parsed.data;
+}
+
+/** True when `signature` is the item signature of `signed` by `key`. */
+export async function itemSignatureValid(
+  signed: Uint8Array,
+  signature: Uint8Array,
+  key: Uint8Array,
+): Promise<boolean> {
+  return verifyDetached(signature, concatBytes(ITEM_DOMAIN, signed), key);
 }
 
 /** Ed25519 detached verification that answers false (never throws) for any malformed input. */

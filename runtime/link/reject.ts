@@ -38,7 +38,9 @@ export type RejectCode =
   /** The peer may not send this (a receipt signed by someone else, a spoofed sender). */
   | 'not_allowed'
   /** The receiver could not commit it (disk); the sender retries later. */
-  | 'storage_failed';
+  | 'storage_failed'
+  /** Kept by the receiver, but it does not verify (a conclusion whose record hashes differ...). */
+  | 'unverified';
 
 /** Every code, for counters and tests. */
 export const REJECT_CODES: readonly RejectCode[] = [
@@ -60,6 +62,7 @@ export const REJECT_CODES: readonly RejectCode[] = [
   'header_mismatch',
   'not_allowed',
   'storage_failed',
+  'unverified',
 ];
 
 /** Counts refusals by code: what a status page and the bad-input tests read. */

@@ -15,6 +15,14 @@ import { toHex } from '../../crypto/bytes.ts';
 import { openStore } from '../../store/index.ts';
 import type { RecordStore } from '../../store/index.ts';
 import { TEST_KDF, tempDir } from '../../store/testing.ts';
+import { HubSocketCarrier } from '../../runtime/link/carriers/hub-socket/hub-socket-carrier.ts';
+import type { DeliveryState } from '../../runtime/link/delivery.ts';
+import { rank } from '../../runtime/link/delivery.ts';
+import type { LinkEvent } from '../../runtime/link/endpoint.ts';
+import { LinkEndpoint } from '../../runtime/link/endpoint.ts';
+import { storeIdentity } from '../../runtime/link/endpoint-identity.ts';
+import { HubLink } from '../../runtime/link/hub-link.ts';
+import type { InboxEntry } from '../../runtime/link/link-inbox.ts';
 
 /** A device key pair held in memory (tests only; kits and specialists keep theirs in a store). */
 export interface TestDevice {
@@ -111,6 +119,133 @@ export async function startTestHub(
     async stop() {
       await hub.stop();
       await cleanup();
+    },
+  };
+}
+
+/** Test hooks for an endpoint: every event it announced, and waiters on them. */
+export interface Watched {
+  readonly events: LinkEvent[];
+  /** Resolves with the first event (past or future) matching `match`. */
+  until<E extends LinkEvent>(match: (e: LinkEvent) => e is E, ms?: number): Promise<E>;
+  untilState(itemId: string, state: DeliveryState, ms?: number): Promise<void>;
+  received(kind?: string): InboxEntry[];
+}
+
+/** Collects an endpoint's events. */
+export function watch(): Watched & { onEvent: (e: LinkEvent) => void } {
+  const events: LinkEvent[] = [];
+  const waiters = new Set<() => void>();
+  const onEvent = (e: LinkEvent) => {
+    events.push(e);
+    for (const w of [...waiters]) w();
+  };
+  const until = <E extends LinkEvent>(match: (e: LinkEvent) => e is E, ms = 20_000): Promise<E> =>
+    new Promise<E>((resolve, reject) => {
+      const check = () => {
+        const hit = events.find(match);
+        if (!hit) return;
+        waiters.delete(check);
+        clearTimeout(timer);
+        resolve(hit);
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`no matching link event in ${ms} ms`));
+      }, ms);
+      waiters.add(check);
+      check();
+    });
+  return {
+    events,
+    onEvent,
+    until,
+    untilState: async (itemId, state, ms) => {
+      await until(
+        (e): e is Extract<LinkEvent, { type: 'state' }> =>
+          e.type === 'state' && e.record.itemId === itemId && rank(e.record.state) >= rank(state),
+        ms,
+      );
+    },
+    received: (kind) =>
+      events.flatMap((e) => (e.type === 'received' && (!kind || e.entry.kind === kind) ? [e.entry] : [])),
+  };
+}
+
+/** A kit and a specialist, each with its own store, enrolled at a real hub under one organisation. */
+export interface LinkWorld {
+  readonly org: OrgSigner;
+  readonly directory: Uint8Array;
+  readonly hub: TestHub;
+  readonly kit: { endpoint: LinkEndpoint; store: RecordStore; link: HubLink; watched: Watched; dir: string };
+  readonly spec: { endpoint: LinkEndpoint; store: RecordStore; link: HubLink; watched: Watched; dir: string };
+  /** A new hub-socket carrier for a store's identity. */
+  carrierFor(store: RecordStore, port?: number): HubSocketCarrier;
+  stop(): Promise<void>;
+}
+
+/** Builds a {@link LinkWorld} and starts both hub links. */
+export async function linkWorld(options: { hubPort?: (hub: TestHub) => number } = {}): Promise<LinkWorld> {
+  const org = await testOrg();
+  const kitS = await testStore('kit');
+  const specS = await testStore('spec');
+  const kitId = kitS.store.publicIdentity;
+  const specId = specS.store.publicIdentity;
+  const directory = await testDirectory(org, [
+    { id: 'kit-01', role: 'kit', name: 'Бригада 1', devices: [{ key: kitId.signing, box: kitId.sealing }] },
+    {
+      id: 'spec-ivanova',
+      role: 'specialist',
+      name: 'Иванова А. П., кардиолог',
+      devices: [{ key: specId.signing, box: specId.sealing }],
+    },
+  ]);
+  const hub = await startTestHub({ directory: () => directory });
+  await hub.hub.enrolments.enroll({ device: toHex(kitId.signing), identity: 'kit-01', role: 'kit' });
+  await hub.hub.enrolments.enroll({
+    device: toHex(specId.signing),
+    identity: 'spec-ivanova',
+    role: 'specialist',
+  });
+  const carrierFor = (store: RecordStore, port = options.hubPort?.(hub) ?? hub.hub.port) =>
+    new HubSocketCarrier({
+      url: `https://127.0.0.1:${port}`,
+      certPem: hub.tls.cert,
+      signer: storeIdentity(store).signer,
+      connectTimeoutMs: 5000,
+    });
+  const make = async (s: { store: RecordStore; dir: string }) => {
+    const watched = watch();
+    const endpoint = new LinkEndpoint({
+      store: s.store,
+      identity: storeIdentity(s.store),
+      orgKey: org.publicKey,
+      onEvent: watched.onEvent,
+      liveness: { intervalMs: 300, timeoutMs: 1500 },
+    });
+    await endpoint.start(directory);
+    const link = new HubLink(endpoint, carrierFor(s.store), { maxBackoffMs: 300, refusedBackoffMs: 500 });
+    return { endpoint, store: s.store, link, watched, dir: s.dir };
+  };
+  const kit = await make(kitS);
+  const spec = await make(specS);
+  kit.link.start();
+  spec.link.start();
+  return {
+    org,
+    directory,
+    hub,
+    kit,
+    spec,
+    carrierFor,
+    async stop() {
+      await kit.link.stop();
+      await spec.link.stop();
+      await kit.endpoint.stop();
+      await spec.endpoint.stop();
+      await hub.stop();
+      await kitS.cleanup();
+      await specS.cleanup();
     },
   };
 }

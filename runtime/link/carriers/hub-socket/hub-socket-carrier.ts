@@ -1,4 +1,5 @@
 import { createHash, X509Certificate } from 'node:crypto';
+import { Agent } from 'node:https';
 import { WebSocket } from 'ws';
 import type { ClientOptions } from 'ws';
 import { fromBase64Url, toBase64Url } from '../../../../crypto/bytes.ts';
@@ -34,6 +35,8 @@ export class HubSocketCarrier implements Carrier {
   readonly #base: URL;
   /** The hub as a peer: identified by the SHA-256 of its pinned certificate. */
   readonly hubPeer: { signingKey: Uint8Array; identity: string };
+  #agent: Agent;
+  #token: { value: string; expires: number } | undefined;
 
   constructor(options: HubSocketOptions) {
     this.#options = options;
@@ -45,13 +48,48 @@ export class HubSocketCarrier implements Carrier {
       ),
       identity: 'hub',
     };
+    this.#agent = this.#newAgent();
   }
 
-  /** Authenticates and returns a bearer token. */
+  #newAgent(): Agent {
+    return new Agent({
+      ...pinnedTlsOptions(this.#options.certPem),
+      keepAlive: true,
+      maxSockets: 2,
+      timeout: 30_000,
+    });
+  }
+
+  /** A request through the keep-alive agent; after a failure the agent's sockets are dropped. */
+  async #request(path: string, init: Omit<Parameters<typeof hubRequest>[2], 'agent'>) {
+    try {
+      return await hubRequest(new URL(path, this.#base), this.#options.certPem, {
+        ...init,
+        agent: this.#agent,
+      });
+    } catch (error) {
+      this.#agent.destroy();
+      this.#agent = this.#newAgent();
+      throw error;
+    }
+  }
+
+  /** Drops the cached token and idle TLS sockets (on shutdown, or to force a new handshake). */
+  dispose(): void {
+    this.#token = undefined;
+    this.#agent.destroy();
+  }
+
+  /**
+   * A bearer token: the cached one while it has a minute left, else a fresh one (challenge,
+   * signature). Requests reuse one TLS session through a keep-alive agent.
+   */
   async authenticate(signal?: AbortSignal): Promise<string> {
+    if (this.#token && this.#token.expires - Date.now() > 60_000) return this.#token.value;
+    this.#token = undefined;
     const timeoutMs = this.#options.connectTimeoutMs ?? 15_000;
     const key = toBase64Url(this.#options.signer.publicKey);
-    const asked = await hubRequest(new URL('/api/auth/challenge', this.#base), this.#options.certPem, {
+    const asked = await this.#request('/api/auth/challenge', {
       method: 'POST',
       body: { key },
       timeoutMs,
@@ -67,7 +105,7 @@ export class HubSocketCarrier implements Carrier {
     if (challenge?.byteLength !== 32)
       throw new CarrierError('protocol', 'the hub sent a malformed challenge');
     const signature = await this.#options.signer.sign(authMessage(challenge, this.#options.signer.publicKey));
-    const answered = await hubRequest(new URL('/api/auth/token', this.#base), this.#options.certPem, {
+    const answered = await this.#request('/api/auth/token', {
       method: 'POST',
       body: { key, challenge: toBase64Url(challenge), signature: toBase64Url(signature) },
       timeoutMs,
@@ -76,20 +114,24 @@ export class HubSocketCarrier implements Carrier {
     if (answered.status === 401) throw new CarrierError('unauthorized', 'the hub refused our signature');
     if (answered.status !== 200)
       throw new CarrierError('protocol', `the hub answered ${answered.status} to a token request`);
-    const token = (JSON.parse(answered.body.toString()) as { token?: unknown }).token;
-    if (typeof token !== 'string') throw new CarrierError('protocol', 'the hub sent no token');
-    return token;
+    const parsed = JSON.parse(answered.body.toString()) as { token?: unknown; expiresAt?: unknown };
+    if (typeof parsed.token !== 'string') throw new CarrierError('protocol', 'the hub sent no token');
+    const expires =
+      typeof parsed.expiresAt === 'string' ? Date.parse(parsed.expiresAt) : Date.now() + 120_000;
+    this.#token = { value: parsed.token, expires: Number.isFinite(expires) ? expires : Date.now() + 120_000 };
+    return parsed.token;
   }
 
   /** The signed directory the hub serves (verify it against the pinned organisation key!). */
   async fetchDirectory(signal?: AbortSignal): Promise<Uint8Array | undefined> {
     const token = await this.authenticate(signal);
-    const res = await hubRequest(new URL('/api/directory', this.#base), this.#options.certPem, {
+    const res = await this.#request('/api/directory', {
       method: 'GET',
       token,
       timeoutMs: this.#options.connectTimeoutMs ?? 15_000,
       ...(signal ? { signal } : {}),
     });
+    if (res.status === 401) this.#token = undefined;
     if (res.status === 404) return undefined;
     if (res.status !== 200)
       throw new CarrierError('protocol', `the hub answered ${res.status} for the directory`);
@@ -134,6 +176,7 @@ export class HubSocketCarrier implements Carrier {
       };
       const onUnexpected = (_req: unknown, res: { statusCode?: number }): void => {
         cleanup();
+        if (res.statusCode === 401) this.#token = undefined;
         ws.terminate();
         reject(
           res.statusCode === 401

@@ -1,3 +1,4 @@
+import type { Agent } from 'node:https';
 import { request } from 'node:https';
 import { pinnedTlsOptions } from './hub-protocol.ts';
 import { CarrierError } from '../../carrier.ts';
@@ -18,7 +19,15 @@ export interface HubResponse {
 export function hubRequest(
   url: URL,
   certPem: string,
-  init: { method: 'GET' | 'POST'; body?: unknown; token?: string; timeoutMs: number; signal?: AbortSignal },
+  init: {
+    method: 'GET' | 'POST';
+    body?: unknown;
+    token?: string;
+    timeoutMs: number;
+    signal?: AbortSignal;
+    /** A keep-alive agent (made with the same pinned options) to reuse TLS sessions. */
+    agent?: Agent;
+  },
 ): Promise<HubResponse> {
   return new Promise((resolve, reject) => {
     const payload = init.body === undefined ? undefined : Buffer.from(JSON.stringify(init.body));
@@ -35,7 +44,7 @@ export function hubRequest(
         },
         timeout: init.timeoutMs,
         ...(init.signal ? { signal: init.signal } : {}),
-        agent: false,
+        agent: init.agent ?? false,
       },
       (res) => {
         const parts: Buffer[] = [];
