@@ -52,6 +52,8 @@ export class LinkEndpoint {
   readonly #options: EndpointOptions;
   readonly #pacers = new Map<string, LinkPacer>();
   readonly #sessions = new Set<LinkSession>();
+  #closedBytes = 0;
+  #sessionCount = 0;
 
   constructor(options: EndpointOptions) {
     this.#options = options;
@@ -79,6 +81,16 @@ export class LinkEndpoint {
   /** This device's identity id in the pinned directory. */
   get identityId(): string | undefined {
     return this.pin.current?.deviceBySigningKey(this.#options.identity.signer.publicKey)?.identity.id;
+  }
+
+  /**
+   * Bytes of chunks and whole items put on carriers so far, resends included (minus the sealed
+   * sizes of what was delivered, this is what cuts cost), and sessions opened.
+   */
+  get stats(): { bytesSent: number; sessions: number } {
+    let live = 0;
+    for (const s of this.#sessions) live += s.sender?.bytesSent ?? 0;
+    return { bytesSent: this.#closedBytes + live, sessions: this.#sessionCount };
   }
 
   /** Queues an item (durable on return). */
@@ -112,9 +124,11 @@ export class LinkEndpoint {
       ...(this.#options.log ? { log: this.#options.log } : {}),
     });
     this.#sessions.add(session);
+    this.#sessionCount++;
     this.#options.onEvent?.({ type: 'connection', via, up: true });
     void session.closed.then((info: CloseInfo) => {
       this.#sessions.delete(session);
+      this.#closedBytes += session.sender?.bytesSent ?? 0;
       this.#options.onEvent?.({ type: 'connection', via, up: false, reason: info.reason });
     });
     return session;

@@ -23,6 +23,8 @@ import { LinkEndpoint } from '../../runtime/link/endpoint.ts';
 import { storeIdentity } from '../../runtime/link/endpoint-identity.ts';
 import { HubLink } from '../../runtime/link/hub-link.ts';
 import type { InboxEntry } from '../../runtime/link/link-inbox.ts';
+import type { PacingOptions } from '../../runtime/link/rate.ts';
+import type { TcpRelay } from './tcp-relay.ts';
 
 /** A device key pair held in memory (tests only; kits and specialists keep theirs in a store). */
 export interface TestDevice {
@@ -177,6 +179,7 @@ export interface LinkWorld {
   readonly org: OrgSigner;
   readonly directory: Uint8Array;
   readonly hub: TestHub;
+  readonly relay: TcpRelay | undefined;
   readonly kit: { endpoint: LinkEndpoint; store: RecordStore; link: HubLink; watched: Watched; dir: string };
   readonly spec: { endpoint: LinkEndpoint; store: RecordStore; link: HubLink; watched: Watched; dir: string };
   /** A new hub-socket carrier for a store's identity. */
@@ -185,7 +188,15 @@ export interface LinkWorld {
 }
 
 /** Builds a {@link LinkWorld} and starts both hub links. */
-export async function linkWorld(options: { hubPort?: (hub: TestHub) => number } = {}): Promise<LinkWorld> {
+export async function linkWorld(
+  options: {
+    /** Puts the kit behind a relay (rate, cuts) to the hub's port. */
+    kitRelay?: (hubPort: number) => Promise<TcpRelay>;
+    /** Start the kit's hub link at once (default true). */
+    startKit?: boolean;
+    pacing?: PacingOptions;
+  } = {},
+): Promise<LinkWorld> {
   const org = await testOrg();
   const kitS = await testStore('kit');
   const specS = await testStore('spec');
@@ -201,20 +212,21 @@ export async function linkWorld(options: { hubPort?: (hub: TestHub) => number } 
     },
   ]);
   const hub = await startTestHub({ directory: () => directory });
+  const relay = options.kitRelay ? await options.kitRelay(hub.hub.port) : undefined;
   await hub.hub.enrolments.enroll({ device: toHex(kitId.signing), identity: 'kit-01', role: 'kit' });
   await hub.hub.enrolments.enroll({
     device: toHex(specId.signing),
     identity: 'spec-ivanova',
     role: 'specialist',
   });
-  const carrierFor = (store: RecordStore, port = options.hubPort?.(hub) ?? hub.hub.port) =>
+  const carrierFor = (store: RecordStore, port = hub.hub.port) =>
     new HubSocketCarrier({
       url: `https://127.0.0.1:${port}`,
       certPem: hub.tls.cert,
       signer: storeIdentity(store).signer,
       connectTimeoutMs: 5000,
     });
-  const make = async (s: { store: RecordStore; dir: string }) => {
+  const make = async (s: { store: RecordStore; dir: string }, port: number) => {
     const watched = watch();
     const endpoint = new LinkEndpoint({
       store: s.store,
@@ -222,19 +234,24 @@ export async function linkWorld(options: { hubPort?: (hub: TestHub) => number } 
       orgKey: org.publicKey,
       onEvent: watched.onEvent,
       liveness: { intervalMs: 300, timeoutMs: 1500 },
+      ...(options.pacing ? { pacing: options.pacing } : {}),
     });
     await endpoint.start(directory);
-    const link = new HubLink(endpoint, carrierFor(s.store), { maxBackoffMs: 300, refusedBackoffMs: 500 });
+    const link = new HubLink(endpoint, carrierFor(s.store, port), {
+      maxBackoffMs: 300,
+      refusedBackoffMs: 500,
+    });
     return { endpoint, store: s.store, link, watched, dir: s.dir };
   };
-  const kit = await make(kitS);
-  const spec = await make(specS);
-  kit.link.start();
+  const kit = await make(kitS, relay?.port ?? hub.hub.port);
+  const spec = await make(specS, hub.hub.port);
+  if (options.startKit !== false) kit.link.start();
   spec.link.start();
   return {
     org,
     directory,
     hub,
+    relay,
     kit,
     spec,
     carrierFor,
@@ -243,6 +260,7 @@ export async function linkWorld(options: { hubPort?: (hub: TestHub) => number } 
       await spec.link.stop();
       await kit.endpoint.stop();
       await spec.endpoint.stop();
+      await relay?.close();
       await hub.stop();
       await kitS.cleanup();
       await specS.cleanup();

@@ -15,12 +15,16 @@ export interface TcpRelay {
 }
 
 /**
- * Relays loopback TCP to `targetPort`. A cut pauses both directions, so TLS and WebSocket stay
+ * Relays loopback TCP to `targetPort`, optionally at a fixed rate each way. A cut pauses both directions, so TLS and WebSocket stay
  * intact but silent and only our heartbeats can notice; killAll() is a cut by killing the socket.
  * (The shaped, lossy version of a cut is the network-namespace link tests'.)
  */
-export async function startTcpRelay(targetPort: number): Promise<TcpRelay> {
+export async function startTcpRelay(
+  targetPort: number,
+  options: { bytesPerSecond?: number } = {},
+): Promise<TcpRelay> {
   let cut = false;
+  const rate = options.bytesPerSecond;
   const pairs = new Set<[Socket, Socket]>();
   const server: Server = createServer((client) => {
     const upstream = connect(targetPort, '127.0.0.1');
@@ -30,8 +34,21 @@ export async function startTcpRelay(targetPort: number): Promise<TcpRelay> {
       [client, upstream],
       [upstream, client],
     ] as const) {
-      from.on('data', (d) => {
-        if (!to.write(d)) from.pause();
+      // A token bucket per direction: bytes leave at `rate`, the rest waits (TCP pushes back).
+      let freeAt = Date.now();
+      from.on('data', (d: Buffer) => {
+        if (!rate) {
+          if (!to.write(d)) from.pause();
+          return;
+        }
+        const now = Date.now();
+        freeAt = Math.max(freeAt, now) + (d.byteLength / rate) * 1000;
+        from.pause();
+        setTimeout(() => {
+          if (to.destroyed) return;
+          to.write(d);
+          if (!cut) from.resume();
+        }, freeAt - now);
       });
       to.on('drain', () => {
         if (!cut) from.resume();
