@@ -68,8 +68,8 @@ export class DirectoryPin {
       if (!(error instanceof LinkCryptoError)) throw error;
       this.refused++;
       const keeping = this.#current
-        ? `keeping the pinned directory (serial ${this.#current.serial})`
-        : 'no directory is pinned yet';
+        ? `Keeping the pinned directory (serial ${this.#current.serial})`
+        : 'No directory is pinned yet';
       this.lastRefusal = `Refused the directory served by ${source}: ${error.message} ${keeping}. Organisation key ${await keyFingerprint(this.orgKey)}.`;
       throw new DirectoryRefusedError(error.code, this.lastRefusal);
     }

@@ -184,6 +184,8 @@ export interface LinkWorld {
   readonly spec: { endpoint: LinkEndpoint; store: RecordStore; link: HubLink; watched: Watched; dir: string };
   /** A new hub-socket carrier for a store's identity. */
   carrierFor(store: RecordStore, port?: number): HubSocketCarrier;
+  /** Makes the hub serve other directory bytes (a tampering hub, a newer directory). */
+  serveDirectory(bytes: Uint8Array): void;
   stop(): Promise<void>;
 }
 
@@ -211,7 +213,8 @@ export async function linkWorld(
       devices: [{ key: specId.signing, box: specId.sealing }],
     },
   ]);
-  const hub = await startTestHub({ directory: () => directory });
+  let served = directory;
+  const hub = await startTestHub({ directory: () => served });
   const relay = options.kitRelay ? await options.kitRelay(hub.hub.port) : undefined;
   await hub.hub.enrolments.enroll({ device: toHex(kitId.signing), identity: 'kit-01', role: 'kit' });
   await hub.hub.enrolments.enroll({
@@ -255,6 +258,9 @@ export async function linkWorld(
     kit,
     spec,
     carrierFor,
+    serveDirectory: (bytes) => {
+      served = bytes;
+    },
     async stop() {
       await kit.link.stop();
       await spec.link.stop();
