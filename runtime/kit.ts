@@ -12,7 +12,7 @@ import { InstrumentManager } from './instruments/instrument-manager.ts';
 import { LiveBus } from './live-bus.ts';
 import type { Logger } from './log.ts';
 import { MeasurementPipeline, type ObservationWriter } from './pipeline/pipeline.ts';
-import { createSimulatedInstruments } from './sim-instruments.ts';
+import { StorageHealth } from './storage-health.ts';
 
 /** The store as the running kit uses it (the real one comes from store/index.ts). */
 export interface KitStore extends ObservationWriter {
@@ -29,6 +29,7 @@ export interface KitHandle {
   readonly bus: LiveBus<KitEvent>;
   readonly pipeline: MeasurementPipeline;
   readonly instruments: InstrumentManager;
+  readonly storage: StorageHealth;
   stop(): Promise<void>;
 }
 
@@ -54,11 +55,23 @@ export async function startKit(
   if (!existsSync(`${PWA_DIST}index.html`)) {
     throw new Error(`the tablet app is not built (${PWA_DIST}): run \`npm run build:pwa\``);
   }
-  const sim = !options.transport && config.sim.enabled ? createSimulatedInstruments(config) : null;
+  // The simulators load only when simulation is what runs (sim/ stays out of a hardware kit).
+  const sim =
+    !options.transport && config.sim.enabled
+      ? (await import('./sim-instruments.ts')).createSimulatedInstruments(config)
+      : null;
   const transport = options.transport ?? sim?.transport;
   if (!transport) throw new Error('no instrument transport: enable simulation or pass a transport');
   const bus = new LiveBus<KitEvent>();
   const pipeline = new MeasurementPipeline(store, bus, () => ({ visitId: null, patientId: null }), log);
+  const storage = new StorageHealth({
+    dir: config.dataDir,
+    bus,
+    log,
+    lowSpaceBytes: config.storage.lowSpaceBytes,
+    checkIntervalMs: config.storage.checkIntervalMs,
+  });
+  await storage.start();
   const instruments = new InstrumentManager({
     transport,
     drivers: DRIVERS,
@@ -73,6 +86,7 @@ export async function startKit(
     bus,
     recentObservations: (limit) => store.recentObservations(limit),
     instruments: () => instruments.list(),
+    storage: () => storage.status(),
     staticRoot: PWA_DIST,
   });
   const server = await listen(app, config.http.host, config.http.port);
@@ -86,11 +100,13 @@ export async function startKit(
     bus,
     pipeline,
     instruments,
+    storage,
     async stop() {
       sim?.stop();
       await instruments.stop();
       await transport.close();
       await pipeline.drain();
+      storage.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();

@@ -12,7 +12,7 @@ import {
   packObservation,
   readObservation,
   unpackObservation,
-} from './observation-codec.ts';
+} from './tables/observation-codec.ts';
 
 /** A step that upgrades a body from version n to n + 1 (applied lazily on read). */
 export type Migration = (body: unknown) => unknown;
@@ -72,7 +72,7 @@ export const TABLES = {
   conclusions: table('conclusions', 'n', open),
   outbox: table('outbox', 'x', OutboxBody),
   audit: table('audit', 'u', AuditBody),
-  /** Keyed (not counter) records of the link layer: see store/link-records.ts. */
+  /** Keyed (not counter) records of the link layer: see store/tables/link-records.ts. */
   link: table('link', 'l', LinkRecordBody),
 } as const;
 

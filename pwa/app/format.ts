@@ -17,3 +17,10 @@ export function formatObservation(locale: Locale, o: WireObservation): string {
   if (o.absentReason !== null || o.value === null) return `${t(locale, 'absent')} (${o.absentReason ?? '—'})`;
   return `${formatNumber(o)} ${unitName(locale, o.unit)}`;
 }
+
+/** Free disk space in megabytes, one decimal below 10 MB ("3.2", "412"), or "—" when unknown. */
+export function formatMb(bytes: number | null): string {
+  if (bytes === null) return '—';
+  const mb = bytes / 1024 / 1024;
+  return mb < 10 ? mb.toFixed(1) : String(Math.round(mb));
+}

@@ -56,4 +56,32 @@ describe('tablet live state', () => {
     ).toBe('36.60 °C');
     expect(formatObservation('ru', obs('y', '2708-6', 'z', null))).toBe('нет значения (not-a-number)');
   });
+
+  it('keeps the storage status from the hello, counts failed writes, and clears the error once writable', () => {
+    const storage = {
+      writable: true,
+      notStoredTotal: 0,
+      lastError: null,
+      freeBytes: 5e8,
+      totalBytes: 1e9,
+      lowSpace: false,
+      lowSpaceThresholdBytes: 2.5e8,
+      at: '2026-01-01T00:00:00Z',
+    };
+    let s = reduce(INITIAL_STATE, { type: 'hello', data: { version: 't', instruments: [], storage } });
+    const failed = (notStoredTotal: number, code = 'write_failed') => ({
+      type: 'store-error' as const,
+      data: { message: 'disk full', code, notStored: 2, notStoredTotal, at: 'z' },
+    });
+    s = reduce(s, failed(2));
+    s = reduce(s, failed(4));
+    expect(s.storage).toMatchObject({ writable: false, notStoredTotal: 4 });
+    expect(s.storeError).toBe('disk full');
+    s = reduce(s, { type: 'storage', data: { ...storage, notStoredTotal: 4 } });
+    expect(s.storage).toMatchObject({ writable: true, notStoredTotal: 4 });
+    expect(s.storeError).toBeNull();
+    // One invalid reading says nothing about the disk.
+    s = reduce(s, failed(5, 'invalid_record'));
+    expect(s.storage).toMatchObject({ writable: true, notStoredTotal: 5 });
+  });
 });

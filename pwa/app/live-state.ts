@@ -1,4 +1,4 @@
-import type { WireEvents, WireInstrument, WireObservation } from '../../runtime/http/wire.ts';
+import type { WireEvents, WireInstrument, WireObservation, WireStorage } from '../../runtime/http/wire.ts';
 
 /** Most observations the tablet keeps in memory for the log view. */
 export const HISTORY_LIMIT = 200;
@@ -10,6 +10,9 @@ export interface LiveState {
   /** Newest first, de-duplicated by id. */
   readonly history: readonly WireObservation[];
   readonly preview: WireEvents['preview'] | null;
+  /** The kit's storage status (null until the hello): writable, readings not stored, disk space. */
+  readonly storage: WireStorage | null;
+  /** The message of the last failed write, kept until writes succeed again. */
   readonly storeError: string | null;
 }
 
@@ -19,6 +22,7 @@ export const INITIAL_STATE: LiveState = {
   instruments: {},
   history: [],
   preview: null,
+  storage: null,
   storeError: null,
 };
 
@@ -30,7 +34,8 @@ export type LiveAction =
   | { readonly type: 'observations'; readonly observations: readonly WireObservation[] }
   | { readonly type: 'instrument'; readonly data: WireInstrument }
   | { readonly type: 'preview'; readonly data: WireEvents['preview'] }
-  | { readonly type: 'store-error'; readonly data: WireEvents['store-error'] };
+  | { readonly type: 'store-error'; readonly data: WireEvents['store-error'] }
+  | { readonly type: 'storage'; readonly data: WireStorage };
 
 function merge(current: readonly WireObservation[], incoming: readonly WireObservation[]): WireObservation[] {
   const seen = new Set<string>();
@@ -50,6 +55,8 @@ export function reduce(state: LiveState, action: LiveAction): LiveState {
         ...state,
         online: true,
         instruments: Object.fromEntries(action.data.instruments.map((i) => [i.id, i])),
+        storage: action.data.storage,
+        storeError: action.data.storage.lastError,
       };
     case 'loaded':
     case 'observations':
@@ -59,7 +66,22 @@ export function reduce(state: LiveState, action: LiveAction): LiveState {
     case 'preview':
       return { ...state, preview: action.data };
     case 'store-error':
-      return { ...state, storeError: action.data.message };
+      // The count comes with every failure; the `storage` event that follows may lag behind it.
+      return {
+        ...state,
+        storeError: action.data.message,
+        storage: state.storage && {
+          ...state.storage,
+          writable: action.data.code === 'invalid_record' ? state.storage.writable : false,
+          notStoredTotal: Math.max(state.storage.notStoredTotal, action.data.notStoredTotal),
+        },
+      };
+    case 'storage':
+      return {
+        ...state,
+        storage: action.data,
+        storeError: action.data.writable ? null : (action.data.lastError ?? state.storeError),
+      };
   }
 }
 

@@ -1,9 +1,9 @@
 import { render } from 'preact';
 import { useEffect, useReducer, useState } from 'preact/hooks';
 import type { WireEvents, WireObservation } from '../../runtime/http/wire.ts';
-import { formatObservation } from './format.ts';
+import { formatMb, formatObservation } from './format.ts';
 import { codeName, t, timeOfDay, unitName, type Locale } from './i18n.ts';
-import { INITIAL_STATE, latestByCode, reduce, type LiveAction } from './live-state.ts';
+import { INITIAL_STATE, latestByCode, reduce, type LiveAction, type LiveState } from './live-state.ts';
 
 function useLiveEvents(dispatch: (a: LiveAction) => void): void {
   useEffect(() => {
@@ -27,6 +27,7 @@ function useLiveEvents(dispatch: (a: LiveAction) => void): void {
     on('instrument', (data) => dispatch({ type: 'instrument', data }));
     on('preview', (data) => dispatch({ type: 'preview', data }));
     on('store-error', (data) => dispatch({ type: 'store-error', data }));
+    on('storage', (data) => dispatch({ type: 'storage', data }));
     source.onerror = () => dispatch({ type: 'online', online: false });
     return () => source.close();
   }, [dispatch]);
@@ -42,6 +43,49 @@ function ReadingCard({ o, locale }: { o: WireObservation; locale: Locale }) {
         <span class="saved">✓ {t(locale, 'saved')}</span>
       </div>
     </li>
+  );
+}
+
+/**
+ * Readings not being stored (and how many were lost), or a disk running low: shown above
+ * everything. After writing resumes, the count stays until someone taps "understood", because
+ * those measurements must be taken again.
+ */
+function StorageBanner({
+  storage,
+  storeError,
+  locale,
+}: {
+  storage: LiveState['storage'];
+  storeError: string | null;
+  locale: Locale;
+}) {
+  const [understood, setUnderstood] = useState(0);
+  if (!storage) return null;
+  const lost = storage.notStoredTotal;
+  return (
+    <div data-testid="storage" data-writable={String(storage.writable)} data-not-stored={lost}>
+      {!storage.writable && (
+        <p class="error" role="alert">
+          <b>{t(locale, 'storeError')}</b> {t(locale, 'notStoredCount')}: <b class="count">{lost}</b>
+          {storeError && <span class="detail"> {storeError}</span>}
+        </p>
+      )}
+      {storage.writable && lost > understood && (
+        <p class="warning" role="status">
+          {t(locale, 'storeResumed')} {t(locale, 'notStoredCount')}: <b class="count">{lost}</b>.{' '}
+          {t(locale, 'remeasure')}{' '}
+          <button type="button" onClick={() => setUnderstood(lost)}>
+            {t(locale, 'understood')}
+          </button>
+        </p>
+      )}
+      {storage.lowSpace && (
+        <p class="warning" role="status" data-testid="low-space">
+          {t(locale, 'lowSpace')}: <b>{formatMb(storage.freeBytes)}</b> {t(locale, 'mb')}
+        </p>
+      )}
+    </div>
   );
 }
 
@@ -61,11 +105,7 @@ function App() {
           {t(locale, 'language')}
         </button>
       </header>
-      {state.storeError && (
-        <p class="error" role="alert">
-          {t(locale, 'storeError')}: {state.storeError}
-        </p>
-      )}
+      <StorageBanner storage={state.storage} storeError={state.storeError} locale={locale} />
       <section>
         <h2>{t(locale, 'instruments')}</h2>
         <ul class="instruments">

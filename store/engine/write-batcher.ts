@@ -1,0 +1,165 @@
+import { StoreError } from '../errors.ts';
+import type { WriteDeps } from './write-tx.ts';
+import { WriteTx } from './write-tx.ts';
+
+/**
+ * What a batch's operations returned, by position; `failed` holds the errors of those that threw
+ * (absent when none did). Plain arrays: these live until the flush, so no object per operation.
+ */
+type BatchResult = { values: unknown[]; failed: Map<number, unknown> | undefined; tx: WriteTx };
+
+interface Pending {
+  op: (tx: WriteTx) => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit. Operations issued while the previous commit is in progress share the next
+ * transaction; an operation on an idle store starts its commit on the next event-loop turn.
+ * Each caller's promise resolves only after its transaction is committed AND flushed to disk,
+ * so "saved" is never reported for data a power cut could lose.
+ */
+export class WriteBatcher {
+  readonly #deps: WriteDeps;
+  #pending: Pending[] = [];
+  #scheduled = false;
+  #committing = false;
+  #inFlight = new Set<Promise<void>>();
+  /** Transactions committed so far (observability and tests of batching). */
+  commits = 0;
+
+  constructor(deps: WriteDeps) {
+    this.#deps = deps;
+  }
+
+  /** Runs `op` inside the next write transaction; resolves with its result once durable. */
+  enqueue<T>(op: (tx: WriteTx) => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.push({ op, resolve: resolve as (value: unknown) => void, reject });
+      this.#schedule();
+    });
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#committing) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#startCommit();
+    });
+  }
+
+  #startCommit(): void {
+    const batch = this.#pending;
+    if (batch.length === 0) return;
+    this.#pending = [];
+    this.#committing = true;
+    const done = this.#commit(batch).finally(() => this.#inFlight.delete(done));
+    this.#inFlight.add(done);
+  }
+
+  async #commit(batch: Pending[]): Promise<void> {
+    let result: BatchResult;
+    try {
+      result = await this.#deps.dbs.env.transaction(() => this.#runBatch(batch));
+      this.commits += 1;
+    } catch (error) {
+      const failure = await commitFailure(error);
+      for (const p of batch) p.reject(failure);
+      return;
+    } finally {
+      // The next batch may start committing while this one is being flushed.
+      this.#committing = false;
+      if (this.#pending.length > 0) this.#schedule();
+    }
+    try {
+      await this.#deps.dbs.env.flushed;
+      result.tx.durable();
+      const { values, failed } = result;
+      batch.forEach((p, i) => {
+        if (failed?.has(i)) p.reject(failed.get(i));
+        else p.resolve(values[i]);
+      });
+    } catch (error) {
+      const failure = await commitFailure(error);
+      for (const p of batch) p.reject(failure);
+    }
+  }
+
+  /**
+   * Runs a batch inside the write transaction, all-or-nothing per operation. First optimistically
+   * as one nested (child) transaction; if any operation throws, that child is rolled back and the
+   * batch is replayed with one child transaction per operation, so a failing operation loses
+   * exactly its own writes and its companions still commit. Nothing partial is ever committed:
+   * lmdb-js would otherwise commit the puts made before a throw.
+   */
+  #runBatch(batch: Pending[]): BatchResult {
+    const env = this.#deps.dbs.env;
+    try {
+      return env.transactionSync(() => {
+        const tx = new WriteTx(this.#deps);
+        const values = batch.map((p) => {
+          const value = p.op(tx);
+          tx.commitStage();
+          return value;
+        });
+        tx.finish();
+        return { values, failed: undefined, tx };
+      });
+    } catch {
+      return env.transactionSync(() => {
+        const tx = new WriteTx(this.#deps);
+        const failed = new Map<number, unknown>();
+        const values = batch.map((p, i) => {
+          try {
+            const value = env.transactionSync(() => p.op(tx));
+            tx.commitStage();
+            return value;
+          } catch (error) {
+            tx.dropStage();
+            failed.set(i, error);
+            return undefined;
+          }
+        });
+        tx.finish();
+        return { values, failed, tx };
+      });
+    }
+  }
+
+  /** Waits until every queued and in-flight write is durable (before close or backup). */
+  async drain(): Promise<void> {
+    while (this.#pending.length > 0 || this.#inFlight.size > 0 || this.#scheduled) {
+      if (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+      else await new Promise((r) => setImmediate(r));
+    }
+  }
+}
+
+/**
+ * The error a caller gets when LMDB refused a commit (a full or failing disk). lmdb-js rejects
+ * the commit with a generic "Commit failed" error and keeps the cause in a separate `commitError`
+ * promise, rejected in the same turn, that nobody else handles: left alone, that unhandled
+ * rejection kills the process (found with the kit writing to a full tmpfs). It is handled here,
+ * and the caller gets one typed `write_failed` naming the cause. Nothing of the batch was stored:
+ * LMDB commits a transaction whole or not at all.
+ */
+async function commitFailure(error: unknown): Promise<unknown> {
+  const pending = (error as { commitError?: unknown } | null)?.commitError;
+  if (!(pending instanceof Promise)) return error;
+  const cause = await Promise.race([
+    pending.then(
+      () => undefined,
+      (reason: unknown) => reason,
+    ),
+    // Never wait on it longer than this turn: the cause is a detail, the refusal is what matters.
+    new Promise<undefined>((resolve) => setImmediate(resolve, undefined)),
+  ]);
+  const detail = cause instanceof Error ? cause.message : 'no cause given';
+  return new StoreError(
+    'write_failed',
+    `The disk refused the commit (${detail}); nothing of this write was stored.`,
+    { cause: cause ?? error },
+  );
+}
