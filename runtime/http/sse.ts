@@ -43,6 +43,12 @@ function toWire(
       };
     case 'storage':
       return { event: 'storage', data: e.status };
+    case 'link-state':
+      return { event: 'link-state', data: e.delivery };
+    case 'link-received':
+      return { event: 'link-received', data: e.item };
+    case 'link-status':
+      return { event: 'link-status', data: e.status };
   }
 }
 
