@@ -118,9 +118,9 @@ function numberFromEnv(v: string | undefined): number | undefined {
 }
 
 /**
- * The kit's link: to a real hub (--hub, with its certificate and the organisation key), or, when
- * the instruments are simulated, to a local hub with a simulated specialist (kept next to the data
- * directory, so it survives restarts); none with --no-link.
+ * The kit's link: to a real hub (--hub, with its certificate and the organisation key), or, with
+ * --sim-link (`npm start`), to a local hub with a simulated specialist, kept beside the data
+ * directory (`<data>-sim-link`, its own world: a restore of the kit does not touch it); else none.
  */
 async function linkSetup(
   args: CliArgs,
@@ -129,7 +129,6 @@ async function linkSetup(
   store: RecordStore,
   log: Logger,
 ): Promise<{ setup: KitLinkSetup; simLink?: { stop(): Promise<void> } } | undefined> {
-  if (args.values['no-link'] === true) return undefined;
   const hubUrl = stringFlag(args, 'hub') ?? io.env.FIELDKIT_HUB;
   if (hubUrl) {
     const certFile = stringFlag(args, 'hub-cert') ?? io.env.FIELDKIT_HUB_CERT;
@@ -149,11 +148,11 @@ async function linkSetup(
       },
     };
   }
-  if (!config.sim.enabled) return undefined;
+  if (args.values['sim-link'] !== true) return undefined;
   const { startSimLink } = await import('../sim-link.ts');
   const sim = await startSimLink({
     kitStore: store,
-    dir: `${resolve(config.dataDir)}.sim-link`,
+    dir: `${resolve(config.dataDir)}-sim-link`,
     log,
     ...(numberFlag(args, 'specialist-answer-ms') !== undefined
       ? { answerAfterMs: numberFlag(args, 'specialist-answer-ms'), readAfterMs: 0 }
