@@ -26,7 +26,7 @@ export async function runHub(args: CliArgs, io: CliIo): Promise<number> {
     case undefined:
       return serveHub(a, io);
     case 'enroll':
-      return withHubStore(a, io, false, (store) => enroll(a, io, store, rest));
+      return withHubStore(a, io, true, (store) => enroll(a, io, store, rest));
     case 'revoke':
       return withHubStore(a, io, false, (store) => revoke(io, store, rest));
     case 'list':
