@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DRIVERS } from '../ble-devices/drivers/catalogue.ts';
 import type { Transport } from '../ble-devices/transport.ts';
-import type { ReadOptions } from '../store/index.ts';
+import type { ReadOptions, RecordStore } from '../store/index.ts';
 import type { ObservationRecord } from '../store/schema/observation.ts';
 import type { KitConfig } from './config.ts';
 import type { KitEvent } from './events.ts';
@@ -20,6 +20,7 @@ import {
   InstrumentManager,
   type InstrumentStore,
 } from './instruments/instrument-manager.ts';
+import type { KitLink } from './link/kit-link.ts';
 import { PairingSessions } from './instruments/pairing.ts';
 import { LiveBus } from './live-bus.ts';
 import type { Logger } from './log.ts';
@@ -57,12 +58,24 @@ export interface KitHandle {
   /** How the kit reaches its instruments (for the start banner). */
   readonly via: string;
   readonly storage: StorageHealth;
+  /** The link to the specialists, when configured. */
+  readonly link: KitLink | undefined;
   stop(): Promise<void>;
 }
 
 /** Where `--serial` looks, for the start banner. */
 function serialWhere(serial: NonNullable<KitConfig['serial']>): string {
   return [...(serial.auto ? ['CMS50 cables found by USB id'] : []), ...serial.paths].join(', ');
+}
+
+/** Where the kit's link goes: the organisation key it trusts and the hub (its certificate pinned). */
+export interface KitLinkSetup {
+  /** The kit's own store (its device keys sign and open envelopes; the outbox lives there). */
+  readonly store: RecordStore;
+  readonly orgKey: Uint8Array;
+  readonly hub: { readonly url: string; readonly certPem: string };
+  /** A signed directory to pin if none is pinned yet. */
+  readonly directory?: Uint8Array;
 }
 
 /**
@@ -76,7 +89,7 @@ export async function startKit(
   store: KitStore,
   log: Logger,
   version: string,
-  options: { transport?: Transport; heartbeatMs?: number; staticRoot?: string } = {},
+  options: { transport?: Transport; heartbeatMs?: number; staticRoot?: string; link?: KitLinkSetup } = {},
 ): Promise<KitHandle> {
   const staticRoot = options.staticRoot ?? PWA_DIST;
   if (!existsSync(`${staticRoot}index.html`)) {
@@ -171,6 +184,22 @@ export async function startKit(
       if (!(await instruments.forget(id))) await radio?.pairing?.removeBond(id);
     },
   });
+  // The link loads only when configured (a kit without one never opens a socket to a hub).
+  let link: KitLink | undefined;
+  try {
+    link = options.link
+      ? await (
+          await import('./link/kit-link.ts')
+        ).startKitLink({ ...options.link, log: log.child({ part: 'link' }), onEvent: (e) => bus.publish(e) })
+      : undefined;
+  } catch (err) {
+    await pairing.close();
+    await releaseInstruments();
+    void tlsReady.then((t) => t.stop()).catch(() => undefined);
+    storage.stop();
+    journal.close();
+    throw err;
+  }
   const app = createApp({
     version,
     journal,
@@ -182,6 +211,7 @@ export async function startKit(
     tokens: storeTokenVerifier(store),
     pairing: store,
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+    ...(link ? { link } : {}),
   });
   let tls: KitTls;
   try {
@@ -242,7 +272,9 @@ export async function startKit(
     pairing,
     via,
     storage,
+    link,
     async stop() {
+      await link?.stop();
       await pairing.close();
       offRenew();
       await tls.stop();

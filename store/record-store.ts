@@ -16,12 +16,15 @@ import * as rotation from './keys/rotation.ts';
 import type { RotationProgress } from './keys/rotation.ts';
 import type { AttachmentInput, AttachmentRecord } from './schema/attachment.ts';
 import type { InstrumentInput, InstrumentPatch, InstrumentRecord } from './schema/instrument.ts';
+import type { LinkRecordBody } from './schema/link-record.ts';
 import type { ObservationInput, ObservationRecord } from './schema/observation.ts';
 import type { OutboxInput, OutboxItem } from './schema/outbox-item.ts';
 import type { PatientInput, PatientRecord } from './schema/patient.ts';
 import type { VisitInput, VisitRecord } from './schema/visit.ts';
 import * as attachments from './tables/attachments.ts';
 import * as instruments from './tables/instruments.ts';
+import * as link from './tables/link-records.ts';
+import type { LinkEntry, LinkTx } from './tables/link-records.ts';
 import * as obs from './tables/observations.ts';
 import * as outbox from './tables/outbox.ts';
 import * as patients from './tables/patients.ts';
@@ -286,6 +289,45 @@ export class RecordStore {
   async ackOutbox(id: string): Promise<boolean> {
     this.#assertOpen();
     return outbox.ackOutbox(this.#ctx, id);
+  }
+
+  /** One link-layer record by key (outbox progress, delivery states, received objects, mailbox). */
+  async linkGet(key: string): Promise<LinkRecordBody | undefined> {
+    this.#assertOpen();
+    return Promise.resolve(link.getLinkRecord(this.#ctx, key));
+  }
+
+  /** Link records whose key starts with `prefix`, in key order, from key `from` if given. */
+  async linkScan(prefix: string, limit?: number, from?: string): Promise<LinkEntry[]> {
+    this.#assertOpen();
+    return Promise.resolve(link.scanLinkRecords(this.#ctx, prefix, limit, from));
+  }
+
+  /** Number of link records under a prefix (no decryption). */
+  async linkCount(prefix: string): Promise<number> {
+    this.#assertOpen();
+    return Promise.resolve(link.countLinkRecords(this.#ctx, prefix));
+  }
+
+  /**
+   * Reads and changes link records atomically in the next write transaction; resolves with
+   * `fn`'s result once durable. `fn` is synchronous; if it throws nothing of it is written.
+   */
+  async linkTransaction<R>(fn: (tx: LinkTx) => R): Promise<R> {
+    this.#assertOpen();
+    return link.linkTransaction(this.#ctx, fn);
+  }
+
+  /** Signs with the kit's Ed25519 identity key (envelopes, receipts); the secret never leaves the keyring. */
+  async signAsKit(message: Uint8Array): Promise<Uint8Array> {
+    this.#assertOpen();
+    return this.#ctx.keyring.sign(message);
+  }
+
+  /** Opens a sealed box addressed to the kit's X25519 key (an envelope's content key); null if not ours. */
+  async openSealedToKit(sealed: Uint8Array): Promise<Uint8Array | null> {
+    this.#assertOpen();
+    return this.#ctx.keyring.openSealed(sealed);
   }
 
   /** Stores a blob streamed from `source` (chunked, sealed, waveforms compressed). */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AttachmentBody } from './schema/attachment.ts';
 import { AuditBody } from './schema/audit-entry.ts';
 import { InstrumentBody } from './schema/instrument.ts';
+import { LinkRecordBody } from './schema/link-record.ts';
 import { OutboxBody, OutboxPriority } from './schema/outbox-item.ts';
 import { PatientBody } from './schema/patient.ts';
 import { ObservationBody } from './schema/stored-observation.ts';
@@ -122,6 +123,8 @@ export const TABLES = {
     },
   }),
   audit: table('audit', 'u', AuditBody),
+  /** Keyed (not counter) records of the link layer: see store/tables/link-records.ts. */
+  link: table('link', 'l', LinkRecordBody),
   // Found by the hash of a pairing code or a bearer token (store/tables/tablets.ts).
   tablets: table('tablets', 't', TabletBody, { index: { terms: tabletTerms } }),
   kitCredentials: table('kitCredentials', 'k', KitCredentialBody),

@@ -40,6 +40,12 @@ const start: CliCommand = {
     'low-space-mb': { type: 'string' },
     'disk-check-ms': { type: 'string' },
     serial: { type: 'string' },
+    hub: { type: 'string' },
+    'hub-cert': { type: 'string' },
+    'org-key': { type: 'string' },
+    directory: { type: 'string' },
+    'sim-link': { type: 'boolean' },
+    'specialist-answer-ms': { type: 'string' },
   },
   optionHelp: {
     ...STORE_ACCESS_HELP,
@@ -55,6 +61,14 @@ const start: CliCommand = {
     'disk-check-ms': 'How often the free disk space is read (default 10000)',
     serial:
       'USB oximeters instead of the simulation: auto (CMS50 cables by USB id) and/or port paths, comma-separated',
+    hub: 'The hub to link to (https://host:port), to send consultations to specialists',
+    'hub-cert': "With --hub: the hub's certificate (PEM file), pinned",
+    'org-key': 'With --hub: the organisation public key (org.pub file or base64url)',
+    directory:
+      'With --hub: a signed directory to pin at set-up (else the hub serves it, checked against --org-key)',
+    'sim-link':
+      'Also run a local hub and a simulated specialist and link to them (kept in <data>-sim-link; `npm start` does)',
+    'specialist-answer-ms': 'Simulated specialist: pause before its answer (default 4000)',
   },
   positionals: { min: 0, max: 0 },
   load: async () => (await import('./start-command.ts')).runStart,
@@ -345,6 +359,70 @@ const passphrase: CliCommand = {
 };
 
 /**
+ * `fieldkit hub`: the hub, where there is internet: HTTPS and a WebSocket for kits and
+ * specialist devices, a store-and-forward mailbox of sealed envelopes it cannot read, and the
+ * organisation-signed directory. `hub enroll|revoke|list` manage the devices it routes between.
+ */
+const hub: CliCommand = {
+  name: 'hub',
+  summary: 'Run the hub (mailbox + signaling); `hub enroll <identity> <key>`, `hub revoke <key>`, `hub list`',
+  usage: '[enroll <identity> <device-key> | revoke <device-key> | list]',
+  options: {
+    ...STORE_ACCESS_OPTIONS,
+    host: { type: 'string' },
+    port: { type: 'string' },
+    directory: { type: 'string' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
+    hostname: { type: 'string' },
+    role: { type: 'string' },
+    label: { type: 'string' },
+    'log-level': { type: 'string' },
+  },
+  optionHelp: {
+    data: "The hub's data directory (default ./fieldkit-hub-data, or FIELDKIT_HUB_DATA)",
+    dev: STORE_ACCESS_HELP.dev ?? '',
+    host: 'Address to listen on (default 127.0.0.1; 0.0.0.0 for the internet)',
+    port: 'HTTPS port (default 8471, 0 = any free port)',
+    directory: 'The signed directory file to serve (from `fieldkit org sign`); re-read when it changes',
+    'tls-cert': 'Use this certificate (PEM) instead of the generated self-signed one',
+    'tls-key': 'The private key (PEM) of --tls-cert',
+    hostname: 'A host name or address to put in a generated certificate',
+    role: 'For enroll: kit or specialist (default kit)',
+    label: 'For enroll: a note on the device',
+    'log-level': 'fatal|error|warn|info|debug|trace|silent (default info)',
+  },
+  positionals: { min: 0, max: 3 },
+  load: async () => (await import('./hub-command.ts')).runHub,
+};
+
+/**
+ * `fieldkit org`: the organisation key, on an offline machine. `org init` creates it, `org sign`
+ * signs the directory of kits, specialists and their device keys that every kit verifies,
+ * `org show` checks one, `org device` prints a store's device keys for the directory.
+ */
+const org: CliCommand = {
+  name: 'org',
+  summary:
+    'Organisation key and signed directory: `org init`, `org sign <directory.json>`, `org show <file>`, `org device`',
+  usage: 'init | sign <directory.json> | show <directory.fkd> | device',
+  options: {
+    ...STORE_ACCESS_OPTIONS,
+    dir: { type: 'string' },
+    out: { type: 'string' },
+    'org-key': { type: 'string' },
+  },
+  optionHelp: {
+    ...STORE_ACCESS_HELP,
+    dir: 'Where org.key, org.pub and directory.json live (default ./fieldkit-org, or FIELDKIT_ORG_DIR)',
+    out: 'For sign: the signed directory to write (default <dir>/directory.fkd)',
+    'org-key': 'For show: the organisation public key (base64url, or the org.pub file)',
+  },
+  positionals: { min: 1, max: 2 },
+  load: async () => (await import('./org-command.ts')).runOrg,
+};
+
+/**
  * Every `fieldkit` subcommand, in the order `--help` lists them. Metadata only: each command's
  * implementation (its `*-command.ts`) is imported by `load` when that command runs, so the
  * commands that need no store (decode, sim, --help) never load LMDB. A new command adds its
@@ -362,6 +440,8 @@ export const COMMANDS: readonly CliCommand[] = [
   backup,
   restore,
   passphrase,
+  hub,
+  org,
   exportCommand,
   importCommand,
 ];

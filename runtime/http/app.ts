@@ -10,6 +10,7 @@ import { pairingRoutes, type PairingLimits, type PairingStore } from './auth/pai
 import { bearerToken, type TokenVerifier } from './auth/verifier.ts';
 import { limitBody } from './body.ts';
 import { apiError, toApiIssues } from './errors.ts';
+import { linkRoutes, type LinkApi } from './link-routes.ts';
 import { liveChannel } from './live/channel.ts';
 import type { LiveJournal } from './live/journal.ts';
 import type { StorageStatus } from '../storage-status.ts';
@@ -34,6 +35,8 @@ export interface AppDeps {
   readonly pairing: PairingStore;
   readonly pairingLimits?: PairingLimits;
   readonly heartbeatMs?: number;
+  /** The link to the specialists, when the kit runs one. */
+  readonly link?: LinkApi;
 }
 
 /**
@@ -98,6 +101,7 @@ export function createApp(deps: AppDeps): Hono<AuthEnv> {
       heartbeatMs: deps.heartbeatMs ?? 15_000,
     });
   });
+  app.route('/api', linkRoutes(deps.link));
   app.all('/api/*', (c) => apiError(c, 'not_found', 'No such API path.'));
 
   app.use('/*', serveStatic({ root: deps.staticRoot }));

@@ -18,6 +18,7 @@ export type ApiErrorCode =
   | 'conflict'
   | 'rate_limited'
   | 'pairing_failed'
+  | 'link_off'
   | 'internal';
 
 /** One field a schema refused: a dotted path into the body and zod's reason. */
@@ -55,6 +56,7 @@ export const API_ERROR_STATUS: Readonly<Record<ApiErrorCode, ContentfulStatusCod
   conflict: 409,
   rate_limited: 429,
   pairing_failed: 401,
+  link_off: 503,
   internal: 500,
 };
 

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
-/** Clinical priority of an outgoing item; urgent goes first when the signal returns. */
-export const OutboxPriority = z.enum(['urgent', 'high', 'routine', 'low']);
+/**
+ * Clinical priority of an outgoing item; urgent goes first when the signal returns. The link's
+ * five levels map in order: urgent consultations and messages, vitals, conclusions and routine
+ * requests, waveforms, photos and voice ('bulk', added last so stored keys keep their order).
+ */
+export const OutboxPriority = z.enum(['urgent', 'high', 'routine', 'low', 'bulk']);
 /** See {@link OutboxPriority}. */
 export type OutboxPriority = z.infer<typeof OutboxPriority>;
 

@@ -1,0 +1,55 @@
+import type { CarrierConnection } from './carrier.ts';
+import { decodeFrame, encodeFrame } from './frames.ts';
+
+/** Heartbeat timing. */
+export interface LivenessOptions {
+  /** A PING is sent after this long without sending anything (default 2 s). */
+  readonly intervalMs?: number;
+  /** The connection is declared lost after this long without receiving anything (default 6 s). */
+  readonly timeoutMs?: number;
+  /** Called with each PONG's round-trip time. */
+  readonly onRtt?: (ms: number) => void;
+}
+
+/**
+ * Our own heartbeats over any carrier: PING every `intervalMs`, any received frame counts as a
+ * sign of life, and silence for `timeoutMs` closes the connection as 'lost' even while the
+ * carrier still claims to be open (as @roamhq/wrtc's data channel does after an outage). Also
+ * answers the peer's PINGs. Returns a stop function; stops by itself when the connection closes.
+ */
+export function watchLiveness(conn: CarrierConnection, options: LivenessOptions = {}): () => void {
+  const interval = options.intervalMs ?? 2000;
+  const timeout = options.timeoutMs ?? 6000;
+  let lastHeard = Date.now();
+  let seq = 0;
+  const offFrame = conn.onFrame((bytes) => {
+    lastHeard = Date.now();
+    // PING/PONG are tiny: peek at the type byte before paying for a full decode.
+    if (bytes.byteLength > 16 || bytes[0] !== 0x83 || (bytes[1] !== 0x01 && bytes[1] !== 0x02)) return;
+    const decoded = decodeFrame(bytes);
+    if (!decoded.ok) return;
+    const f = decoded.frame;
+    if (f.t === 'ping') conn.send(encodeFrame({ t: 'pong', seq: f.seq, sentAt: f.sentAt }));
+    else if (f.t === 'pong') options.onRtt?.(Math.max(0, Date.now() - f.sentAt));
+  });
+  const timer = setInterval(
+    () => {
+      if (Date.now() - lastHeard > timeout) {
+        stop();
+        conn.close(`no frame for ${timeout} ms (heartbeat timeout)`);
+        return;
+      }
+      seq = (seq + 1) >>> 0;
+      conn.send(encodeFrame({ t: 'ping', seq, sentAt: Date.now() }));
+    },
+    Math.min(interval, timeout / 3),
+  );
+  timer.unref?.();
+  const offClose = conn.onClose(() => stop());
+  function stop(): void {
+    clearInterval(timer);
+    offFrame();
+    offClose();
+  }
+  return stop;
+}

@@ -1,0 +1,135 @@
+import { toHex } from '../../crypto/bytes.ts';
+import { Bitset } from './bitset.ts';
+import type { CarrierConnection } from './carrier.ts';
+import type { Frame } from './frames.ts';
+import { blockCount, encodeFrame } from './frames.ts';
+import { checkChunk, sha256Hex } from './manifest.ts';
+import type { RejectCode, RejectCounters } from './reject.ts';
+import { LinkRejectError } from './reject.ts';
+import type { IncomingSink } from './transfer.ts';
+
+interface Rx {
+  readonly size: number;
+  readonly hashes: Uint8Array;
+  readonly have: Bitset;
+}
+
+/** Logs what the receiver could not blame on the peer (a failing disk). */
+export type ReceiverLog = (message: string, detail: Record<string, unknown>) => void;
+
+/**
+ * The receiving half of a session. Frames are processed one at a time in arrival order; every
+ * chunk is checked against the manifest before anything is written, acknowledged only after the
+ * sink's commit is durable, and the whole object's SHA-256 is checked against its id before it
+ * is committed. Anything wrong is answered with a typed NACK and counted; nothing partial or
+ * unverified ever reaches the sink's committed state.
+ */
+export class Receiver {
+  readonly #conn: CarrierConnection;
+  readonly #sink: IncomingSink;
+  readonly #counters: RejectCounters;
+  readonly #log: ReceiverLog | undefined;
+  readonly #objects = new Map<string, Rx>();
+  #chain: Promise<void> = Promise.resolve();
+  #stopped = false;
+
+  constructor(conn: CarrierConnection, sink: IncomingSink, counters: RejectCounters, log?: ReceiverLog) {
+    this.#conn = conn;
+    this.#sink = sink;
+    this.#counters = counters;
+    this.#log = log;
+  }
+
+  /** Stops: frames still queued are dropped (the sender will re-offer them). */
+  stop(): void {
+    this.#stopped = true;
+    this.#objects.clear();
+  }
+
+  /** Resolves when every frame handed over so far has been processed. */
+  idle(): Promise<void> {
+    return this.#chain;
+  }
+
+  /** Queues a frame for processing in order. */
+  handle(frame: Frame & { t: 'item' | 'offer' | 'chunk' }): void {
+    this.#chain = this.#chain.then(() => (this.#stopped ? undefined : this.#process(frame)));
+  }
+
+  /** Refuses and counts. */
+  nack(id: Uint8Array | null, code: RejectCode, detail: string): void {
+    this.#counters.count(code);
+    this.#send({ t: 'nack', id, code, detail });
+  }
+
+  #send(frame: Frame): void {
+    if (!this.#stopped) this.#conn.send(encodeFrame(frame));
+  }
+
+  async #process(frame: Frame & { t: 'item' | 'offer' | 'chunk' }): Promise<void> {
+    try {
+      if (frame.t === 'item') await this.#item(frame.id, frame.bytes);
+      else if (frame.t === 'offer') await this.#offer(frame.id, frame.size, frame.hashes);
+      else await this.#chunk(frame.id, frame.first, frame.data);
+    } catch (error) {
+      if (error instanceof LinkRejectError) {
+        this.#objects.delete(toHex(frame.id));
+        this.nack(frame.id, error.code, error.message);
+        return;
+      }
+      this.#log?.('receiver could not store an object', { error: String(error), id: toHex(frame.id) });
+      this.nack(frame.id, 'storage_failed', 'the receiver could not commit it; try again later');
+    }
+  }
+
+  async #item(id: Uint8Array, bytes: Uint8Array): Promise<void> {
+    const hex = toHex(id);
+    if (sha256Hex(bytes) !== hex)
+      throw new LinkRejectError('id_mismatch', 'the item bytes do not hash to its id');
+    const outcome = await this.#sink.putWhole(hex, bytes, this.#conn.remote);
+    this.#send({ t: 'stored', id, outcome });
+  }
+
+  async #offer(id: Uint8Array, size: number, hashes: Uint8Array): Promise<void> {
+    const hex = toHex(id);
+    const state = await this.#sink.begin(hex, size, hashes, this.#conn.remote);
+    if (state.complete) {
+      this.#objects.delete(hex);
+      this.#send({ t: 'stored', id, outcome: 'duplicate' });
+      return;
+    }
+    const have = state.have ?? new Bitset(blockCount(size));
+    this.#objects.set(hex, { size, hashes, have });
+    this.#send({ t: 'have', id, complete: false, ranges: have.ranges() });
+    if (have.full) await this.#finish(id, hex);
+  }
+
+  async #chunk(id: Uint8Array, first: number, data: Uint8Array): Promise<void> {
+    const hex = toHex(id);
+    const rx = this.#objects.get(hex);
+    if (!rx) {
+      this.nack(id, 'unknown_item', 'no OFFER for this object on this session');
+      return;
+    }
+    const check = checkChunk(rx.size, rx.hashes, first, data);
+    if (!check.ok) {
+      // A bad chunk refuses the chunk, not the object: the sender may resend good data.
+      this.nack(id, check.code, check.detail);
+      return;
+    }
+    let already = true;
+    for (let i = first; i < first + check.count; i++) already &&= rx.have.has(i);
+    if (!already) {
+      await this.#sink.putBlocks(hex, first, check.count, data, this.#conn.remote);
+      rx.have.setRange(first, check.count);
+    }
+    this.#send({ t: 'ack', id, first, count: check.count });
+    if (rx.have.full) await this.#finish(id, hex);
+  }
+
+  async #finish(id: Uint8Array, hex: string): Promise<void> {
+    this.#objects.delete(hex);
+    const outcome = await this.#sink.finish(hex, this.#conn.remote);
+    this.#send({ t: 'stored', id, outcome });
+  }
+}

@@ -1,0 +1,285 @@
+import { fromHex, toHex } from '../../crypto/bytes.ts';
+import { Bitset } from './bitset.ts';
+import type { CarrierConnection } from './carrier.ts';
+import type { Frame } from './frames.ts';
+import { BLOCK_BYTES, blockCount, encodeFrame } from './frames.ts';
+import { rangeLength } from './manifest.ts';
+import type { LinkPacer } from './rate.ts';
+import type { OutgoingObject, OutgoingQueue } from './transfer.ts';
+
+/** Offers outstanding at once (their HAVE answers overlap with chunks of earlier objects). */
+const MAX_OFFERS = 8;
+/** Objects the sender keeps in view. */
+const LIST_LIMIT = 64;
+/** A refusal for lack of disk at the receiver is retried after this long. */
+const STORAGE_RETRY_MS = 5000;
+
+interface InFlight {
+  readonly count: number;
+  readonly bytes: number;
+}
+
+interface Tx {
+  readonly obj: OutgoingObject;
+  phase: 'new' | 'offered' | 'ready' | 'whole';
+  hashes?: Uint8Array;
+  acked?: Bitset;
+  sent?: Bitset;
+  readonly inflight: Map<number, InFlight>;
+  retryAt?: number;
+}
+
+type Action =
+  | { kind: 'item'; tx: Tx }
+  | { kind: 'offer'; tx: Tx }
+  | { kind: 'chunk'; tx: Tx; first: number; count: number };
+
+/**
+ * The sending half of a session: strict clinical priority, pre-emption at chunk boundaries,
+ * chunks sized by the measured rate, and our own acknowledgement window (never the carrier's
+ * buffer). Small objects go whole in one ITEM frame; large ones are OFFERed with their manifest,
+ * and the receiver's HAVE says where to resume, so after a cut nothing it acknowledged is sent
+ * again. An object is done only when the receiver says STORED.
+ */
+export class Sender {
+  readonly #conn: CarrierConnection;
+  readonly #queue: OutgoingQueue;
+  readonly #pacer: LinkPacer;
+  readonly #known = new Map<string, Tx>();
+  readonly #finished = new Set<string>();
+  #inflightBytes = 0;
+  #offers = 0;
+  #dirty = true;
+  #pumping = false;
+  #again = false;
+  #windowLimited = false;
+  #stopped = false;
+  readonly #offChange: () => void;
+  readonly #timers = new Set<NodeJS.Timeout>();
+  /** Bytes of chunk and item frames sent (resends included): what the link carried for us. */
+  bytesSent = 0;
+
+  constructor(conn: CarrierConnection, queue: OutgoingQueue, pacer: LinkPacer) {
+    this.#conn = conn;
+    this.#queue = queue;
+    this.#pacer = pacer;
+    this.#offChange = queue.onChange(() => {
+      this.#dirty = true;
+      this.pump();
+    });
+  }
+
+  /** Bytes sent and not yet acknowledged. */
+  get inflightBytes(): number {
+    return this.#inflightBytes;
+  }
+
+  /** Stops for good (the connection closed): forgets everything in flight. */
+  stop(): void {
+    this.#stopped = true;
+    this.#offChange();
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    this.#known.clear();
+  }
+
+  /** Runs the send loop until the window is full or nothing is left; safe to call any time. */
+  pump(): void {
+    if (this.#stopped) return;
+    if (this.#pumping) {
+      this.#again = true;
+      return;
+    }
+    this.#pumping = true;
+    void this.#loop()
+      .catch(() => this.#conn.close('sender failed'))
+      .finally(() => {
+        this.#pumping = false;
+        if (this.#again && !this.#stopped) {
+          this.#again = false;
+          this.pump();
+        }
+      });
+  }
+
+  async #loop(): Promise<void> {
+    for (;;) {
+      this.#again = false;
+      if (this.#stopped || this.#conn.closed) return;
+      if (this.#dirty) await this.#refresh();
+      if (this.#inflightBytes >= this.#pacer.window) {
+        this.#windowLimited = true;
+        return;
+      }
+      const action = this.#choose();
+      if (!action) {
+        this.#windowLimited = false;
+        return;
+      }
+      await this.#execute(action);
+    }
+  }
+
+  async #refresh(): Promise<void> {
+    this.#dirty = false;
+    for (const obj of await this.#queue.list(LIST_LIMIT)) {
+      if (this.#finished.has(obj.id) || this.#known.has(obj.id)) continue;
+      this.#known.set(obj.id, { obj, phase: 'new', inflight: new Map() });
+    }
+  }
+
+  #ordered(): Tx[] {
+    return [...this.#known.values()].sort(
+      (a, b) => a.obj.priority - b.obj.priority || a.obj.order - b.obj.order,
+    );
+  }
+
+  #choose(): Action | undefined {
+    const now = Date.now();
+    for (const tx of this.#ordered()) {
+      if (tx.retryAt !== undefined && now < tx.retryAt) continue;
+      if (tx.phase === 'new') {
+        if (tx.obj.size <= this.#pacer.chunkBytes) return { kind: 'item', tx };
+        if (this.#offers < MAX_OFFERS) return { kind: 'offer', tx };
+        continue;
+      }
+      if (tx.phase !== 'ready' || !tx.acked || !tx.sent) continue;
+      const first = tx.sent.nextClear(0);
+      if (first < 0) continue;
+      const maxBlocks = Math.max(1, Math.floor(this.#pacer.chunkBytes / BLOCK_BYTES));
+      let count = 1;
+      while (count < maxBlocks && first + count < tx.sent.size && !tx.sent.has(first + count)) count++;
+      return { kind: 'chunk', tx, first, count };
+    }
+    return undefined;
+  }
+
+  async #execute(action: Action): Promise<void> {
+    const { tx } = action;
+    const id = fromHex(tx.obj.id)!;
+    if (action.kind === 'item') {
+      tx.phase = 'whole';
+      const bytes = await tx.obj.read(0, blockCount(tx.obj.size));
+      this.#send({ t: 'item', id, bytes }, tx, 0, {
+        count: blockCount(tx.obj.size),
+        bytes: bytes.byteLength,
+      });
+      return;
+    }
+    if (action.kind === 'offer') {
+      tx.phase = 'offered';
+      this.#offers++;
+      tx.hashes ??= await tx.obj.hashes();
+      this.#send({ t: 'offer', id, size: tx.obj.size, blockSize: BLOCK_BYTES, hashes: tx.hashes });
+      return;
+    }
+    const { first, count } = action;
+    tx.sent?.setRange(first, count);
+    const data = await tx.obj.read(first, count);
+    if (data.byteLength !== rangeLength(tx.obj.size, first, count))
+      throw new Error('short read from the queue');
+    this.#send({ t: 'chunk', id, first, data }, tx, first, { count, bytes: data.byteLength });
+  }
+
+  #send(frame: Frame, tx?: Tx, first = 0, flight?: InFlight): void {
+    if (this.#stopped) return;
+    if (tx && flight) {
+      tx.inflight.set(first, flight);
+      this.#inflightBytes += flight.bytes;
+      this.bytesSent += flight.bytes;
+    }
+    this.#conn.send(encodeFrame(frame));
+  }
+
+  #release(tx: Tx, first: number): number {
+    const f = tx.inflight.get(first);
+    if (!f) return 0;
+    tx.inflight.delete(first);
+    this.#inflightBytes -= f.bytes;
+    return f.bytes;
+  }
+
+  /** HAVE: what the receiver holds; sending resumes at the first block it lacks. */
+  onHave(idBytes: Uint8Array, complete: boolean, ranges: readonly (readonly [number, number])[]): void {
+    const tx = this.#known.get(toHex(idBytes));
+    if (!tx || tx.phase !== 'offered') return;
+    this.#offers--;
+    if (complete) {
+      void this.#done(tx, 'duplicate');
+      return;
+    }
+    const blocks = blockCount(tx.obj.size);
+    tx.acked = Bitset.fromRanges(blocks, ranges);
+    tx.sent = Bitset.fromRanges(blocks, ranges);
+    tx.phase = 'ready';
+    this.#queue.progress(tx.obj.id, this.#ackedBytes(tx), tx.obj.size);
+    this.pump();
+  }
+
+  /** ACK: blocks durably held by the receiver. */
+  onAck(idBytes: Uint8Array, first: number, count: number): void {
+    const tx = this.#known.get(toHex(idBytes));
+    if (!tx?.acked) return;
+    const bytes = this.#release(tx, first);
+    tx.acked.setRange(first, count);
+    if (bytes > 0) this.#pacer.acked(bytes, this.#windowLimited);
+    this.#queue.progress(tx.obj.id, this.#ackedBytes(tx), tx.obj.size);
+    this.pump();
+  }
+
+  /** STORED: the receiver committed the whole object. */
+  onStored(idBytes: Uint8Array, outcome: 'stored' | 'duplicate'): void {
+    const tx = this.#known.get(toHex(idBytes));
+    if (!tx) return;
+    if (tx.phase === 'offered') this.#offers--;
+    void this.#done(tx, outcome);
+  }
+
+  /** NACK: a typed refusal of one object (or of a frame, when `id` is null). */
+  onNack(idBytes: Uint8Array | null, code: string, detail: string): void {
+    if (!idBytes) return;
+    const tx = this.#known.get(toHex(idBytes));
+    if (!tx) return;
+    if (tx.phase === 'offered') this.#offers--;
+    for (const first of [...tx.inflight.keys()]) this.#release(tx, first);
+    if (code === 'storage_failed' || code === 'unknown_item') {
+      // Not the object's fault: offer it again later on this session.
+      tx.phase = 'new';
+      delete tx.acked;
+      delete tx.sent;
+      tx.retryAt = Date.now() + (code === 'storage_failed' ? STORAGE_RETRY_MS : 0);
+      const timer = setTimeout(() => {
+        this.#timers.delete(timer);
+        this.pump();
+      }, STORAGE_RETRY_MS);
+      this.#timers.add(timer);
+      this.pump();
+      return;
+    }
+    this.#known.delete(tx.obj.id);
+    this.#finished.add(tx.obj.id);
+    void this.#queue
+      .rejected(tx.obj.id, code as Parameters<OutgoingQueue['rejected']>[1], detail, this.#conn.remote)
+      .finally(() => this.pump());
+  }
+
+  async #done(tx: Tx, outcome: 'stored' | 'duplicate'): Promise<void> {
+    for (const first of [...tx.inflight.keys()]) {
+      const bytes = this.#release(tx, first);
+      if (bytes > 0) this.#pacer.acked(bytes, this.#windowLimited);
+    }
+    this.#known.delete(tx.obj.id);
+    this.#finished.add(tx.obj.id);
+    this.#queue.progress(tx.obj.id, tx.obj.size, tx.obj.size);
+    await this.#queue.stored(tx.obj.id, outcome, this.#conn.remote);
+    this.#dirty = true;
+    this.pump();
+  }
+
+  #ackedBytes(tx: Tx): number {
+    if (!tx.acked) return 0;
+    let bytes = 0;
+    for (const [first, count] of tx.acked.ranges()) bytes += rangeLength(tx.obj.size, first, count);
+    return bytes;
+  }
+}

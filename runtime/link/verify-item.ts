@@ -1,0 +1,72 @@
+import { toHex } from '../../crypto/bytes.ts';
+import type { Directory } from '../../crypto/directory.ts';
+import type { SignedItemFields } from '../../crypto/signed-item.ts';
+import { itemSignatureValid } from '../../crypto/signed-item.ts';
+import { decodeWire } from '../../crypto/wire-cbor.ts';
+import type { RecordRef } from './items.ts';
+import { ConclusionBody } from './items.ts';
+
+/** Whether a received item can be trusted, and every reason it cannot. */
+export interface Verdict {
+  readonly verified: boolean;
+  readonly reasons: readonly string[];
+}
+
+/** What verification needs beyond the item: the kit's own record of what it sent. */
+export interface VerifyContext {
+  readonly directory: Directory | undefined;
+  /** The records (and their SHA-256) the consultation with this item id carried, if it is ours. */
+  readonly sentRecords: (itemId: string) => readonly RecordRef[] | undefined;
+  /** The clear header the envelope carried. */
+  readonly header?: { readonly to: string; readonly pri: number };
+}
+
+/**
+ * Checks a received item offline, against the pinned directory only: the signature over the
+ * exact signed bytes, that the key is a current device of the named sender, that the signed
+ * fields match the clear header, and for a conclusion that the sender is a specialist and every
+ * record it refers to is one the kit sent, byte for byte (SHA-256). A bad item is kept and shown
+ * unverified with these reasons; re-running this later gives the same answer.
+ */
+export async function verifyItem(
+  fields: SignedItemFields,
+  signed: Uint8Array,
+  signature: Uint8Array,
+  ctx: VerifyContext,
+): Promise<Verdict> {
+  const reasons: string[] = [];
+  if (!(await itemSignatureValid(signed, signature, fields.key)))
+    reasons.push('bad_signature: the signature does not verify');
+  const dir = ctx.directory;
+  const sender = dir?.identity(fields.from);
+  if (!dir) reasons.push('no_directory: no verified directory to check the sender against');
+  else if (!dir.isDeviceOf(fields.from, fields.key))
+    reasons.push(
+      `unknown_sender: ${fields.from} has no device with key ${toHex(fields.key).slice(0, 16)} in directory ${dir.serial}`,
+    );
+  if (ctx.header && (ctx.header.to !== fields.to || ctx.header.pri !== fields.pri))
+    reasons.push('header_mismatch: the signed recipient or priority differs from the envelope');
+  if (fields.kind === 'conclusion') {
+    if (sender && sender.role !== 'specialist')
+      reasons.push(`not_a_specialist: ${fields.from} is a ${sender.role}`);
+    reasons.push(...checkConclusion(fields, ctx));
+  }
+  return { verified: reasons.length === 0, reasons };
+}
+
+function checkConclusion(fields: SignedItemFields, ctx: VerifyContext): string[] {
+  const decoded = decodeWire(fields.body);
+  const body = decoded.ok ? ConclusionBody.safeParse(decoded.value) : undefined;
+  if (!body?.success) return ['malformed_conclusion: the conclusion body does not match its schema'];
+  if (!fields.ref) return ['unknown_consultation: the conclusion names no consultation'];
+  const sent = ctx.sentRecords(fields.ref);
+  if (!sent) return [`unknown_consultation: ${fields.ref} is not a consultation this kit sent`];
+  const byId = new Map(sent.map((r) => [r.id, r.sha256]));
+  const out: string[] = [];
+  for (const ref of body.data.refersTo) {
+    const mine = byId.get(ref.id);
+    if (!mine) out.push(`unknown_record: ${ref.id} was not sent with the consultation`);
+    else if (mine !== ref.sha256) out.push(`record_hash_mismatch: ${ref.id} differs from what the kit sent`);
+  }
+  return out;
+}

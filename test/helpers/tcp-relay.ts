@@ -1,0 +1,104 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
+
+/** A TCP relay in front of a server, with a switch for radio-like outages. */
+export interface TcpRelay {
+  readonly port: number;
+  /** Stops moving bytes both ways (held back, as on a dead radio path); nothing is closed. */
+  cut(): void;
+  /** Moves bytes again. */
+  heal(): void;
+  /** Destroys every relayed connection abruptly (the socket is killed). */
+  killAll(): void;
+  /** Connections currently relayed. */
+  readonly open: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Relays loopback TCP to `targetPort`, optionally at a fixed rate each way. A cut pauses both directions, so TLS and WebSocket stay
+ * intact but silent and only our heartbeats can notice; killAll() is a cut by killing the socket.
+ * (The shaped, lossy version of a cut is the network-namespace link tests'.)
+ */
+export async function startTcpRelay(
+  targetPort: number,
+  options: { bytesPerSecond?: number } = {},
+): Promise<TcpRelay> {
+  let cut = false;
+  const rate = options.bytesPerSecond;
+  const pairs = new Set<[Socket, Socket]>();
+  const server: Server = createServer((client) => {
+    const upstream = connect(targetPort, '127.0.0.1');
+    const pair: [Socket, Socket] = [client, upstream];
+    pairs.add(pair);
+    for (const [from, to] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      // A token bucket per direction: bytes leave at `rate`, the rest waits (TCP pushes back).
+      let freeAt = Date.now();
+      from.on('data', (d: Buffer) => {
+        if (!rate) {
+          if (!to.write(d)) from.pause();
+          return;
+        }
+        const now = Date.now();
+        freeAt = Math.max(freeAt, now) + (d.byteLength / rate) * 1000;
+        from.pause();
+        setTimeout(() => {
+          if (to.destroyed) return;
+          to.write(d);
+          if (!cut) from.resume();
+        }, freeAt - now);
+      });
+      to.on('drain', () => {
+        if (!cut) from.resume();
+      });
+      from.on('end', () => to.end());
+      from.on('error', () => to.destroy());
+      from.on('close', () => {
+        to.destroy();
+        pairs.delete(pair);
+      });
+    }
+    if (cut) {
+      client.pause();
+      upstream.pause();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    port,
+    cut() {
+      cut = true;
+      for (const [a, b] of pairs) {
+        a.pause();
+        b.pause();
+      }
+    },
+    heal() {
+      cut = false;
+      for (const [a, b] of pairs) {
+        a.resume();
+        b.resume();
+      }
+    },
+    killAll() {
+      for (const [a, b] of pairs) {
+        a.destroy();
+        b.destroy();
+      }
+    },
+    get open() {
+      return pairs.size;
+    },
+    close() {
+      for (const [a, b] of pairs) {
+        a.destroy();
+        b.destroy();
+      }
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
