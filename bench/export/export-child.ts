@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { exportFhir } from '../../runtime/fhir/export/export-fhir.ts';
 import { KitNames } from '../../runtime/fhir/export/refs.ts';
@@ -16,6 +17,17 @@ import { TEST_KDF } from '../../store/testing.ts';
 const [dir, mode] = process.argv.slice(2);
 const ALL = { by: 'since', from: new Date(0) } as const;
 
+let peakAnonMb = 0;
+/**
+ * Samples the process's anonymous resident memory (heap, buffers, native allocations): RSS less
+ * the file-backed pages, which here are mostly the store's LMDB file mapped in as it is read
+ * (page cache the kernel can drop, and proportional to the store, not to the export).
+ */
+function sampleAnon(): void {
+  const m = /^RssAnon:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+  if (m) peakAnonMb = Math.max(peakAnonMb, Number(m[1]) / 1024);
+}
+
 /** Counts the bytes and drops them: the figure is the exporter's, not the disk's. */
 function sink(): Writable & { bytes: number } {
   const w = new Writable({
@@ -31,7 +43,14 @@ function sink(): Writable & { bytes: number } {
 /** Ours: exportFhir, streaming visit by visit with backpressure. */
 async function streaming(store: RecordStore): Promise<{ resources: number; bytes: number }> {
   const out = sink();
-  const summary = await exportFhir(store, ALL, out, { profile: RU_CORE, brigade: BRIGADE });
+  const summary = await exportFhir(store, ALL, out, {
+    profile: RU_CORE,
+    brigade: BRIGADE,
+    onProgress: (done) => {
+      if (done % 50 === 0) sampleAnon();
+    },
+  });
+  sampleAnon();
   return { resources: summary.entries, bytes: out.bytes };
 }
 
@@ -59,5 +78,6 @@ const r = mode === 'whole' ? await whole(store) : await streaming(store);
 const ms = performance.now() - t0;
 await store.close();
 process.stdout.write(
-  JSON.stringify({ ...r, ms, baseRssMb, peakRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n',
+  JSON.stringify({ ...r, ms, baseRssMb, peakRssMb: process.resourceUsage().maxRSS / 1024, peakAnonMb }) +
+    '\n',
 );

@@ -55,9 +55,9 @@ describe('FHIR export of a full visit', () => {
       Practitioner: 2,
       PractitionerRole: 2,
       Organization: 1,
-      Device: 4,
-      Observation: 8,
-      Provenance: 5,
+      Device: 7,
+      Observation: 18,
+      Provenance: 11,
       Media: 2,
     });
     expect(summary.skippedAttachments).toBe(0);

@@ -99,6 +99,10 @@ export async function exportFhir(
       count(pending.entry);
     }
     options.onProgress?.(++done, visits.length);
+    // A turn of the event loop between visits: the store's background commits (the read audit
+    // of this export among them) run during a long export instead of after it, garbage is
+    // collected at a steady level, and a stop request or the progress bar is never starved.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   await writer.end();
   return {

@@ -2,6 +2,7 @@ import { asDeviceId } from '../../../ble-devices/transport.ts';
 import { bloodPressureMeasurement } from '../../../ble-devices/codecs/blood-pressure.ts';
 import type { Codec } from '../../../ble-devices/codecs/codec.ts';
 import type { MderFloat } from '../../../ble-devices/codecs/ieee11073-float.ts';
+import { findCodec, parseHex } from '../../../ble-devices/codecs/registry.ts';
 import { plxSpotCheck } from '../../../ble-devices/codecs/plx-spot-check.ts';
 import { temperatureMeasurement } from '../../../ble-devices/codecs/temperature.ts';
 import { observe } from '../../../ble-devices/observations/index.ts';
@@ -53,6 +54,18 @@ export function readingInputs<T>(
     },
     where,
   );
+}
+
+/** A frame given as spec bytes (codec key, hex) through {@link readingInputs}. */
+export function frameInputs(
+  key: string,
+  hex: string,
+  where: { visitId: string | null; patientId: string | null },
+  device: { id: string; name: string },
+  receivedAt: Date,
+): ObservationInput[] {
+  const codec = findCodec(key);
+  return readingInputs(codec, codec.decode(parseHex(hex)), where, device, receivedAt);
 }
 
 /** The patient of the full visit: every field, three documents (СНИЛС typed with separators). */
@@ -146,7 +159,9 @@ const T0 = Date.parse('2026-11-22T09:15:00Z');
  * A closed house call with every kind of record main's store holds: a patient with documents, a
  * BP panel whose cuff flagged an irregular pulse and a pulse over its limit, a spot-check SpO2
  * with pulse, a temperature with two decimals (precision kept), an SpO2 the oximeter sent as NaN,
- * a photo, a voice note and a 10 s ECG strip with a lost notification.
+ * a glucose reading with its HbA1c, a weighing (weight, BMI, height) and body fat, the strap's
+ * heart rate, a CMS50 frame from a serial line, a photo, a voice note and a 10 s ECG strip with a
+ * lost notification: every observation kind main's codecs produce.
  */
 export async function storeFullVisit(store: RecordStore): Promise<FullVisit> {
   const patient = await store.addPatient(PATIENT);
@@ -217,6 +232,21 @@ export async function storeFullVisit(store: RecordStore): Promise<FullVisit> {
       at(6),
     ),
   ];
+  // The other instruments main's codecs read, from the spec byte vectors of the observation
+  // tests: a glucometer's memory (a reading and its HbA1c context), a scale (weight, BMI, height;
+  // body fat), the H10's heart rate, a CMS50 on its serial line.
+  const glucometer = { id: 'AA:BB:CC:00:00:05', name: 'Contour Plus One' };
+  const scale = { id: 'AA:BB:CC:00:00:06', name: 'A&D UC-352BLE' };
+  const h10 = { id: 'AA:BB:CC:00:00:04', name: 'Polar H10 7E2F1A2B' };
+  const cms50 = { id: '/dev/ttyUSB0', name: 'Contec CMS50D+' };
+  readings.push(
+    frameInputs('2A18', '02 05 00 E8 07 03 0F 07 2D 00 69 B0 11', where, glucometer, at(7)),
+    frameInputs('2A34', '40 05 00 41 F0', where, glucometer, at(7)),
+    frameInputs('2A9D', '0E B0 36 E7 07 0C 19 0E 1E 2D 05 F5 00 D6 06', where, scale, at(9)),
+    frameInputs('2A9C', '00 04 E1 00 B0 36', where, scale, at(9)),
+    frameInputs('2A37', '10 48 00 04 3A 03', where, h10, at(8)),
+    frameInputs('contec_live_5byte', 'C5 3A 06 48 61', where, cms50, at(10)),
+  );
   // As the pipeline stores them: one call per frame, so a frame's observations share a commit.
   for (const inputs of readings) await store.addObservations(inputs);
   const photo = new Uint8Array(70_001).map((_, i) => (i * 31 + 7) & 0xff);
