@@ -31,3 +31,6 @@ export type {
   DataAbsentReason,
 } from './schema/observation.ts';
 export type { InstrumentInput, InstrumentPatch, InstrumentRecord } from './schema/instrument.ts';
+export type { TabletRecord, TabletRole, PairingCodeInput } from './schema/tablet.ts';
+export type { KitCredentialInput, KitCredentialRecord, CredentialKind } from './schema/kit-credential.ts';
+export type { RedeemFailure } from './tables/tablets.ts';

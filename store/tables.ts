@@ -6,6 +6,8 @@ import { OutboxBody, OutboxPriority } from './schema/outbox-item.ts';
 import { PatientBody } from './schema/patient.ts';
 import { ObservationBody } from './schema/stored-observation.ts';
 import { VisitBody } from './schema/visit.ts';
+import { TabletBody } from './schema/tablet.ts';
+import { KitCredentialBody } from './schema/kit-credential.ts';
 import type { BlindTerm } from './tables/blind-index.ts';
 import {
   attachmentTerms,
@@ -13,6 +15,7 @@ import {
   observationTerms,
   outboxTerms,
   patientTerms,
+  tabletTerms,
   visitTerms,
 } from './tables/blind-index.ts';
 import {
@@ -119,6 +122,9 @@ export const TABLES = {
     },
   }),
   audit: table('audit', 'u', AuditBody),
+  // Found by the hash of a pairing code or a bearer token (store/tables/tablets.ts).
+  tablets: table('tablets', 't', TabletBody, { index: { terms: tabletTerms } }),
+  kitCredentials: table('kitCredentials', 'k', KitCredentialBody),
 } as const;
 
 /** Names of the record tables. */

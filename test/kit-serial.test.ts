@@ -8,6 +8,7 @@ import { startKit } from '../runtime/kit.ts';
 import { createLogger } from '../runtime/log.ts';
 import { Cms50Sim } from '../sim/serial/cms50-sim.ts';
 import { tempStores } from '../store/test-fixtures.ts';
+import { KitClient, pairTablet } from './helpers/kit-client.ts';
 import { memoryIo } from './helpers/memory-io.ts';
 import { until } from './helpers/until.ts';
 
@@ -24,7 +25,7 @@ describe('the kit on serial instruments', () => {
     const store = await temp.reopen(dir);
     const config = parseKitConfig({
       dataDir: dir,
-      http: { host: '127.0.0.1', port: 0 },
+      http: { host: '127.0.0.1', port: 0, httpsPort: 0 },
       sim: { enabled: false },
       serial: { auto: false, paths: [cms50.kitPath] },
       utcOffsetMinutes: 180,
@@ -32,13 +33,15 @@ describe('the kit on serial instruments', () => {
     });
     const kit = await startKit(config, store, createLogger('silent'), 'test');
     try {
+      const client = new KitClient(kit.url, kit.caPem);
+      const token = await pairTablet(client, store);
       const instruments = async () =>
-        (await (await fetch(`${kit.url}api/instruments`)).json()) as WireInstrument[];
+        (await client.request('/api/instruments', { token })).json<WireInstrument[]>();
       expect((await instruments()).map((i) => [i.id, i.profile])).toEqual([[cms50.kitPath, 'contec-cms50']]);
       let observations: WireObservation[] = [];
       await until(
         async () => {
-          observations = (await (await fetch(`${kit.url}api/observations`)).json()) as WireObservation[];
+          observations = (await client.request('/api/observations', { token })).json<WireObservation[]>();
           return observations.some((o) => o.loinc === CODES.spo2.loinc);
         },
         { timeoutMs: 20_000, what: 'a stored SpO2 reading' },

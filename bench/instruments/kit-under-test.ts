@@ -65,7 +65,7 @@ export async function kitUnderTest(transport: Transport, reconnectDelayMs?: numb
   });
   const config = parseKitConfig({
     dataDir: dir,
-    http: { host: '127.0.0.1', port: 0 },
+    http: { host: '127.0.0.1', port: 0, httpsPort: 0 },
     sim: { enabled: false },
     utcOffsetMinutes: 0,
     logLevel: 'silent',
