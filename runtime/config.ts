@@ -74,7 +74,10 @@ export type KitConfigInput = z.input<typeof KitConfig>;
 
 /** Validates a config; a bad value names its path in one line. */
 export function parseKitConfig(input: KitConfigInput): KitConfig {
-  const result = KitConfig.safeParse(input);
+  // An ephemeral HTTP port (0, as tests ask) with no HTTPS port given means an ephemeral HTTPS
+  // port too: two kits started that way never fight over the default 8443.
+  const ephemeral = input.http?.port === 0 && input.http.httpsPort === undefined;
+  const result = KitConfig.safeParse(ephemeral ? { ...input, http: { ...input.http, httpsPort: 0 } } : input);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     throw new Error(`invalid configuration: ${issue.path.join('.') || '(root)'}: ${issue.message}`);

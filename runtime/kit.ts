@@ -106,21 +106,19 @@ export async function startKit(
     ? await (await import('./instruments/serial-option.ts')).openSerialTransport(config.serial)
     : null;
   const transports = [...(radio ? [radio] : []), ...(serial ? [serial] : [])];
-  // Undoes what was opened above when a later step of the start fails (a passed transport
-  // belongs to the caller).
-  const releaseInstruments = async (): Promise<void> => {
-    if (sim) await sim.stop();
-    else if (hardware) await hardware.transport.close();
-    await serial?.close();
-  };
   if (transports.length === 0) {
-    void tlsReady.then((t) => t.stop()).catch(() => undefined);
+    await sim?.stop();
+    void tlsReady.then((tl) => tl.stop()).catch(() => undefined);
     throw new Error('no instrument transport: enable simulation, pass a transport or give --serial');
   }
   const via = [
     ...(radio ? [sim?.via ?? hardware?.via ?? `a ${radio.kind} transport`] : []),
     ...(config.serial ? [`USB serial (${serialWhere(config.serial)})`] : []),
   ].join(' and ');
+  // Undoes what was opened above when a later step of the start fails.
+  const releaseInstruments = async (): Promise<void> => {
+    await Promise.allSettled(transports.map((t) => (sim && t === sim.transport ? sim.stop() : t.close())));
+  };
   const bus = new LiveBus<KitEvent>();
   const journal = new LiveJournal(bus);
   const pipeline = new MeasurementPipeline(store, bus, () => ({ visitId: null, patientId: null }), log);

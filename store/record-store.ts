@@ -25,6 +25,8 @@ import * as instruments from './tables/instruments.ts';
 import * as obs from './tables/observations.ts';
 import * as outbox from './tables/outbox.ts';
 import * as patients from './tables/patients.ts';
+import * as patientImport from './tables/patient-import.ts';
+import type { PatientImportOp, PatientImportResult } from './tables/patient-import.ts';
 import * as visits from './tables/visits.ts';
 import * as tablets from './tables/tablets.ts';
 import * as credentials from './tables/kit-credentials.ts';
@@ -166,6 +168,15 @@ export class RecordStore {
     return patients.updatePatient(this.#ctx, id, input);
   }
 
+  /**
+   * Applies a patient-list import in one commit: every creation and update, or none (a patient
+   * changed since it was read, or a document already held by another, is a `conflict`).
+   */
+  async importPatients(ops: readonly PatientImportOp[]): Promise<PatientImportResult> {
+    this.#assertOpen();
+    return patientImport.importPatients(this.#ctx, ops);
+  }
+
   /** One patient, or a `not_found` StoreError. */
   async getPatient(id: string): Promise<PatientRecord> {
     this.#assertOpen();
@@ -203,6 +214,12 @@ export class RecordStore {
   async getVisit(id: string): Promise<VisitRecord> {
     this.#assertOpen();
     return Promise.resolve(visits.getVisit(this.#ctx, id));
+  }
+
+  /** Visits opened in [from, to) (either bound optional), in creation order (a table scan). */
+  async visitsOpenedBetween(from?: Date, to?: Date, options?: ReadOptions): Promise<VisitRecord[]> {
+    this.#assertOpen();
+    return Promise.resolve(visits.visitsOpenedBetween(this.#ctx, from, to, options));
   }
 
   /** Visits of a patient, oldest first. */

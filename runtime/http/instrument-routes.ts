@@ -105,14 +105,3 @@ export function instrumentRoutes(control: InstrumentControl): Hono<AuthEnv> {
   });
   return routes;
 }
-
-/** The control of a kit with no instrument manager (tests of other routes): finds nothing. */
-export const NO_INSTRUMENT_CONTROL: InstrumentControl = {
-  discovered: () => [],
-  scan: () => Promise.resolve([]),
-  remember: (id) =>
-    Promise.reject(
-      Object.assign(new Error(`no instrument ${id} seen in a scan`), { code: 'unknown_device' }),
-    ),
-  forget: () => Promise.resolve(false),
-};
