@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DRIVERS } from '../ble-devices/drivers/catalogue.ts';
 import type { Transport } from '../ble-devices/transport.ts';
+import type { SerialTransport } from '../ble-devices/transports/serial/serial-transport.ts';
 import type { ReadOptions, RecordStore } from '../store/index.ts';
 import type { ObservationRecord } from '../store/schema/observation.ts';
 import type { KitConfig } from './config.ts';
@@ -61,6 +62,27 @@ export interface KitHandle {
   /** The link to the specialists, when configured. */
   readonly link: KitLink | undefined;
   stop(): Promise<void>;
+}
+
+/** Rescans the serial transport whenever a port appears; returns the stop function. */
+async function watchSerialPorts(
+  serial: SerialTransport,
+  instruments: InstrumentManager,
+  log: Logger,
+): Promise<() => void> {
+  const watcher = serial.watcher(2000);
+  await watcher.poll(); // the ports already there were scanned at start
+  const off = watcher.onChange((change) => {
+    if (change.added.length === 0) return;
+    void instruments
+      .rescan('serial')
+      .catch((err: unknown) => log.warn({ err: String(err) }, 'serial rescan failed'));
+  });
+  watcher.start();
+  return () => {
+    off();
+    watcher.stop();
+  };
 }
 
 /** Where `--serial` looks, for the start banner. */
@@ -257,6 +279,8 @@ export async function startKit(
     .catch((err: unknown) =>
       log.error({ err: err instanceof Error ? err.message : String(err) }, 'instruments unavailable'),
     );
+  // A cable plugged in while the kit runs is probed (and, recognised, remembered) at once.
+  const hotplug = serial ? await watchSerialPorts(serial, instruments, log) : null;
   return {
     url: `https://${shownHost}:${servers.httpsPort}/`,
     tabletUrl: `https://${authority(tabletHost, servers.httpsPort)}/`,
@@ -278,6 +302,7 @@ export async function startKit(
       await pairing.close();
       offRenew();
       await tls.stop();
+      hotplug?.();
       await instruments.stop();
       await Promise.allSettled(transports.map((t) => (sim && t === sim.transport ? sim.stop() : t.close())));
       await pipeline.drain();

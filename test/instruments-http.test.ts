@@ -1,142 +1,159 @@
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pairInProcess, testApp } from '../runtime/http/test-app.ts';
-import type { WireDiscoveredInstrument, WireInstrument, WireInstrumentError } from '../runtime/http/wire.ts';
+import { parseKitConfig } from '../runtime/config.ts';
+import type { ApiErrorBody } from '../runtime/http/errors.ts';
+import type { WireDiscoveredInstrument, WireInstrument } from '../runtime/http/wire.ts';
+import { startKit, type KitHandle } from '../runtime/kit.ts';
+import { createLogger } from '../runtime/log.ts';
+import { SimPeripheral } from '../sim/gatt/sim-peripheral.ts';
 import { createSimBpMonitor } from '../sim/instruments/bp-monitor.ts';
 import { createSimGlucoseMeter } from '../sim/instruments/glucose-meter.ts';
-import { SimPeripheral } from '../sim/gatt/sim-peripheral.ts';
 import { SimTransport } from '../sim/transport/sim-transport.ts';
-import { managerRig, until, type Rig } from './helpers/manager-rig.ts';
+import type { RecordStore } from '../store/index.ts';
+import { tempStores } from '../store/test-fixtures.ts';
+import { KitClient, pairTablet } from './helpers/kit-client.ts';
+import { until } from './helpers/until.ts';
 
-// The tablet's discovery API over a real socket: the real Hono app, the real instrument manager
-// over SimTransport and a real encrypted store (managerRig), nothing remembered on sight.
+// The tablet's discovery API on the real kit (startKit: HTTPS from the kit-local CA, a paired
+// tablet's token), the real instrument manager over SimTransport, a real encrypted store;
+// nothing remembered on sight (as with a real radio).
+
+const temp = tempStores();
+const stops: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  while (stops.length > 0) await stops.pop()!();
+});
 
 interface Running {
-  readonly rig: Rig;
-  readonly base: string;
-  readonly server: ServerType;
-  /** A paired feldsher tablet's bearer token. */
-  readonly token: string;
+  readonly kit: KitHandle;
+  readonly store: RecordStore;
+  readonly client: KitClient;
+  /** A feldsher's token (may change the set) and a doctor's (may only look). */
+  readonly feldsher: string;
+  readonly doctor: string;
 }
-
-let running: Running | undefined;
-afterEach(async () => {
-  if (!running) return;
-  const { rig, server } = running;
-  running = undefined;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await rig.teardown();
-});
 
 async function start(): Promise<Running> {
   const meter = createSimGlucoseMeter({ id: 'glu-http', records: 4, seed: 3, utcOffsetMinutes: 180 });
   const cuff = createSimBpMonitor({ id: 'bp-http', intervalMs: 3_600_000 });
-  // A device no driver knows (a vendor service only): listed, with no profile, and refused.
+  // A device no driver knows (a vendor service only): listed with no profile, and refused.
   const stranger = new SimPeripheral('odd-http', 'Vendor Gadget', {
     fff0: { fff1: { properties: ['read'], value: Uint8Array.of(1) } },
   });
+  for (const i of [meter, cuff]) i.start();
+  stops.push(() => [meter, cuff].forEach((i) => i.stop()));
+  const dir = temp.dir();
+  const store = await temp.reopen(dir);
+  const config = parseKitConfig({
+    dataDir: dir,
+    http: { host: '127.0.0.1', port: 0, httpsPort: 0 },
+    sim: { enabled: false },
+    autoRemember: false,
+    utcOffsetMinutes: 180,
+    reconnectDelayMs: 50,
+    logLevel: 'silent',
+  });
   const transport = new SimTransport([meter.peripheral, cuff.peripheral, stranger]);
-  const rig = await managerRig({ instruments: [meter, cuff], transport, autoRemember: false });
-  const { app } = testApp(rig.store, {
-    instruments: () => rig.manager.list(),
-    instrumentControl: rig.manager,
-  });
-  const token = await pairInProcess(app, rig.store, 'feldsher');
-  const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
-    s.once('error', reject);
-  });
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  running = { rig, base, server, token };
-  return running;
+  const kit = await startKit(config, store, createLogger('silent'), 'test', { transport });
+  stops.push(() => kit.stop());
+  const client = new KitClient(kit.url, kit.caPem);
+  return {
+    kit,
+    store,
+    client,
+    feldsher: await pairTablet(client, store, 'feldsher'),
+    doctor: await pairTablet(client, store, 'doctor'),
+  };
 }
 
-/** A request as the paired tablet makes it: its token in the Authorization header. */
-const call = (url: string, init: RequestInit = {}): Promise<Response> =>
-  fetch(url, {
-    ...init,
-    headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${running?.token ?? ''}` },
-  });
-
-const post = (base: string, path: string, body: unknown) =>
-  call(`${base}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-
-describe('instrument discovery over HTTP', () => {
+describe('instrument discovery over HTTPS', () => {
   it('lists unknown devices, remembers one (stored, downloaded), forgets it', async () => {
-    const { rig, base } = await start();
-    const found = (await (
-      await call(`${base}/api/instruments/discovered`)
-    ).json()) as WireDiscoveredInstrument[];
-    expect(found.map((d) => [d.id, d.profile]).sort()).toEqual([
-      ['bp-http', 'blood-pressure'],
-      ['glu-http', 'glucose'],
-      ['odd-http', null],
+    const { kit, store, client, feldsher } = await start();
+    const get = async <T>(path: string): Promise<T> =>
+      (await client.request(path, { token: feldsher })).json<T>();
+    const found = await get<WireDiscoveredInstrument[]>('/api/instruments/discovered');
+    expect(found.map((d) => [d.id, d.profile, d.transport]).sort()).toEqual([
+      ['bp-http', 'blood-pressure', 'sim'],
+      ['glu-http', 'glucose', 'sim'],
+      ['odd-http', null, 'sim'],
     ]);
-    const scanned = await post(base, '/api/instruments/scan', { timeoutMs: 500 });
+    const scanned = await client.postJson('/api/instruments/scan', { timeoutMs: 500 }, feldsher);
     expect(scanned.status).toBe(200);
-    expect(((await scanned.json()) as WireDiscoveredInstrument[]).length).toBe(3);
+    expect(scanned.json<WireDiscoveredInstrument[]>().length).toBe(3);
 
-    const added = await post(base, '/api/instruments/remember', { id: 'glu-http', name: 'Глюкометр' });
+    const added = await client.postJson(
+      '/api/instruments/remember',
+      { id: 'glu-http', name: 'Глюкометр' },
+      feldsher,
+    );
     expect(added.status).toBe(201);
-    expect(await added.json()).toMatchObject({ id: 'glu-http', profile: 'glucose', name: 'Глюкометр' });
-    await until(() => rig.status('glu-http').lastSequence === 4, 'RACP download');
-    const listed = (await (await call(`${base}/api/instruments`)).json()) as WireInstrument[];
-    expect(listed.map((i) => i.id)).toEqual(['glu-http']);
-    expect((await rig.store.listInstruments()).map((i) => [i.address, i.name])).toEqual([
+    expect(added.json()).toMatchObject({ id: 'glu-http', profile: 'glucose', name: 'Глюкометр' });
+    await until(() => kit.instruments.list()[0]?.lastSequence === 4, {
+      timeoutMs: 15_000,
+      what: 'RACP download',
+    });
+    expect((await get<WireInstrument[]>('/api/instruments')).map((i) => i.id)).toEqual(['glu-http']);
+    expect((await store.listInstruments()).map((i) => [i.address, i.name])).toEqual([
       ['glu-http', 'Глюкометр'],
     ]);
-    const after = (await (
-      await call(`${base}/api/instruments/discovered`)
-    ).json()) as WireDiscoveredInstrument[];
+    const after = await get<WireDiscoveredInstrument[]>('/api/instruments/discovered');
     expect(after.map((d) => d.id).sort()).toEqual(['bp-http', 'odd-http']);
 
-    const gone = await post(base, '/api/instruments/forget', { id: 'glu-http' });
+    const gone = await client.postJson('/api/instruments/forget', { id: 'glu-http' }, feldsher);
     expect(gone.status).toBe(204);
-    expect(await rig.store.listInstruments()).toEqual([]);
-    expect(((await (await call(`${base}/api/instruments`)).json()) as WireInstrument[]).length).toBe(0);
+    expect(await store.listInstruments()).toEqual([]);
+    expect((await get<WireInstrument[]>('/api/instruments')).length).toBe(0);
     // The readings it gave stay stored.
-    const glucose = (await rig.stored()).filter((o) => o.code.loinc === '41653-7');
-    expect(glucose.map((o) => o.provenance.sequenceNumber)).toEqual([1, 2, 3, 4]);
+    await kit.pipeline.drain();
+    const glucose = (await store.recentObservations(100)).filter((o) => o.code.loinc === '41653-7');
+    expect(glucose.map((o) => o.provenance.sequenceNumber).sort()).toEqual([1, 2, 3, 4]);
   });
 
-  it('answers refusals with typed errors', async () => {
-    const { base } = await start();
-    const cases: Array<[string, unknown, number, WireInstrumentError['error']]> = [
-      ['/api/instruments/remember', { id: 'nobody' }, 404, 'unknown_device'],
+  it('answers refusals in the shared format; a doctor may look but not change the set', async () => {
+    const { client, feldsher, doctor } = await start();
+    const cases: Array<[string, unknown, number, ApiErrorBody['error']]> = [
+      ['/api/instruments/remember', { id: 'nobody' }, 404, 'not_found'],
       ['/api/instruments/remember', { id: 'odd-http' }, 422, 'no_driver'],
       ['/api/instruments/remember', { id: 'glu-http', profile: 'toaster' }, 422, 'no_driver'],
-      ['/api/instruments/forget', { id: 'bp-http' }, 404, 'not_remembered'],
-      ['/api/instruments/remember', { id: '' }, 400, 'bad_request'],
-      ['/api/instruments/remember', { id: 'glu-http', extra: 1 }, 400, 'bad_request'],
-      ['/api/instruments/remember', '{"id":', 400, 'bad_request'],
-      ['/api/instruments/scan', { timeoutMs: 10 }, 400, 'bad_request'],
+      ['/api/instruments/forget', { id: 'bp-http' }, 404, 'not_found'],
+      ['/api/instruments/remember', { id: '' }, 400, 'invalid_body'],
+      ['/api/instruments/remember', { id: 'glu-http', extra: 1 }, 400, 'invalid_body'],
+      ['/api/instruments/scan', { timeoutMs: 10 }, 400, 'invalid_body'],
     ];
     for (const [path, body, status, error] of cases) {
-      const res = await post(base, path, body);
-      expect([path, body, res.status]).toEqual([path, body, status]);
-      expect(((await res.json()) as WireInstrumentError).error).toBe(error);
+      const res = await client.postJson(path, body, feldsher);
+      expect([path, body, res.status, res.json<ApiErrorBody>().error]).toEqual([path, body, status, error]);
     }
+    const broken = await client.request('/api/instruments/remember', {
+      method: 'POST',
+      body: '{"id":',
+      headers: { 'content-type': 'application/json' },
+      token: feldsher,
+    });
+    expect([broken.status, broken.json<ApiErrorBody>().error]).toEqual([400, 'malformed_json']);
+    expect((await client.request('/api/instruments/discovered', { token: doctor })).status).toBe(200);
+    const denied = await client.postJson('/api/instruments/remember', { id: 'glu-http' }, doctor);
+    expect([denied.status, denied.json<ApiErrorBody>().error]).toEqual([403, 'forbidden']);
+    const anonymous = await client.postJson('/api/instruments/forget', { id: 'glu-http' });
+    expect(anonymous.status).toBe(401);
   });
 
-  it('never answers arbitrary JSON bodies with a 5xx', async () => {
-    const { rig, base } = await start();
+  it('never answers arbitrary JSON bodies with a 5xx, and remembers only real instruments', async () => {
+    const { kit, client, feldsher } = await start();
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.json(), fc.string({ maxLength: 60 })), async (body) => {
         for (const path of ['/api/instruments/remember', '/api/instruments/forget']) {
-          const res = await post(base, path, body);
+          const res = await client.request(path, {
+            method: 'POST',
+            body,
+            headers: { 'content-type': 'application/json' },
+            token: feldsher,
+          });
           expect(res.status).toBeLessThan(500);
-          await res.arrayBuffer();
         }
       }),
-      { numRuns: 60 },
+      { numRuns: 40 },
     );
-    // Whatever the fuzz remembered by chance is a real, known instrument.
-    for (const s of rig.manager.list()) expect(['glu-http', 'bp-http']).toContain(s.id);
+    for (const s of kit.instruments.list()) expect(['glu-http', 'bp-http']).toContain(s.id);
   });
 });

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CODES } from '../ble-devices/observations/codes.ts';
 import { main } from '../runtime/cli/main.ts';
@@ -6,8 +7,9 @@ import { parseKitConfig } from '../runtime/config.ts';
 import type { WireInstrument, WireObservation } from '../runtime/http/wire.ts';
 import { startKit } from '../runtime/kit.ts';
 import { createLogger } from '../runtime/log.ts';
-import { Cms50Sim } from '../sim/serial/cms50-sim.ts';
+import { Cms50Sim, cp2102ById } from '../sim/serial/cms50-sim.ts';
 import { tempStores } from '../store/test-fixtures.ts';
+import { KitClient, pairTablet } from './helpers/kit-client.ts';
 import { memoryIo } from './helpers/memory-io.ts';
 import { until } from './helpers/until.ts';
 
@@ -24,7 +26,7 @@ describe('the kit on serial instruments', () => {
     const store = await temp.reopen(dir);
     const config = parseKitConfig({
       dataDir: dir,
-      http: { host: '127.0.0.1', port: 0 },
+      http: { host: '127.0.0.1', port: 0, httpsPort: 0 },
       sim: { enabled: false },
       serial: { auto: false, paths: [cms50.kitPath] },
       utcOffsetMinutes: 180,
@@ -32,13 +34,15 @@ describe('the kit on serial instruments', () => {
     });
     const kit = await startKit(config, store, createLogger('silent'), 'test');
     try {
+      const client = new KitClient(kit.url, kit.caPem);
+      const token = await pairTablet(client, store);
       const instruments = async () =>
-        (await (await fetch(`${kit.url}api/instruments`)).json()) as WireInstrument[];
+        (await client.request('/api/instruments', { token })).json<WireInstrument[]>();
       expect((await instruments()).map((i) => [i.id, i.profile])).toEqual([[cms50.kitPath, 'contec-cms50']]);
       let observations: WireObservation[] = [];
       await until(
         async () => {
-          observations = (await (await fetch(`${kit.url}api/observations`)).json()) as WireObservation[];
+          observations = (await client.request('/api/observations', { token })).json<WireObservation[]>();
           return observations.some((o) => o.loinc === CODES.spo2.loinc);
         },
         { timeoutMs: 20_000, what: 'a stored SpO2 reading' },
@@ -48,6 +52,42 @@ describe('the kit on serial instruments', () => {
     } finally {
       await kit.stop();
       await cms50.stop();
+    }
+  });
+
+  it('notices a cable plugged in while it runs, and remembers the oximeter on it', async () => {
+    const simDir = temp.dir();
+    mkdirSync(simDir, { recursive: true });
+    // The port the kit is told about does not exist yet: the cable is not plugged in.
+    const port = join(simDir, cp2102ById('SIM0002'));
+    const dir = temp.dir();
+    const store = await temp.reopen(dir);
+    const config = parseKitConfig({
+      dataDir: dir,
+      http: { host: '127.0.0.1', port: 0, httpsPort: 0 },
+      sim: { enabled: false },
+      serial: { auto: false, paths: [port] },
+      utcOffsetMinutes: 180,
+      logLevel: 'silent',
+    });
+    const kit = await startKit(config, store, createLogger('silent'), 'test');
+    let cms50: Cms50Sim | undefined;
+    try {
+      expect(kit.instruments.list()).toEqual([]);
+      cms50 = await Cms50Sim.start(
+        { protocol: '5byte', seed: 4 },
+        { dir: simDir, name: cp2102ById('SIM0002') },
+      );
+      await until(() => kit.instruments.list().some((s) => s.id === port && s.readings > 0), {
+        timeoutMs: 25_000,
+        what: 'the plugged-in oximeter read',
+      });
+      expect((await store.listInstruments()).map((i) => [i.address, i.transport])).toEqual([
+        [port, 'serial'],
+      ]);
+    } finally {
+      await kit.stop();
+      await cms50?.stop();
     }
   });
 

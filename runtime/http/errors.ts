@@ -19,6 +19,10 @@ export type ApiErrorCode =
   | 'rate_limited'
   | 'pairing_failed'
   | 'link_off'
+  /** An instrument the kit has no driver for (`POST /api/instruments/remember`). */
+  | 'no_driver'
+  /** The kit is stopping, or the part asked for is not running. */
+  | 'unavailable'
   | 'internal';
 
 /** One field a schema refused: a dotted path into the body and zod's reason. */
@@ -57,6 +61,8 @@ export const API_ERROR_STATUS: Readonly<Record<ApiErrorCode, ContentfulStatusCod
   rate_limited: 429,
   pairing_failed: 401,
   link_off: 503,
+  no_driver: 422,
+  unavailable: 503,
   internal: 500,
 };
 

@@ -1,7 +1,11 @@
-import type { Context, Env, Hono, MiddlewareHandler } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { DiscoveredInstrument, InstrumentStatus } from '../instruments/instrument-status.ts';
-import type { WireInstrumentError } from './wire.ts';
+import type { AuthEnv } from './auth/identity.ts';
+import { ROLES } from './auth/identity.ts';
+import { requireRole } from './auth/middleware.ts';
+import { jsonBody } from './body.ts';
+import { apiError, type ApiErrorCode } from './errors.ts';
 
 /**
  * What the tablet's "instruments" screen may do to the kit's set of instruments (the instrument
@@ -14,108 +18,90 @@ export interface InstrumentControl {
   forget(id: string): Promise<boolean>;
 }
 
-/** Longest device id accepted (a BLE address is 17, a serial path rarely past 100). */
+/** Longest device id accepted (a BLE address is 17 characters, a serial path rarely past 100). */
 const MAX_ID = 256;
+/** Bodies of these routes are a few fields. */
+const MAX_BODY = 4 * 1024;
 const Id = z.string().trim().min(1).max(MAX_ID);
-const RememberBody = z.strictObject({
+
+/** `POST /api/instruments/remember`: the device (as discovered), and optionally its profile and a name. */
+export const RememberRequest = z.strictObject({
   id: Id,
   profile: z.string().min(1).max(64).optional(),
-  name: z.string().min(1).max(128).optional(),
+  name: z.string().trim().min(1).max(128).optional(),
 });
-const ForgetBody = z.strictObject({ id: Id });
-const ScanBody = z.strictObject({ timeoutMs: z.number().int().min(500).max(30_000).optional() });
+/** `POST /api/instruments/forget`. */
+export const ForgetRequest = z.strictObject({ id: Id });
+/** `POST /api/instruments/scan`: how long to listen (default: the kit's scan time). */
+export const ScanRequest = z.strictObject({ timeoutMs: z.number().int().min(500).max(30_000).optional() });
 
-/** Error codes of the manager (InstrumentError.code) and the HTTP status each answers with. */
-const STATUS_OF: Readonly<Record<string, 404 | 422 | 503>> = {
-  unknown_device: 404,
-  not_remembered: 404,
-  no_driver: 422,
-  stopped: 503,
+/** The manager's refusals (InstrumentError codes) as the API's shared codes. */
+const REFUSALS: Readonly<Record<string, ApiErrorCode>> = {
+  unknown_device: 'not_found',
+  not_remembered: 'not_found',
+  no_driver: 'no_driver',
+  stopped: 'unavailable',
 };
 
-async function jsonBody(c: Context): Promise<unknown> {
-  try {
-    return (await c.req.json()) as unknown;
-  } catch {
-    return Symbol('unreadable');
-  }
-}
-
-function refused(c: Context, error: z.ZodError) {
-  const issue = error.issues[0];
-  const body: WireInstrumentError = {
-    error: 'bad_request',
-    detail: issue ? `${issue.path.join('.') || '(body)'}: ${issue.message}` : 'invalid',
-  };
-  return c.json(body, 400);
-}
-
-function managerError(c: Context, err: unknown) {
+function refused(c: Context, err: unknown): Response {
   const code = (err as { code?: unknown } | null)?.code;
-  const status = typeof code === 'string' ? STATUS_OF[code] : undefined;
-  if (status === undefined) throw err;
-  const body: WireInstrumentError = {
-    error: code as WireInstrumentError['error'],
-    detail: err instanceof Error ? err.message : String(err),
-  };
-  return c.json(body, status);
+  const mapped = typeof code === 'string' ? REFUSALS[code] : undefined;
+  if (mapped === undefined) throw err;
+  return apiError(c, mapped, err instanceof Error ? err.message : String(err));
 }
+
+const ANY_ROLE = ROLES as [(typeof ROLES)[number], ...(typeof ROLES)[number][]];
 
 /**
- * The tablet's instrument discovery API, beside `GET /api/instruments` (the remembered ones):
- * - `GET /api/instruments/discovered`: unknown devices seen by the last scans, with the profile
- *   that would handle each (null: the kit has no driver for it);
+ * The tablet's instrument discovery API, beside `GET /api/instruments` (the remembered ones).
+ * Any paired tablet may look; the feldsher and the coordinator, who handle the instruments,
+ * may change the set:
+ * - `GET /api/instruments/discovered`: unknown devices the last scans saw, with the profile that
+ *   would handle each (null: the kit has no driver for it) and the transport that found it;
  * - `POST /api/instruments/scan` `{timeoutMs?}`: scans now, answers the same list;
  * - `POST /api/instruments/remember` `{id, profile?, name?}`: remembers one (stored encrypted,
- *   connected from then on) and answers its status;
- * - `POST /api/instruments/forget` `{id}`: forgets one (and its bond).
- * Ids travel in bodies, not paths: serial ports are paths with slashes. Bodies are schema-checked
- * (400 `bad_request`); the manager's refusals are typed (404 `unknown_device`/`not_remembered`,
- * 422 `no_driver`, 503 `stopped`).
+ *   kept connected from then on), 201 with its status;
+ * - `POST /api/instruments/forget` `{id}`: forgets one and its bond, 204.
+ * Ids travel in bodies, not paths: serial ports are paths with slashes. Refusals use the shared
+ * format: `invalid_body`/`malformed_json` (400), `not_found` (404: never seen, or not
+ * remembered), `no_driver` (422), `unavailable` (503: the kit is stopping).
  */
-export function instrumentRoutes<E extends Env>(
-  app: Hono<E>,
-  control: InstrumentControl,
-  /** Who may use them (the kit passes `requireRole(...)`, which the router-wide auth test reads). */
-  guard: MiddlewareHandler<E>,
-): void {
-  app.get('/api/instruments/discovered', guard, (c) => c.json(control.discovered()));
-  app.post('/api/instruments/scan', guard, async (c) => {
-    const raw = c.req.header('content-length') === '0' ? {} : await jsonBody(c);
-    const parsed = ScanBody.safeParse(raw);
-    if (!parsed.success) return refused(c, parsed.error);
+export function instrumentRoutes(control: InstrumentControl): Hono<AuthEnv> {
+  const routes = new Hono<AuthEnv>();
+  const changers = requireRole('feldsher', 'coordinator');
+  routes.get('/instruments/discovered', requireRole(...ANY_ROLE), (c) => c.json(control.discovered()));
+  routes.post('/instruments/scan', changers, jsonBody(ScanRequest, { maxBytes: MAX_BODY }), async (c) => {
     try {
-      return c.json(await control.scan(parsed.data.timeoutMs));
+      return c.json(await control.scan(c.req.valid('json').timeoutMs));
     } catch (err) {
-      return managerError(c, err);
+      return refused(c, err);
     }
   });
-  app.post('/api/instruments/remember', guard, async (c) => {
-    const parsed = RememberBody.safeParse(await jsonBody(c));
-    if (!parsed.success) return refused(c, parsed.error);
-    const { id, profile, name } = parsed.data;
+  routes.post(
+    '/instruments/remember',
+    changers,
+    jsonBody(RememberRequest, { maxBytes: MAX_BODY }),
+    async (c) => {
+      const { id, profile, name } = c.req.valid('json');
+      try {
+        const status = await control.remember(id, {
+          ...(profile === undefined ? {} : { profile }),
+          ...(name === undefined ? {} : { name }),
+        });
+        return c.json(status, 201);
+      } catch (err) {
+        return refused(c, err);
+      }
+    },
+  );
+  routes.post('/instruments/forget', changers, jsonBody(ForgetRequest, { maxBytes: MAX_BODY }), async (c) => {
+    const { id } = c.req.valid('json');
     try {
-      const status = await control.remember(id, {
-        ...(profile === undefined ? {} : { profile }),
-        ...(name === undefined ? {} : { name }),
-      });
-      return c.json(status, 201);
+      if (await control.forget(id)) return c.body(null, 204);
+      return apiError(c, 'not_found', `No remembered instrument ${id}.`);
     } catch (err) {
-      return managerError(c, err);
+      return refused(c, err);
     }
   });
-  app.post('/api/instruments/forget', guard, async (c) => {
-    const parsed = ForgetBody.safeParse(await jsonBody(c));
-    if (!parsed.success) return refused(c, parsed.error);
-    try {
-      if (await control.forget(parsed.data.id)) return c.body(null, 204);
-      const body: WireInstrumentError = {
-        error: 'not_remembered',
-        detail: `no remembered instrument ${parsed.data.id}`,
-      };
-      return c.json(body, 404);
-    } catch (err) {
-      return managerError(c, err);
-    }
-  });
+  return routes;
 }

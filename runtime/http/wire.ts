@@ -83,12 +83,6 @@ export interface WireDiscoveredInstrument {
   readonly lastSeenAt: string;
 }
 
-/** A refused instrument request (`POST /api/instruments/...`): what went wrong, in English. */
-export interface WireInstrumentError {
-  readonly error: 'bad_request' | 'unknown_device' | 'not_remembered' | 'no_driver' | 'stopped';
-  readonly detail: string;
-}
-
 /**
  * Events of the live channel (`GET /api/live`, server-sent events read through fetch with the
  * bearer token), by SSE event name. Durable events carry an id; send the last one back as

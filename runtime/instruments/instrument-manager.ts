@@ -205,11 +205,24 @@ export class InstrumentManager {
    * around. With `autoRemember`, recognised ones are remembered on the spot.
    */
   async scan(timeoutMs = this.options.scanTimeoutMs ?? 5000): Promise<DiscoveredInstrument[]> {
+    return this.#scanOn(this.#transports, timeoutMs);
+  }
+
+  /**
+   * Scans the transports of one kind only: a USB port appeared (the kit's hotplug watcher), and
+   * the radio need not be disturbed.
+   */
+  async rescan(kind: Transport['kind'], timeoutMs = 5000): Promise<DiscoveredInstrument[]> {
+    const transport = this.#transportOf(kind);
+    return transport ? this.#scanOn([transport], timeoutMs) : this.discovered();
+  }
+
+  async #scanOn(transports: readonly Transport[], timeoutMs: number): Promise<DiscoveredInstrument[]> {
     if (this.#stopped) throw new InstrumentError('stopped', 'the instrument manager is stopped');
-    const results = await Promise.allSettled(this.#transports.map((t) => t.scan({ timeoutMs })));
+    const results = await Promise.allSettled(transports.map((t) => t.scan({ timeoutMs })));
     const found: Array<{ device: DiscoveredDevice; transport: Transport }> = [];
     results.forEach((r, i) => {
-      const transport = this.#transports[i]!;
+      const transport = transports[i]!;
       if (r.status === 'fulfilled') for (const device of r.value) found.push({ device, transport });
       else
         this.options.log.warn(

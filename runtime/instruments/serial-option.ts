@@ -1,5 +1,7 @@
-import type { SerialTransportOptions } from '../../ble-devices/transports/serial/serial-transport.ts';
-import type { Transport } from '../../ble-devices/transport.ts';
+import type {
+  SerialTransport,
+  SerialTransportOptions,
+} from '../../ble-devices/transports/serial/serial-transport.ts';
 
 /** `--serial` read: the options, or why the value is wrong. */
 export type SerialOption =
@@ -25,7 +27,7 @@ export function parseSerialOption(value: string): SerialOption {
 }
 
 /** Loads the serial transport (and serialport) only when `--serial` was given. */
-export async function openSerialTransport(options: SerialTransportOptions): Promise<Transport> {
+export async function openSerialTransport(options: SerialTransportOptions): Promise<SerialTransport> {
   const { SerialTransport } = await import('../../ble-devices/transports/serial/serial-transport.ts');
   return new SerialTransport(options);
 }
