@@ -6,6 +6,7 @@ import type { ReadOptions } from '../store/index.ts';
 import type { ObservationRecord } from '../store/schema/observation.ts';
 import type { KitConfig } from './config.ts';
 import type { KitEvent } from './events.ts';
+import type { ExportSource } from './fhir/export/export-source.ts';
 import { createApp } from './http/app.ts';
 import type { PairingStore } from './http/auth/pairing-routes.ts';
 import { storeTokenVerifier, type TabletLookup } from './http/auth/store-verifier.ts';
@@ -23,7 +24,8 @@ import { MeasurementPipeline, type ObservationWriter } from './pipeline/pipeline
 import { StorageHealth } from './storage-health.ts';
 
 /** The store as the running kit uses it (the real one comes from store/index.ts). */
-export interface KitStore extends ObservationWriter, TabletLookup, PairingStore, CredentialStore {
+export interface KitStore
+  extends ObservationWriter, TabletLookup, PairingStore, CredentialStore, ExportSource {
   recentObservations(limit: number, options?: ReadOptions): Promise<ObservationRecord[]>;
 }
 
@@ -138,6 +140,7 @@ export async function startKit(
     staticRoot,
     tokens: storeTokenVerifier(store),
     pairing: store,
+    fhir: store,
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
   });
   let tls: KitTls;

@@ -3,9 +3,11 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { DamageReport, isStoreError, type ReadOptions } from '../../store/index.ts';
 import type { ObservationRecord } from '../../store/schema/observation.ts';
+import type { ExportSource } from '../fhir/export/export-source.ts';
 import type { InstrumentStatus } from '../instruments/instrument-status.ts';
 import { authenticate, requireRole, tabletOf } from './auth/middleware.ts';
 import { ROLES, type AuthEnv } from './auth/identity.ts';
+import { fhirRoutes } from './fhir-routes.ts';
 import { pairingRoutes, type PairingLimits, type PairingStore } from './auth/pairing-routes.ts';
 import { bearerToken, type TokenVerifier } from './auth/verifier.ts';
 import { limitBody } from './body.ts';
@@ -31,6 +33,8 @@ export interface AppDeps {
   readonly pairing: PairingStore;
   readonly pairingLimits?: PairingLimits;
   readonly heartbeatMs?: number;
+  /** The store as the FHIR export reads it (`GET /api/visits/:id/fhir`). */
+  readonly fhir: ExportSource;
 }
 
 /**
@@ -94,6 +98,7 @@ export function createApp(deps: AppDeps): Hono<AuthEnv> {
       heartbeatMs: deps.heartbeatMs ?? 15_000,
     });
   });
+  app.route('/api', fhirRoutes(deps.fhir));
   app.all('/api/*', (c) => apiError(c, 'not_found', 'No such API path.'));
 
   app.use('/*', serveStatic({ root: deps.staticRoot }));

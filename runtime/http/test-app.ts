@@ -38,6 +38,7 @@ export function testApp(store: RecordStore): {
     staticRoot: PWA_DIST,
     tokens: storeTokenVerifier(store),
     pairing: store,
+    fhir: store,
     heartbeatMs: 200,
   });
   return { app, bus, journal };
