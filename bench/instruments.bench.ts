@@ -5,7 +5,7 @@ import { asDeviceId } from '../ble-devices/transport.ts';
 import { NodeBleTransport } from '../ble-devices/transports/node-ble/index.ts';
 import { parseKitConfig } from '../runtime/config.ts';
 import { SimTransport } from '../sim/transport/sim-transport.ts';
-import { fleet, now, recordEmits, type Emitted } from './instruments/fleet.ts';
+import { ECG_CHARACTERISTIC, fleet, now, recordEmits, type Emitted } from './instruments/fleet.ts';
 import { kitUnderTest, type Commit, type KitUnderTest } from './instruments/kit-under-test.ts';
 import { percentile, round } from './store/timing.ts';
 
@@ -33,6 +33,26 @@ async function until(check: () => boolean, ms: number, what: string): Promise<vo
     if (Date.now() > end) throw new Error(`benchmark: ${what} not reached in ${ms} ms`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * The ECG strap's figures: its notifications per second, how many reached the pipeline, and the
+ * notify-to-pipeline latency (strips are committed whole, so an ECG notification has no commit
+ * of its own).
+ */
+function ecgMetrics(
+  prefix: string,
+  emitted: readonly Emitted[],
+  ecg: readonly number[],
+  steadyMs: number,
+): Record<string, number> {
+  const sent = emitted.filter((e) => e.characteristic === ECG_CHARACTERISTIC).length;
+  return {
+    [`${prefix}ecg_notifications_per_s`]: round(sent / (steadyMs / 1000), 2),
+    [`${prefix}ecg_notifications_delivered`]: ecg.length,
+    [`${prefix}ecg_notifications_sent`]: sent,
+    [`${prefix}ecg_notify_to_pipeline_p99_ms`]: round(percentile([...ecg], 99), 2),
+  };
 }
 
 /** The simulated BlueZ with the fleet in a child process, driven by JSON lines. */
@@ -63,27 +83,28 @@ async function steady(
   k: KitUnderTest,
   ms: number,
   record: (on: boolean) => Promise<void>,
-): Promise<{ cpu: number; from: number }> {
+): Promise<{ cpu: number; from: number; ecgFrom: number }> {
   await record(true);
   const from = k.commits.length;
+  const ecgFrom = k.waveforms.length;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, ms));
   const used = process.cpuUsage(cpu0);
   const wall = performance.now() - t0;
   await record(false);
-  return { cpu: (used.user + used.system) / 1000 / wall, from };
+  return { cpu: (used.user + used.system) / 1000 / wall, from, ecgFrom };
 }
 
 /**
- * 12 simulated instruments at their highest rates (8 PLX oximeters at 60 Hz, 4 BP cuffs measuring
- * every second) into the real kit (encrypted store, pipeline, manager), through node-ble and the
+ * 12 simulated instruments at their highest rates (7 PLX oximeters at 60 Hz, 4 BP cuffs measuring
+ * every second, a Polar H10 streaming ECG at 130 Hz) into the real kit (encrypted store, pipeline, manager), through node-ble and the
  * simulated BlueZ on a private dbus-daemon, with BlueZ and the instruments in a child process so
  * the kit's CPU is its own; then the same fleet through SimTransport in one process, as the peer
  * that shows what D-Bus costs. Metrics: notify-to-commit p50/p99, reconnect time (link dropped by
  * the instrument until its next stored reading, with the kit's default reconnect delay), the
- * kit's CPU share of one core, and the BlueZ/SimTransport p99 ratio. No ECG yet: the Polar H10
- * simulator has not landed.
+ * kit's CPU share of one core, and the BlueZ/SimTransport p99 ratio; for the ECG, its
+ * notifications delivered and their notify-to-pipeline p99.
  */
 export default async function run(opts: { quick: boolean }): Promise<Record<string, number>> {
   const steadyMs = opts.quick ? 4000 : 20_000;
@@ -104,21 +125,23 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
       c.send(`record ${on ? 'on' : 'off'}`);
       await c.next('recording');
     };
-    const { cpu, from } = await steady(k, steadyMs, record);
+    const { cpu, from, ecgFrom } = await steady(k, steadyMs, record);
     c.send('dump');
     const { emitted } = (await c.next('dump')) as unknown as { emitted: Emitted[] };
     const lat = latencies(emitted, k.commits.slice(from), addressOf);
+    const ecg = latencies(emitted, k.waveforms.slice(ecgFrom), addressOf);
     metrics.instruments = 12;
-    metrics.ecg_included = 0;
+    metrics.ecg_included = 1;
     metrics.notifications_per_s = round(emitted.length / (steadyMs / 1000), 1);
     metrics.stored_readings = lat.length;
     metrics.notify_to_commit_p50_ms = round(percentile(lat, 50), 2);
     metrics.notify_to_commit_p99_ms = round(percentile(lat, 99), 2);
+    Object.assign(metrics, ecgMetrics('', emitted, ecg, steadyMs));
     metrics.kit_cpu_share = round(cpu, 3);
     // Reconnects: an oximeter drops its link; time until the kit has stored its next reading.
     const reconnect: number[] = [];
     for (let i = 0; i < drops; i++) {
-      const address = addressOf(`bench-plx-${(i % 8) + 1}`);
+      const address = addressOf(`bench-plx-${(i % 7) + 1}`);
       c.send(`drop ${address}`);
       const { at } = (await c.next('dropped')) as { at: number };
       const back = await k.firstReadingAfterReconnect(address, at, 30_000);
@@ -152,11 +175,13 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
   try {
     await until(() => sk.connected() === 12, 30_000, '12 instruments connected (SimTransport)');
     await new Promise((r) => setTimeout(r, opts.quick ? 1000 : 3000));
-    const { cpu, from } = await steady(sk, steadyMs, (on) => {
+    const { cpu, from, ecgFrom } = await steady(sk, steadyMs, (on) => {
       recording = on;
       return Promise.resolve();
     });
     const lat = latencies(emitted, sk.commits.slice(from), (id) => asDeviceId(id));
+    const ecg = latencies(emitted, sk.waveforms.slice(ecgFrom), (id) => asDeviceId(id));
+    Object.assign(metrics, ecgMetrics('sim_', emitted, ecg, steadyMs));
     metrics.sim_notify_to_commit_p50_ms = round(percentile(lat, 50), 2);
     metrics.sim_notify_to_commit_p99_ms = round(percentile(lat, 99), 2);
     metrics.sim_process_cpu_share = round(cpu, 3);

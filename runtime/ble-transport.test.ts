@@ -37,7 +37,7 @@ describe('fieldkit start --ble bluez|noble when the radio is not there', () => {
     const { log, text } = logged();
     const config = parseKitConfig({
       dataDir: dir,
-      http: { host: '127.0.0.1', port: 0 },
+      http: { host: '127.0.0.1', port: 0, httpsPort: 0 },
       ble: 'bluez',
       sim: {},
       utcOffsetMinutes: 0,

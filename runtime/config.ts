@@ -29,6 +29,14 @@ export const KitConfig = z.object({
     bpIntervalMs: z.number().int().min(1000).max(3_600_000).default(20_000),
     seed: z.number().int().default(1),
   }),
+  /**
+   * USB serial oximeters (`--serial auto|PATH,...`): find CMS50 cables by fingerprint and/or open
+   * the given ports. Null: no serial transport.
+   */
+  serial: z
+    .object({ auto: z.boolean(), paths: z.array(z.string().startsWith('/')).max(16) })
+    .nullable()
+    .default(null),
   /** The kit's UTC offset for device wall-clock timestamps (instruments have no zone). */
   utcOffsetMinutes: z
     .number()
@@ -47,7 +55,16 @@ export const KitConfig = z.object({
       checkIntervalMs: z.number().int().min(50).max(3_600_000).default(10_000),
     })
     .default({ lowSpaceBytes: 256 * 1024 * 1024, checkIntervalMs: 10_000 }),
+  /** First reconnection delay; it doubles with jitter up to `maxReconnectDelayMs`. */
   reconnectDelayMs: z.number().int().min(10).max(600_000).default(2000),
+  maxReconnectDelayMs: z.number().int().min(10).max(3_600_000).default(30_000),
+  /** Least time between two GATT operations on one instrument. */
+  gattSpacingMs: z.number().int().min(0).max(1000).default(10),
+  /**
+   * Remember every recognised instrument a scan finds (simulation). Off, the tablet picks which
+   * instruments to remember (and pairs them) through the instrument manager.
+   */
+  autoRemember: z.boolean().default(true),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 /** The validated configuration. */
@@ -57,7 +74,10 @@ export type KitConfigInput = z.input<typeof KitConfig>;
 
 /** Validates a config; a bad value names its path in one line. */
 export function parseKitConfig(input: KitConfigInput): KitConfig {
-  const result = KitConfig.safeParse(input);
+  // An ephemeral HTTP port (0, as tests ask) with no HTTPS port given means an ephemeral HTTPS
+  // port too: two kits started that way never fight over the default 8443.
+  const ephemeral = input.http?.port === 0 && input.http.httpsPort === undefined;
+  const result = KitConfig.safeParse(ephemeral ? { ...input, http: { ...input.http, httpsPort: 0 } } : input);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     throw new Error(`invalid configuration: ${issue.path.join('.') || '(root)'}: ${issue.message}`);

@@ -16,7 +16,11 @@ import { createOnboardingApp } from './http/onboarding/routes.ts';
 import { startServers } from './http/server.ts';
 import type { CredentialStore } from './http/tls/kit-ca.ts';
 import { KitTls } from './http/tls/kit-tls.ts';
-import { InstrumentManager } from './instruments/instrument-manager.ts';
+import {
+  InstrumentError,
+  InstrumentManager,
+  type InstrumentStore,
+} from './instruments/instrument-manager.ts';
 import { PairingSessions } from './instruments/pairing.ts';
 import { LiveBus } from './live-bus.ts';
 import type { Logger } from './log.ts';
@@ -25,7 +29,7 @@ import { StorageHealth } from './storage-health.ts';
 
 /** The store as the running kit uses it (the real one comes from store/index.ts). */
 export interface KitStore
-  extends ObservationWriter, TabletLookup, PairingStore, CredentialStore, ExportSource {
+  extends ObservationWriter, InstrumentStore, TabletLookup, PairingStore, CredentialStore, ExportSource {
   recentObservations(limit: number, options?: ReadOptions): Promise<ObservationRecord[]>;
 }
 
@@ -55,6 +59,11 @@ export interface KitHandle {
   readonly via: string;
   readonly storage: StorageHealth;
   stop(): Promise<void>;
+}
+
+/** Where `--serial` looks, for the start banner. */
+function serialWhere(serial: NonNullable<KitConfig['serial']>): string {
+  return [...(serial.auto ? ['CMS50 cables found by USB id'] : []), ...serial.paths].join(', ');
 }
 
 /**
@@ -92,16 +101,24 @@ export async function startKit(
     !options.transport && config.ble !== 'sim'
       ? await (await import('./ble-transport.ts')).openHardwareTransport(config.ble, log)
       : null;
-  const transport = options.transport ?? sim?.transport ?? hardware?.transport;
-  if (!transport) {
-    void tlsReady.then((t) => t.stop()).catch(() => undefined);
-    throw new Error('no instrument transport: enable simulation or pass a transport');
+  const radio = options.transport ?? sim?.transport ?? hardware?.transport;
+  // USB cables beside the radio (or alone); serialport loads only when asked for.
+  const serial = config.serial
+    ? await (await import('./instruments/serial-option.ts')).openSerialTransport(config.serial)
+    : null;
+  const transports = [...(radio ? [radio] : []), ...(serial ? [serial] : [])];
+  if (transports.length === 0) {
+    await sim?.stop();
+    void tlsReady.then((tl) => tl.stop()).catch(() => undefined);
+    throw new Error('no instrument transport: enable simulation, pass a transport or give --serial');
   }
-  const via = sim?.via ?? hardware?.via ?? `a ${transport.kind} transport`;
+  const via = [
+    ...(radio ? [sim?.via ?? hardware?.via ?? `a ${radio.kind} transport`] : []),
+    ...(config.serial ? [`USB serial (${serialWhere(config.serial)})`] : []),
+  ].join(' and ');
   // Undoes what was opened above when a later step of the start fails.
   const releaseInstruments = async (): Promise<void> => {
-    if (sim) await sim.stop();
-    else if (hardware) await hardware.transport.close();
+    await Promise.allSettled(transports.map((t) => (sim && t === sim.transport ? sim.stop() : t.close())));
   };
   const bus = new LiveBus<KitEvent>();
   const journal = new LiveJournal(bus);
@@ -121,21 +138,46 @@ export async function startKit(
     throw err;
   }
   const instruments = new InstrumentManager({
-    transport,
+    transports,
     drivers: DRIVERS,
     sink: pipeline,
+    store,
     bus,
     log,
     context: { utcOffsetMinutes: config.utcOffsetMinutes, now: () => new Date() },
     reconnectDelayMs: config.reconnectDelayMs,
-    ...(sim ? { scanTimeoutMs: sim.scanTimeoutMs } : {}),
+    maxReconnectDelayMs: config.maxReconnectDelayMs,
+    gattSpacingMs: config.gattSpacingMs,
+    // Real radios hear other brigades' instruments: those are picked on the tablet (or paired).
+    autoRemember: !config.autoRemember ? false : hardware ? ['serial'] : true,
+    // The simulated BlueZ answers at once; a serial scan must give each port time to talk.
+    ...(sim && !serial ? { scanTimeoutMs: sim.scanTimeoutMs } : {}),
   });
-  const pairing = new PairingSessions({ transport, bus, log });
+  const pairing = new PairingSessions({
+    // Serial cables keep no bonds: with no radio, pairing reports itself unsupported.
+    transport: radio ?? transports[0]!,
+    bus,
+    log,
+    // A bonded instrument is remembered at once (the manager scans first if it has not seen it).
+    onBonded: async ({ id, name }) => {
+      const remember = () => instruments.remember(id, { name, bonded: true });
+      await remember().catch(async (err: unknown) => {
+        if (!(err instanceof InstrumentError && err.code === 'unknown_device')) throw err;
+        await instruments.scan();
+        return remember();
+      });
+    },
+    // Forgetting from the pairing screen forgets the instrument too (and its bond, either way).
+    onForget: async (id) => {
+      if (!(await instruments.forget(id))) await radio?.pairing?.removeBond(id);
+    },
+  });
   const app = createApp({
     version,
     journal,
     recentObservations: (limit, options) => store.recentObservations(limit, options),
     instruments: () => instruments.list(),
+    instrumentControl: instruments,
     storage: () => storage.status(),
     staticRoot,
     tokens: storeTokenVerifier(store),
@@ -207,8 +249,7 @@ export async function startKit(
       offRenew();
       await tls.stop();
       await instruments.stop();
-      if (sim) await sim.stop();
-      else await transport.close();
+      await Promise.allSettled(transports.map((t) => (sim && t === sim.transport ? sim.stop() : t.close())));
       await pipeline.drain();
       storage.stop();
       journal.close();

@@ -37,3 +37,4 @@ export type { PatientInput, PatientRecord, PatientDocument } from './schema/pati
 export type { VisitInput, VisitRecord } from './schema/visit.ts';
 export type { AttachmentInput, AttachmentRecord, AttachmentKind } from './schema/attachment.ts';
 export type { PatientImportOp, PatientImportResult } from './tables/patient-import.ts';
+export type { InstrumentInput, InstrumentPatch, InstrumentRecord } from './schema/instrument.ts';

@@ -15,11 +15,13 @@ import * as keyAdmin from './keys/key-admin.ts';
 import * as rotation from './keys/rotation.ts';
 import type { RotationProgress } from './keys/rotation.ts';
 import type { AttachmentInput, AttachmentRecord } from './schema/attachment.ts';
+import type { InstrumentInput, InstrumentPatch, InstrumentRecord } from './schema/instrument.ts';
 import type { ObservationInput, ObservationRecord } from './schema/observation.ts';
 import type { OutboxInput, OutboxItem } from './schema/outbox-item.ts';
 import type { PatientInput, PatientRecord } from './schema/patient.ts';
 import type { VisitInput, VisitRecord } from './schema/visit.ts';
 import * as attachments from './tables/attachments.ts';
+import * as instruments from './tables/instruments.ts';
 import * as obs from './tables/observations.ts';
 import * as outbox from './tables/outbox.ts';
 import * as patients from './tables/patients.ts';
@@ -224,6 +226,36 @@ export class RecordStore {
   async visitsByPatient(patientId: string, options?: ReadOptions): Promise<VisitRecord[]> {
     this.#assertOpen();
     return Promise.resolve(visits.visitsByPatient(this.#ctx, patientId, options));
+  }
+
+  /** Remembers an instrument by transport address (an address already known is updated). */
+  async rememberInstrument(input: InstrumentInput): Promise<InstrumentRecord> {
+    this.#assertOpen();
+    return instruments.rememberInstrument(this.#ctx, input);
+  }
+
+  /** Updates a remembered instrument's bookkeeping (last seen, battery, last sequence...). */
+  async updateInstrument(id: string, patch: InstrumentPatch): Promise<InstrumentRecord> {
+    this.#assertOpen();
+    return instruments.updateInstrument(this.#ctx, id, patch);
+  }
+
+  /** One remembered instrument, or `not_found`. */
+  async getInstrument(id: string): Promise<InstrumentRecord> {
+    this.#assertOpen();
+    return Promise.resolve(instruments.getInstrument(this.#ctx, id));
+  }
+
+  /** Every remembered instrument, oldest first. */
+  async listInstruments(options?: ReadOptions): Promise<InstrumentRecord[]> {
+    this.#assertOpen();
+    return Promise.resolve(instruments.listInstruments(this.#ctx, options));
+  }
+
+  /** Forgets an instrument; true only for the call that removed it. */
+  async forgetInstrument(id: string): Promise<boolean> {
+    this.#assertOpen();
+    return instruments.forgetInstrument(this.#ctx, id);
   }
 
   /** Queues an item for the link (idempotent by content while pending). */

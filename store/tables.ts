@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AttachmentBody } from './schema/attachment.ts';
 import { AuditBody } from './schema/audit-entry.ts';
+import { InstrumentBody } from './schema/instrument.ts';
 import { OutboxBody, OutboxPriority } from './schema/outbox-item.ts';
 import { PatientBody } from './schema/patient.ts';
 import { ObservationBody } from './schema/stored-observation.ts';
@@ -10,6 +11,7 @@ import { KitCredentialBody } from './schema/kit-credential.ts';
 import type { BlindTerm } from './tables/blind-index.ts';
 import {
   attachmentTerms,
+  instrumentTerms,
   observationTerms,
   outboxTerms,
   patientTerms,
@@ -86,7 +88,7 @@ function table<T>(
 
 /**
  * Every table of the store: the one place where names, id prefixes, schema versions and blind
- * index terms are set. Tables whose shapes belong to later issues (instruments, consultations,
+ * index terms are set. Tables whose shapes belong to later issues (consultations,
  * messages, conclusions) accept any map until those issues pin them down.
  */
 export const TABLES = {
@@ -104,7 +106,7 @@ export const TABLES = {
     check: checkObservationBody,
     readCurrent: readObservation,
   },
-  instruments: table('instruments', 'i', open),
+  instruments: table('instruments', 'i', InstrumentBody, { index: { terms: instrumentTerms } }),
   attachments: table('attachments', 'a', AttachmentBody, { index: { terms: attachmentTerms } }),
   consultations: table('consultations', 'c', open),
   messages: table('messages', 'm', open),

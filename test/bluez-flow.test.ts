@@ -18,8 +18,8 @@ const BP_LOINC = '85354-9';
  * bluetoothctl accepts: discover, pair with the passkey the cuff shows, connect, store a BP
  * indication, reconnect after a drop; and D-Bus faults (bluetoothd restarting under a new owner,
  * dbus-daemon killed) that neither crash the kit nor lose a stored reading.
- * Steps 5, 6 and 8 of the issue's flow (RACP download, only-new on reconnect, clock set) need
- * the manager's glucose simulator and RACP/clock features and are added when they land.
+ * The whole eight-step flow (with the RACP download, only-new records and the clock set) runs
+ * through the manager's rig in bluez-manager-flow.test.ts.
  */
 describe('flow through node-ble and the simulated BlueZ', () => {
   const cleanups: Array<() => Promise<void>> = [];
@@ -64,7 +64,7 @@ describe('flow through node-ble and the simulated BlueZ', () => {
     });
     const config = parseKitConfig({
       dataDir: dir,
-      http: { host: '127.0.0.1', port: 0 },
+      http: { host: '127.0.0.1', port: 0, httpsPort: 0 },
       sim: { enabled: false },
       utcOffsetMinutes: 180,
       reconnectDelayMs: 50,

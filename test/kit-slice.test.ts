@@ -27,7 +27,7 @@ describe('vertical slice: simulated instruments to the live page', () => {
     const store = await openStore({ path: dir, passphrase: PASSPHRASE, kdf: TEST_KDF });
     const config = parseKitConfig({
       dataDir: dir,
-      http: { host: '127.0.0.1', port: 0 },
+      http: { host: '127.0.0.1', port: 0, httpsPort: 0 },
       sim: { oximeterRateHz: 10, bpIntervalMs: 1000 },
       utcOffsetMinutes: 180,
       logLevel: 'silent',

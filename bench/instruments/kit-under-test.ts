@@ -7,7 +7,7 @@ import { startKit, type KitHandle, type KitStore } from '../../runtime/kit.ts';
 import { createLogger } from '../../runtime/log.ts';
 import { openStore } from '../../store/index.ts';
 import { TEST_KDF } from '../../store/testing.ts';
-import { now } from './fleet.ts';
+import { ECG_CHARACTERISTIC, now } from './fleet.ts';
 
 /** One committed write, keyed like the instruments key what they sent. */
 export interface Commit {
@@ -21,6 +21,8 @@ export interface Commit {
 export interface KitUnderTest {
   readonly kit: KitHandle;
   readonly commits: Commit[];
+  /** ECG notifications as they reach the pipeline (a strip is committed whole, not per notification). */
+  readonly waveforms: Commit[];
   connected(): number;
   /**
    * Resolves with the time of the first commit from `deviceId` after its link came back (the
@@ -65,16 +67,25 @@ export async function kitUnderTest(transport: Transport, reconnectDelayMs?: numb
   });
   const config = parseKitConfig({
     dataDir: dir,
-    http: { host: '127.0.0.1', port: 0 },
+    // Both listeners on free ports (the HTTPS default, 8443, may be a running kit's).
+    http: { host: '127.0.0.1', port: 0, httpsPort: 0 },
     sim: { enabled: false },
     utcOffsetMinutes: 0,
     logLevel: 'silent',
     ...(reconnectDelayMs === undefined ? {} : { reconnectDelayMs }),
   });
   const kit = await startKit(config, timed, createLogger('silent'), 'bench', { transport });
+  const waveforms: Commit[] = [];
+  const chunks = new Map<string, number>();
+  kit.pipeline.onWaveform((chunk) => {
+    const n = (chunks.get(chunk.deviceId) ?? 0) + 1;
+    chunks.set(chunk.deviceId, n);
+    waveforms.push({ deviceId: chunk.deviceId, characteristic: ECG_CHARACTERISTIC, seq: n, at: now() });
+  });
   return {
     kit,
     commits,
+    waveforms,
     connected: () => kit.instruments.list().filter((s) => s.state === 'connected').length,
     firstReadingAfterReconnect(deviceId, since, timeoutMs) {
       return new Promise((resolve, reject) => {

@@ -5,7 +5,9 @@ import { defineGattDriver, stream } from './gatt-driver.ts';
 
 /**
  * Blood Pressure Service (0x1810) driver: measurements arrive as indications (0x2A35) and are
- * stored; intermediate cuff pressure (0x2A36, optional) is a live preview only.
+ * stored, at the cuff's timestamp corrected by its clock offset (cuffs with memory send their
+ * stored records the same way on connect); intermediate cuff pressure (0x2A36, optional) is a
+ * live preview only.
  */
 export const bloodPressureDriver = defineGattDriver({
   profile: 'blood-pressure',
@@ -16,6 +18,7 @@ export const bloodPressureDriver = defineGattDriver({
       mode: 'indicate',
       codec: bloodPressureMeasurement,
       observe: observeBloodPressure,
+      timestamp: (m) => (m.timestamp ? { dateTime: m.timestamp } : null),
     }),
     stream({
       characteristic: '2a36',

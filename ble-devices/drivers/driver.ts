@@ -25,7 +25,17 @@ export interface Reading {
   readonly observations: readonly ObservationDraft[];
   /** Set for display-only streams; such readings are never stored. */
   readonly preview: LivePreview | null;
+  /** kit_now - device_now applied to the device's timestamp (0 when none was applied). */
   readonly clockOffsetMs: number;
+  /**
+   * The instant the device itself stated for the measurement (its wall clock read in the kit's
+   * zone), uncorrected, as ISO 8601 with the kit's offset; absent when the frame has no time.
+   */
+  readonly deviceTime?: string;
+  /** The instrument's record number (glucose, PLX storage): the dedupe key across downloads. */
+  readonly sequenceNumber?: number;
+  /** The instrument's serial number (Device Information), added by the instrument manager. */
+  readonly serial?: string;
 }
 
 /** A frame the codec refused: counted and surfaced, never only logged. */
@@ -74,6 +84,41 @@ export interface DriverSink {
 export interface DriverContext {
   readonly utcOffsetMinutes: number;
   readonly now: () => Date;
+  /**
+   * The correction (kit_now - device_now, ms) for a reading the device stamped `deviceInstant`
+   * (its wall clock read in the kit's zone), received at `receivedAt`. The instrument manager
+   * supplies it from the clock it measured through Current Time; absent means no correction.
+   */
+  readonly clockOffsetFor?: (deviceInstant: Date, receivedAt: Date) => number;
+}
+
+/** What a stored-record download (RACP) reported. */
+export interface DownloadSummary {
+  /** How many records the instrument said match (null if it did not answer the count). */
+  readonly announced: number | null;
+  /** Record frames received during the transfer. */
+  readonly received: number;
+  /** Highest sequence number received, or null when none arrived. */
+  readonly highestSequence: number | null;
+  /** `no_records`: the instrument holds nothing newer than asked. */
+  readonly outcome: 'success' | 'no_records';
+}
+
+/** Options of {@link DriverSession.download}. */
+export interface DownloadOptions {
+  /** Fetch only records with a sequence number above this one; null fetches every record. */
+  readonly after: number | null;
+  readonly signal?: AbortSignal;
+  /** Called as records arrive: received so far and the count the instrument announced. */
+  readonly onProgress?: (received: number, announced: number | null) => void;
+  /** How long the transfer may stay silent before it is abandoned (default 30 s, as GLS allows). */
+  readonly idleTimeoutMs?: number;
+}
+
+/** A running driver on one connection: what can be asked of it beyond its subscriptions. */
+export interface DriverSession {
+  /** Present for instruments with stored records behind a Record Access Control Point. */
+  download?(options: DownloadOptions): Promise<DownloadSummary>;
 }
 
 /**
@@ -84,9 +129,19 @@ export interface InstrumentDriver {
   readonly profile: string;
   /** The primary service that identifies the profile in a scan (short UUID). */
   readonly service: string;
+  /**
+   * Characteristics whose frames carry record sequence numbers (glucose measurement and context):
+   * an unreadable frame there is a record that must be asked for again.
+   */
+  readonly numbered?: readonly string[];
   matches(device: DiscoveredDevice): boolean;
-  /** Subscribes to the instrument's streams; resolves once subscribed. */
-  start(conn: GattConnection, device: DiscoveredDevice, sink: DriverSink, ctx: DriverContext): Promise<void>;
+  /** Subscribes to the instrument's streams; resolves once subscribed (with a session, if any). */
+  start(
+    conn: GattConnection,
+    device: DiscoveredDevice,
+    sink: DriverSink,
+    ctx: DriverContext,
+  ): Promise<DriverSession | void>;
 }
 
 /** Observe function shape shared by the mappers in ble-devices/observations. */

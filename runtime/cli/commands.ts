@@ -3,8 +3,18 @@ import { SIM_BLUEZ_HELP, SIM_BLUEZ_OPTIONS } from './sim-bluez-options.ts';
 import { CMS50_OPTION_HELP, CMS50_OPTIONS } from './sim-cms50-options.ts';
 import { STORE_ACCESS_HELP, STORE_ACCESS_OPTIONS } from './store-access.ts';
 
-/** The instruments `fieldkit sim` can run (its implementation maps each to a simulator). */
-export const SIM_INSTRUMENT_NAMES = ['oximeter', 'bp'] as const;
+/**
+ * The instruments `fieldkit sim` can run (its implementation maps each to a simulator;
+ * sim/instruments/catalogue.ts's SIM_KINDS, held equal by the sim command's test).
+ */
+export const SIM_INSTRUMENT_NAMES = [
+  'oximeter',
+  'bp',
+  'thermometer',
+  'glucose',
+  'scale',
+  'heart-rate',
+] as const;
 /** One of {@link SIM_INSTRUMENT_NAMES}. */
 export type SimInstrumentName = (typeof SIM_INSTRUMENT_NAMES)[number];
 
@@ -29,6 +39,7 @@ const start: CliCommand = {
     ble: { type: 'string' },
     'low-space-mb': { type: 'string' },
     'disk-check-ms': { type: 'string' },
+    serial: { type: 'string' },
   },
   optionHelp: {
     ...STORE_ACCESS_HELP,
@@ -42,6 +53,8 @@ const start: CliCommand = {
     'low-space-mb':
       'Warn (log and tablets) below this much free disk for the data (default 256, or FIELDKIT_LOW_SPACE_MB)',
     'disk-check-ms': 'How often the free disk space is read (default 10000)',
+    serial:
+      'USB oximeters instead of the simulation: auto (CMS50 cables by USB id) and/or port paths, comma-separated',
   },
   positionals: { min: 0, max: 0 },
   load: async () => (await import('./start-command.ts')).runStart,
@@ -76,20 +89,59 @@ const sim: CliCommand = {
     seed: { type: 'string' },
     'drop-rate': { type: 'string' },
     'corrupt-rate': { type: 'string' },
+    'disconnect-after': { type: 'string' },
+    records: { type: 'string' },
+    'racp-drop-after': { type: 'string' },
+    clock: { type: 'string' },
+    resend: { type: 'string' },
+    battery: { type: 'string' },
     ...SIM_BLUEZ_OPTIONS,
     ...CMS50_OPTIONS,
   },
   optionHelp: {
-    count: 'Stop after this many frames (default 10, 0 = until Ctrl-C)',
-    rate: 'Frames (oximeter) or measurements (bp) per second (default 2)',
+    count: 'Stop after this many frames (default 10; glucose: when the RACP transfer ends; 0 = until Ctrl-C)',
+    rate: 'Frames (oximeter, heart-rate) or measurements (bp, thermometer, scale) per second (default 2)',
     seed: 'Random seed: the same seed gives the same session (default 1)',
     'drop-rate': 'Probability 0..1 that a frame is lost on air',
     'corrupt-rate': 'Probability 0..1 that a frame arrives truncated',
+    'disconnect-after': 'Drop the link after this many frames (once)',
+    records: 'Stored records: glucose RACP memory (default 500), bp/thermometer/scale memory (default 0)',
+    'racp-drop-after': 'Glucose: drop the link after this many records of the RACP transfer',
+    resend: 'bp/thermometer/scale memory on connection: new (default) or all',
+    battery: 'Battery level at start, percent (default 90)',
     ...SIM_BLUEZ_HELP,
     ...CMS50_OPTION_HELP,
+    // After the bluez help: one line for the flag both read.
+    clock: 'Device clock: correct, 1970, 2019 or utc (default correct; bluez: every instrument)',
   },
   positionals: { min: 1, max: 1 },
   load: async () => (await import('./sim-command.ts')).runSim,
+};
+
+/**
+ * `fieldkit instruments list|forget|pair`: the instruments the kit remembers (model, serial,
+ * firmware, bond, battery, last record number, last seen), forgetting one, and pairing one
+ * through BlueZ with the terminal answering its questions (passkey, confirmation).
+ */
+const instruments: CliCommand = {
+  name: 'instruments',
+  summary:
+    'Instruments: list | forget <address> (remembered ones) | pair [address] (bond one through BlueZ, asking on the terminal)',
+  usage: '<list|forget|pair> [address]',
+  options: {
+    ...STORE_ACCESS_OPTIONS,
+    json: { type: 'boolean' },
+    ble: { type: 'string' },
+    'scan-ms': { type: 'string' },
+  },
+  optionHelp: {
+    ...STORE_ACCESS_HELP,
+    json: 'list: print JSON instead of a table',
+    ble: 'pair: bluez (default; the system D-Bus, or DBUS_SYSTEM_BUS_ADDRESS such as `fieldkit sim bluez` prints)',
+    'scan-ms': 'pair: how long to listen for instruments (default 5000)',
+  },
+  positionals: { min: 1, max: 2 },
+  load: async () => (await import('./instruments-command.ts')).runInstruments,
 };
 
 /**
@@ -241,24 +293,6 @@ const importCommand: CliCommand = {
   },
   positionals: { min: 0, max: 0 },
   load: async () => (await import('./import-command.ts')).runImport,
-};
-
-/**
- * `fieldkit instruments pair [ADDRESS]`: pairs and bonds an instrument through BlueZ from the
- * terminal (the passkey it shows, a number to confirm), the same session the tablet drives.
- */
-const instruments: CliCommand = {
-  name: 'instruments',
-  summary:
-    'Instruments: `instruments pair [ADDRESS]` pairs and bonds one through BlueZ, asking on the terminal',
-  usage: 'pair [address]',
-  options: { ble: { type: 'string' }, 'scan-ms': { type: 'string' } },
-  optionHelp: {
-    ble: 'bluez (default; the system D-Bus, or DBUS_SYSTEM_BUS_ADDRESS such as `fieldkit sim bluez` prints)',
-    'scan-ms': 'How long to listen for instruments (default 5000)',
-  },
-  positionals: { min: 1, max: 2 },
-  load: async () => (await import('./instruments-pair-command.ts')).runInstruments,
 };
 
 /**

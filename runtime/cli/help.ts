@@ -21,13 +21,14 @@ export function commandHelp(cmd: CliCommand): string {
 
 /** The top-level usage listing every command. */
 export function mainHelp(commands: readonly CliCommand[], version: string): string {
+  const width = Math.max(10, ...commands.map((c) => c.name.length));
   const lines = [
     `fieldkit ${version}: the field kit runtime (instruments, encrypted store, tablet app)`,
     '',
     'Usage: fieldkit <command> [options]',
     '',
     'Commands:',
-    ...commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(width)} ${c.summary}`),
     '',
     'Global: --help, --version. Run `fieldkit <command> --help` for a command.',
     'Store access: --data <dir> or FIELDKIT_DATA; FIELDKIT_PASSPHRASE or an interactive prompt.',

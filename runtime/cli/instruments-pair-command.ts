@@ -173,13 +173,3 @@ async function pairOne(
     io.stopSignal.removeEventListener('abort', onStop);
   }
 }
-
-/**
- * `fieldkit instruments <subcommand>`: `pair` lives here; `list` and `forget` come with the
- * instrument manager's remembered instruments.
- */
-export async function runInstruments(args: CliArgs, io: CliIo): Promise<number> {
-  const sub = args.positionals[0];
-  if (sub === 'pair') return runInstrumentsPair(args, io);
-  throw new CliError(`unknown subcommand '${sub ?? ''}' (have: pair)`, EXIT_USAGE);
-}

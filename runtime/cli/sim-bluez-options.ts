@@ -12,7 +12,7 @@ export const SIM_BLUEZ_OPTIONS: CliOptions = {
 
 /** Help lines for those flags. */
 export const SIM_BLUEZ_HELP: Readonly<Record<string, string>> = {
-  instruments: `bluez: comma-separated instruments (oximeter, bp; repeats allowed), default oximeter,bp`,
+  instruments: `bluez: comma-separated instruments (oximeter, bp, h10; repeats allowed), default oximeter,bp`,
   passkey: 'bluez: the 6-digit passkey instruments show when pairing (default: a fresh random one)',
   clock: 'bluez: a wrong device clock: 1970, 2019 or utc',
   faults: 'bluez: connect-abort, no-resolve, reject-passkey (all instruments)',

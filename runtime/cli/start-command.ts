@@ -1,5 +1,6 @@
 import { acquireKitLock, describeKitHolder, kitLockHolder, type KitLock } from '../../store/index.ts';
 import { parseKitConfig } from '../config.ts';
+import { parseSerialOption } from '../instruments/serial-option.ts';
 import { startKit } from '../kit.ts';
 import { createLogger } from '../log.ts';
 import { CliError, EXIT_USAGE, stringFlag, type CliArgs, type CliIo } from './command.ts';
@@ -72,7 +73,18 @@ export async function runStart(args: CliArgs, io: CliIo): Promise<number> {
   return 0;
 }
 
+/** `--serial auto|PATH,...`: USB oximeters (the simulation then stays off unless `--ble sim`). */
+function serialConfig(args: CliArgs): { auto: boolean; paths: string[] } | null {
+  const raw = stringFlag(args, 'serial');
+  if (raw === undefined) return null;
+  const parsed = parseSerialOption(raw);
+  if (!parsed.ok) throw new CliError(parsed.message, EXIT_USAGE);
+  return { auto: parsed.options.auto ?? false, paths: [...(parsed.options.paths ?? [])] };
+}
+
 function parseConfig(args: CliArgs, env: Readonly<Record<string, string | undefined>>) {
+  const serial = serialConfig(args);
+  const ble = (stringFlag(args, 'ble') ?? env.FIELDKIT_BLE) as 'sim' | undefined;
   try {
     return parseKitConfig({
       dataDir: stringFlag(args, 'data') ?? env.FIELDKIT_DATA ?? 'fieldkit-data',
@@ -81,11 +93,15 @@ function parseConfig(args: CliArgs, env: Readonly<Record<string, string | undefi
         port: numberFlag(args, 'port') ?? numberFromEnv(env.FIELDKIT_PORT),
         httpsPort: numberFlag(args, 'https-port') ?? numberFromEnv(env.FIELDKIT_HTTPS_PORT),
       },
+      serial,
       sim: {
+        // Simulated readings never mix with a real instrument's in the patient records, unless
+        // asked for by name (`--serial ... --ble sim`, a demonstration).
+        enabled: serial === null || ble === 'sim',
         oximeterRateHz: numberFlag(args, 'oximeter-hz'),
         bpIntervalMs: numberFlag(args, 'bp-interval-ms'),
       },
-      ble: (stringFlag(args, 'ble') ?? env.FIELDKIT_BLE) as 'sim' | undefined,
+      ble,
       storage: storageConfig(args, env),
       utcOffsetMinutes: -new Date().getTimezoneOffset(),
       logLevel: (stringFlag(args, 'log-level') ?? env.FIELDKIT_LOG_LEVEL) as 'info' | undefined,

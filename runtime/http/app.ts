@@ -15,6 +15,7 @@ import { apiError, toApiIssues } from './errors.ts';
 import { liveChannel } from './live/channel.ts';
 import type { LiveJournal } from './live/journal.ts';
 import type { StorageStatus } from '../storage-status.ts';
+import { instrumentRoutes, type InstrumentControl } from './instrument-routes.ts';
 import { toWireObservation, type WireDamageHeader } from './wire.ts';
 
 /** What the HTTP layer reads from the rest of the kit; the composition root wires it. */
@@ -25,6 +26,8 @@ export interface AppDeps {
   /** Newest observations; damaged records are skipped and reported to `options.onDamaged`. */
   readonly recentObservations: (limit: number, options?: ReadOptions) => Promise<ObservationRecord[]>;
   readonly instruments: () => InstrumentStatus[];
+  /** Search, add and remove instruments (the instrument manager); without it those routes 404. */
+  readonly instrumentControl?: InstrumentControl;
   /** Whether readings are being stored, and the disk's free space. */
   readonly storage: () => StorageStatus;
   /** Absolute path of the built PWA (pwa/dist). */
@@ -87,6 +90,7 @@ export function createApp(deps: AppDeps): Hono<AuthEnv> {
     return c.json(records.map(toWireObservation));
   });
   app.get('/api/instruments', requireRole(...ANY_ROLE), (c) => c.json(deps.instruments()));
+  if (deps.instrumentControl) instrumentRoutes(app, deps.instrumentControl, requireRole(...ANY_ROLE));
   app.get('/api/live', requireRole(...ANY_ROLE), (c) => {
     const token = c.req.header('authorization') ?? '';
     return liveChannel(c, deps.journal, {

@@ -3,17 +3,32 @@ import type { RecordStore } from '../../store/index.ts';
 import type { KitEvent } from '../events.ts';
 import { LiveBus } from '../live-bus.ts';
 import { PWA_DIST } from '../kit.ts';
+import { InstrumentError } from '../instruments/instrument-manager.ts';
+import type { InstrumentStatus } from '../instruments/instrument-status.ts';
 import { createApp } from './app.ts';
+import type { InstrumentControl } from './instrument-routes.ts';
 import type { AuthEnv } from './auth/identity.ts';
 import { storeTokenVerifier } from './auth/store-verifier.ts';
 import { LiveJournal } from './live/journal.ts';
 
+/** A kit with no instruments in range: nothing found, nothing to remember or forget. */
+const NO_INSTRUMENTS: InstrumentControl = {
+  discovered: () => [],
+  scan: () => Promise.resolve([]),
+  remember: (id) => Promise.reject(new InstrumentError('unknown_device', `no instrument ${id} was seen`)),
+  forget: () => Promise.resolve(false),
+};
+
 /**
  * The kit's HTTPS app over a real store, for in-process tests (`app.request`): the same
- * createApp the kit serves, with no instruments and a short heartbeat. Tests that add routes
- * get them here too, so the router-wide auth test covers every route.
+ * createApp the kit serves, with no instruments (unless a test gives its manager) and a short
+ * heartbeat. Tests that add routes get them here too, so the router-wide auth test covers every
+ * route.
  */
-export function testApp(store: RecordStore): {
+export function testApp(
+  store: RecordStore,
+  options: { instruments?: () => InstrumentStatus[]; instrumentControl?: InstrumentControl } = {},
+): {
   app: Hono<AuthEnv>;
   bus: LiveBus<KitEvent>;
   journal: LiveJournal;
@@ -24,7 +39,8 @@ export function testApp(store: RecordStore): {
     version: 'test',
     journal,
     recentObservations: (limit) => store.recentObservations(limit),
-    instruments: () => [],
+    instruments: options.instruments ?? (() => []),
+    instrumentControl: options.instrumentControl ?? NO_INSTRUMENTS,
     storage: () => ({
       writable: true,
       notStoredTotal: 0,

@@ -49,8 +49,43 @@ export interface WireInstrument {
   readonly state: 'connecting' | 'connected' | 'disconnected';
   readonly readings: number;
   readonly dropped: number;
+  /** Links re-established after a loss since the kit started. */
+  readonly reconnects: number;
+  /** Readings sent again (reconnect, memory resent) that were not stored twice. */
+  readonly duplicates: number;
   readonly lastReadingAt: string | null;
   readonly lastError: string | null;
+  readonly model: string | null;
+  readonly serial: string | null;
+  readonly firmware: string | null;
+  readonly bonded: boolean;
+  /** Percent, as last read. */
+  readonly battery: number | null;
+  /** kit minus device clock at the last check, ms; `clockSet` when the kit corrected it. */
+  readonly clockOffsetMs: number | null;
+  readonly clockSet: boolean;
+  /** A stored-record download in progress (received of announced). */
+  readonly download: { readonly received: number; readonly announced: number | null } | null;
+  readonly lastSeenAt: string | null;
+}
+
+/** An unknown device a scan found (`/api/instruments/discovered`, `/api/instruments/scan`). */
+export interface WireDiscoveredInstrument {
+  readonly id: string;
+  readonly name: string;
+  readonly services: readonly string[];
+  readonly rssi: number | null;
+  /** The transport that found it (`node-ble`, `serial`, `sim`...). */
+  readonly transport: string;
+  /** The driver profile that would handle it; null: the kit has no driver for it. */
+  readonly profile: string | null;
+  readonly lastSeenAt: string;
+}
+
+/** A refused instrument request (`POST /api/instruments/...`): what went wrong, in English. */
+export interface WireInstrumentError {
+  readonly error: 'bad_request' | 'unknown_device' | 'not_remembered' | 'no_driver' | 'stopped';
+  readonly detail: string;
 }
 
 /**

@@ -37,6 +37,8 @@ describe('instrument manager and pipeline on a flaky simulated link (real store)
       transport,
       drivers: DRIVERS,
       sink: pipeline,
+      store,
+      autoRemember: true,
       bus,
       log,
       context: { utcOffsetMinutes: 0, now: () => new Date() },

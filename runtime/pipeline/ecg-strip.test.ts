@@ -103,6 +103,8 @@ describe('ECG strip recorder', () => {
       transport: new SimTransport([r.sim.peripheral]),
       drivers: DRIVERS,
       sink: r.pipeline,
+      store: r.store,
+      autoRemember: true,
       bus: new LiveBus<KitEvent>(),
       log: createLogger('silent'),
       context: { utcOffsetMinutes: 180, now: () => new Date() },

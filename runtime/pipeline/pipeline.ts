@@ -42,7 +42,7 @@ export class MeasurementPipeline implements DriverSink {
     waveformChunks: 0,
   };
   readonly #waveformListeners = new Set<(chunk: WaveformChunk) => void>();
-  readonly #pending = new Set<Promise<void>>();
+  readonly #pending = new Set<Promise<boolean>>();
 
   constructor(
     private readonly writer: ObservationWriter,
@@ -51,7 +51,17 @@ export class MeasurementPipeline implements DriverSink {
     private readonly log: Logger,
   ) {}
 
+  /** Takes one reading (see {@link MeasurementPipeline.commit}). */
   reading(reading: Reading): void {
+    void this.commit(reading);
+  }
+
+  /**
+   * Takes one reading: previews go out at once, observations to the store. Resolves true once
+   * the reading's observations are committed, or at once when there is nothing to store; false
+   * when the commit failed (already counted, logged and announced: it never rejects).
+   */
+  commit(reading: Reading): Promise<boolean> {
     this.stats.received++;
     if (reading.preview) {
       this.stats.previews++;
@@ -63,12 +73,13 @@ export class MeasurementPipeline implements DriverSink {
         at: reading.receivedAt,
       });
     }
-    if (reading.observations.length === 0) return;
+    if (reading.observations.length === 0) return Promise.resolve(true);
     const inputs = toObservationInputs(reading, this.visit());
     const write = this.writer.addObservations(inputs).then(
       (records) => {
         this.stats.stored += records.length;
         this.bus.publish({ type: 'observations', records });
+        return true;
       },
       (err: unknown) => {
         this.stats.storeErrors++;
@@ -87,10 +98,12 @@ export class MeasurementPipeline implements DriverSink {
           notStoredTotal: this.stats.notStored,
           at: new Date(),
         });
+        return false;
       },
     );
     this.#pending.add(write);
     void write.finally(() => this.#pending.delete(write));
+    return write;
   }
 
   dropped(frame: DroppedFrame): void {

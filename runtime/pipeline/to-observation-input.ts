@@ -9,7 +9,8 @@ export interface VisitContext {
 
 /**
  * Turns a driver reading into the store's observation inputs: the FHIR-ready drafts plus the
- * visit and the provenance (raw bytes, codec and version, characteristic, device, clock offset).
+ * visit and the provenance (raw bytes, codec and version, characteristic, device, clock offset,
+ * the device's own time, serial and record number when known).
  */
 export function toObservationInputs(reading: Reading, visit: VisitContext): ObservationInput[] {
   const provenance = {
@@ -20,6 +21,9 @@ export function toObservationInputs(reading: Reading, visit: VisitContext): Obse
     codecVersion: reading.codecVersion,
     raw: new Uint8Array(reading.raw),
     clockOffsetMs: reading.clockOffsetMs,
+    ...(reading.deviceTime === undefined ? {} : { deviceTime: reading.deviceTime }),
+    ...(reading.serial === undefined ? {} : { serial: reading.serial.slice(0, 128) }),
+    ...(reading.sequenceNumber === undefined ? {} : { sequenceNumber: reading.sequenceNumber }),
   };
   return reading.observations.map((draft) => ({
     visitId: visit.visitId,

@@ -1,4 +1,5 @@
 import { createSimBpMonitor } from '../instruments/bp-monitor.ts';
+import { createSimPolarH10, type SimH10Clock } from '../instruments/polar-h10.ts';
 import { createSimPulseOximeter } from '../instruments/pulse-oximeter.ts';
 import type { SimInstrument } from '../instruments/sim-instrument.ts';
 import type { SimBluezDeviceOptions } from './device.ts';
@@ -44,11 +45,17 @@ export interface BluezInstrument {
 
 type Factory = (n: number, o: InstrumentSetOptions) => BluezInstrument;
 
+/** A clock fault as the H10 shows it: a strap that lost power restarts at 2019-01-01 (never 1970). */
+function h10Clock(fault: ClockFault | undefined): SimH10Clock {
+  if (fault === 'utc') return 'utc';
+  return fault === undefined ? 'local' : 'default-2019';
+}
+
 /**
  * The simulated instruments `fieldkit sim bluez`, `npm start` and the benchmark can put behind
- * the simulated BlueZ, by kind. The oximeter pairs Just Works; the cuff pairs by passkey entry
- * like an Omron, but serves its measurements without encryption, so `npm start` reads it with no
- * pairing step.
+ * the simulated BlueZ, by kind. The oximeter and the H10 pair Just Works; the cuff pairs by
+ * passkey entry like an Omron, but serves its measurements without encryption, so `npm start`
+ * reads it with no pairing step.
  */
 export const BLUEZ_INSTRUMENTS: Readonly<Record<string, Factory>> = {
   oximeter: (n, o) => {
@@ -75,6 +82,20 @@ export const BLUEZ_INSTRUMENTS: Readonly<Record<string, Factory>> = {
         rssi: -62,
         ...(o.passkey === undefined ? {} : { passkey: o.passkey }),
       },
+    };
+  },
+  // A Polar H10 chest strap streaming ECG at 130 Hz over PMD; it raises the ATT MTU to 232 so a
+  // notification carries 73 samples, and pairs Just Works.
+  h10: (n, o) => {
+    const instrument = createSimPolarH10({
+      id: `sim-h10-${n}`,
+      seed: o.seed + 2 + n * 10,
+      clock: h10Clock(o.clock),
+      utcOffsetMinutes: o.utcOffsetMinutes,
+    });
+    return {
+      instrument,
+      device: { peripheral: instrument.peripheral, pairing: 'just-works', rssi: -58, mtu: 232 },
     };
   },
 };

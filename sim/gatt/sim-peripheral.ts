@@ -8,6 +8,10 @@ export interface SimCharacteristicSpec {
   readonly value?: Uint8Array;
   /** Called on a write from the collector; may throw to reject it like an ATT error. */
   readonly onWrite?: (value: Uint8Array) => void;
+  /** Computes the value at each read (a clock, a draining battery) instead of a stored one. */
+  readonly onRead?: () => Uint8Array;
+  /** Called after a collector enabled notifications or indications (its CCCD write). */
+  readonly onSubscribe?: (mode: SubscribeMode) => void;
   /**
    * 'encrypted': reads, writes and CCCD writes need an encrypted (bonded) link, as Omron cuffs and
    * Accu-Chek meters demand. Enforced by links that model bonding (the simulated BlueZ).
@@ -123,7 +127,7 @@ export class SimPeripheral {
   read(service: string, char: string): Uint8Array {
     const spec = this.#spec(service, char);
     if (!spec.properties.includes('read')) throw new Error(`characteristic ${uuidKey(char)} is not readable`);
-    return spec.current.slice();
+    return (spec.onRead ? spec.onRead() : spec.current).slice();
   }
 
   write(service: string, char: string, value: Uint8Array): void {
@@ -148,6 +152,7 @@ export class SimPeripheral {
     const set = this.#listeners.get(k) ?? new Set();
     set.add(listener);
     this.#listeners.set(k, set);
+    spec.onSubscribe?.(mode);
     return () => set.delete(listener);
   }
 

@@ -2,68 +2,91 @@ import {
   bloodPressureMeasurement,
   intermediateCuffPressure,
 } from '../../ble-devices/codecs/blood-pressure.ts';
-import { dateTimeFromDate } from '../../ble-devices/codecs/date-time.ts';
 import { mderFromNumber, type MderFloat } from '../../ble-devices/codecs/ieee11073-float.ts';
-import { SimPeripheral, type SimFaults } from '../gatt/sim-peripheral.ts';
-import { seededRandom, walk } from '../random.ts';
-import { deviceInformation, type SimInstrument } from './sim-instrument.ts';
+import { walk } from '../random.ts';
+import { measuringCycle, type MeasuringCycle } from './measuring-cycle.ts';
+import { RecordMemory, type ResendPolicy } from './record-memory.ts';
+import { buildInstrument, type SimCommonOptions, type SimInstrument } from './sim-instrument.ts';
 
 /** Options of the simulated cuff. */
-export interface SimBpMonitorOptions {
-  readonly id: string;
-  readonly name?: string;
+export interface SimBpMonitorOptions extends SimCommonOptions {
   /** Time between the end of one measurement and the start of the next. */
   readonly intervalMs: number;
   /** Intermediate cuff pressure notifications during inflation/deflation. */
   readonly inflationSteps?: number;
   readonly stepMs?: number;
-  /** The cuff's clock error (device_now - true_now), exercising clock correction. */
-  readonly clockSkewMs?: number;
-  /** The kit's UTC offset the device clock was set to (the cuff has no zone). */
-  readonly utcOffsetMinutes?: number;
-  readonly seed?: number;
-  readonly faults?: SimFaults;
+  /** Readings already in the cuff's memory at start, one every `memorySpacingMs` back from now. */
+  readonly memory?: number;
+  readonly memorySpacingMs?: number;
+  /** Readings the memory holds (default 100; the oldest falls out). */
+  readonly memoryCapacity?: number;
+  /** On connection: send only readings not yet delivered ('new', default) or the whole memory. */
+  readonly resend?: ResendPolicy;
+  /** Measure even with no collector listening; the reading waits in memory (default false). */
+  readonly measureOffline?: boolean;
+}
+
+/** The simulated cuff: its instrument parts plus its memory. */
+export interface SimBpMonitor extends SimInstrument {
+  readonly memory: RecordMemory;
+  /** Takes one measurement now (stored, and indicated if a collector listens). */
+  measureNow(): void;
 }
 
 const NAN: MderFloat = { kind: 'special', special: 'NaN' };
 
 /**
  * A Blood Pressure Service (0x1810) cuff: on a timer it inflates (Intermediate Cuff Pressure
- * notifications, 0x2A36) and then indicates one timestamped measurement with pulse rate (0x2A35).
+ * notifications, 0x2A36) and then indicates one timestamped measurement with pulse rate (0x2A35),
+ * stamped by its own clock. Every reading also goes to its memory, which it sends when a
+ * collector subscribes (only new readings, or everything when `resend: 'all'`).
  */
-export function createSimBpMonitor(options: SimBpMonitorOptions): SimInstrument {
-  const random = seededRandom(options.seed ?? 2);
-  const peripheral = new SimPeripheral(
-    options.id,
-    options.name ?? 'FK-SIM BP Monitor',
+export function createSimBpMonitor(options: SimBpMonitorOptions): SimBpMonitor {
+  const spacing = options.memorySpacingMs ?? 3_600_000;
+  const started = Date.now();
+  const memory = new RecordMemory(options.memoryCapacity ?? 100, options.resend ?? 'new');
+  const hook: { cycle?: MeasuringCycle } = {};
+  const { peripheral, clock, battery, random } = buildInstrument(
+    { clockResetAtMs: started - (options.memory ?? 0) * spacing - 60_000, ...options },
+    { name: 'FK-SIM BP Monitor', model: 'SIM-BP-1', seed: 2 },
     {
       '1810': {
-        '2a35': { properties: ['indicate'] },
+        '2a35': { properties: ['indicate'], onSubscribe: () => hook.cycle?.onSubscribe() },
         '2a36': { properties: ['notify'] },
         // Features: body movement, cuff fit, irregular pulse detection.
         '2a49': { properties: ['read'], value: Uint8Array.of(0x07, 0x00) },
       },
-      '180a': deviceInformation('Field kit simulators', 'SIM-BP-1', `BP-${options.id}`),
-      '180f': { '2a19': { properties: ['read'], value: Uint8Array.of(64) } },
     },
-    options.faults,
-    seededRandom((options.seed ?? 2) + 7),
   );
   const steps = options.inflationSteps ?? 6;
-  const stepMs = options.stepMs ?? 250;
   let sys = 128;
   let dia = 82;
   let pulse = 70;
-  let timer: NodeJS.Timeout | undefined;
-  let running = false;
 
-  const cuff = (pressure: number): void =>
+  const record = (atMs: number): Uint8Array => {
+    sys = Math.round(walk(sys, 4, 95, 170, random));
+    dia = Math.round(walk(dia, 3, 55, Math.min(105, sys - 20), random));
+    pulse = Math.round(walk(pulse, 3, 50, 120, random));
+    return bloodPressureMeasurement.encode({
+      unit: 'mmHg',
+      systolic: mderFromNumber(sys, 0),
+      diastolic: mderFromNumber(dia, 0),
+      meanArterial: mderFromNumber(Math.round(dia + (sys - dia) / 3), 0),
+      timestamp: clock.dateTimeAt(atMs),
+      pulseRate: mderFromNumber(pulse, 0),
+      userId: 1,
+      status: 0,
+    });
+  };
+  for (let i = options.memory ?? 0; i > 0; i--) memory.add(record(started - i * spacing));
+
+  const cuff = (step: number): void =>
     peripheral.emit(
       '1810',
       '2a36',
       intermediateCuffPressure.encode({
         unit: 'mmHg',
-        systolic: mderFromNumber(pressure, 0),
+        systolic: mderFromNumber(Math.round(((step + 1) / steps) * (sys + 30)), 0),
         diastolic: NAN,
         meanArterial: NAN,
         timestamp: null,
@@ -73,52 +96,27 @@ export function createSimBpMonitor(options: SimBpMonitorOptions): SimInstrument 
       }),
     );
 
-  const measure = (): void => {
-    sys = Math.round(walk(sys, 4, 95, 170, random));
-    dia = Math.round(walk(dia, 3, 55, Math.min(105, sys - 20), random));
-    pulse = Math.round(walk(pulse, 3, 50, 120, random));
-    const deviceNow = new Date(Date.now() + (options.clockSkewMs ?? 0));
-    peripheral.emit(
-      '1810',
-      '2a35',
-      bloodPressureMeasurement.encode({
-        unit: 'mmHg',
-        systolic: mderFromNumber(sys, 0),
-        diastolic: mderFromNumber(dia, 0),
-        meanArterial: mderFromNumber(Math.round(dia + (sys - dia) / 3), 0),
-        timestamp: dateTimeFromDate(deviceNow, options.utcOffsetMinutes ?? 0),
-        pulseRate: mderFromNumber(pulse, 0),
-        userId: 1,
-        status: 0,
-      }),
-    );
-  };
-
-  const cycle = (step: number): void => {
-    if (!running) return;
-    if (!peripheral.isSubscribed('1810', '2a35')) {
-      timer = setTimeout(() => cycle(0), options.intervalMs);
-      return;
-    }
-    if (step < steps) {
-      cuff(Math.round(((step + 1) / steps) * (sys + 30)));
-      timer = setTimeout(() => cycle(step + 1), stepMs);
-      return;
-    }
-    measure();
-    timer = setTimeout(() => cycle(0), options.intervalMs);
-  };
-
+  const cycle = measuringCycle({
+    peripheral,
+    service: '1810',
+    char: '2a35',
+    intervalMs: options.intervalMs,
+    steps,
+    stepMs: options.stepMs ?? 250,
+    preview: cuff,
+    record,
+    memory,
+    battery,
+    ...(options.measureOffline === undefined ? {} : { measureOffline: options.measureOffline }),
+  });
+  hook.cycle = cycle;
   return {
     peripheral,
-    start() {
-      if (running) return;
-      running = true;
-      timer = setTimeout(() => cycle(0), Math.min(options.intervalMs, 1000));
-    },
-    stop() {
-      running = false;
-      clearTimeout(timer);
-    },
+    clock,
+    battery,
+    memory,
+    measureNow: cycle.measureNow,
+    start: cycle.start,
+    stop: cycle.stop,
   };
 }

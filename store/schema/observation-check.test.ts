@@ -41,6 +41,15 @@ const provenance = fc.record(
     codecVersion: text(1, 33),
     raw: fc.oneof(fc.uint8Array({ maxLength: 64 }), fc.constant(new Uint8Array(4097))),
     clockOffsetMs: fc.oneof(fc.double(), fc.constant(undefined)),
+    deviceTime: fc.oneof(
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      fc.constantFrom('1970-01-01T00:00:00+03:00', '2019-13-01T00:00:00Z', 'never', undefined),
+    ),
+    serial: fc.oneof(text(0, 130), fc.constant(undefined)),
+    sequenceNumber: fc.oneof(
+      fc.integer({ min: 0, max: 0xffff }),
+      fc.constantFrom(-1, 0x10000, 1.5, Number.NaN, undefined),
+    ),
   },
   { requiredKeys: ['deviceId', 'characteristic', 'codec', 'codecVersion', 'raw'] },
 );

@@ -43,6 +43,20 @@ function value(v: unknown): ObservationValue | undefined {
   return undefined;
 }
 
+/** The optional clock and record-identity fields of a provenance (undefined = absent). */
+const clockFieldsOk = (v: Obj): boolean => {
+  const { deviceTime, serial, sequenceNumber } = v;
+  if (
+    deviceTime !== undefined &&
+    (typeof deviceTime !== 'string' || !isoDatetime.safeParse(deviceTime).success)
+  )
+    return false;
+  if (serial !== undefined && !str(serial, 0, 128)) return false;
+  return (
+    sequenceNumber === undefined || (int(sequenceNumber) && sequenceNumber >= 0 && sequenceNumber <= 0xffff)
+  );
+};
+
 function provenance(v: unknown): Provenance | undefined {
   if (!isObj(v)) return undefined;
   const { deviceId, deviceName, characteristic, codec, codecVersion, raw, clockOffsetMs } = v;
@@ -50,9 +64,13 @@ function provenance(v: unknown): Provenance | undefined {
   if (!str(codecVersion, 1, 32) || !(raw instanceof Uint8Array) || raw.byteLength > 4096) return undefined;
   if (deviceName !== undefined && !str(deviceName, 0, 128)) return undefined;
   if (clockOffsetMs !== undefined && !finite(clockOffsetMs)) return undefined;
+  if (!clockFieldsOk(v)) return undefined;
   const out: Provenance = { deviceId, characteristic, codec, codecVersion, raw: raw as Provenance['raw'] };
   if ('deviceName' in v) out.deviceName = deviceName;
   if ('clockOffsetMs' in v) out.clockOffsetMs = clockOffsetMs;
+  if ('deviceTime' in v) out.deviceTime = v.deviceTime as string | undefined;
+  if ('serial' in v) out.serial = v.serial as string | undefined;
+  if ('sequenceNumber' in v) out.sequenceNumber = v.sequenceNumber as number | undefined;
   return out;
 }
 
@@ -127,7 +145,7 @@ const provenanceOk = (v: unknown): boolean => {
   if (!str(deviceId, 1, 128) || !str(characteristic, 1, 64) || !str(codec, 1, 64)) return false;
   if (!str(codecVersion, 1, 32) || !(raw instanceof Uint8Array) || raw.byteLength > 4096) return false;
   if (deviceName !== undefined && !str(deviceName, 0, 128)) return false;
-  return clockOffsetMs === undefined || finite(clockOffsetMs);
+  return (clockOffsetMs === undefined || finite(clockOffsetMs)) && clockFieldsOk(v);
 };
 
 /**

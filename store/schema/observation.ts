@@ -42,7 +42,11 @@ export type ObservationCode = z.infer<typeof ObservationCode>;
 
 /**
  * Where a reading came from: the instrument's raw bytes and the codec that read them, so a later
- * codec fix can re-derive every stored value.
+ * codec fix can re-derive every stored value. `clockOffsetMs` is kit_now - device_now as measured
+ * (the correction already applied to `effectiveAt`); `deviceTime` is the instant the device itself
+ * stated for the measurement, kept uncorrected beside the corrected `effectiveAt` so a clock
+ * fault stays visible. `serial` and `sequenceNumber` (a meter's RACP record number) identify a
+ * stored record across downloads.
  */
 export const Provenance = z.object({
   deviceId: z.string().min(1).max(128),
@@ -52,6 +56,9 @@ export const Provenance = z.object({
   codecVersion: z.string().min(1).max(32),
   raw: z.instanceof(Uint8Array).refine((b) => b.byteLength <= 4096, 'raw frame over 4 KiB'),
   clockOffsetMs: z.number().finite().optional(),
+  deviceTime: z.string().datetime({ offset: true }).optional(),
+  serial: z.string().max(128).optional(),
+  sequenceNumber: z.number().int().min(0).max(0xffff).optional(),
 });
 /** See {@link Provenance}. */
 export type Provenance = z.infer<typeof Provenance>;

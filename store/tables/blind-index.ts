@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { AttachmentBody } from '../schema/attachment.ts';
+import type { InstrumentBody } from '../schema/instrument.ts';
 import type { OutboxBody } from '../schema/outbox-item.ts';
 import type { PatientBody } from '../schema/patient.ts';
 import type { TabletBody } from '../schema/tablet.ts';
@@ -22,6 +23,7 @@ export const BLIND_TAGS = {
   patients: { namePrefix: 'patients.name-prefix', document: 'patients.document' },
   visits: { patient: 'visits.patient' },
   attachments: { visit: 'attachments.visit' },
+  instruments: { address: 'instruments.address' },
   outbox: { contentHash: 'outbox.content-hash' },
   tablets: { codeHash: 'tablets.code-hash', tokenHash: 'tablets.token-hash' },
 } as const;
@@ -64,6 +66,19 @@ export function visitTerms(body: z.output<typeof VisitBody>): BlindTerm[] {
 /** What an attachment is indexed under: its visit, when known. */
 export function attachmentTerms(body: z.output<typeof AttachmentBody>): BlindTerm[] {
   return body.visitId === null ? [] : [[BLIND_TAGS.attachments.visit, body.visitId]];
+}
+
+/**
+ * The value an instrument's address is indexed under: transport and address, since the same
+ * address on two transports is two instruments.
+ */
+export function instrumentAddressValue(transport: string, address: string): string {
+  return `${transport}\u0000${address}`;
+}
+
+/** What a remembered instrument is indexed under: its transport address. */
+export function instrumentTerms(body: z.output<typeof InstrumentBody>): BlindTerm[] {
+  return [[BLIND_TAGS.instruments.address, instrumentAddressValue(body.transport, body.address)]];
 }
 
 /** What an outbox item is indexed under: its content hash (idempotent enqueueing). */

@@ -153,6 +153,9 @@ function bodyOf(text: Text) {
       codecVersion: text(1, 32),
       raw,
       clockOffsetMs: number,
+      deviceTime: fc.oneof(iso, fc.constant('2019-01-01T00:00:05+03:00')),
+      serial: text(0, 128),
+      sequenceNumber: fc.integer({ min: 0, max: 0xffff }),
     },
     { requiredKeys: ['deviceId', 'characteristic', 'codec', 'codecVersion', 'raw'] },
   );

@@ -201,8 +201,11 @@ export function encodeObservationBody(body: ObservationBodyOut): Uint8Array {
   p = text(p, body.category);
   p = text(p, body.effectiveAt);
   // packProvenance: [deviceId, deviceName, characteristic, codec, codecVersion, raw, clockOffsetMs]
+  // plus [deviceTime, serial, sequenceNumber] when any of those three is present.
   const prov = body.provenance;
-  scratch[p] = 0x87;
+  const long =
+    prov.deviceTime !== undefined || prov.serial !== undefined || prov.sequenceNumber !== undefined;
+  scratch[p] = long ? 0x8a : 0x87;
   p = text(p + 1, prov.deviceId);
   if (prov.deviceName === undefined) scratch[p++] = 0xf7;
   else p = text(p, prov.deviceName);
@@ -212,6 +215,14 @@ export function encodeObservationBody(body: ObservationBodyOut): Uint8Array {
   p = bytes(p, prov.raw);
   if (prov.clockOffsetMs === undefined) scratch[p++] = 0xf7;
   else p = number(p, prov.clockOffsetMs);
+  if (long) {
+    if (prov.deviceTime === undefined) scratch[p++] = 0xf7;
+    else p = text(p, prov.deviceTime);
+    if (prov.serial === undefined) scratch[p++] = 0xf7;
+    else p = text(p, prov.serial);
+    if (prov.sequenceNumber === undefined) scratch[p++] = 0xf7;
+    else p = number(p, prov.sequenceNumber);
+  }
   p = text(p, body.recordedAt);
   return new Uint8Array(scratch.buffer, scratch.byteOffset, p);
 }

@@ -15,15 +15,26 @@ export const OBSERVATION_VERSION = 2;
 const packCode = (c: ObservationCode) => [c.loinc, c.display, c.mdc];
 const packValue = (v: ObservationValue) =>
   v.kind === 'quantity' ? [0, v.value, v.precision, v.unit] : [1, v.reason];
-const packProvenance = (p: Provenance) => [
-  p.deviceId,
-  p.deviceName,
-  p.characteristic,
-  p.codec,
-  p.codecVersion,
-  p.raw,
-  p.clockOffsetMs,
-];
+/**
+ * Seven positions, or ten when any of the clock and record-identity fields (added with the
+ * instrument manager) is present: bodies without them keep the bytes they always had, and the
+ * older seven-position form reads as "absent".
+ */
+const packProvenance = (p: Provenance) =>
+  p.deviceTime === undefined && p.serial === undefined && p.sequenceNumber === undefined
+    ? [p.deviceId, p.deviceName, p.characteristic, p.codec, p.codecVersion, p.raw, p.clockOffsetMs]
+    : [
+        p.deviceId,
+        p.deviceName,
+        p.characteristic,
+        p.codec,
+        p.codecVersion,
+        p.raw,
+        p.clockOffsetMs,
+        p.deviceTime,
+        p.serial,
+        p.sequenceNumber,
+      ];
 
 /** A validated body as the positional array of schema version 2 (see {@link OBSERVATION_VERSION}). */
 export function packObservation(body: unknown): unknown[] {
@@ -67,6 +78,9 @@ function unpackProvenance(a: unknown): unknown {
   };
   if (at(a, 1) !== undefined) out.deviceName = at(a, 1);
   if (at(a, 6) !== undefined) out.clockOffsetMs = at(a, 6);
+  if (at(a, 7) !== undefined) out.deviceTime = at(a, 7);
+  if (at(a, 8) !== undefined) out.serial = at(a, 8);
+  if (at(a, 9) !== undefined) out.sequenceNumber = at(a, 9);
   return out;
 }
 
