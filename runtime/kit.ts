@@ -7,6 +7,7 @@ import type { ReadOptions, RecordStore } from '../store/index.ts';
 import type { ObservationRecord } from '../store/schema/observation.ts';
 import type { KitConfig } from './config.ts';
 import type { KitEvent } from './events.ts';
+import type { ExportSource } from './fhir/export/export-source.ts';
 import { createApp } from './http/app.ts';
 import type { PairingStore } from './http/auth/pairing-routes.ts';
 import { storeTokenVerifier, type TabletLookup } from './http/auth/store-verifier.ts';
@@ -30,7 +31,7 @@ import { StorageHealth } from './storage-health.ts';
 
 /** The store as the running kit uses it (the real one comes from store/index.ts). */
 export interface KitStore
-  extends ObservationWriter, InstrumentStore, TabletLookup, PairingStore, CredentialStore {
+  extends ObservationWriter, InstrumentStore, TabletLookup, PairingStore, CredentialStore, ExportSource {
   recentObservations(limit: number, options?: ReadOptions): Promise<ObservationRecord[]>;
 }
 
@@ -232,6 +233,7 @@ export async function startKit(
     staticRoot,
     tokens: storeTokenVerifier(store),
     pairing: store,
+    fhir: store,
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
     ...(link ? { link } : {}),
   });

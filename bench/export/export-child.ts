@@ -63,9 +63,15 @@ async function whole(store: RecordStore): Promise<{ resources: number; bytes: nu
   const ctx = { names: new KitNames(store.publicIdentity.signing), profile: RU_CORE };
   const state: ExportState = { patients: new Set(), devices: new Set(), damaged: [], skippedAttachments: 0 };
   const entry: BundleEntry[] = [];
-  for (const v of visits)
+  let done = 0;
+  for (const v of visits) {
     for await (const p of visitEntries(v, store, ctx, state, BRIGADE)) entry.push(p.entry);
+    if (++done % 50 === 0) sampleAnon();
+    // The same turn of the event loop per visit as exportFhir takes.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
   const text = toFhirJson({ resourceType: 'Bundle', type: 'transaction', entry });
+  sampleAnon();
   const out = sink();
   out.end(text);
   return { resources: entry.length, bytes: out.bytes };

@@ -3,9 +3,11 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { DamageReport, isStoreError, type ReadOptions } from '../../store/index.ts';
 import type { ObservationRecord } from '../../store/schema/observation.ts';
+import type { ExportSource } from '../fhir/export/export-source.ts';
 import type { InstrumentStatus } from '../instruments/instrument-status.ts';
 import { authenticate, requireRole, tabletOf } from './auth/middleware.ts';
 import { ROLES, type AuthEnv } from './auth/identity.ts';
+import { fhirRoutes } from './fhir-routes.ts';
 import { pairingRoutes, type PairingLimits, type PairingStore } from './auth/pairing-routes.ts';
 import { bearerToken, type TokenVerifier } from './auth/verifier.ts';
 import { limitBody } from './body.ts';
@@ -37,6 +39,8 @@ export interface AppDeps {
   readonly heartbeatMs?: number;
   /** The link to the specialists, when the kit runs one. */
   readonly link?: LinkApi;
+  /** The store as the FHIR export reads it (`GET /api/visits/:id/fhir`). */
+  readonly fhir: ExportSource;
 }
 
 /**
@@ -102,6 +106,7 @@ export function createApp(deps: AppDeps): Hono<AuthEnv> {
     });
   });
   app.route('/api', linkRoutes(deps.link));
+  app.route('/api', fhirRoutes(deps.fhir));
   app.all('/api/*', (c) => apiError(c, 'not_found', 'No such API path.'));
 
   app.use('/*', serveStatic({ root: deps.staticRoot }));

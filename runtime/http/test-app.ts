@@ -54,6 +54,7 @@ export function testApp(
     staticRoot: PWA_DIST,
     tokens: storeTokenVerifier(store),
     pairing: store,
+    fhir: store,
     heartbeatMs: 200,
   });
   return { app, bus, journal };
