@@ -150,9 +150,73 @@ const restore: CliCommand = {
 };
 
 /**
+ * `fieldkit hub`: the hub, where there is internet: HTTPS and a WebSocket for kits and
+ * specialist devices, a store-and-forward mailbox of sealed envelopes it cannot read, and the
+ * organisation-signed directory. `hub enroll|revoke|list` manage the devices it routes between.
+ */
+const hub: CliCommand = {
+  name: 'hub',
+  summary: 'Run the hub (mailbox + signaling); `hub enroll <identity> <key>`, `hub revoke <key>`, `hub list`',
+  usage: '[enroll <identity> <device-key> | revoke <device-key> | list]',
+  options: {
+    ...STORE_ACCESS_OPTIONS,
+    host: { type: 'string' },
+    port: { type: 'string' },
+    directory: { type: 'string' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
+    hostname: { type: 'string' },
+    role: { type: 'string' },
+    label: { type: 'string' },
+    'log-level': { type: 'string' },
+  },
+  optionHelp: {
+    data: "The hub's data directory (default ./fieldkit-hub-data, or FIELDKIT_HUB_DATA)",
+    dev: STORE_ACCESS_HELP.dev ?? '',
+    host: 'Address to listen on (default 127.0.0.1; 0.0.0.0 for the internet)',
+    port: 'HTTPS port (default 8471, 0 = any free port)',
+    directory: 'The signed directory file to serve (from `fieldkit org sign`); re-read when it changes',
+    'tls-cert': 'Use this certificate (PEM) instead of the generated self-signed one',
+    'tls-key': 'The private key (PEM) of --tls-cert',
+    hostname: 'A host name or address to put in a generated certificate',
+    role: 'For enroll: kit or specialist (default kit)',
+    label: 'For enroll: a note on the device',
+    'log-level': 'fatal|error|warn|info|debug|trace|silent (default info)',
+  },
+  positionals: { min: 0, max: 3 },
+  load: async () => (await import('./hub-command.ts')).runHub,
+};
+
+/**
+ * `fieldkit org`: the organisation key, on an offline machine. `org init` creates it, `org sign`
+ * signs the directory of kits, specialists and their device keys that every kit verifies,
+ * `org show` checks one, `org device` prints a store's device keys for the directory.
+ */
+const org: CliCommand = {
+  name: 'org',
+  summary:
+    'Organisation key and signed directory: `org init`, `org sign <directory.json>`, `org show <file>`, `org device`',
+  usage: 'init | sign <directory.json> | show <directory.fkd> | device',
+  options: {
+    ...STORE_ACCESS_OPTIONS,
+    dir: { type: 'string' },
+    out: { type: 'string' },
+    'org-key': { type: 'string' },
+  },
+  optionHelp: {
+    ...STORE_ACCESS_HELP,
+    dir: 'Where org.key, org.pub and directory.json live (default ./fieldkit-org, or FIELDKIT_ORG_DIR)',
+    out: 'For sign: the signed directory to write (default <dir>/directory.fkd)',
+    'org-key': 'For show: the organisation public key (base64url, or the org.pub file)',
+  },
+  positionals: { min: 1, max: 2 },
+  load: async () => (await import('./org-command.ts')).runOrg,
+};
+
+/**
  * Every `fieldkit` subcommand, in the order `--help` lists them. Metadata only: each command's
  * implementation (its `*-command.ts`) is imported by `load` when that command runs, so the
  * commands that need no store (decode, sim, --help) never load LMDB. A new command adds its
  * metadata here and exports its `CommandRun` from its own file.
  */
-export const COMMANDS: readonly CliCommand[] = [start, decode, sim, bench, audit, backup, restore];
+export const COMMANDS: readonly CliCommand[] = [start, decode, sim, bench, audit, backup, restore, hub, org];

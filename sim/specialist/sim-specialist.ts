@@ -1,0 +1,139 @@
+import { encodeWire, decodeWire } from '../../crypto/wire-cbor.ts';
+import type { RecordStore } from '../../store/index.ts';
+import { HubSocketCarrier } from '../../runtime/link/carriers/hub-socket/hub-socket-carrier.ts';
+import type { LinkEvent } from '../../runtime/link/endpoint.ts';
+import { LinkEndpoint } from '../../runtime/link/endpoint.ts';
+import { storeIdentity } from '../../runtime/link/endpoint-identity.ts';
+import { HubLink } from '../../runtime/link/hub-link.ts';
+import type { HubLinkStatus } from '../../runtime/link/hub-link.ts';
+import { ConsultationBody } from '../../runtime/link/items.ts';
+import type { InboxEntry } from '../../runtime/link/link-inbox.ts';
+import { acknowledgement, conclusionFor } from './answers.ts';
+
+/** Options of {@link startSimSpecialist}. */
+export interface SimSpecialistOptions {
+  /** The specialist device's own store (its identity keys, outbox, inbox). */
+  readonly store: RecordStore;
+  readonly orgKey: Uint8Array;
+  /** A directory to pin at set-up. */
+  readonly directory?: Uint8Array;
+  readonly hub: { readonly url: string; readonly certPem: string };
+  /** Pause before the 'read' receipt (default 1.5 s). */
+  readonly readAfterMs?: number;
+  /** Pause before the message and the signed conclusion (default 4 s). */
+  readonly answerAfterMs?: number;
+  /** Faults: probability that a conclusion carries a wrong record hash (the kit must show it unverified). */
+  readonly faults?: { readonly badConclusionRate?: number };
+  /** Random source (tests pass a seeded one). */
+  readonly random?: () => number;
+  readonly log?: (message: string, detail?: Record<string, unknown>) => void;
+}
+
+/** A running simulated specialist. */
+export interface SimSpecialist {
+  readonly endpoint: LinkEndpoint;
+  readonly link: HubLink;
+  /** Consultations answered so far. */
+  answered(): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * A simulated remote specialist: a real client of the link protocol (its own device keys in its
+ * own store, the hub socket, the pinned directory), not a mock. It reads every verified
+ * consultation addressed to it, signs a 'read' receipt, answers with a message and a signed
+ * conclusion bound to the SHA-256 of each record it refers to, and says 'answered'. A
+ * consultation that does not verify is left unanswered (and logged).
+ */
+export async function startSimSpecialist(options: SimSpecialistOptions): Promise<SimSpecialist> {
+  const log = options.log ?? (() => undefined);
+  const random = options.random ?? Math.random;
+  const timers = new Set<NodeJS.Timeout>();
+  let answered = 0;
+  let stopped = false;
+  const later = (ms: number, fn: () => Promise<void>): void => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      if (!stopped)
+        fn().catch((e: unknown) => log('simulated specialist: could not answer', { error: String(e) }));
+    }, ms);
+    timers.add(t);
+  };
+  const onConsultation = (entry: InboxEntry): void => {
+    if (!entry.verdict.verified) {
+      log('simulated specialist: consultation did not verify; not answering', {
+        reasons: entry.verdict.reasons,
+      });
+      return;
+    }
+    const decoded = decodeWire(entry.body);
+    const body = decoded.ok ? ConsultationBody.safeParse(decoded.value) : undefined;
+    if (!body?.success) {
+      log('simulated specialist: consultation body does not match its schema');
+      return;
+    }
+    const readAfter = options.readAfterMs ?? 1500;
+    const answerAfter = options.answerAfterMs ?? 4000;
+    later(readAfter, async () => {
+      await endpoint.sendReceipt(entry.envelopeId, entry.from, 'read');
+      await endpoint.send({
+        kind: 'message',
+        to: entry.from,
+        ref: entry.itemId,
+        body: encodeWire({ text: acknowledgement(body.data) }),
+        media: 'application/cbor',
+      });
+    });
+    later(answerAfter, async () => {
+      const tamper = random() < (options.faults?.badConclusionRate ?? 0);
+      await endpoint.send({
+        kind: 'conclusion',
+        to: entry.from,
+        ref: entry.itemId,
+        body: encodeWire(conclusionFor(body.data, tamper)),
+        media: 'application/cbor',
+      });
+      await endpoint.sendReceipt(entry.envelopeId, entry.from, 'answered');
+      answered++;
+      log('simulated specialist: answered a consultation', {
+        from: entry.from,
+        tampered: tamper || undefined,
+      });
+    });
+  };
+  const endpoint = new LinkEndpoint({
+    store: options.store,
+    identity: storeIdentity(options.store),
+    orgKey: options.orgKey,
+    onEvent: (e: LinkEvent) => {
+      if (e.type === 'received' && e.entry.kind === 'consultation') onConsultation(e.entry);
+    },
+  });
+  await endpoint.start(options.directory);
+  const link = new HubLink(
+    endpoint,
+    new HubSocketCarrier({
+      url: options.hub.url,
+      certPem: options.hub.certPem,
+      signer: storeIdentity(options.store).signer,
+    }),
+    {
+      onStatus: (s: HubLinkStatus) => {
+        if (s.state === 'up')
+          log('simulated specialist: connected to the hub', { identity: endpoint.identityId });
+      },
+    },
+  );
+  link.start();
+  return {
+    endpoint,
+    link,
+    answered: () => answered,
+    async stop() {
+      stopped = true;
+      for (const t of timers) clearTimeout(t);
+      await link.stop();
+      await endpoint.stop();
+    },
+  };
+}
