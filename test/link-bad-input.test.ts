@@ -12,7 +12,6 @@ import type { Frame } from '../runtime/link/frames.ts';
 import { BLOCK_BYTES, MAX_CHUNK_BYTES, decodeFrame, encodeFrame } from '../runtime/link/frames.ts';
 import { buildManifest, sha256Hex } from '../runtime/link/manifest.ts';
 import type { RejectCode } from '../runtime/link/reject.ts';
-import { checkAllRecords } from '../store/index.ts';
 import type { LinkWorld } from './helpers/link-world.ts';
 import { linkWorld, testDevice } from './helpers/link-world.ts';
 
@@ -156,7 +155,7 @@ describe('bad input from the wire', () => {
       expect(counters.get(code), code).toBeGreaterThanOrEqual(1);
     expect(spec.watched.received('message').filter((e) => e.envelopeId === msg.id)).toHaveLength(1);
     expect(await hub.hub.mailbox.stats()).toMatchObject({ held: 0, queued: 0 });
-    expect(checkAllRecords(hub.store.context).damaged).toEqual([]);
+    expect((await hub.store.check()).damaged).toEqual([]);
     conn.close();
 
     // A device the hub never enrolled cannot even connect.
@@ -230,7 +229,7 @@ describe('bad input from the wire', () => {
       body: encodeWire({ text: 'Связь есть' }),
     });
     await kit.watched.untilState(ok.itemId, 'delivered');
-    expect(checkAllRecords(spec.store.context).damaged).toEqual([]);
+    expect((await spec.store.check()).damaged).toEqual([]);
   });
 
   it("the kit's own receiver refuses bad frames from a hostile peer without touching its outbox", async () => {
@@ -280,7 +279,7 @@ describe('bad input from the wire', () => {
     pair.a.close();
     expect(kit.endpoint.counters.get('malformed_cbor')).toBe((c0.malformed_cbor ?? 0) + 1);
     expect(await kit.store.outboxSize()).toBe(before);
-    expect(checkAllRecords(kit.store.context).damaged).toEqual([]);
+    expect((await kit.store.check()).damaged).toEqual([]);
     expect((await kit.store.linkScan('iu/')).length + (await kit.store.linkScan('ib/')).length).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import type { StoreContext } from '../engine/context.ts';
-import { readRecord } from '../engine/context.ts';
+import { readRecord } from '../engine/reads.ts';
 import { StoreError } from '../errors.ts';
 import { idOf } from '../engine/ids.ts';
 import { openRecord } from '../engine/record-seal.ts';

@@ -153,9 +153,16 @@ export class HubSocketCarrier implements Carrier {
       maxPayload: MAX_FRAME_BYTES,
       perMessageDeflate: false,
     });
+    // Terminating a socket still connecting emits 'error' (ws aborts the handshake): a listener
+    // that swallows it must stay, or the abandoned socket crashes the process.
+    const discard = (): void => {
+      ws.on('error', () => undefined);
+      ws.terminate();
+    };
     return new Promise<CarrierConnection>((resolve, reject) => {
       const onAbort = (): void => {
-        ws.terminate();
+        cleanup();
+        discard();
         reject(new CarrierError('aborted', 'aborted'));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -171,13 +178,13 @@ export class HubSocketCarrier implements Carrier {
       };
       const onError = (error: Error): void => {
         cleanup();
-        ws.terminate();
+        discard();
         reject(classify(error, signal));
       };
       const onUnexpected = (_req: unknown, res: { statusCode?: number }): void => {
         cleanup();
         if (res.statusCode === 401) this.#token = undefined;
-        ws.terminate();
+        discard();
         reject(
           res.statusCode === 401
             ? new CarrierError('unauthorized', 'the hub refused the link connection')
