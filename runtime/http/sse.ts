@@ -43,6 +43,8 @@ function toWire(
       };
     case 'storage':
       return { event: 'storage', data: e.status };
+    case 'pairing':
+      return { event: 'pairing', data: e.session };
   }
 }
 
