@@ -56,11 +56,12 @@ function num(args: CliArgs, name: string, fallback: number, min: number, max: nu
 export async function runSim(args: CliArgs, io: CliIo): Promise<number> {
   const name = args.positionals[0]!;
   if (name === 'bluez') return (await import('./sim-bluez-command.ts')).runSimBluez(args, io);
+  if (name === 'net') return (await import('./sim-net-command.ts')).runSimNet(args, io);
   if (name === 'cms50') return (await import('./sim-cms50.ts')).runSimCms50(args, io);
   const spec = Object.hasOwn(INSTRUMENTS, name) ? INSTRUMENTS[name as SimInstrumentName] : undefined;
   if (!spec)
     throw new CliError(
-      `unknown instrument '${name}' (have: ${[...Object.keys(INSTRUMENTS), 'cms50'].join(', ')})`,
+      `unknown instrument '${name}' (have: ${[...Object.keys(INSTRUMENTS), 'cms50', 'bluez', 'net'].join(', ')})`,
       EXIT_USAGE,
     );
   const count = num(args, 'count', 10, 0, 1e9);
