@@ -1,5 +1,6 @@
 import type { DroppedFrame, LivePreview } from '../ble-devices/drivers/driver.ts';
 import type { ObservationRecord } from '../store/schema/observation.ts';
+import type { KitLinkEvent } from './link/kit-link.ts';
 import type { InstrumentStatus } from './instruments/instrument-status.ts';
 import type { PairingSessionView } from './instruments/pairing.ts';
 import type { StorageStatus } from './storage-status.ts';
@@ -30,4 +31,6 @@ export type KitEvent =
       readonly at: Date;
     }
   /** The store's writability or the disk's free space changed (see {@link StorageStatus}). */
-  | { readonly type: 'storage'; readonly status: StorageStatus };
+  | { readonly type: 'storage'; readonly status: StorageStatus }
+  /** The link to the specialists: delivery states, received items, the hub connection. */
+  | KitLinkEvent;

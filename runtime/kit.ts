@@ -4,13 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { DRIVERS } from '../ble-devices/drivers/catalogue.ts';
 import type { Transport } from '../ble-devices/transport.ts';
-import type { ReadOptions } from '../store/index.ts';
+import type { ReadOptions, RecordStore } from '../store/index.ts';
 import type { ObservationRecord } from '../store/schema/observation.ts';
 import type { KitConfig } from './config.ts';
 import type { KitEvent } from './events.ts';
 import { createApp } from './http/app.ts';
 import { InstrumentManager } from './instruments/instrument-manager.ts';
 import { PairingSessions } from './instruments/pairing.ts';
+import type { KitLink } from './link/kit-link.ts';
 import { LiveBus } from './live-bus.ts';
 import type { Logger } from './log.ts';
 import { MeasurementPipeline, type ObservationWriter } from './pipeline/pipeline.ts';
@@ -36,7 +37,19 @@ export interface KitHandle {
   /** How the kit reaches its instruments (for the start banner). */
   readonly via: string;
   readonly storage: StorageHealth;
+  /** The link to the specialists, when configured. */
+  readonly link: KitLink | undefined;
   stop(): Promise<void>;
+}
+
+/** Where the kit's link goes: the organisation key it trusts and the hub (its certificate pinned). */
+export interface KitLinkSetup {
+  /** The kit's own store (its device keys sign and open envelopes; the outbox lives there). */
+  readonly store: RecordStore;
+  readonly orgKey: Uint8Array;
+  readonly hub: { readonly url: string; readonly certPem: string };
+  /** A signed directory to pin if none is pinned yet. */
+  readonly directory?: Uint8Array;
 }
 
 function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<ServerType> {
@@ -56,7 +69,7 @@ export async function startKit(
   store: KitStore,
   log: Logger,
   version: string,
-  options: { transport?: Transport } = {},
+  options: { transport?: Transport; link?: KitLinkSetup } = {},
 ): Promise<KitHandle> {
   if (!existsSync(`${PWA_DIST}index.html`)) {
     throw new Error(`the tablet app is not built (${PWA_DIST}): run \`npm run build:pwa\``);
@@ -95,6 +108,13 @@ export async function startKit(
     ...(sim ? { scanTimeoutMs: sim.scanTimeoutMs } : {}),
   });
   const pairing = new PairingSessions({ transport, bus, log });
+  // The link loads only when configured (a kit without one never opens a socket to a hub).
+  const linkSetup = options.link;
+  const link = linkSetup
+    ? await (
+        await import('./link/kit-link.ts')
+      ).startKitLink({ ...linkSetup, log: log.child({ part: 'link' }), onEvent: (e) => bus.publish(e) })
+    : undefined;
   const app = createApp({
     version,
     bus,
@@ -102,6 +122,7 @@ export async function startKit(
     instruments: () => instruments.list(),
     storage: () => storage.status(),
     staticRoot: PWA_DIST,
+    ...(link ? { link } : {}),
   });
   const server = await listen(app, config.http.host, config.http.port);
   const port = (server.address() as AddressInfo).port;
@@ -122,8 +143,10 @@ export async function startKit(
     pairing,
     via,
     storage,
+    link,
     async stop() {
       await pairing.close();
+      await link?.stop();
       await instruments.stop();
       if (sim) await sim.stop();
       else await transport.close();

@@ -36,6 +36,8 @@ const packageIn = (t, names) =>
 export const SIM_IMPORTERS = [
   'runtime/kit.ts',
   'runtime/sim-instruments.ts',
+  // The local hub and simulated specialist a simulated kit links to (loaded lazily by `start`).
+  'runtime/sim-link.ts',
   // The explicit exception: `fieldkit sim` runs one simulator for a developer, on request.
   'runtime/cli/sim-command.ts',
   // `fieldkit sim bluez`: the sim command's simulated-BlueZ subcommand, loaded by sim-command.ts on request.

@@ -28,6 +28,12 @@ const start: CliCommand = {
     ble: { type: 'string' },
     'low-space-mb': { type: 'string' },
     'disk-check-ms': { type: 'string' },
+    hub: { type: 'string' },
+    'hub-cert': { type: 'string' },
+    'org-key': { type: 'string' },
+    directory: { type: 'string' },
+    'sim-link': { type: 'boolean' },
+    'specialist-answer-ms': { type: 'string' },
   },
   optionHelp: {
     ...STORE_ACCESS_HELP,
@@ -40,6 +46,14 @@ const start: CliCommand = {
     'low-space-mb':
       'Warn (log and tablets) below this much free disk for the data (default 256, or FIELDKIT_LOW_SPACE_MB)',
     'disk-check-ms': 'How often the free disk space is read (default 10000)',
+    hub: 'The hub to link to (https://host:port), to send consultations to specialists',
+    'hub-cert': "With --hub: the hub's certificate (PEM file), pinned",
+    'org-key': 'With --hub: the organisation public key (org.pub file or base64url)',
+    directory:
+      'With --hub: a signed directory to pin at set-up (else the hub serves it, checked against --org-key)',
+    'sim-link':
+      'Also run a local hub and a simulated specialist and link to them (kept in <data>-sim-link; `npm start` does)',
+    'specialist-answer-ms': 'Simulated specialist: pause before its answer (default 4000)',
   },
   positionals: { min: 0, max: 0 },
   load: async () => (await import('./start-command.ts')).runStart,

@@ -1,6 +1,16 @@
-import { acquireKitLock, describeKitHolder, kitLockHolder, type KitLock } from '../../store/index.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  acquireKitLock,
+  describeKitHolder,
+  kitLockHolder,
+  type KitLock,
+  type RecordStore,
+} from '../../store/index.ts';
 import { parseKitConfig } from '../config.ts';
-import { startKit } from '../kit.ts';
+import { startKit, type KitLinkSetup } from '../kit.ts';
+import type { Logger } from '../log.ts';
+import type { KitConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { CliError, EXIT_USAGE, stringFlag, type CliArgs, type CliIo } from './command.ts';
 import { openStoreForCli } from './open-store.ts';
@@ -37,9 +47,13 @@ export async function runStart(args: CliArgs, io: CliIo): Promise<number> {
   const releaseOnExit = (): void => lock.release();
   process.once('exit', releaseOnExit);
   let kit;
+  let simLink: { stop(): Promise<void> } | undefined;
   try {
-    kit = await startKit(config, store, log, packageVersion());
+    const link = await linkSetup(args, io, config, store, log);
+    simLink = link?.simLink;
+    kit = await startKit(config, store, log, packageVersion(), link ? { link: link.setup } : {});
   } catch (err) {
+    await simLink?.stop();
     await store.close();
     lock.release();
     process.removeListener('exit', releaseOnExit);
@@ -48,13 +62,17 @@ export async function runStart(args: CliArgs, io: CliIo): Promise<number> {
   io.stdout(
     `Field kit ${packageVersion()} is running; instruments through ${kit.via}.\n` +
       `Store: ${access.path}${access.exists ? '' : ' (new)'}\n` +
-      `Open: ${kit.url}\n`,
+      `Open: ${kit.url}\n` +
+      (kit.link
+        ? `Link: ${simLink ? 'local hub with a simulated specialist' : stringFlag(args, 'hub')}\n`
+        : ''),
   );
   await new Promise<void>((resolve) => {
     if (io.stopSignal.aborted) resolve();
     io.stopSignal.addEventListener('abort', () => resolve(), { once: true });
   });
   await kit.stop();
+  await simLink?.stop();
   await store.close();
   lock.release();
   process.removeListener('exit', releaseOnExit);
@@ -98,4 +116,51 @@ function storageConfig(
 
 function numberFromEnv(v: string | undefined): number | undefined {
   return v === undefined || v === '' ? undefined : Number(v);
+}
+
+/**
+ * The kit's link: to a real hub (--hub, with its certificate and the organisation key), or, with
+ * --sim-link (`npm start`), to a local hub with a simulated specialist, kept beside the data
+ * directory (`<data>-sim-link`, its own world: a restore of the kit does not touch it); else none.
+ */
+async function linkSetup(
+  args: CliArgs,
+  io: CliIo,
+  config: KitConfig,
+  store: RecordStore,
+  log: Logger,
+): Promise<{ setup: KitLinkSetup; simLink?: { stop(): Promise<void> } } | undefined> {
+  const hubUrl = stringFlag(args, 'hub') ?? io.env.FIELDKIT_HUB;
+  if (hubUrl) {
+    const certFile = stringFlag(args, 'hub-cert') ?? io.env.FIELDKIT_HUB_CERT;
+    const orgKeyText = stringFlag(args, 'org-key') ?? io.env.FIELDKIT_ORG_KEY;
+    if (!certFile || !orgKeyText)
+      throw new CliError('--hub needs --hub-cert (its certificate) and --org-key (org.pub)', EXIT_USAGE);
+    const { readOrgPublicKey } = await import('./org-command.ts');
+    const directoryFile = stringFlag(args, 'directory');
+    if (directoryFile && !existsSync(directoryFile))
+      throw new CliError(`no directory file ${directoryFile}`, 1);
+    return {
+      setup: {
+        store,
+        orgKey: readOrgPublicKey(orgKeyText),
+        hub: { url: hubUrl, certPem: readFileSync(certFile, 'utf8') },
+        ...(directoryFile ? { directory: readFileSync(directoryFile) } : {}),
+      },
+    };
+  }
+  if (args.values['sim-link'] !== true) return undefined;
+  const { startSimLink } = await import('../sim-link.ts');
+  const sim = await startSimLink({
+    kitStore: store,
+    dir: `${resolve(config.dataDir)}-sim-link`,
+    log,
+    ...(numberFlag(args, 'specialist-answer-ms') !== undefined
+      ? { answerAfterMs: numberFlag(args, 'specialist-answer-ms'), readAfterMs: 0 }
+      : {}),
+  });
+  return {
+    setup: { store, orgKey: sim.orgKey, hub: sim.hub, directory: sim.directory },
+    simLink: sim,
+  };
 }

@@ -45,6 +45,12 @@ function toWire(
       return { event: 'storage', data: e.status };
     case 'pairing':
       return { event: 'pairing', data: e.session };
+    case 'link-state':
+      return { event: 'link-state', data: e.delivery };
+    case 'link-received':
+      return { event: 'link-received', data: e.item };
+    case 'link-status':
+      return { event: 'link-status', data: e.status };
   }
 }
 

@@ -1,4 +1,5 @@
 import type { ObservationRecord, ObservationValue } from '../../store/schema/observation.ts';
+import type { WireDelivery, WireInboxItem, WireLinkStatus } from '../link/wire-link.ts';
 import type { StorageStatus } from '../storage-status.ts';
 
 /**
@@ -88,6 +89,12 @@ export interface WireEvents {
   readonly storage: WireStorage;
   /** A pairing session changed: the question to answer (or passkey to type), or the outcome. */
   readonly pairing: WirePairingSession;
+  /** An item sent to a specialist changed delivery state (stored .. answered, or refused). */
+  readonly 'link-state': WireDelivery;
+  /** A message, conclusion or attachment arrived (verified or not, with reasons). */
+  readonly 'link-received': WireInboxItem;
+  /** The connection to the hub or the pinned directory changed. */
+  readonly 'link-status': WireLinkStatus;
 }
 
 /** A pairing session as the tablet shows it (runtime/instruments/pairing.ts). */

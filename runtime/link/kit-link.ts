@@ -1,4 +1,6 @@
-import { decodeWire } from '../../crypto/wire-cbor.ts';
+import { createHash } from 'node:crypto';
+import { decodeWire, encodeWire } from '../../crypto/wire-cbor.ts';
+import { toWireObservation } from '../http/wire.ts';
 import type { RecordStore } from '../../store/index.ts';
 import type { Logger } from '../log.ts';
 import { HubSocketCarrier } from './carriers/hub-socket/hub-socket-carrier.ts';
@@ -8,6 +10,7 @@ import { LinkEndpoint } from './endpoint.ts';
 import { storeIdentity } from './endpoint-identity.ts';
 import type { HubLinkStatus } from './hub-link.ts';
 import { HubLink } from './hub-link.ts';
+import type { ConsultationBody, SentRecord } from './items.ts';
 import type { InboxEntry } from './link-inbox.ts';
 import type { SendInput } from './link-outbox.ts';
 import type { DeliveryRecord } from './delivery.ts';
@@ -32,11 +35,26 @@ export interface KitLinkOptions {
   readonly onEvent: (event: KitLinkEvent) => void;
 }
 
+/** A consultation as the tablet asks for it: the question and the stored readings it carries. */
+export interface ConsultInput {
+  /** The specialist's identity id in the directory. */
+  readonly to: string;
+  readonly urgency: 'urgent' | 'routine';
+  readonly question: string;
+  readonly patient?: ConsultationBody['patient'];
+  /** Observation ids on this kit; each is sent as its exact bytes and bound by SHA-256. */
+  readonly observationIds: readonly string[];
+}
+
 /** The kit's link as the rest of the kit sees it. */
 export interface KitLink {
   readonly endpoint: LinkEndpoint;
   readonly hubLink: HubLink;
   send(input: SendInput): Promise<DeliveryRecord>;
+  /** Queues a consultation (durable on return); a conclusion is checked against its records. */
+  consult(input: ConsultInput): Promise<WireDelivery>;
+  /** Specialists in the pinned directory (id and name), for the tablet's choice. */
+  specialists(): { id: string; name: string }[];
   items(): WireDelivery[];
   inbox(): Promise<WireInboxItem[]>;
   status(): WireLinkStatus;
@@ -155,6 +173,36 @@ export async function startKitLink(options: KitLinkOptions): Promise<KitLink> {
     endpoint: ep,
     hubLink,
     send: (input) => ep.send(input),
+    async consult(input) {
+      const records: SentRecord[] = [];
+      for (const id of input.observationIds) {
+        const record = await options.store.getObservation(id);
+        records.push({ id, kind: 'observation', cbor: encodeWire(toWireObservation(record)) });
+      }
+      const body: ConsultationBody = {
+        urgency: input.urgency,
+        question: input.question,
+        ...(input.patient ? { patient: input.patient } : {}),
+        records,
+        attachments: [],
+      };
+      const sent = await ep.send({
+        kind: 'consultation',
+        to: input.to,
+        urgent: input.urgency === 'urgent',
+        body: encodeWire(body),
+        media: 'application/cbor',
+        records: records.map((r) => ({
+          id: r.id,
+          sha256: createHash('sha256').update(r.cbor).digest('hex'),
+        })),
+      });
+      return toWireDelivery(sent);
+    },
+    specialists: () =>
+      (ep.pin.current?.fields.identities ?? [])
+        .filter((i) => i.role === 'specialist')
+        .map((i) => ({ id: i.id, name: i.name })),
     items: () => ep.outbox.records().map(toWireDelivery),
     inbox: async () => (await ep.inbox.entries()).map(toWireInboxItem),
     status,

@@ -4,6 +4,7 @@ import { HubSocketCarrier } from '../../runtime/link/carriers/hub-socket/hub-soc
 import type { LinkEvent } from '../../runtime/link/endpoint.ts';
 import { LinkEndpoint } from '../../runtime/link/endpoint.ts';
 import { storeIdentity } from '../../runtime/link/endpoint-identity.ts';
+import { rank } from '../../runtime/link/delivery.ts';
 import { HubLink } from '../../runtime/link/hub-link.ts';
 import type { HubLinkStatus } from '../../runtime/link/hub-link.ts';
 import { ConsultationBody } from '../../runtime/link/items.ts';
@@ -51,6 +52,9 @@ export async function startSimSpecialist(options: SimSpecialistOptions): Promise
   const timers = new Set<NodeJS.Timeout>();
   let answered = 0;
   let stopped = false;
+  // 'answered' receipts wait until their conclusion is at the hub, so a kit never shows a
+  // consultation answered before the answer can reach it.
+  const answeredOnceAtHub = new Map<string, { envelopeId: string; to: string }>();
   const later = (ms: number, fn: () => Promise<void>): void => {
     const t = setTimeout(() => {
       timers.delete(t);
@@ -86,14 +90,14 @@ export async function startSimSpecialist(options: SimSpecialistOptions): Promise
     });
     later(answerAfter, async () => {
       const tamper = random() < (options.faults?.badConclusionRate ?? 0);
-      await endpoint.send({
+      const sent = await endpoint.send({
         kind: 'conclusion',
         to: entry.from,
         ref: entry.itemId,
         body: encodeWire(conclusionFor(body.data, tamper)),
         media: 'application/cbor',
       });
-      await endpoint.sendReceipt(entry.envelopeId, entry.from, 'answered');
+      answeredOnceAtHub.set(sent.itemId, { envelopeId: entry.envelopeId, to: entry.from });
       answered++;
       log('simulated specialist: answered a consultation', {
         from: entry.from,
@@ -107,6 +111,16 @@ export async function startSimSpecialist(options: SimSpecialistOptions): Promise
     orgKey: options.orgKey,
     onEvent: (e: LinkEvent) => {
       if (e.type === 'received' && e.entry.kind === 'consultation') onConsultation(e.entry);
+      if (e.type === 'state' && rank(e.record.state) >= rank('at_hub')) {
+        const receipt = answeredOnceAtHub.get(e.record.itemId);
+        if (!receipt) return;
+        answeredOnceAtHub.delete(e.record.itemId);
+        endpoint
+          .sendReceipt(receipt.envelopeId, receipt.to, 'answered')
+          .catch((error: unknown) =>
+            log('simulated specialist: could not say answered', { error: String(error) }),
+          );
+      }
     },
   });
   await endpoint.start(options.directory);
