@@ -15,7 +15,8 @@ export type StoreErrorCode =
   | 'backup_invalid'
   | 'backup_damaged'
   | 'write_failed'
-  | 'in_use';
+  | 'in_use'
+  | 'conflict';
 
 /** Where an error happened, when it concerns one record. */
 export interface StoreErrorDetail {

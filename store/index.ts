@@ -33,3 +33,10 @@ export type {
   Provenance,
   DataAbsentReason,
 } from './schema/observation.ts';
+export type { TabletRecord, TabletRole, PairingCodeInput } from './schema/tablet.ts';
+export type { KitCredentialInput, KitCredentialRecord, CredentialKind } from './schema/kit-credential.ts';
+export type { RedeemFailure } from './tables/tablets.ts';
+export type { PatientInput, PatientRecord, PatientDocument } from './schema/patient.ts';
+export type { VisitInput, VisitRecord } from './schema/visit.ts';
+export type { AttachmentInput, AttachmentRecord, AttachmentKind } from './schema/attachment.ts';
+export type { PatientImportOp, PatientImportResult } from './tables/patient-import.ts';

@@ -31,11 +31,12 @@ describe('every read path writes an audit entry', () => {
     expect(await auditedBy(s, 'patients', () => s.findPatientByDocument('5501'))).toEqual([p.id]);
   });
 
-  it('visits: by id, by patient', async () => {
+  it('visits: by id, by patient, opened between', async () => {
     const s = await temp.open();
     const v = await s.openVisit({ patientId: 'p-x' });
     expect(await auditedBy(s, 'visits', () => s.getVisit(v.id))).toEqual([v.id]);
     expect(await auditedBy(s, 'visits', () => s.visitsByPatient('p-x'))).toEqual([v.id]);
+    expect(await auditedBy(s, 'visits', () => s.visitsOpenedBetween())).toEqual([v.id]);
   });
 
   it('observations: by id, recent, by visit, by patient, by time', async () => {

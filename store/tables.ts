@@ -6,12 +6,15 @@ import { OutboxBody, OutboxPriority } from './schema/outbox-item.ts';
 import { PatientBody } from './schema/patient.ts';
 import { ObservationBody } from './schema/stored-observation.ts';
 import { VisitBody } from './schema/visit.ts';
+import { TabletBody } from './schema/tablet.ts';
+import { KitCredentialBody } from './schema/kit-credential.ts';
 import type { BlindTerm } from './tables/blind-index.ts';
 import {
   attachmentTerms,
   observationTerms,
   outboxTerms,
   patientTerms,
+  tabletTerms,
   visitTerms,
 } from './tables/blind-index.ts';
 import {
@@ -120,6 +123,9 @@ export const TABLES = {
   audit: table('audit', 'u', AuditBody),
   /** Keyed (not counter) records of the link layer: see store/tables/link-records.ts. */
   link: table('link', 'l', LinkRecordBody),
+  // Found by the hash of a pairing code or a bearer token (store/tables/tablets.ts).
+  tablets: table('tablets', 't', TabletBody, { index: { terms: tabletTerms } }),
+  kitCredentials: table('kitCredentials', 'k', KitCredentialBody),
 } as const;
 
 /** Names of the record tables. */

@@ -1,5 +1,8 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../store/index.ts';
+import { openStore, type RecordStore } from '../store/index.ts';
 import { TEST_KDF } from '../store/testing.ts';
 import { parseKitConfig } from '../runtime/config.ts';
 import { startKit, type KitHandle } from '../runtime/kit.ts';
@@ -9,17 +12,23 @@ import { tempStores } from '../store/test-fixtures.ts';
 
 const temp = tempStores({ scope: 'file' });
 
-/** The tablet page in real Chromium against a real kit on simulated instruments (default rates). */
+const SCREENSHOTS = fileURLToPath(new URL('../artifacts/screenshots/', import.meta.url));
+
+/**
+ * The tablet page in real Chromium against a real kit on simulated instruments (default rates),
+ * over the kit's HTTPS with its CA trusted by the test profile, after pairing with a code.
+ */
 describe('tablet page in Chromium', () => {
   let kit: KitHandle;
+  let store: RecordStore;
   let teardown: () => Promise<void>;
 
   beforeAll(async () => {
     const dir = temp.dir();
-    const store = await openStore({ path: dir, passphrase: 'browser-test-passphrase', kdf: TEST_KDF });
+    store = await openStore({ path: dir, passphrase: 'browser-test-passphrase', kdf: TEST_KDF });
     const config = parseKitConfig({
       dataDir: dir,
-      http: { host: '127.0.0.1', port: 0 },
+      http: { host: '127.0.0.1', port: 0, httpsPort: 0 },
       sim: {},
       utcOffsetMinutes: 0,
       logLevel: 'silent',
@@ -32,14 +41,23 @@ describe('tablet page in Chromium', () => {
   });
   afterAll(async () => teardown());
 
-  it('shows saved SpO2 readings updating at least once a second, in Russian', async () => {
-    const { browser, close } = await launchChromium();
+  it('pairs with a code, then shows saved SpO2 readings updating at least once a second, in Russian', async () => {
+    const { browser, close } = await launchChromium({ trustCaPem: [kit.caPem] });
     try {
       const page = await browser.newPage();
-      await page.goto(kit.url);
+      const { code } = await store.createPairingCode({ role: 'feldsher', createdBy: 'test' });
+      // The pairing QR's URL: the code in the fragment pre-fills the form.
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.goto(`${kit.url}pair#code=${code}`);
+      const form = page.locator('[data-testid="pairing-screen"]');
+      expect(await form.locator('input[name="code"]').inputValue()).toBe(code);
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: join(SCREENSHOTS, 'tablet-pairing.png') });
+      await form.locator('button[type="submit"]').click();
       await expect
         .poll(() => page.textContent('[data-testid="link-status"]'), { timeout: 10_000 })
         .toBe('на связи с комплектом');
+      expect(page.url()).toBe(kit.url);
       const card = page.locator('[data-testid="reading-2708-6"]');
       await card.waitFor({ timeout: 10_000 });
       expect(await card.textContent()).toContain('сохранено');
@@ -55,6 +73,8 @@ describe('tablet page in Chromium', () => {
       await expect
         .poll(() => page.locator(`[data-testid="instrument-${plx}"]`).getAttribute('data-state'))
         .toBe('connected');
+      // No cookie was set, and the token never appeared in a URL.
+      expect(await browser.cookies()).toEqual([]);
     } finally {
       await close();
     }

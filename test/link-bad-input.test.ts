@@ -154,7 +154,13 @@ describe('bad input from the wire', () => {
     ] as const)
       expect(counters.get(code), code).toBeGreaterThanOrEqual(1);
     expect(spec.watched.received('message').filter((e) => e.envelopeId === msg.id)).toHaveLength(1);
-    expect(await hub.hub.mailbox.stats()).toMatchObject({ held: 0, queued: 0 });
+    // Nothing refused was kept. The one item the hub may hold is the specialist's signed
+    // 'delivered' receipt for the message, addressed to kit-01, whose side here is this raw test
+    // peer that never drains it (it arrives a moment after the message, so held is 0 or 1).
+    const stats = await hub.hub.mailbox.stats();
+    expect(stats.held).toBeLessThanOrEqual(1);
+    expect(stats.queued).toBe(stats.held);
+    expect(stats.partial).toBe(1); // the object whose chunks were all refused
     expect((await hub.store.check()).damaged).toEqual([]);
     conn.close();
 

@@ -7,7 +7,7 @@ import type { WireDelivery, WireInboxItem, WireLinkStatus } from '../runtime/lin
 import { createLogger } from '../runtime/log.ts';
 import { SIM_SPECIALIST_ID, startSimLink } from '../runtime/sim-link.ts';
 import { tempStores } from '../store/test-fixtures.ts';
-import { readSse } from './helpers/sse-client.ts';
+import { KitClient, pairTablet } from './helpers/kit-client.ts';
 import { until } from './helpers/until.ts';
 
 const temp = tempStores();
@@ -46,19 +46,19 @@ async function boot(badConclusionRate: number) {
     link: { store, orgKey: sim.orgKey, hub: sim.hub, directory: sim.directory },
   });
   cleanups.push(() => kit.stop());
-  const get = async <T>(path: string): Promise<T> => (await (await fetch(`${kit.url}${path}`)).json()) as T;
-  const post = (path: string, body: unknown) =>
-    fetch(`${kit.url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-  return { kit, get, post };
+  const client = new KitClient(kit.url, kit.caPem);
+  const token = await pairTablet(client, store);
+  const get = async <T>(path: string): Promise<T> => (await client.request(`/${path}`, { token })).json<T>();
+  const post = async (path: string, body: unknown) => {
+    const res = await client.postJson(`/${path}`, body, token);
+    return { status: res.status, json: () => Promise.resolve(res.json()) };
+  };
+  return { kit, get, post, client, token };
 }
 
 describe('the kit linked to the simulated specialist (npm start in simulation)', () => {
   it('a consultation posted by the tablet goes stored -> answered (live over SSE and by GET); the conclusion arrives verified', async () => {
-    const { kit, get, post } = await boot(0);
+    const { get, post, client, token } = await boot(0);
     await until(async () => (await get<WireLinkStatus>('api/link/status')).hub === 'up', {
       timeoutMs: 20_000,
       what: 'the kit connected to the local hub',
@@ -79,26 +79,33 @@ describe('the kit linked to the simulated specialist (npm start in simulation)',
       question: '?',
     });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ error: 'bad_request' });
+    expect(await bad.json()).toMatchObject({ error: 'invalid_body' });
     const nobody = await post('api/link/consultations', { to: 'nobody', urgency: 'urgent', question: '?' });
-    expect(await nobody.json()).toMatchObject({ error: 'unknown_specialist' });
+    expect(await nobody.json()).toMatchObject({ error: 'invalid_body', issues: [{ path: 'to' }] });
     const missing = await post('api/link/consultations', {
       to: SIM_SPECIALIST_ID,
       urgency: 'urgent',
       question: '?',
       observationIds: ['o-00000000000fffff'],
     });
-    expect(await missing.json()).toMatchObject({ error: 'unknown_observation' });
+    expect(await missing.json()).toMatchObject({
+      error: 'invalid_body',
+      issues: [{ path: 'observationIds' }],
+    });
     expect(await get('api/link/items')).toEqual([]);
 
     const ac = new AbortController();
     cleanups.push(() => Promise.resolve(ac.abort()));
     const live: { event: string; data: unknown }[] = [];
     const watching = (async () => {
-      for await (const e of readSse(`${kit.url}api/events`, ac.signal))
-        if (e.event.startsWith('link-')) live.push({ event: e.event, data: JSON.parse(e.data) as unknown });
+      for await (const e of client.live(token, ac.signal))
+        if (e.event.startsWith('link-') || e.event === 'hello')
+          live.push({ event: e.event, data: JSON.parse(e.data) as unknown });
     })().catch(() => undefined);
-    await until(() => kit.bus.size > 0, { what: 'the tablet subscribed' });
+    await until(() => live.some((e) => e.event === 'hello'), {
+      timeoutMs: 20_000,
+      what: 'the tablet subscribed',
+    });
 
     const res = await post('api/link/consultations', {
       to: SIM_SPECIALIST_ID,

@@ -68,7 +68,10 @@ describe('tablet live state', () => {
       lowSpaceThresholdBytes: 2.5e8,
       at: '2026-01-01T00:00:00Z',
     };
-    let s = reduce(INITIAL_STATE, { type: 'hello', data: { version: 't', instruments: [], storage } });
+    let s = reduce(INITIAL_STATE, {
+      type: 'hello',
+      data: { version: 't', instruments: [], storage, resumed: false },
+    });
     const failed = (notStoredTotal: number, code = 'write_failed') => ({
       type: 'store-error' as const,
       data: { message: 'disk full', code, notStored: 2, notStoredTotal, at: 'z' },

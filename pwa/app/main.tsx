@@ -3,34 +3,76 @@ import { useEffect, useReducer, useState } from 'preact/hooks';
 import type { WireEvents, WireObservation } from '../../runtime/http/wire.ts';
 import { formatMb, formatObservation } from './format.ts';
 import { codeName, t, timeOfDay, unitName, type Locale } from './i18n.ts';
+import { openLiveChannel } from './live-channel.ts';
 import { INITIAL_STATE, latestByCode, reduce, type LiveAction, type LiveState } from './live-state.ts';
+import { PairingScreen } from './pairing-screen.tsx';
+import {
+  authFetch,
+  clearSession,
+  codeFromHash,
+  loadSession,
+  saveSession,
+  UnauthorizedError,
+  type TabletSession,
+} from './tablet-auth.ts';
 
-function useLiveEvents(dispatch: (a: LiveAction) => void): void {
+function useLiveEvents(
+  session: TabletSession,
+  dispatch: (a: LiveAction) => void,
+  onRevoked: () => void,
+): void {
   useEffect(() => {
-    const source = new EventSource('/api/events');
-    const on = <K extends keyof WireEvents>(name: K, handle: (data: WireEvents[K]) => void): void =>
-      source.addEventListener(name, (e) =>
-        handle(JSON.parse((e as MessageEvent<string>).data) as WireEvents[K]),
-      );
-    on('hello', (data) => {
-      dispatch({ type: 'hello', data });
-      void fetch('/api/observations?limit=100')
+    const reload = () =>
+      void authFetch(session, '/api/observations?limit=100')
         .then((r) => {
           if (!r.ok) throw new Error(`HTTP ${r.status}`);
           return r.json() as Promise<WireObservation[]>;
         })
         .then((observations) => dispatch({ type: 'loaded', observations }))
-        // The live stream still works; the log just starts empty. EventSource retries on its own.
-        .catch(() => dispatch({ type: 'online', online: false }));
+        .catch((err: unknown) => {
+          if (err instanceof UnauthorizedError) onRevoked();
+          // The live stream still works; the log just starts empty.
+          else dispatch({ type: 'online', online: false });
+        });
+    const data = <K extends keyof WireEvents>(raw: string) => JSON.parse(raw) as WireEvents[K];
+    return openLiveChannel({
+      url: '/api/live',
+      token: session.token,
+      onStatus: (s) => {
+        if (s === 'unauthorized') onRevoked();
+        else if (s === 'offline') dispatch({ type: 'online', online: false });
+      },
+      onMessage: (m) => {
+        switch (m.event) {
+          case 'hello': {
+            const hello = data<'hello'>(m.data);
+            dispatch({ type: 'hello', data: hello });
+            // A resumed stream replays what was missed; a new one starts from a fresh load.
+            if (!hello.resumed) reload();
+            break;
+          }
+          case 'reset':
+            reload();
+            break;
+          case 'observations':
+            dispatch({ type: 'observations', observations: data<'observations'>(m.data) });
+            break;
+          case 'instrument':
+            dispatch({ type: 'instrument', data: data<'instrument'>(m.data) });
+            break;
+          case 'preview':
+            dispatch({ type: 'preview', data: data<'preview'>(m.data) });
+            break;
+          case 'store-error':
+            dispatch({ type: 'store-error', data: data<'store-error'>(m.data) });
+            break;
+          case 'storage':
+            dispatch({ type: 'storage', data: data<'storage'>(m.data) });
+            break;
+        }
+      },
     });
-    on('observations', (observations) => dispatch({ type: 'observations', observations }));
-    on('instrument', (data) => dispatch({ type: 'instrument', data }));
-    on('preview', (data) => dispatch({ type: 'preview', data }));
-    on('store-error', (data) => dispatch({ type: 'store-error', data }));
-    on('storage', (data) => dispatch({ type: 'storage', data }));
-    source.onerror = () => dispatch({ type: 'online', online: false });
-    return () => source.close();
-  }, [dispatch]);
+  }, [session, dispatch, onRevoked]);
 }
 
 function ReadingCard({ o, locale }: { o: WireObservation; locale: Locale }) {
@@ -89,10 +131,19 @@ function StorageBanner({
   );
 }
 
-function App() {
+function LiveScreen({
+  session,
+  locale,
+  setLocale,
+  onRevoked,
+}: {
+  session: TabletSession;
+  locale: Locale;
+  setLocale: (l: Locale) => void;
+  onRevoked: () => void;
+}) {
   const [state, dispatch] = useReducer(reduce, INITIAL_STATE);
-  const [locale, setLocale] = useState<Locale>('ru');
-  useLiveEvents(dispatch);
+  useLiveEvents(session, dispatch, onRevoked);
   const latest = latestByCode(state.history);
   return (
     <main lang={locale}>
@@ -148,6 +199,38 @@ function App() {
       </section>
     </main>
   );
+}
+
+function App() {
+  const [locale, setLocale] = useState<Locale>('ru');
+  const [session, setSession] = useState<TabletSession | null>(() => loadSession());
+  const [notice, setNotice] = useState<string | null>(null);
+  const [initialCode] = useState(() => codeFromHash(location.hash));
+  useEffect(() => {
+    // The pairing code came in the fragment: keep it out of the history once read.
+    if (initialCode !== null) history.replaceState(null, '', '/');
+  }, [initialCode]);
+  const [onRevoked] = useState(() => () => {
+    clearSession();
+    setSession(null);
+    setNotice(t(locale, 'revoked'));
+  });
+  if (session === null)
+    return (
+      <main lang={locale}>
+        <PairingScreen
+          locale={locale}
+          initialCode={initialCode}
+          notice={notice}
+          onPaired={(s) => {
+            saveSession(s);
+            setNotice(null);
+            setSession(s);
+          }}
+        />
+      </main>
+    );
+  return <LiveScreen session={session} locale={locale} setLocale={setLocale} onRevoked={onRevoked} />;
 }
 
 render(<App />, document.getElementById('app')!);

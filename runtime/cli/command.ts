@@ -11,6 +11,10 @@ export interface CliIo {
   readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   /** Resolves when the user asks the process to stop (SIGINT/SIGTERM). */
   readonly stopSignal: AbortSignal;
+  /** The real stdout as a stream, for commands that write a lot and must respect backpressure. */
+  readonly stdoutStream?: NodeJS.WritableStream;
+  /** Whether stderr is a terminal (progress bars are drawn only there). */
+  readonly stderrIsTTY?: boolean;
 }
 
 /** Parsed flags and positionals as node:util parseArgs returns them. */

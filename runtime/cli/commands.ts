@@ -22,6 +22,7 @@ const start: CliCommand = {
     ...STORE_ACCESS_OPTIONS,
     host: { type: 'string' },
     port: { type: 'string' },
+    'https-port': { type: 'string' },
     'oximeter-hz': { type: 'string' },
     'bp-interval-ms': { type: 'string' },
     'log-level': { type: 'string' },
@@ -38,7 +39,8 @@ const start: CliCommand = {
   optionHelp: {
     ...STORE_ACCESS_HELP,
     host: 'Address to listen on (default 127.0.0.1; 0.0.0.0 serves the tablets on the Wi-Fi)',
-    port: 'HTTP port (default 8470, 0 = any free port)',
+    port: 'Plain HTTP port: onboarding page and CA certificate, else redirects (default 8470, 0 = any free port)',
+    'https-port': 'HTTPS port: the tablet app and its API (default 8443, 0 = any free port)',
     'oximeter-hz': 'Simulated oximeter notifications per second (default 2)',
     'bp-interval-ms': 'Pause between simulated BP measurements (default 20000)',
     'log-level': 'fatal|error|warn|info|debug|trace|silent (default info)',
@@ -209,6 +211,69 @@ const restore: CliCommand = {
 };
 
 /**
+ * `fieldkit export --fhir (--visit ID | --shift DATE | --since TIME)`: the visits as one FHIR R4
+ * transaction Bundle for the clinic's record system (Patient, Encounter, the brigade, Devices,
+ * Observations with their Provenance down to the instrument bytes, photos and voice notes),
+ * streamed visit by visit so a season of visits exports in flat memory. Written to a temporary
+ * name and renamed when complete, so a file that exists is a whole bundle.
+ */
+const exportCommand: CliCommand = {
+  name: 'export',
+  summary: 'Export visits as a FHIR R4 transaction Bundle (--fhir; --visit, --shift or --since)',
+  usage: '',
+  options: {
+    ...STORE_ACCESS_OPTIONS,
+    fhir: { type: 'boolean' },
+    visit: { type: 'string' },
+    shift: { type: 'string' },
+    since: { type: 'string' },
+    out: { type: 'string' },
+    profile: { type: 'string' },
+    brigade: { type: 'string' },
+  },
+  optionHelp: {
+    ...STORE_ACCESS_HELP,
+    fhir: 'FHIR R4 JSON (required: the only format)',
+    visit: 'One visit by id (v-...)',
+    shift: "A shift: the visits opened on that day, YYYY-MM-DD in the kit's time zone",
+    since: 'The visits opened at or after an ISO 8601 time (2026-11-22T08:00+03:00)',
+    out: 'Write to this file (default: stdout); written whole or not at all',
+    profile: 'Identifier systems: ru-core (HL7 Russia core, default) or n3 (N3.Health urn:oid)',
+    brigade: 'Brigade roster JSON for Practitioner/PractitionerRole/Organization (or FIELDKIT_BRIGADE)',
+  },
+  positionals: { min: 0, max: 0 },
+  load: async () => (await import('./export-command.ts')).runExport,
+};
+
+/**
+ * `fieldkit import (--fhir FILE | --csv FILE)`: the day's patient list from the clinic's system,
+ * merged by СНИЛС, полис ОМС and passport without duplicates. Every entry is checked first and
+ * conflicts are reported per entry; the list goes in whole in one commit, or not at all unless
+ * `--partial`. Files over 64 MB are refused before they are read.
+ */
+const importCommand: CliCommand = {
+  name: 'import',
+  summary: 'Import the patient list from a FHIR Bundle of Patient or a CSV (all or nothing; --partial)',
+  usage: '',
+  options: {
+    ...STORE_ACCESS_OPTIONS,
+    fhir: { type: 'string' },
+    csv: { type: 'string' },
+    partial: { type: 'boolean' },
+    encoding: { type: 'string' },
+  },
+  optionHelp: {
+    ...STORE_ACCESS_HELP,
+    fhir: 'A FHIR R4 JSON Bundle of Patient resources',
+    csv: 'A CSV with the header of runtime/fhir/README.md (UTF-8 or Windows-1251, ; or , separated)',
+    partial: 'Import the acceptable entries even when others are refused (default: all or nothing)',
+    encoding: 'The CSV encoding, utf-8 or windows-1251 (default: detected)',
+  },
+  positionals: { min: 0, max: 0 },
+  load: async () => (await import('./import-command.ts')).runImport,
+};
+
+/**
  * `fieldkit instruments pair [ADDRESS]`: pairs and bonds an instrument through BlueZ from the
  * terminal (the passkey it shows, a number to confirm), the same session the tablet drives.
  */
@@ -224,6 +289,34 @@ const instruments: CliCommand = {
   },
   positionals: { min: 1, max: 2 },
   load: async () => (await import('./instruments-pair-command.ts')).runInstruments,
+};
+
+/**
+ * `fieldkit tablets list | revoke <id> | pair-code`: who may use the kit. `pair-code` makes a
+ * one-time code for a role and prints it with a QR code of the pairing URL (a second process on
+ * the store: the running kit sees the code at once); `revoke` ends a tablet's access at its next
+ * request, the kit running or not.
+ */
+const tablets: CliCommand = {
+  name: 'tablets',
+  summary: 'Paired tablets: `tablets list`, `tablets revoke <id>`, `tablets pair-code --role <role>`',
+  usage: 'list | revoke <id> | pair-code',
+  options: {
+    ...STORE_ACCESS_OPTIONS,
+    role: { type: 'string' },
+    label: { type: 'string' },
+    'https-port': { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  optionHelp: {
+    ...STORE_ACCESS_HELP,
+    role: 'pair-code: feldsher (default), doctor or coordinator',
+    label: 'pair-code: a name for the tablet until it names itself',
+    'https-port': "pair-code: the kit's HTTPS port in the printed URL (default 8443, or FIELDKIT_HTTPS_PORT)",
+    json: 'list: one JSON array instead of a table',
+  },
+  positionals: { min: 1, max: 2 },
+  load: async () => (await import('./tablets-command.ts')).runTablets,
 };
 
 /**
@@ -319,6 +412,7 @@ const org: CliCommand = {
  */
 export const COMMANDS: readonly CliCommand[] = [
   start,
+  tablets,
   decode,
   sim,
   instruments,
@@ -330,4 +424,6 @@ export const COMMANDS: readonly CliCommand[] = [
   passphrase,
   hub,
   org,
+  exportCommand,
+  importCommand,
 ];

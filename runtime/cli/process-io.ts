@@ -16,5 +16,7 @@ export function processIo(): CliIo {
     env: process.env,
     stdin: process.stdin,
     stopSignal: controller.signal,
+    stdoutStream: process.stdout,
+    stderrIsTTY: process.stderr.isTTY === true,
   };
 }

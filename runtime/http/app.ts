@@ -1,22 +1,26 @@
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import { DamageReport, StoreError, type ReadOptions } from '../../store/index.ts';
+import { DamageReport, isStoreError, type ReadOptions } from '../../store/index.ts';
 import type { ObservationRecord } from '../../store/schema/observation.ts';
-import type { KitEvent } from '../events.ts';
 import type { InstrumentStatus } from '../instruments/instrument-status.ts';
-import type { ConsultInput } from '../link/kit-link.ts';
-import type { WireDelivery, WireInboxItem, WireLinkStatus } from '../link/wire-link.ts';
-import type { LiveBus } from '../live-bus.ts';
+import { authenticate, requireRole, tabletOf } from './auth/middleware.ts';
+import { ROLES, type AuthEnv } from './auth/identity.ts';
+import { pairingRoutes, type PairingLimits, type PairingStore } from './auth/pairing-routes.ts';
+import { bearerToken, type TokenVerifier } from './auth/verifier.ts';
+import { limitBody } from './body.ts';
+import { apiError, toApiIssues } from './errors.ts';
+import { linkRoutes, type LinkApi } from './link-routes.ts';
+import { liveChannel } from './live/channel.ts';
+import type { LiveJournal } from './live/journal.ts';
 import type { StorageStatus } from '../storage-status.ts';
-import { liveEvents } from './sse.ts';
 import { toWireObservation, type WireDamageHeader } from './wire.ts';
 
 /** What the HTTP layer reads from the rest of the kit; the composition root wires it. */
 export interface AppDeps {
   readonly version: string;
-  readonly bus: LiveBus<KitEvent>;
+  /** The live channel's replay buffer, fed by the kit's bus. */
+  readonly journal: LiveJournal;
   /** Newest observations; damaged records are skipped and reported to `options.onDamaged`. */
   readonly recentObservations: (limit: number, options?: ReadOptions) => Promise<ObservationRecord[]>;
   readonly instruments: () => InstrumentStatus[];
@@ -24,45 +28,20 @@ export interface AppDeps {
   readonly storage: () => StorageStatus;
   /** Absolute path of the built PWA (pwa/dist). */
   readonly staticRoot: string;
+  readonly tokens: TokenVerifier;
+  readonly pairing: PairingStore;
+  readonly pairingLimits?: PairingLimits;
   readonly heartbeatMs?: number;
   /** The link to the specialists, when the kit runs one. */
   readonly link?: LinkApi;
 }
 
-/** What the HTTP layer uses of the kit's link (runtime/link/kit-link.ts). */
-export interface LinkApi {
-  status(): WireLinkStatus;
-  items(): WireDelivery[];
-  inbox(): Promise<WireInboxItem[]>;
-  specialists(): { id: string; name: string }[];
-  consult(input: ConsultInput): Promise<WireDelivery>;
-}
-
-/** The link's status when the kit runs without one. */
-const LINK_OFF: WireLinkStatus = {
-  hub: 'off',
-  reason: null,
-  since: null,
-  directorySerial: null,
-  directoryRefusals: 0,
-  identity: null,
-  pending: 0,
-  refused: {},
-};
-
-const ConsultRequest = z.object({
-  to: z.string().min(1).max(128),
-  urgency: z.enum(['urgent', 'routine']),
-  question: z.string().trim().min(1).max(20_000),
-  patient: z
-    .object({ age: z.number().int().min(0).max(130).optional(), sex: z.enum(['f', 'm', 'x']).optional() })
-    .strict()
-    .optional(),
-  observationIds: z.array(z.string().min(1).max(64)).max(2000).default([]),
-});
-
-/** Largest request body any route accepts (no route takes uploads yet). */
-export const MAX_BODY_BYTES = 64 * 1024;
+/**
+ * Ceiling of any request body (a photo or a voice note); JSON routes declare far smaller limits
+ * with `jsonBody`. Bodies are read only after authentication, so a stranger's upload is refused
+ * unread.
+ */
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 const DAMAGED_COUNT_HEADER: WireDamageHeader = 'fieldkit-damaged-count';
 const DAMAGED_IDS_HEADER: WireDamageHeader = 'fieldkit-damaged-ids';
@@ -70,25 +49,33 @@ const DAMAGED_IDS_HEADER: WireDamageHeader = 'fieldkit-damaged-ids';
 const MAX_DAMAGED_IDS = 50;
 
 const RecentQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
+const ANY_ROLE = ROLES as [(typeof ROLES)[number], ...(typeof ROLES)[number][]];
 
 /**
- * The kit's HTTP API and the tablet app's static files. Tests drive it over a real socket; every
- * input is schema-checked and answered with a typed JSON error.
+ * The kit's HTTPS app: the API (every route behind a bearer token and a role, except pairing)
+ * and the tablet app's static files (public, so the service worker can cache the shell).
+ * Routes are added after `authenticate`, which Hono runs first for every `/api/*` request.
  */
-export function createApp(deps: AppDeps): Hono {
-  const app = new Hono();
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json({ error: 'body_too_large', limit: MAX_BODY_BYTES }, 413),
-    }),
+export function createApp(deps: AppDeps): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'no-referrer');
+    c.header('X-Frame-Options', 'DENY');
+  });
+  app.use('/api/*', authenticate(deps.tokens));
+  app.use('/api/*', limitBody(MAX_BODY_BYTES));
+  app.route('/api', pairingRoutes(deps.pairing, deps.pairingLimits));
+
+  app.get('/api/health', requireRole(...ANY_ROLE), (c) =>
+    c.json({ ok: true, version: deps.version, storage: deps.storage() }),
   );
-  app.get('/api/health', (c) => c.json({ ok: true, version: deps.version, storage: deps.storage() }));
-  app.get('/api/observations', async (c) => {
+  app.get('/api/me', requireRole(...ANY_ROLE), (c) => c.json(tabletOf(c)));
+  app.get('/api/observations', requireRole(...ANY_ROLE), async (c) => {
     const q = RecentQuery.safeParse(c.req.query());
     if (!q.success)
-      return c.json({ error: 'bad_query', detail: q.error.issues[0]?.message ?? 'invalid' }, 400);
+      return apiError(c, 'bad_query', 'The query is invalid.', { issues: toApiIssues(q.error.issues) });
     const damage = new DamageReport();
     const records = await deps.recentObservations(q.data.limit, damage);
     if (damage.count > 0) {
@@ -98,44 +85,28 @@ export function createApp(deps: AppDeps): Hono {
     }
     return c.json(records.map(toWireObservation));
   });
-  app.get('/api/instruments', (c) => c.json(deps.instruments()));
-  app.get('/api/link/status', (c) => c.json(deps.link?.status() ?? LINK_OFF));
-  app.get('/api/link/items', (c) => c.json(deps.link?.items() ?? []));
-  app.get('/api/link/inbox', async (c) => c.json((await deps.link?.inbox()) ?? []));
-  app.get('/api/link/specialists', (c) => c.json(deps.link?.specialists() ?? []));
-  app.post('/api/link/consultations', async (c) => {
-    const link = deps.link;
-    if (!link) return c.json({ error: 'link_off' }, 503);
-    const raw: unknown = await c.req.json().catch(() => undefined);
-    const parsed = ConsultRequest.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return c.json(
-        { error: 'bad_request', detail: `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}` },
-        400,
-      );
-    }
-    if (!link.specialists().some((s) => s.id === parsed.data.to))
-      return c.json({ error: 'unknown_specialist', detail: parsed.data.to }, 400);
-    try {
-      return c.json(await link.consult(parsed.data), 201);
-    } catch (err) {
-      if (err instanceof StoreError && err.code === 'not_found')
-        return c.json({ error: 'unknown_observation', detail: err.message }, 400);
-      throw err;
-    }
+  app.get('/api/instruments', requireRole(...ANY_ROLE), (c) => c.json(deps.instruments()));
+  app.get('/api/live', requireRole(...ANY_ROLE), (c) => {
+    const token = c.req.header('authorization') ?? '';
+    return liveChannel(c, deps.journal, {
+      hello: () => ({ version: deps.version, instruments: deps.instruments(), storage: deps.storage() }),
+      stillAuthorized: async () => {
+        const t = bearerToken(token);
+        return t !== undefined && (await deps.tokens.verify(t)).ok;
+      },
+      heartbeatMs: deps.heartbeatMs ?? 15_000,
+    });
   });
-  app.get('/api/events', (c) =>
-    liveEvents(
-      c,
-      deps.bus,
-      () => ({ version: deps.version, instruments: deps.instruments(), storage: deps.storage() }),
-      deps.heartbeatMs,
-    ),
-  );
-  app.all('/api/*', (c) => c.json({ error: 'not_found' }, 404));
+  app.route('/api', linkRoutes(deps.link));
+  app.all('/api/*', (c) => apiError(c, 'not_found', 'No such API path.'));
+
   app.use('/*', serveStatic({ root: deps.staticRoot }));
   app.get('*', serveStatic({ root: deps.staticRoot, path: 'index.html' }));
-  app.onError((err, c) => c.json({ error: 'internal', detail: err.message }, 500));
+  // Store refusals a handler did not catch still answer in the shared format.
+  app.onError((err, c) => {
+    if (isStoreError(err, 'not_found')) return apiError(c, 'not_found', err.message);
+    if (isStoreError(err, 'invalid_record')) return apiError(c, 'invalid_body', err.message);
+    return apiError(c, 'internal', err.message);
+  });
   return app;
 }

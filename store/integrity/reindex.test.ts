@@ -42,6 +42,14 @@ async function everyIndexedTable(): Promise<RecordStore> {
   const sent = await s.enqueueOutbox({ priority: 'urgent', kind: 'ecg', payload: Buffer.from('a') });
   await s.enqueueOutbox({ priority: 'low', kind: 'ecg', payload: Buffer.from('b') });
   await s.ackOutbox(sent.id);
+  // Tablets: a pending code, a paired tablet, a cancelled code and a revoked tablet.
+  await s.createPairingCode({ role: 'feldsher', createdBy: 'test' });
+  const paired = await s.createPairingCode({ role: 'doctor', createdBy: 'test' });
+  await s.redeemPairingCode(paired.code, 'tablet');
+  await s.revokeTablet((await s.createPairingCode({ role: 'doctor', createdBy: 'test' })).tablet.id);
+  const revoked = await s.createPairingCode({ role: 'coordinator', createdBy: 'test' });
+  await s.redeemPairingCode(revoked.code, 'old tablet');
+  await s.revokeTablet(revoked.tablet.id);
   return s;
 }
 
@@ -53,7 +61,8 @@ describe('blind index rebuild', () => {
     const written = postings(ctx);
     expect(written.length).toBeGreaterThan(10);
     const indexed = await ctx.batcher.enqueue(() => rebuildIndex(ctx));
-    expect(indexed).toBe(7); // 1 patient, 2 visits, 2 observations, 1 attachment, 1 pending outbox item
+    // 1 patient, 2 visits, 2 observations, 1 attachment, 1 pending outbox item, 4 tablets
+    expect(indexed).toBe(11);
     expect(postings(ctx)).toEqual(written);
   });
 

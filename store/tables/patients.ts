@@ -16,11 +16,13 @@ const PREFIX = TABLES.patients.prefix;
 const TAGS = BLIND_TAGS.patients;
 type Body = z.output<typeof PatientBody>;
 
-function shape(key: Buffer, body: Body): PatientRecord {
+/** A stored body as the record callers see (with its id). */
+export function shape(key: Buffer, body: Body): PatientRecord {
   return { ...body, id: idOf(PREFIX, key) };
 }
 
-function parse(input: unknown): z.output<typeof PatientInput> {
+/** Validates a patient input; `invalid_record` names the bad fields. */
+export function parse(input: unknown): z.output<typeof PatientInput> {
   const parsed = PatientInput.safeParse(input);
   if (!parsed.success) {
     const fields = parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ');
@@ -29,7 +31,8 @@ function parse(input: unknown): z.output<typeof PatientInput> {
   return parsed.data;
 }
 
-function termsOf(tx: WriteTx, body: Body): Uint8Array[] {
+/** The blind terms a patient is indexed under: name-word prefixes and document numbers. */
+export function termsOf(tx: WriteTx, body: Body): Uint8Array[] {
   return patientTerms(body).map(([tag, value]) => tx.keyring.blind(tag, value));
 }
 

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { ReadOptions, StoreContext } from '../engine/context.ts';
 import { idOf, keyOfId } from '../engine/ids.ts';
-import { getById, readByTerm, requireRecord } from '../engine/reads.ts';
+import { auditedList, getById, readByTerm, readMany, requireRecord } from '../engine/reads.ts';
 import { StoreError } from '../errors.ts';
 import type { VisitBody, VisitRecord } from '../schema/visit.ts';
 import { VisitInput } from '../schema/visit.ts';
@@ -67,4 +67,25 @@ export function getVisit(ctx: StoreContext, id: string): VisitRecord {
 /** Visits of a patient, oldest first. */
 export function visitsByPatient(ctx: StoreContext, patientId: string, options?: ReadOptions): VisitRecord[] {
   return readByTerm(ctx, T, TAGS.patient, patientId, shape, options);
+}
+
+/**
+ * Visits opened in [from, to) (either bound optional), in the order they were created: a scan of
+ * the visits table, whose records are small, for exports by shift or since a time. Visits have
+ * no time index; a store holds thousands of visits, not millions, so the scan is what it costs.
+ */
+export function visitsOpenedBetween(
+  ctx: StoreContext,
+  from: Date | undefined,
+  to: Date | undefined,
+  options?: ReadOptions,
+): VisitRecord[] {
+  const lo = from?.getTime() ?? Number.NEGATIVE_INFINITY;
+  const hi = to?.getTime() ?? Number.POSITIVE_INFINITY;
+  const keys = ctx.dbs.tables[T].getKeys({}) as Iterable<Buffer>;
+  const opened = readMany(ctx, T, keys, shape, options).filter((v) => {
+    const at = Date.parse(v.openedAt);
+    return at >= lo && at < hi;
+  });
+  return auditedList(ctx, T, opened);
 }

@@ -1,0 +1,113 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempStores } from '../../../store/test-fixtures.ts';
+import { danglingReferences, fhirProblems, loadFhirDefinitions } from '../testing/fhir-validator.ts';
+import { BRIGADE, storeFullVisit } from '../testing/full-visit.ts';
+import { RU_CORE } from '../profiles/index.ts';
+import { exportFhir } from './export-fhir.ts';
+
+interface Entry {
+  fullUrl: string;
+  resource: { resourceType: string; [k: string]: unknown };
+  request: { method: string; url: string; ifNoneExist?: string };
+}
+
+const temp = tempStores();
+const stores = () => temp.open();
+const dirs = () => temp.dir();
+
+beforeAll(() => loadFhirDefinitions(), 120_000);
+
+async function exportToFile(store: Awaited<ReturnType<typeof stores>>, visitId: string, profile = RU_CORE) {
+  const dir = dirs();
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, 'visit.json');
+  const out = createWriteStream(file);
+  const summary = await exportFhir(store, { by: 'visit', id: visitId }, out, { profile, brigade: BRIGADE });
+  out.end();
+  await finished(out);
+  const text = await readFile(file, 'utf8');
+  return { summary, text, bundle: JSON.parse(text) as { entry: Entry[]; [k: string]: unknown } };
+}
+
+describe('FHIR export of a full visit', () => {
+  it('writes a transaction bundle whose every resource validates against FHIR R4', async () => {
+    const store = await stores();
+    const visit = await storeFullVisit(store);
+    const { bundle, summary } = await exportToFile(store, visit.visitId);
+    expect(bundle.type).toBe('transaction');
+    const problems = bundle.entry.flatMap((e) =>
+      fhirProblems(e.resource).map((p) => `${e.resource.resourceType} ${p}`),
+    );
+    expect(problems).toEqual([]);
+    expect(fhirProblems(bundle)).toEqual([]);
+    expect(danglingReferences(bundle.entry)).toEqual([]);
+    for (const e of bundle.entry)
+      expect(e.fullUrl).toMatch(
+        /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      );
+    expect(summary.resources).toMatchObject({
+      Patient: 1,
+      Encounter: 1,
+      Practitioner: 2,
+      PractitionerRole: 2,
+      Organization: 1,
+      Device: 4,
+      Observation: 8,
+      Provenance: 5,
+      Media: 2,
+    });
+    expect(summary.skippedAttachments).toBe(0);
+    expect(summary.damaged).toEqual([]);
+  });
+
+  it('writes the ECG strip as SampledData in µV with its lead, period and provenance', async () => {
+    const store = await stores();
+    const visit = await storeFullVisit(store);
+    const { bundle } = await exportToFile(store, visit.visitId);
+    const ecg = bundle.entry.find(
+      (e) => e.resource.resourceType === 'Observation' && 'valueSampledData' in e.resource,
+    );
+    const obs = ecg?.resource as unknown as {
+      code: { coding: { system: string; code: string }[] };
+      effectivePeriod: { start: string; end: string };
+      valueSampledData: {
+        origin: { code: string; value: number };
+        period: number;
+        factor: number;
+        data: string;
+      };
+    };
+    expect(obs.code.coding[0]).toMatchObject({ system: 'urn:iso:std:iso:11073:10101', code: '131328' });
+    expect(obs.valueSampledData.origin).toMatchObject({ value: 0, code: 'uV' });
+    expect(obs.valueSampledData.period).toBeCloseTo(1000 / 130, 12);
+    const tokens = obs.valueSampledData.data.split(' ');
+    const lost = visit.ecg.gaps.reduce((n, g) => n + g.missing, 0);
+    expect(lost).toBe(73);
+    expect(tokens.filter((t) => t === 'E')).toHaveLength(lost);
+    // The E run sits where the notification was lost, and the rest decodes to the stored samples.
+    expect(tokens.indexOf('E')).toBe(visit.ecg.gaps[0]!.atSample);
+    expect(tokens.filter((t) => t !== 'E').map(Number)).toEqual([...visit.ecg.samples]);
+    const ms = Date.parse(obs.effectivePeriod.end) - Date.parse(obs.effectivePeriod.start);
+    expect(ms).toBe(10_000);
+    const provenance = bundle.entry.find(
+      (e) => e.resource.resourceType === 'Provenance' && JSON.stringify(e.resource).includes(ecg!.fullUrl),
+    )?.resource as unknown as {
+      entity: { extension: { url: string; valueString?: string; valueQuantity?: { value: number } }[] }[];
+    };
+    const ext: Record<string, string | number | undefined> = Object.fromEntries(
+      provenance.entity[0]!.extension.map((x) => [
+        x.url.slice(x.url.lastIndexOf(':') + 1),
+        x.valueString ?? x.valueQuantity?.value,
+      ]),
+    );
+    expect(ext).toMatchObject({
+      codec: 'pmd_ecg_data',
+      'codec-version': visit.ecg.codecVersion,
+      'clock-offset': 2500,
+    });
+  });
+});

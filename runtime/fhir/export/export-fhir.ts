@@ -1,0 +1,112 @@
+import type { Writable } from 'node:stream';
+import type { BundleEntry } from '../fhir-types.ts';
+import type { IdentifierProfile } from '../profiles/identifier-profile.ts';
+import type { Brigade } from './brigade.ts';
+import { BundleWriter } from './bundle-writer.ts';
+import { KIND, type MapContext } from './context.ts';
+import { createEntry } from './entries.ts';
+import type { ExportSource } from './export-source.ts';
+import { toOrganization } from './mappers/organization.ts';
+import { toPractitioner } from './mappers/practitioner.ts';
+import { toPractitionerRole } from './mappers/practitioner-role.ts';
+import { KitNames } from './refs.ts';
+import { selectVisits, type VisitSelection } from './select-visits.ts';
+import { visitEntries, type ExportState } from './visit-entries.ts';
+
+/** How an export is made. */
+export interface ExportOptions {
+  readonly profile: IdentifierProfile;
+  /** The brigade roster (Practitioner, PractitionerRole, Organization); none without it. */
+  readonly brigade?: Brigade;
+  /** Called after each visit with visits done and the total. */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Stops between entries (the bundle is then incomplete: the caller removes it). */
+  readonly signal?: AbortSignal;
+  readonly now?: () => Date;
+}
+
+/** What an export wrote. */
+export interface ExportSummary {
+  readonly visits: number;
+  readonly entries: number;
+  readonly bytes: number;
+  /** Entries per resource type. */
+  readonly resources: Readonly<Record<string, number>>;
+  /** Ids of records skipped because they could not be read (damaged on disk). */
+  readonly damaged: readonly string[];
+  /** Attachments not exported by this build (waveform blobs of a format it does not know). */
+  readonly skippedAttachments: number;
+}
+
+function brigadeEntries(brigade: Brigade, ctx: MapContext): BundleEntry[] {
+  const out: BundleEntry[] = [];
+  const withOrg = brigade.organization !== undefined;
+  if (brigade.organization)
+    out.push(
+      createEntry(
+        ctx.names.fullUrl(KIND.organization, 'brigade'),
+        toOrganization(brigade.organization, ctx),
+        ctx.names.identifier(KIND.organization, 'brigade'),
+      ),
+    );
+  for (const m of brigade.members) {
+    out.push(
+      createEntry(
+        ctx.names.fullUrl(KIND.practitioner, m.id),
+        toPractitioner(m, ctx),
+        ctx.names.identifier(KIND.practitioner, m.id),
+      ),
+      createEntry(
+        ctx.names.fullUrl(KIND.practitionerRole, m.id),
+        toPractitionerRole(m, ctx, withOrg),
+        ctx.names.identifier(KIND.practitionerRole, m.id),
+      ),
+    );
+  }
+  return out;
+}
+
+/**
+ * Writes the selected visits as one FHIR R4 transaction Bundle to `out`, streaming: one visit's
+ * records are read, mapped and written before the next is read, so memory does not grow with the
+ * number of visits. Patients and instruments shared by visits are written once.
+ */
+export async function exportFhir(
+  source: ExportSource,
+  selection: VisitSelection,
+  out: Writable,
+  options: ExportOptions,
+): Promise<ExportSummary> {
+  const visits = await selectVisits(source, selection);
+  const ctx: MapContext = { names: new KitNames(source.publicIdentity.signing), profile: options.profile };
+  const state: ExportState = { patients: new Set(), devices: new Set(), damaged: [], skippedAttachments: 0 };
+  const resources: Record<string, number> = {};
+  const writer = new BundleWriter(out);
+  const count = (e: BundleEntry): void => {
+    resources[e.resource.resourceType] = (resources[e.resource.resourceType] ?? 0) + 1;
+  };
+  await writer.begin((options.now?.() ?? new Date()).toISOString());
+  if (options.brigade)
+    for (const e of brigadeEntries(options.brigade, ctx)) {
+      await writer.add(e);
+      count(e);
+    }
+  let done = 0;
+  for (const visit of visits) {
+    for await (const pending of visitEntries(visit, source, ctx, state, options.brigade)) {
+      options.signal?.throwIfAborted();
+      await writer.add(pending.entry, pending.blob);
+      count(pending.entry);
+    }
+    options.onProgress?.(++done, visits.length);
+  }
+  await writer.end();
+  return {
+    visits: visits.length,
+    entries: writer.entries,
+    bytes: writer.bytes,
+    resources,
+    damaged: state.damaged,
+    skippedAttachments: state.skippedAttachments,
+  };
+}
