@@ -44,6 +44,8 @@ export const SIM_IMPORTERS = [
   'runtime/cli/sim-bluez-command.ts',
   // `fieldkit sim cms50`: the sim command's pty subcommand, loaded by sim-command.ts on request.
   'runtime/cli/sim-cms50.ts',
+  // `fieldkit sim net`: the sim command's shaped-link subcommand (namespaces), loaded on request.
+  'runtime/cli/sim-net-command.ts',
 ];
 
 /** @type {Boundary[]} */

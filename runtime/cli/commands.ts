@@ -95,7 +95,7 @@ const decode: CliCommand = {
  */
 const sim: CliCommand = {
   name: 'sim',
-  summary: `Run a simulated instrument (${SIM_INSTRUMENT_NAMES.join(', ')}) and print its frames as JSON lines, a CMS50 on a pty (cms50), or a simulated BlueZ with instruments (bluez)`,
+  summary: `Run a simulated instrument (${SIM_INSTRUMENT_NAMES.join(', ')}) and print its frames as JSON lines, a CMS50 on a pty (cms50), a simulated BlueZ with instruments (bluez), or a shaped lossy link between two network namespaces with cuts (net, root)`,
   usage: '<instrument>',
   options: {
     count: { type: 'string' },
@@ -111,6 +111,14 @@ const sim: CliCommand = {
     battery: { type: 'string' },
     ...SIM_BLUEZ_OPTIONS,
     ...CMS50_OPTIONS,
+    'rate-kbit': { type: 'string' },
+    loss: { type: 'string' },
+    cuts: { type: 'string' },
+    'cut-min-s': { type: 'string' },
+    'cut-max-s': { type: 'string' },
+    'up-min-s': { type: 'string' },
+    'up-max-s': { type: 'string' },
+    sweep: { type: 'boolean' },
   },
   optionHelp: {
     count: 'Stop after this many frames (default 10; glucose: when the RACP transfer ends; 0 = until Ctrl-C)',
@@ -127,6 +135,14 @@ const sim: CliCommand = {
     ...CMS50_OPTION_HELP,
     // After the bluez help: one line for the flag both read.
     clock: 'Device clock: correct, 1970, 2019 or utc (default correct; bluez: every instrument)',
+    'rate-kbit': 'net: tbf rate each way in kbit/s (default 256)',
+    loss: 'net: random loss 0..1 on each receiving side (iptables statistic; default 0)',
+    cuts: 'net: random silent cuts to play (default 0)',
+    'cut-min-s': 'net: shortest cut in seconds (default 5)',
+    'cut-max-s': 'net: longest cut in seconds (default 60)',
+    'up-min-s': 'net: shortest link-up time between cuts (default 10)',
+    'up-max-s': 'net: longest link-up time between cuts (default 60)',
+    sweep: 'net: only remove namespaces left behind by dead runs',
   },
   positionals: { min: 1, max: 1 },
   load: async () => (await import('./sim-command.ts')).runSim,

@@ -44,10 +44,11 @@ const REPORT_ALL = Uint8Array.of(0x01, 0x01);
 export async function runSim(args: CliArgs, io: CliIo): Promise<number> {
   const name = args.positionals[0]!;
   if (name === 'bluez') return (await import('./sim-bluez-command.ts')).runSimBluez(args, io);
+  if (name === 'net') return (await import('./sim-net-command.ts')).runSimNet(args, io);
   if (name === 'cms50') return (await import('./sim-cms50.ts')).runSimCms50(args, io);
   if (!(SIM_KINDS as readonly string[]).includes(name))
     throw new CliError(
-      `unknown instrument '${name}' (have: ${[...SIM_INSTRUMENT_NAMES, 'cms50', 'bluez'].join(', ')})`,
+      `unknown instrument '${name}' (have: ${[...SIM_INSTRUMENT_NAMES, 'cms50', 'bluez', 'net'].join(', ')})`,
       EXIT_USAGE,
     );
   const kind = name as SimKind;

@@ -26,6 +26,8 @@ import { LmdbMailbox } from './lmdb-mailbox.ts';
 import type { Mailbox } from './mailbox.ts';
 import { MailboxQueue } from './mailbox-queue.ts';
 import { Router } from './router.ts';
+import { SignalRelay } from './signal-relay.ts';
+import { MAX_SIGNAL_BYTES, SIGNAL_PATH, SIGNAL_PROTOCOL } from '../link/carriers/webrtc/signal-protocol.ts';
 import type { HubTls } from './tls.ts';
 
 /** Options of {@link startHub}. */
@@ -59,6 +61,8 @@ export interface HubHandle {
   readonly enrolments: Enrolments;
   /** Refusals of bad input from the wire, by code. */
   readonly counters: RejectCounters;
+  /** The signaling relay of the direct carrier (devices with a signaling socket open). */
+  readonly signaling: SignalRelay;
   /** Devices connected right now (hex keys). */
   connected(): string[];
   stop(): Promise<void>;
@@ -132,6 +136,14 @@ export async function startHub(options: HubOptions): Promise<HubHandle> {
     handleProtocols: (protocols) => (protocols.has(LINK_PROTOCOL) ? LINK_PROTOCOL : false),
   });
 
+  const signaling = new SignalRelay(enrolments, counters);
+  const signalWss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_SIGNAL_BYTES,
+    perMessageDeflate: false,
+    handleProtocols: (protocols) => (protocols.has(SIGNAL_PROTOCOL) ? SIGNAL_PROTOCOL : false),
+  });
+
   const attach = (conn: CarrierConnection, caller: HubCaller): void => {
     const device = caller.device;
     sessions.get(device)?.close('replaced by a newer connection');
@@ -159,6 +171,8 @@ export async function startHub(options: HubOptions): Promise<HubHandle> {
       const url = new URL(req.url ?? '/', 'https://hub');
       const caller = await auth.caller(tokenFrom(req));
       if (!caller) return refuseUpgrade(socket, 401, 'Unauthorized');
+      if (url.pathname === SIGNAL_PATH)
+        return signalWss.handleUpgrade(req, socket, head, (ws) => signaling.attach(ws, caller));
       if (url.pathname !== LINK_PATH) return refuseUpgrade(socket, 404, 'Not Found');
       wss.handleUpgrade(req, socket, head, (ws) => {
         const conn = new WsConnection(ws, {
@@ -188,6 +202,7 @@ export async function startHub(options: HubOptions): Promise<HubHandle> {
     mailbox,
     enrolments,
     counters,
+    signaling,
     connected: () => [...sessions.keys()],
     async stop() {
       clearInterval(revocations);
@@ -195,6 +210,8 @@ export async function startHub(options: HubOptions): Promise<HubHandle> {
       await Promise.all([...sessions.values()].map((s) => s.closed));
       for (const client of wss.clients) client.terminate();
       wss.close();
+      signaling.close();
+      signalWss.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
