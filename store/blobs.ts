@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { createDeflateRaw, createInflateRaw } from 'node:zlib';
 import type { z } from 'zod';
+import { claimClientId, lookupClientId, recordOfClientId } from './client-ids.ts';
 import type { ReadOptions, StoreContext } from './context.ts';
 import { auditRead, readByTerm, requireRecord } from './context.ts';
 import { StoreError } from './errors.ts';
@@ -14,6 +15,7 @@ const T = 'attachments';
 const PREFIX = 'a';
 const CHUNK_TABLE = 'blob-chunk';
 const VISIT_TERM = 'att.visit';
+const CLIENT_TERM = 'att.client';
 /** Plaintext bytes per sealed chunk: small enough to stream, large enough to amortise a commit. */
 export const CHUNK_BYTES = 64 * 1024;
 /** Chunks written ahead of their commit (bounds memory while streaming in). */
@@ -57,16 +59,21 @@ async function* rechunk(source: AsyncIterable<Uint8Array>): AsyncGenerator<Buffe
  * Stores a blob (ECG strip, photo, voice note) streamed from `source` without holding it whole:
  * cut into 64 KiB chunks, each sealed on its own (AAD binds blob and chunk index), waveforms
  * deflated first. The attachment record is written last, so a blob exists only once complete.
+ * With a client id, a resent upload returns the attachment stored the first time (and its
+ * source is not read, or its chunks are removed again when two copies raced).
  */
 export async function putBlob(
   ctx: StoreContext,
   meta: AttachmentInput,
   source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  clientId?: string,
 ): Promise<AttachmentRecord> {
   const parsed = AttachmentInput.safeParse(meta);
   if (!parsed.success)
     throw new StoreError('invalid_record', 'Attachment metadata is invalid.', { table: T });
   const info = parsed.data;
+  const already = clientId === undefined ? undefined : lookupClientId(ctx, CLIENT_TERM, clientId);
+  if (already) return { ...requireRecord(ctx, T, already), id: idOf(PREFIX, already) };
   const blobKey = await ctx.batcher.enqueue((tx) => tx.nextKey());
   const digest = createHash('sha256');
   let size = 0;
@@ -106,6 +113,11 @@ export async function putBlob(
   }
   const chunkCount = index;
   return ctx.batcher.enqueue((tx) => {
+    const prior = clientId === undefined ? undefined : recordOfClientId(ctx, tx, CLIENT_TERM, clientId);
+    if (prior) {
+      for (let i = 0; i < chunkCount; i++) ctx.dbs.chunks.removeSync(chunkKey(blobKey, i));
+      return { ...requireRecord(ctx, T, prior), id: idOf(PREFIX, prior) };
+    }
     const body: Body = {
       ...info,
       size,
@@ -117,6 +129,7 @@ export async function putBlob(
     };
     tx.putRecord(T, blobKey, body);
     if (info.visitId !== null) tx.index(tx.blind(VISIT_TERM, info.visitId), blobKey);
+    if (clientId !== undefined) claimClientId(tx, CLIENT_TERM, clientId, blobKey);
     const record = { ...body, id: idOf(PREFIX, blobKey) };
     tx.audit(ctx.actor, 'create', T, [record.id]);
     return record;

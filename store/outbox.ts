@@ -8,6 +8,7 @@ import type { OutboxBody, OutboxItem } from './schema/outbox-item.ts';
 import { OutboxInput, OutboxPriority } from './schema/outbox-item.ts';
 import { openRecord } from './record-seal.ts';
 import { TABLES } from './tables.ts';
+import type { WriteTx } from './write-tx.ts';
 
 const T = 'outbox';
 const PREFIX = 'x';
@@ -24,6 +25,13 @@ function shape(key: Buffer, body: Body): OutboxItem {
   return { ...body, id: idOfKey(key) };
 }
 
+/** The content hash an outbox item is deduplicated by (kind and payload). */
+export function outboxContentHash(ctx: StoreContext, kind: string, payload: Uint8Array): string {
+  return Buffer.from(
+    ctx.keyring.backend.hash(Buffer.concat([Buffer.from(`${kind}\u0000`), payload]), 32),
+  ).toString('hex');
+}
+
 /**
  * Queues an item for the link, durable once the promise resolves. Idempotent by content hash:
  * enqueueing the same kind + payload again while the first is pending returns the first.
@@ -32,27 +40,43 @@ export async function enqueueOutbox(ctx: StoreContext, input: OutboxInput): Prom
   const parsed = OutboxInput.safeParse(input);
   if (!parsed.success) throw new StoreError('invalid_record', 'Outbox item is invalid.', { table: T });
   const item = parsed.data;
-  const contentHash = Buffer.from(
-    ctx.keyring.backend.hash(Buffer.concat([Buffer.from(`${item.kind}\u0000`), item.payload]), 32),
-  ).toString('hex');
-  return ctx.batcher.enqueue((tx) => {
-    const term = tx.keyring.blind(HASH_TERM, contentHash);
-    for (const existing of lookupPostings(ctx.dbs.index, term)) {
-      // Postings hold the 8-byte counter; the outbox key adds the priority byte in front.
-      for (const p of OutboxPriority.options.keys()) {
-        const key = Buffer.concat([Buffer.from([p]), existing]);
-        const body = readOutbox(ctx, key);
-        if (body) return shape(key, body);
-      }
+  const contentHash = outboxContentHash(ctx, item.kind, item.payload);
+  return ctx.batcher.enqueue((tx) => enqueueOutboxInTx(ctx, tx, item, contentHash));
+}
+
+/**
+ * The body of {@link enqueueOutbox} inside a caller's transaction, for records that must be
+ * queued in the same commit as they are written (a consultation request and its outbox item).
+ */
+export function enqueueOutboxInTx(
+  ctx: StoreContext,
+  tx: WriteTx,
+  item: z.output<typeof OutboxInput>,
+  contentHash: string,
+): OutboxItem {
+  const term = tx.keyring.blind(HASH_TERM, contentHash);
+  for (const existing of lookupPostings(ctx.dbs.index, term)) {
+    // Postings hold the 8-byte counter; the outbox key adds the priority byte in front.
+    for (const p of OutboxPriority.options.keys()) {
+      const key = Buffer.concat([Buffer.from([p]), existing]);
+      const body = readOutbox(ctx, key);
+      if (body) return shape(key, body);
     }
-    const seqKey = tx.nextKey();
-    const key = Buffer.concat([Buffer.from([OutboxPriority.options.indexOf(item.priority)]), seqKey]);
-    const body: Body = { ...item, createdAt: tx.now, contentHash };
-    tx.putRecord(T, key, body);
-    tx.index(term, seqKey);
-    tx.audit(ctx.actor, 'create', T, [idOfKey(key)]);
-    return shape(key, body);
-  });
+  }
+  const seqKey = tx.nextKey();
+  const key = Buffer.concat([Buffer.from([OutboxPriority.options.indexOf(item.priority)]), seqKey]);
+  const body: Body = { ...item, createdAt: tx.now, contentHash };
+  tx.putRecord(T, key, body);
+  tx.index(term, seqKey);
+  tx.audit(ctx.actor, 'create', T, [idOfKey(key)]);
+  return shape(key, body);
+}
+
+/** A pending outbox item by id; null once acknowledged (or never queued). */
+export function readOutboxById(ctx: StoreContext, id: string): OutboxItem | null {
+  const key = keyOfId(PREFIX, id, T, OUTBOX_KEY_BYTES);
+  const body = readOutbox(ctx, key);
+  return body ? shape(key, body) : null;
 }
 
 function readOutbox(ctx: StoreContext, key: Buffer): Body | undefined {

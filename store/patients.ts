@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { claimClientId, recordOfClientId } from './client-ids.ts';
 import type { ReadOptions, StoreContext } from './context.ts';
 import { auditRead, readMany, requireRecord } from './context.ts';
 import { StoreError } from './errors.ts';
@@ -18,7 +19,7 @@ import type { WriteTx } from './write-tx.ts';
 
 const T = 'patients';
 const PREFIX = 'p';
-const TERMS = { name: 'pat.name', doc: 'pat.doc' } as const;
+const TERMS = { name: 'pat.name', doc: 'pat.doc', client: 'pat.client' } as const;
 type Body = z.output<typeof PatientBody>;
 
 function shape(key: Buffer, body: Body): PatientRecord {
@@ -42,14 +43,24 @@ function termsOf(tx: WriteTx, body: Body): Uint8Array[] {
   return terms;
 }
 
-/** Adds a patient, indexed by name prefixes and document numbers (blind terms only). */
-export async function addPatient(ctx: StoreContext, input: PatientInput): Promise<PatientRecord> {
+/**
+ * Adds a patient, indexed by name prefixes and document numbers (blind terms only). With a
+ * client id, a resend of the same creation returns the patient made the first time.
+ */
+export async function addPatient(
+  ctx: StoreContext,
+  input: PatientInput,
+  clientId?: string,
+): Promise<PatientRecord> {
   const valid = parse(input);
   return ctx.batcher.enqueue((tx) => {
+    const prior = clientId === undefined ? undefined : recordOfClientId(ctx, tx, TERMS.client, clientId);
+    if (prior) return shape(prior, requireRecord(ctx, T, prior));
     const key = tx.nextKey();
     const body: Body = { ...valid, createdAt: tx.now, updatedAt: tx.now };
     tx.putRecord(T, key, body, true);
     for (const term of termsOf(tx, body)) tx.index(term, key);
+    if (clientId !== undefined) claimClientId(tx, TERMS.client, clientId, key);
     const record = shape(key, body);
     tx.audit(ctx.actor, 'create', T, [record.id]);
     return record;

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { AttachmentBody } from './schema/attachment.ts';
 import { AuditBody } from './schema/audit-entry.ts';
+import { ConsultationBody } from './schema/consultation.ts';
 import { OutboxBody } from './schema/outbox-item.ts';
 import { PatientBody } from './schema/patient.ts';
 import { ObservationBody } from './schema/stored-observation.ts';
 import { VisitBody } from './schema/visit.ts';
+import { VisitEntryBody } from './schema/visit-entry.ts';
 import {
   OBSERVATION_VERSION,
   checkObservationBody,
@@ -49,8 +51,8 @@ function table<T>(name: string, prefix: string, schema: z.ZodType<T>, version = 
 }
 
 /**
- * Every table of the store. Tables whose shapes belong to later issues (instruments,
- * consultations, messages, conclusions) accept any map until those issues pin them down.
+ * Every table of the store. Tables whose shapes belong to later issues (instruments, messages,
+ * conclusions) accept any map until those issues pin them down.
  */
 export const TABLES = {
   patients: table('patients', 'p', PatientBody),
@@ -66,11 +68,12 @@ export const TABLES = {
   },
   instruments: table('instruments', 'i', open),
   attachments: table('attachments', 'a', AttachmentBody),
-  consultations: table('consultations', 'c', open),
+  consultations: table('consultations', 'c', ConsultationBody),
   messages: table('messages', 'm', open),
   conclusions: table('conclusions', 'n', open),
   outbox: table('outbox', 'x', OutboxBody),
   audit: table('audit', 'u', AuditBody),
+  visitEntries: table('visitEntries', 'e', VisitEntryBody),
 } as const;
 
 /** Names of the record tables. */

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { claimClientId, recordOfClientId } from './client-ids.ts';
 import type { ReadOptions, StoreContext } from './context.ts';
 import { auditRead, readByTerm, requireRecord } from './context.ts';
 import { StoreError } from './errors.ts';
@@ -9,14 +10,22 @@ import { VisitInput } from './schema/visit.ts';
 const T = 'visits';
 const PREFIX = 'v';
 const PATIENT_TERM = 'visit.patient';
+const CLIENT_TERM = 'visit.client';
 type Body = z.output<typeof VisitBody>;
 
 function shape(key: Buffer, body: Body): VisitRecord {
   return { ...body, id: idOf(PREFIX, key) };
 }
 
-/** Opens a visit (status `open`), indexed by patient. */
-export async function openVisit(ctx: StoreContext, input: VisitInput): Promise<VisitRecord> {
+/**
+ * Opens a visit (status `open`), indexed by patient. With a client id, a resend of the same
+ * opening returns the visit made the first time.
+ */
+export async function openVisit(
+  ctx: StoreContext,
+  input: VisitInput,
+  clientId?: string,
+): Promise<VisitRecord> {
   const parsed = VisitInput.safeParse(input);
   if (!parsed.success) {
     const fields = parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ');
@@ -24,6 +33,8 @@ export async function openVisit(ctx: StoreContext, input: VisitInput): Promise<V
   }
   const v = parsed.data;
   return ctx.batcher.enqueue((tx) => {
+    const prior = clientId === undefined ? undefined : recordOfClientId(ctx, tx, CLIENT_TERM, clientId);
+    if (prior) return shape(prior, requireRecord(ctx, T, prior));
     const key = tx.nextKey();
     const body: Body = {
       patientId: v.patientId,
@@ -34,6 +45,7 @@ export async function openVisit(ctx: StoreContext, input: VisitInput): Promise<V
     };
     tx.putRecord(T, key, body, true);
     if (v.patientId !== null) tx.index(tx.keyring.blind(PATIENT_TERM, v.patientId), key);
+    if (clientId !== undefined) claimClientId(tx, CLIENT_TERM, clientId, key);
     const record = shape(key, body);
     tx.audit(ctx.actor, 'create', T, [record.id]);
     return record;
