@@ -1,5 +1,6 @@
 import type { DroppedFrame, LivePreview } from '../ble-devices/drivers/driver.ts';
 import type { ObservationRecord } from '../store/schema/observation.ts';
+import type { WireVisitChange } from './http/api/wire-types.ts';
 import type { InstrumentStatus } from './instruments/instrument-status.ts';
 
 /** Everything the kit announces live to the tablets (SSE) and to tests. */
@@ -14,4 +15,20 @@ export type KitEvent =
     }
   | { readonly type: 'instrument'; readonly status: InstrumentStatus }
   | { readonly type: 'dropped'; readonly frame: DroppedFrame }
-  | { readonly type: 'store-error'; readonly message: string; readonly at: Date };
+  | { readonly type: 'store-error'; readonly message: string; readonly at: Date }
+  /** A visit changed (an entry was stored, the visit closed): tablets on that visit apply it. */
+  | { readonly type: 'visit'; readonly change: WireVisitChange }
+  /** A run of waveform samples (ECG, pleth) for the live strip: display only, stored as a blob elsewhere. */
+  | { readonly type: 'waveform'; readonly waveform: Waveform };
+
+/** Consecutive samples of one waveform channel, in physical units where the source has them. */
+export interface Waveform {
+  readonly deviceId: string;
+  readonly kind: 'ecg' | 'pleth';
+  readonly rateHz: number;
+  /** 'uV' for ECG (drawn at 10 mm/mV), 'arb' for pleth (drawn to fit). */
+  readonly unit: 'uV' | 'arb';
+  /** Time of the first sample. */
+  readonly startAt: Date;
+  readonly samples: readonly number[];
+}

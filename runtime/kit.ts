@@ -7,6 +7,7 @@ import type { Transport } from '../ble-devices/transport.ts';
 import type { ObservationRecord } from '../store/schema/observation.ts';
 import type { KitConfig } from './config.ts';
 import type { KitEvent } from './events.ts';
+import type { ApiStore } from './http/api/index.ts';
 import { createApp } from './http/app.ts';
 import { InstrumentManager } from './instruments/instrument-manager.ts';
 import { LiveBus } from './live-bus.ts';
@@ -15,7 +16,7 @@ import { MeasurementPipeline, type ObservationWriter } from './pipeline/pipeline
 import { createSimulatedInstruments } from './sim-instruments.ts';
 
 /** The store as the running kit uses it (the real one comes from store/index.ts). */
-export interface KitStore extends ObservationWriter {
+export interface KitStore extends ObservationWriter, ApiStore {
   recentObservations(limit: number): Promise<ObservationRecord[]>;
 }
 
@@ -74,6 +75,7 @@ export async function startKit(
     recentObservations: (limit) => store.recentObservations(limit),
     instruments: () => instruments.list(),
     staticRoot: PWA_DIST,
+    api: { store, instruments: { list: () => instruments.list() } },
   });
   const server = await listen(app, config.http.host, config.http.port);
   const port = (server.address() as AddressInfo).port;

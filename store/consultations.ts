@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { claimClientId, recordOfClientId } from './client-ids.ts';
-import { encodeCbor } from './cbor.ts';
+import { decodeCbor, encodeCbor } from './cbor.ts';
 import type { ReadOptions, StoreContext } from './context.ts';
 import { auditRead, readByTerm, requireRecord } from './context.ts';
 import { StoreError } from './errors.ts';
@@ -92,6 +92,25 @@ export async function createConsultation(
     tx.audit(ctx.actor, 'create', 'visitEntries', [entry.id]);
     return { consultation: shape(key, body), outbox, entry, created: true };
   });
+}
+
+/**
+ * What an outbox item of kind {@link CONSULTATION_OUTBOX_KIND} carries, read back from its
+ * payload: the request's id and visit. null for another kind or an unreadable payload.
+ */
+export function consultationOfOutbox(
+  kind: string,
+  payload: Uint8Array,
+): { consultationId: string; visitId: string } | null {
+  if (kind !== CONSULTATION_OUTBOX_KIND) return null;
+  try {
+    const v = decodeCbor(payload, { table: 'outbox' }) as { consultationId?: unknown; visitId?: unknown };
+    return typeof v.consultationId === 'string' && typeof v.visitId === 'string'
+      ? { consultationId: v.consultationId, visitId: v.visitId }
+      : null;
+  } catch {
+    return null;
+  }
 }
 
 /** One consultation request, or `not_found`. */

@@ -34,4 +34,4 @@ export type { AttachmentInput, AttachmentRecord, AttachmentKind } from './schema
 export type { OutboxItem, OutboxPriority } from './schema/outbox-item.ts';
 export type { JournalWrite } from './visit-journal.ts';
 export type { ConsultationWrite } from './consultations.ts';
-export { CONSULTATION_OUTBOX_KIND } from './consultations.ts';
+export { CONSULTATION_OUTBOX_KIND, consultationOfOutbox } from './consultations.ts';

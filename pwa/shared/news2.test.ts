@@ -23,89 +23,91 @@ function scoreOf(input: Partial<News2Input>, parameter: News2Parameter): number 
  * Every band boundary of the Royal College of Physicians NEWS2 chart (2017), both sides of each
  * edge: [value, expected score].
  */
-const CHART: Record<string, { field: keyof News2Input; parameter: News2Parameter; rows: [number, number][] }> =
-  {
-    'respiration rate': {
-      field: 'respirationRate',
-      parameter: 'respirationRate',
-      rows: [
-        [4, 3],
-        [8, 3],
-        [9, 1],
-        [11, 1],
-        [12, 0],
-        [20, 0],
-        [21, 2],
-        [24, 2],
-        [25, 3],
-        [40, 3],
-      ],
-    },
-    'SpO2 scale 1': {
-      field: 'spo2',
-      parameter: 'spo2',
-      rows: [
-        [80, 3],
-        [91, 3],
-        [92, 2],
-        [93, 2],
-        [94, 1],
-        [95, 1],
-        [96, 0],
-        [100, 0],
-      ],
-    },
-    'systolic BP': {
-      field: 'systolic',
-      parameter: 'systolic',
-      rows: [
-        [70, 3],
-        [90, 3],
-        [91, 2],
-        [100, 2],
-        [101, 1],
-        [110, 1],
-        [111, 0],
-        [219, 0],
-        [220, 3],
-        [250, 3],
-      ],
-    },
-    pulse: {
-      field: 'pulse',
-      parameter: 'pulse',
-      rows: [
-        [30, 3],
-        [40, 3],
-        [41, 1],
-        [50, 1],
-        [51, 0],
-        [90, 0],
-        [91, 1],
-        [110, 1],
-        [111, 2],
-        [130, 2],
-        [131, 3],
-        [180, 3],
-      ],
-    },
-    temperature: {
-      field: 'temperature',
-      parameter: 'temperature',
-      rows: [
-        [34.0, 3],
-        [35.0, 3],
-        [35.1, 1],
-        [36.0, 1],
-        [36.1, 0],
-        [38.0, 0],
-        [38.1, 1],
-        [39.0, 1],
-        [39.1, 2],
-        [41.0, 2],
-      ],
-    },
-  };
+const CHART: Record<
+  string,
+  { field: keyof News2Input; parameter: News2Parameter; rows: [number, number][] }
+> = {
+  'respiration rate': {
+    field: 'respirationRate',
+    parameter: 'respirationRate',
+    rows: [
+      [4, 3],
+      [8, 3],
+      [9, 1],
+      [11, 1],
+      [12, 0],
+      [20, 0],
+      [21, 2],
+      [24, 2],
+      [25, 3],
+      [40, 3],
+    ],
+  },
+  'SpO2 scale 1': {
+    field: 'spo2',
+    parameter: 'spo2',
+    rows: [
+      [80, 3],
+      [91, 3],
+      [92, 2],
+      [93, 2],
+      [94, 1],
+      [95, 1],
+      [96, 0],
+      [100, 0],
+    ],
+  },
+  'systolic BP': {
+    field: 'systolic',
+    parameter: 'systolic',
+    rows: [
+      [70, 3],
+      [90, 3],
+      [91, 2],
+      [100, 2],
+      [101, 1],
+      [110, 1],
+      [111, 0],
+      [219, 0],
+      [220, 3],
+      [250, 3],
+    ],
+  },
+  pulse: {
+    field: 'pulse',
+    parameter: 'pulse',
+    rows: [
+      [30, 3],
+      [40, 3],
+      [41, 1],
+      [50, 1],
+      [51, 0],
+      [90, 0],
+      [91, 1],
+      [110, 1],
+      [111, 2],
+      [130, 2],
+      [131, 3],
+      [180, 3],
+    ],
+  },
+  temperature: {
+    field: 'temperature',
+    parameter: 'temperature',
+    rows: [
+      [34.0, 3],
+      [35.0, 3],
+      [35.1, 1],
+      [36.0, 1],
+      [36.1, 0],
+      [38.0, 0],
+      [38.1, 1],
+      [39.0, 1],
+      [39.1, 2],
+      [41.0, 2],
+    ],
+  },
+};
 
 describe('NEWS2 against the RCP chart', () => {
   for (const [name, { field, parameter, rows }] of Object.entries(CHART)) {
@@ -162,7 +164,13 @@ describe('NEWS2 against the RCP chart', () => {
 
   it('gives 0 for a healthy adult, with low risk and no escalation', () => {
     const r = news2(NORMAL);
-    expect(r).toMatchObject({ total: 0, complete: true, risk: 'low', proposeUrgent: false, emergency: false });
+    expect(r).toMatchObject({
+      total: 0,
+      complete: true,
+      risk: 'low',
+      proposeUrgent: false,
+      emergency: false,
+    });
   });
 
   it('proposes urgent at a total of 5 and at any single 3, and the emergency banner at 7', () => {
@@ -199,7 +207,13 @@ describe('NEWS2 against the RCP chart', () => {
     expect(r.missing).toEqual(['respirationRate', 'consciousness', 'temperature']);
     expect(r.total).toBe(0);
     // A lower bound of 7 already is an emergency.
-    const partial = news2({ ...NORMAL, respirationRate: 30, systolic: 85, temperature: null, onOxygen: true });
+    const partial = news2({
+      ...NORMAL,
+      respirationRate: 30,
+      systolic: 85,
+      temperature: null,
+      onOxygen: true,
+    });
     expect(partial).toMatchObject({ complete: false, total: 8, emergency: true });
   });
 

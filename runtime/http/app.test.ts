@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { KitEvent } from '../events.ts';
 import { LiveBus } from '../live-bus.ts';
 import { PWA_DIST } from '../kit.ts';
+import type { ApiStore } from './api/index.ts';
 import { createApp, MAX_BODY_BYTES } from './app.ts';
 
 /**
@@ -16,6 +17,8 @@ function app() {
     recentObservations: () => Promise.resolve([]),
     instruments: () => [],
     staticRoot: PWA_DIST,
+    // The API's store is never reached by these tests (they stay at the HTTP boundary).
+    api: { store: {} as ApiStore, instruments: { list: () => [] } },
   });
 }
 

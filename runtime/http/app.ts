@@ -1,11 +1,13 @@
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
+import { except } from 'hono/combine';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { ObservationRecord } from '../../store/schema/observation.ts';
 import type { KitEvent } from '../events.ts';
 import type { InstrumentStatus } from '../instruments/instrument-status.ts';
 import type { LiveBus } from '../live-bus.ts';
+import { createApi, isUploadPath, type ApiDeps } from './api/index.ts';
 import { liveEvents } from './sse.ts';
 import { toWireObservation } from './wire.ts';
 
@@ -18,9 +20,11 @@ export interface AppDeps {
   /** Absolute path of the built PWA (pwa/dist). */
   readonly staticRoot: string;
   readonly heartbeatMs?: number;
+  /** The tablet app's API (patients, visits, entries, attachments, consultations, outbox). */
+  readonly api: Omit<ApiDeps, 'bus'>;
 }
 
-/** Largest request body any route accepts (no route takes uploads yet). */
+/** Largest request body of every route but uploads (which apply their own, per kind). */
 export const MAX_BODY_BYTES = 64 * 1024;
 
 const RecentQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
@@ -33,10 +37,13 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.use(
     '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json({ error: 'body_too_large', limit: MAX_BODY_BYTES }, 413),
-    }),
+    except(
+      (c) => isUploadPath(c.req.path),
+      bodyLimit({
+        maxSize: MAX_BODY_BYTES,
+        onError: (c) => c.json({ error: 'body_too_large', limit: MAX_BODY_BYTES }, 413),
+      }),
+    ),
   );
   app.get('/api/health', (c) => c.json({ ok: true, version: deps.version }));
   app.get('/api/observations', async (c) => {
@@ -46,7 +53,6 @@ export function createApp(deps: AppDeps): Hono {
     const records = await deps.recentObservations(q.data.limit);
     return c.json(records.map(toWireObservation));
   });
-  app.get('/api/instruments', (c) => c.json(deps.instruments()));
   app.get('/api/events', (c) =>
     liveEvents(
       c,
@@ -55,6 +61,7 @@ export function createApp(deps: AppDeps): Hono {
       deps.heartbeatMs,
     ),
   );
+  app.route('/api', createApi({ ...deps.api, bus: deps.bus }));
   app.all('/api/*', (c) => c.json({ error: 'not_found' }, 404));
   app.use('/*', serveStatic({ root: deps.staticRoot }));
   app.get('*', serveStatic({ root: deps.staticRoot, path: 'index.html' }));

@@ -32,6 +32,10 @@ function toWire(
       };
     case 'store-error':
       return { event: 'store-error', data: { message: e.message, at: e.at.toISOString() } };
+    case 'visit':
+      return { event: 'visit', data: e.change };
+    case 'waveform':
+      return { event: 'waveform', data: { ...e.waveform, startAt: e.waveform.startAt.toISOString() } };
   }
 }
 

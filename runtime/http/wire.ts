@@ -1,4 +1,5 @@
 import type { ObservationRecord, ObservationValue } from '../../store/schema/observation.ts';
+import type { WireVisitChange } from './api/wire-types.ts';
 
 /**
  * What crosses HTTP to the tablet. The PWA imports these types only (type-only imports), so the
@@ -64,6 +65,15 @@ export interface WireEvents {
     readonly at: string;
   };
   readonly 'store-error': { readonly message: string; readonly at: string };
+  readonly visit: WireVisitChange;
+  readonly waveform: {
+    readonly deviceId: string;
+    readonly kind: 'ecg' | 'pleth';
+    readonly rateHz: number;
+    readonly unit: 'uV' | 'arb';
+    readonly startAt: string;
+    readonly samples: readonly number[];
+  };
 }
 
 function wireValue(v: ObservationValue | null): WireValue {
