@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { timeToExit } from './startup/process-exit.ts';
 import { freePort, rssMb, stop, timeToFirst200 } from './startup/process-probe.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -15,7 +16,10 @@ function median(xs: number[]): number {
  * Startup cost of the kit as a user meets it: `fieldkit start` on an existing encrypted store
  * (Argon2id unlock with the production parameters, simulated instruments, HTTP) until the first
  * HTTP 200, next to the smallest Hono server on the same runtime and loader; then the kit's
- * resident memory after it idles with the simulated instruments streaming.
+ * resident memory after it idles with the simulated instruments streaming. Then the cost of a
+ * short command as a whole process: `fieldkit decode` on one frame (node + the TypeScript loader +
+ * the CLI + every codec, and nothing else: commands load lazily) against `node -e 0`, the floor
+ * any Node command pays, alternating the two so machine load hits both alike.
  */
 export default async function run(opts: { quick: boolean }): Promise<Record<string, number>> {
   const base = mkdtempSync(join(tmpdir(), 'fieldkit-bench-startup-'));
@@ -59,6 +63,14 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
       baseline.push(peer.ms);
       await stop(peer.child);
     }
+    const decode: number[] = [];
+    const bareNode: number[] = [];
+    const decodeArgs = [join(ROOT, 'bin/fieldkit.js'), 'decode', '2A5F', '00 64 00 5A 00'];
+    await timeToExit(decodeArgs); // warms the loader's transform cache, as any second run finds it
+    for (let i = 0; i < (opts.quick ? 3 : 11); i++) {
+      bareNode.push(await timeToExit(['-e', '0']));
+      decode.push(await timeToExit(decodeArgs));
+    }
     const coldStart = median(kit);
     const peerStart = median(baseline);
     return {
@@ -66,6 +78,9 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
       idle_rss_mb: Math.round(idleRss * 10) / 10,
       baseline_hono_cold_start_ms: Math.round(peerStart),
       cold_start_vs_baseline_ratio: Math.round((coldStart / peerStart) * 100) / 100,
+      cli_decode_ms: Math.round(median(decode)),
+      node_bare_ms: Math.round(median(bareNode)),
+      cli_decode_vs_node_ratio: Math.round((median(decode) / median(bareNode)) * 100) / 100,
     };
   } finally {
     rmSync(base, { recursive: true, force: true });

@@ -13,7 +13,6 @@ import { InstrumentManager } from './instruments/instrument-manager.ts';
 import { LiveBus } from './live-bus.ts';
 import type { Logger } from './log.ts';
 import { MeasurementPipeline, type ObservationWriter } from './pipeline/pipeline.ts';
-import { createSimulatedInstruments } from './sim-instruments.ts';
 
 /** The store as the running kit uses it (the real one comes from store/index.ts). */
 export interface KitStore extends ObservationWriter, ApiStore {
@@ -55,7 +54,11 @@ export async function startKit(
   if (!existsSync(`${PWA_DIST}index.html`)) {
     throw new Error(`the tablet app is not built (${PWA_DIST}): run \`npm run build:pwa\``);
   }
-  const sim = !options.transport && config.sim.enabled ? createSimulatedInstruments(config) : null;
+  // The simulators load only when simulation is what runs (sim/ stays out of a hardware kit).
+  const sim =
+    !options.transport && config.sim.enabled
+      ? (await import('./sim-instruments.ts')).createSimulatedInstruments(config)
+      : null;
   const transport = options.transport ?? sim?.transport;
   if (!transport) throw new Error('no instrument transport: enable simulation or pass a transport');
   const bus = new LiveBus<KitEvent>();

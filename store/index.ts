@@ -4,19 +4,19 @@
  */
 export { openStore } from './open-store.ts';
 export { StoreError, isStoreError } from './errors.ts';
-export { writeBackup } from './backup.ts';
-export type { BackupSummary } from './backup.ts';
-export { restoreBackup, verifyBackup } from './restore.ts';
-export type { RestoreOptions, RestoreSummary } from './restore.ts';
+export { writeBackup } from './backup/backup.ts';
+export type { BackupSummary } from './backup/backup.ts';
+export { restoreBackup, verifyBackup } from './backup/restore.ts';
+export type { RestoreOptions, RestoreSummary } from './backup/restore.ts';
 export { acquireKitLock, describeKitHolder, kitLockHolder, KIT_PID_FILE } from './kit-lock.ts';
 export type { KitLock, KitPidInfo } from './kit-lock.ts';
-export { checkAllRecords } from './check.ts';
-export type { StoreCheck } from './check.ts';
-export type { AuditVerdict } from './audit.ts';
+export { checkAllRecords } from './integrity/check.ts';
+export type { StoreCheck } from './integrity/check.ts';
+export type { AuditVerdict } from './audit/audit-log.ts';
 export type { StoreErrorCode } from './errors.ts';
 export type { RecordStore } from './record-store.ts';
 export type { StoreOptionsInput as StoreOptions } from './options.ts';
-export type { ReadOptions, OnDamaged } from './context.ts';
+export type { ReadOptions, OnDamaged } from './engine/context.ts';
 export type {
   ObservationInput,
   ObservationRecord,
@@ -32,6 +32,6 @@ export { ClientId, MAX_ENTRY_TEXT } from './schema/visit-entry.ts';
 export type { ConsultationInput, ConsultationRecord, ConsultationUrgency } from './schema/consultation.ts';
 export type { AttachmentInput, AttachmentRecord, AttachmentKind } from './schema/attachment.ts';
 export type { OutboxItem, OutboxPriority } from './schema/outbox-item.ts';
-export type { JournalWrite } from './visit-journal.ts';
-export type { ConsultationWrite } from './consultations.ts';
-export { CONSULTATION_OUTBOX_KIND, consultationOfOutbox } from './consultations.ts';
+export type { JournalWrite } from './tables/visit-journal.ts';
+export type { ConsultationWrite } from './tables/consultations.ts';
+export { CONSULTATION_OUTBOX_KIND, consultationOfOutbox } from './tables/consultations.ts';

@@ -7,16 +7,16 @@ import { identityFromSeeds } from '../crypto/identity.ts';
 import type { KeyHeader, Unlocked } from '../crypto/key-header.ts';
 import { createKeyHeader, unlockWithPassphrase } from '../crypto/key-header.ts';
 import { Keyring } from '../crypto/keyring.ts';
-import { BlindMemo } from './blind-memo.ts';
-import { openDatabase } from './db.ts';
+import { BlindMemo } from './engine/blind-memo.ts';
+import { openDatabase } from './engine/db.ts';
 import { StoreError } from './errors.ts';
-import { DB_FILE, KEY_FILE, readKeyFile, writeKeyFile } from './key-file.ts';
-import { KeyReservation } from './key-reservation.ts';
+import { DB_FILE, KEY_FILE, readKeyFile, writeKeyFile } from './keys/key-file.ts';
+import { KeyReservation } from './engine/key-reservation.ts';
 import type { StoreOptionsInput } from './options.ts';
 import { parseStoreOptions } from './options.ts';
 import { RecordStore } from './record-store.ts';
-import { ReadAuditLog } from './read-audit.ts';
-import { WriteBatcher } from './write-batcher.ts';
+import { ReadAuditLog } from './engine/read-audit.ts';
+import { WriteBatcher } from './engine/write-batcher.ts';
 
 async function unlock(backend: CryptoBackend, header: KeyHeader, passphrase: string): Promise<Unlocked> {
   try {

@@ -13,7 +13,7 @@ import {
   packObservation,
   readObservation,
   unpackObservation,
-} from './observation-codec.ts';
+} from './tables/observation-codec.ts';
 
 /** A step that upgrades a body from version n to n + 1 (applied lazily on read). */
 export type Migration = (body: unknown) => unknown;

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../runtime/cli/main.ts';
-import { readAudit } from '../store/audit.ts';
+import { readAudit } from '../store/audit/audit-log.ts';
 import { openStore } from '../store/index.ts';
 import { TEST_KDF, sampleObservation, tempDir } from '../store/testing.ts';
 import { fingerprint } from './helpers/data-dir.ts';

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readAudit } from '../store/audit.ts';
+import { readAudit } from '../store/audit/audit-log.ts';
 import { KIT_PID_FILE, openStore, restoreBackup, verifyBackup, writeBackup } from '../store/index.ts';
 import { tempDir } from '../store/testing.ts';
 import { fingerprint } from './helpers/data-dir.ts';

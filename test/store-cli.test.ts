@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../runtime/cli/main.ts';
-import { keyOf } from '../store/ids.ts';
+import { keyOf } from '../store/engine/ids.ts';
 import { openStore } from '../store/index.ts';
 import { TEST_KDF, sampleObservation, tempDir } from '../store/testing.ts';
 import { memoryIo } from './helpers/memory-io.ts';

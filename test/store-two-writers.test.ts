@@ -16,7 +16,7 @@ function runWriter(start: number, target: number): Promise<Map<string, number>> 
 }
 
 describe('two processes writing one store', () => {
-  // Ids are reserved ahead of each transaction (store/key-reservation.ts); two writers must never
+  // Ids are reserved ahead of each transaction (store/engine/key-reservation.ts); two writers must never
   // be handed the same ids, or one reading would silently overwrite another.
   it('keeps every acknowledged reading of both writers, each under its own id', async () => {
     const setup = await openStore({ path: t.dir, passphrase: 'crash-test', kdf: TEST_KDF });

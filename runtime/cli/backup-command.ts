@@ -1,36 +1,25 @@
 import { resolve } from 'node:path';
 import { verifyBackup, writeBackup } from '../../store/index.ts';
-import { resolveStoreAccess, STORE_ACCESS_HELP, STORE_ACCESS_OPTIONS } from './store-access.ts';
+import { resolveStoreAccess } from './store-access.ts';
 import { openStoreForCli } from './open-store.ts';
-import { CliError, type CliCommand } from './command.ts';
+import { CliError, type CliArgs, type CliIo } from './command.ts';
 
-/**
- * `fieldkit backup <file>`: writes an encrypted, verifiable backup while the kit keeps running
- * (LMDB snapshot from a second process), then reads it back to prove it restores.
- */
-export const backupCommand: CliCommand = {
-  name: 'backup',
-  summary: 'Write an encrypted, verified backup of the store (safe while the kit runs)',
-  usage: '<file>',
-  options: { ...STORE_ACCESS_OPTIONS },
-  optionHelp: { ...STORE_ACCESS_HELP },
-  positionals: { min: 1, max: 1 },
-  async run(args, io) {
-    const file = resolve(args.positionals[0] ?? '');
-    const access = await resolveStoreAccess(args, io);
-    const store = await openStoreForCli(access, 'cli-backup', false);
-    try {
-      const summary = await writeBackup(store, file);
-      await verifyBackup(file, access.passphrase);
-      io.stdout(
-        `backup written and verified: ${file} (${summary.bytes} bytes of store, ${summary.frames} frames)\n`,
-      );
-      return 0;
-    } catch (err) {
-      if (err instanceof CliError) throw err;
-      throw new CliError(`backup failed: ${err instanceof Error ? err.message : String(err)}`, 1);
-    } finally {
-      await store.close();
-    }
-  },
-};
+/** The implementation of `fieldkit backup` (metadata and purpose: commands.ts). */
+export async function runBackup(args: CliArgs, io: CliIo): Promise<number> {
+  const file = resolve(args.positionals[0] ?? '');
+  const access = await resolveStoreAccess(args, io);
+  const store = await openStoreForCli(access, 'cli-backup', false);
+  try {
+    const summary = await writeBackup(store, file);
+    await verifyBackup(file, access.passphrase);
+    io.stdout(
+      `backup written and verified: ${file} (${summary.bytes} bytes of store, ${summary.frames} frames)\n`,
+    );
+    return 0;
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError(`backup failed: ${err instanceof Error ? err.message : String(err)}`, 1);
+  } finally {
+    await store.close();
+  }
+}

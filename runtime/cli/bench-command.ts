@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CliError, EXIT_USAGE, type CliCommand } from './command.ts';
+import { CliError, EXIT_USAGE, type CliArgs, type CliIo } from './command.ts';
 
 const BENCH_DIR = new URL('../../bench/', import.meta.url);
 
@@ -15,42 +15,24 @@ export function benchNames(): string[] {
     .sort();
 }
 
-/**
- * `fieldkit bench [name...] [--json]`: performance targets live here, never in timed tests. Each
- * benchmark runs its peers side by side in one process run and prints
- * `{"bench": "<name>", "metrics": {...}}` per line with --json.
- */
-export const benchCommand: CliCommand = {
-  name: 'bench',
-  summary: 'Run benchmarks (all, or the named ones); --json prints one JSON object per benchmark',
-  usage: '[name...]',
-  options: { json: { type: 'boolean' }, quick: { type: 'boolean' } },
-  optionHelp: {
-    json: 'One JSON object per line: {"bench","metrics"}',
-    quick: 'Short run (smoke test), numbers are rough',
-  },
-  positionals: { min: 0, max: 20 },
-  async run(args, io) {
-    const known = benchNames();
-    const names = args.positionals.length > 0 ? [...args.positionals] : known;
-    const unknown = names.filter((n) => !known.includes(n));
-    if (unknown.length > 0)
-      throw new CliError(
-        `unknown benchmark '${unknown.join("', '")}' (have: ${known.join(', ')})`,
-        EXIT_USAGE,
+/** The implementation of `fieldkit bench` (metadata and purpose: commands.ts). */
+export async function runBench(args: CliArgs, io: CliIo): Promise<number> {
+  const known = benchNames();
+  const names = args.positionals.length > 0 ? [...args.positionals] : known;
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length > 0)
+    throw new CliError(`unknown benchmark '${unknown.join("', '")}' (have: ${known.join(', ')})`, EXIT_USAGE);
+  for (const name of names) {
+    if (args.values.json !== true) io.stderr(`bench ${name}: running...\n`);
+    const mod = (await import(new URL(`${name}.bench.ts`, BENCH_DIR).href)) as { default: BenchRun };
+    const metrics = await mod.default({ quick: args.values.quick === true });
+    if (args.values.json === true) io.stdout(JSON.stringify({ bench: name, metrics }) + '\n');
+    else
+      io.stdout(
+        `${name}\n${Object.entries(metrics)
+          .map(([k, v]) => `  ${k.padEnd(28)} ${v}`)
+          .join('\n')}\n`,
       );
-    for (const name of names) {
-      if (args.values.json !== true) io.stderr(`bench ${name}: running...\n`);
-      const mod = (await import(new URL(`${name}.bench.ts`, BENCH_DIR).href)) as { default: BenchRun };
-      const metrics = await mod.default({ quick: args.values.quick === true });
-      if (args.values.json === true) io.stdout(JSON.stringify({ bench: name, metrics }) + '\n');
-      else
-        io.stdout(
-          `${name}\n${Object.entries(metrics)
-            .map(([k, v]) => `  ${k.padEnd(28)} ${v}`)
-            .join('\n')}\n`,
-        );
-    }
-    return 0;
-  },
-};
+  }
+  return 0;
+}

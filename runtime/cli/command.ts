@@ -19,9 +19,14 @@ export interface CliArgs {
   readonly positionals: readonly string[];
 }
 
+/** A command's implementation: returns the process exit code. */
+export type CommandRun = (args: CliArgs, io: CliIo) => Promise<number>;
+
 /**
- * One `fieldkit` subcommand. Commands are data (name, usage, options) plus a `run`, so `--help`,
- * unknown-flag handling and exit code 2 behave the same for every command.
+ * One `fieldkit` subcommand: its metadata (name, usage, options), so `--help`, unknown-flag
+ * handling and exit code 2 behave the same for every command, and a `load` that imports the
+ * implementation only when the command runs. `fieldkit decode` and `--help` therefore never load
+ * the store, LMDB or the simulators (measured by `bench startup`'s `cli_decode_ms`).
  */
 export interface CliCommand {
   readonly name: string;
@@ -32,8 +37,8 @@ export interface CliCommand {
   /** One line of help per option name. */
   readonly optionHelp: Readonly<Record<string, string>>;
   readonly positionals: { readonly min: number; readonly max: number };
-  /** Returns the process exit code. */
-  run(args: CliArgs, io: CliIo): Promise<number>;
+  /** Imports the implementation (`await import`), after the command line was checked. */
+  load(): Promise<CommandRun>;
 }
 
 /** The exit code for a bad command line (usage printed). */

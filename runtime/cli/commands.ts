@@ -1,19 +1,153 @@
-import { auditCommand } from './audit-command.ts';
-import { backupCommand } from './backup-command.ts';
-import { benchCommand } from './bench-command.ts';
 import type { CliCommand } from './command.ts';
-import { decodeCommand } from './decode-command.ts';
-import { restoreCommand } from './restore-command.ts';
-import { simCommand } from './sim-command.ts';
-import { startCommand } from './start-command.ts';
+import { STORE_ACCESS_HELP, STORE_ACCESS_OPTIONS } from './store-access.ts';
 
-/** Every `fieldkit` subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [
-  startCommand,
-  decodeCommand,
-  simCommand,
-  benchCommand,
-  auditCommand,
-  backupCommand,
-  restoreCommand,
-];
+/** The instruments `fieldkit sim` can run (its implementation maps each to a simulator). */
+export const SIM_INSTRUMENT_NAMES = ['oximeter', 'bp'] as const;
+/** One of {@link SIM_INSTRUMENT_NAMES}. */
+export type SimInstrumentName = (typeof SIM_INSTRUMENT_NAMES)[number];
+
+/**
+ * `fieldkit start`: the kit itself. Opens (or creates) the encrypted store, connects the
+ * instruments (simulated by default), serves the tablet app and prints the URL to open. Holds
+ * the data directory's `kit.pid` while it runs, so a second kit or a restore on the same data
+ * refuses instead of running under it.
+ */
+const start: CliCommand = {
+  name: 'start',
+  summary: 'Run the kit: encrypted store, instruments (simulated by default), tablet app server',
+  usage: '',
+  options: {
+    ...STORE_ACCESS_OPTIONS,
+    host: { type: 'string' },
+    port: { type: 'string' },
+    'oximeter-hz': { type: 'string' },
+    'bp-interval-ms': { type: 'string' },
+    'log-level': { type: 'string' },
+  },
+  optionHelp: {
+    ...STORE_ACCESS_HELP,
+    host: 'Address to listen on (default 127.0.0.1; 0.0.0.0 serves the tablets on the Wi-Fi)',
+    port: 'HTTP port (default 8470, 0 = any free port)',
+    'oximeter-hz': 'Simulated oximeter notifications per second (default 2)',
+    'bp-interval-ms': 'Pause between simulated BP measurements (default 20000)',
+    'log-level': 'fatal|error|warn|info|debug|trace|silent (default info)',
+  },
+  positionals: { min: 0, max: 0 },
+  load: async () => (await import('./start-command.ts')).runStart,
+};
+
+/**
+ * `fieldkit decode <characteristic> <hex>`: reads instrument bytes by hand, the first tool when a
+ * device sends something unexpected. Prints the decoded JSON; a bad frame is one typed line, exit 1.
+ */
+const decode: CliCommand = {
+  name: 'decode',
+  summary: 'Decode one instrument frame (characteristic UUID or profile name, hex bytes) to JSON',
+  usage: '<characteristic> <hex>',
+  options: { compact: { type: 'boolean' } },
+  optionHelp: { compact: 'Print the JSON on one line' },
+  positionals: { min: 2, max: 2 },
+  load: async () => (await import('./decode-command.ts')).runDecode,
+};
+
+/**
+ * `fieldkit sim <instrument>`: runs one simulated instrument and prints what it sends, one JSON
+ * line per frame (hex bytes, and the decoded value or the codec's typed error), so a developer
+ * with no hardware can see, script and pipe exactly the bytes the kit receives, faults included.
+ */
+const sim: CliCommand = {
+  name: 'sim',
+  summary: `Run a simulated instrument (${SIM_INSTRUMENT_NAMES.join(', ')}) and print its frames as JSON lines`,
+  usage: '<instrument>',
+  options: {
+    count: { type: 'string' },
+    rate: { type: 'string' },
+    seed: { type: 'string' },
+    'drop-rate': { type: 'string' },
+    'corrupt-rate': { type: 'string' },
+  },
+  optionHelp: {
+    count: 'Stop after this many frames (default 10, 0 = until Ctrl-C)',
+    rate: 'Frames (oximeter) or measurements (bp) per second (default 2)',
+    seed: 'Random seed: the same seed gives the same session (default 1)',
+    'drop-rate': 'Probability 0..1 that a frame is lost on air',
+    'corrupt-rate': 'Probability 0..1 that a frame arrives truncated',
+  },
+  positionals: { min: 1, max: 1 },
+  load: async () => (await import('./sim-command.ts')).runSim,
+};
+
+/**
+ * `fieldkit bench [name...] [--json]`: performance targets live here, never in timed tests. Each
+ * benchmark runs its peers side by side in one process run and prints
+ * `{"bench": "<name>", "metrics": {...}}` per line with --json.
+ */
+const bench: CliCommand = {
+  name: 'bench',
+  summary: 'Run benchmarks (all, or the named ones); --json prints one JSON object per benchmark',
+  usage: '[name...]',
+  options: { json: { type: 'boolean' }, quick: { type: 'boolean' } },
+  optionHelp: {
+    json: 'One JSON object per line: {"bench","metrics"}',
+    quick: 'Short run (smoke test), numbers are rough',
+  },
+  positionals: { min: 0, max: 20 },
+  load: async () => (await import('./bench-command.ts')).runBench,
+};
+
+/**
+ * `fieldkit audit verify`: walks the hash-chained audit log and names the first broken link, so
+ * an inspector (or the brigade's admin) can show that nobody removed or edited who-saw-what.
+ * Exit 0 when the chain holds, 1 when it is broken.
+ */
+const audit: CliCommand = {
+  name: 'audit',
+  summary: 'Check the audit log: `audit verify` names the first broken link of the hash chain',
+  usage: 'verify',
+  options: { ...STORE_ACCESS_OPTIONS },
+  optionHelp: { ...STORE_ACCESS_HELP },
+  positionals: { min: 1, max: 1 },
+  load: async () => (await import('./audit-command.ts')).runAudit,
+};
+
+/**
+ * `fieldkit backup <file>`: writes an encrypted, verifiable backup while the kit keeps running
+ * (LMDB snapshot from a second process), then reads it back to prove it restores.
+ */
+const backup: CliCommand = {
+  name: 'backup',
+  summary: 'Write an encrypted, verified backup of the store (safe while the kit runs)',
+  usage: '<file>',
+  options: { ...STORE_ACCESS_OPTIONS },
+  optionHelp: { ...STORE_ACCESS_HELP },
+  positionals: { min: 1, max: 1 },
+  load: async () => (await import('./backup-command.ts')).runBackup,
+};
+
+/**
+ * `fieldkit restore <file>`: checks the backup completely (every frame, the trailer, then every
+ * record decrypting in a staging copy) and records the restore in the restored store's audit log
+ * before replacing anything; the replaced store is kept beside it. Refuses while the kit runs on
+ * the data directory (its `kit.pid` names a live process). `--check` only verifies.
+ */
+const restore: CliCommand = {
+  name: 'restore',
+  summary:
+    'Restore the store from a backup after verifying it (--check: verify only); refuses while the kit runs',
+  usage: '<file>',
+  options: { ...STORE_ACCESS_OPTIONS, check: { type: 'boolean' } },
+  optionHelp: {
+    ...STORE_ACCESS_HELP,
+    check: 'Only verify the backup; change nothing (allowed while the kit runs)',
+  },
+  positionals: { min: 1, max: 1 },
+  load: async () => (await import('./restore-command.ts')).runRestore,
+};
+
+/**
+ * Every `fieldkit` subcommand, in the order `--help` lists them. Metadata only: each command's
+ * implementation (its `*-command.ts`) is imported by `load` when that command runs, so the
+ * commands that need no store (decode, sim, --help) never load LMDB. A new command adds its
+ * metadata here and exports its `CommandRun` from its own file.
+ */
+export const COMMANDS: readonly CliCommand[] = [start, decode, sim, bench, audit, backup, restore];

@@ -28,7 +28,8 @@ async function runCommand(cmd: CliCommand, argv: readonly string[], io: CliIo): 
     return EXIT_USAGE;
   }
   try {
-    return await cmd.run({ values: parsed.values, positionals: parsed.positionals }, io);
+    const run = await cmd.load();
+    return await run({ values: parsed.values, positionals: parsed.positionals }, io);
   } catch (err) {
     if (err instanceof CliError) {
       io.stderr(`fieldkit ${cmd.name}: ${err.message}\n`);

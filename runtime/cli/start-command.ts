@@ -2,10 +2,10 @@ import { acquireKitLock, describeKitHolder, kitLockHolder, type KitLock } from '
 import { parseKitConfig } from '../config.ts';
 import { startKit } from '../kit.ts';
 import { createLogger } from '../log.ts';
-import { CliError, EXIT_USAGE, stringFlag, type CliArgs, type CliCommand } from './command.ts';
+import { CliError, EXIT_USAGE, stringFlag, type CliArgs, type CliIo } from './command.ts';
 import { openStoreForCli } from './open-store.ts';
 import { packageVersion } from './version.ts';
-import { resolveStoreAccess, STORE_ACCESS_HELP, STORE_ACCESS_OPTIONS } from './store-access.ts';
+import { resolveStoreAccess } from './store-access.ts';
 
 function numberFlag(args: CliArgs, name: string): number | undefined {
   const raw = stringFlag(args, name);
@@ -15,77 +15,50 @@ function numberFlag(args: CliArgs, name: string): number | undefined {
   return n;
 }
 
-/**
- * `fieldkit start`: the kit itself. Opens (or creates) the encrypted store, connects the
- * instruments (simulated by default), serves the tablet app and prints the URL to open. Holds
- * the data directory's `kit.pid` while it runs, so a second kit or a restore on the same data
- * refuses instead of running under it.
- */
-export const startCommand: CliCommand = {
-  name: 'start',
-  summary: 'Run the kit: encrypted store, instruments (simulated by default), tablet app server',
-  usage: '',
-  options: {
-    ...STORE_ACCESS_OPTIONS,
-    host: { type: 'string' },
-    port: { type: 'string' },
-    'oximeter-hz': { type: 'string' },
-    'bp-interval-ms': { type: 'string' },
-    'log-level': { type: 'string' },
-  },
-  optionHelp: {
-    ...STORE_ACCESS_HELP,
-    host: 'Address to listen on (default 127.0.0.1; 0.0.0.0 serves the tablets on the Wi-Fi)',
-    port: 'HTTP port (default 8470, 0 = any free port)',
-    'oximeter-hz': 'Simulated oximeter notifications per second (default 2)',
-    'bp-interval-ms': 'Pause between simulated BP measurements (default 20000)',
-    'log-level': 'fatal|error|warn|info|debug|trace|silent (default info)',
-  },
-  positionals: { min: 0, max: 0 },
-  async run(args, io) {
-    const config = parseConfig(args, io.env);
-    const access = await resolveStoreAccess(args, io);
-    const log = createLogger(config.logLevel);
-    // Refuse before opening anything; the lock taken after the open settles a race of two starts.
-    const holder = kitLockHolder(access.path);
-    if (holder) throw new CliError(describeKitHolder(access.path, holder), 1);
-    const store = await openStoreForCli(access, 'kit', true);
-    let lock: KitLock;
-    try {
-      lock = acquireKitLock(access.path, 'start');
-    } catch (err) {
-      await store.close();
-      throw new CliError(err instanceof Error ? err.message : String(err), 1);
-    }
-    // A forced exit (a second Ctrl-C) still removes the pid file; a crash leaves a stale one.
-    const releaseOnExit = (): void => lock.release();
-    process.once('exit', releaseOnExit);
-    let kit;
-    try {
-      kit = await startKit(config, store, log, packageVersion());
-    } catch (err) {
-      await store.close();
-      lock.release();
-      process.removeListener('exit', releaseOnExit);
-      throw new CliError(err instanceof Error ? err.message : String(err), 1);
-    }
-    io.stdout(
-      `Field kit ${packageVersion()} is running on simulated instruments.\n` +
-        `Store: ${access.path}${access.exists ? '' : ' (new)'}\n` +
-        `Open: ${kit.url}\n`,
-    );
-    await new Promise<void>((resolve) => {
-      if (io.stopSignal.aborted) resolve();
-      io.stopSignal.addEventListener('abort', () => resolve(), { once: true });
-    });
-    await kit.stop();
+/** The implementation of `fieldkit start` (metadata and purpose: commands.ts). */
+export async function runStart(args: CliArgs, io: CliIo): Promise<number> {
+  const config = parseConfig(args, io.env);
+  const access = await resolveStoreAccess(args, io);
+  const log = createLogger(config.logLevel);
+  // Refuse before opening anything; the lock taken after the open settles a race of two starts.
+  const holder = kitLockHolder(access.path);
+  if (holder) throw new CliError(describeKitHolder(access.path, holder), 1);
+  const store = await openStoreForCli(access, 'kit', true);
+  let lock: KitLock;
+  try {
+    lock = acquireKitLock(access.path, 'start');
+  } catch (err) {
+    await store.close();
+    throw new CliError(err instanceof Error ? err.message : String(err), 1);
+  }
+  // A forced exit (a second Ctrl-C) still removes the pid file; a crash leaves a stale one.
+  const releaseOnExit = (): void => lock.release();
+  process.once('exit', releaseOnExit);
+  let kit;
+  try {
+    kit = await startKit(config, store, log, packageVersion());
+  } catch (err) {
     await store.close();
     lock.release();
     process.removeListener('exit', releaseOnExit);
-    io.stderr('fieldkit: stopped; every acknowledged reading is committed\n');
-    return 0;
-  },
-};
+    throw new CliError(err instanceof Error ? err.message : String(err), 1);
+  }
+  io.stdout(
+    `Field kit ${packageVersion()} is running on simulated instruments.\n` +
+      `Store: ${access.path}${access.exists ? '' : ' (new)'}\n` +
+      `Open: ${kit.url}\n`,
+  );
+  await new Promise<void>((resolve) => {
+    if (io.stopSignal.aborted) resolve();
+    io.stopSignal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await kit.stop();
+  await store.close();
+  lock.release();
+  process.removeListener('exit', releaseOnExit);
+  io.stderr('fieldkit: stopped; every acknowledged reading is committed\n');
+  return 0;
+}
 
 function parseConfig(args: CliArgs, env: Readonly<Record<string, string | undefined>>) {
   try {

@@ -1,5 +1,5 @@
 import { vi } from 'vitest';
-import { WriteTx } from '../../store/write-tx.ts';
+import { WriteTx } from '../../store/engine/write-tx.ts';
 
 type AuditFn = (this: WriteTx, ...args: Parameters<WriteTx['audit']>) => void;
 

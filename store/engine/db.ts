@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import type { Database, RootDatabase } from 'lmdb';
+import { open } from 'lmdb';
+import { DB_FILE } from '../keys/key-file.ts';
+import type { TableName } from '../tables.ts';
+import { TABLES } from '../tables.ts';
+
+/** A binary-keyed, binary-valued LMDB database: everything the store puts is already sealed. */
+export type BinDb = Database<Buffer, Uint8Array>;
+
+/**
+ * The LMDB environment and its named databases: one per record table, one for blind index
+ * postings, one for blob chunks and one for plaintext bookkeeping (counters, chain head).
+ */
+export interface Dbs {
+  readonly env: RootDatabase<Buffer, Uint8Array>;
+  readonly tables: Readonly<Record<TableName, BinDb>>;
+  readonly index: BinDb;
+  readonly chunks: BinDb;
+  readonly meta: BinDb;
+}
+
+/** Opens (creating if needed) the LMDB file in a data directory. */
+export function openDatabase(dir: string): Dbs {
+  const env = open<Buffer, Uint8Array>({
+    path: join(dir, DB_FILE),
+    maxDbs: 32,
+    encoding: 'binary',
+    keyEncoding: 'binary',
+    // Never cache: the cache would keep sealed values pinned for nothing and hide other processes' writes.
+    cache: false,
+    // Classic LMDB commits (fsync inside the commit): measured ~1.6x faster for our batched
+    // writes than overlapping sync, and a resolved commit is then durable by itself.
+    overlappingSync: false,
+  });
+  const sub = (name: string): BinDb =>
+    env.openDB<Buffer, Uint8Array>({ name, encoding: 'binary', keyEncoding: 'binary', cache: false });
+  const tables = Object.fromEntries(Object.keys(TABLES).map((name) => [name, sub(`t:${name}`)])) as Record<
+    TableName,
+    BinDb
+  >;
+  return { env, tables, index: sub('index'), chunks: sub('chunks'), meta: sub('meta') };
+}
+
+/** Keys of the meta database. */
+export const META = {
+  seq: Buffer.from('seq'),
+  auditHead: Buffer.from('audit-head'),
+  format: Buffer.from('format'),
+} as const;

@@ -1,0 +1,111 @@
+import { KEY_BYTES } from '../../crypto/backend.ts';
+import { withBundle } from '../../crypto/key-header.ts';
+import type { KeyBundle } from '../../crypto/key-bundle.ts';
+import type { BinDb } from '../engine/db.ts';
+import { writeKeyFile } from './key-file.ts';
+import { envelopeEpoch, openPlain, sealPlain } from '../engine/record-seal.ts';
+import type { RecordStore } from '../record-store.ts';
+import { ALL_TABLES } from '../tables.ts';
+import type { TableName } from '../tables.ts';
+
+/** Records re-encrypted per transaction: small enough not to delay live writes noticeably. */
+const BATCH = 500;
+
+/** Progress of a rotation, for a status line. */
+export interface RotationProgress {
+  epoch: number;
+  resealed: number;
+  done: boolean;
+}
+
+function commitBundle(store: RecordStore, bundle: KeyBundle): void {
+  const ctx = store.context;
+  const header = withBundle(ctx.keyring.backend, store.header, ctx.keyring.unlocked, bundle);
+  writeKeyFile(ctx.dir, header);
+  store.setHeader(header);
+  ctx.keyring.replaceBundle(bundle);
+}
+
+async function resealDb(
+  store: RecordStore,
+  db: BinDb,
+  table: string,
+  onBatch: (n: number) => void,
+): Promise<void> {
+  const ctx = store.context;
+  let start: Buffer | undefined;
+  for (;;) {
+    const current = ctx.keyring.currentEpoch;
+    const page = [...db.getRange({ ...(start ? { start } : {}), limit: BATCH })].map((e) => ({
+      key: Buffer.from(e.key),
+      value: e.value,
+    }));
+    if (page.length === 0) return;
+    const stale = page.filter((e) => envelopeEpoch(e.value) !== current);
+    if (stale.length > 0)
+      await ctx.batcher.enqueue(() => {
+        for (const { key } of stale) {
+          // Re-read inside the transaction: a live write may have replaced it meanwhile.
+          const value = db.get(key);
+          if (!value || envelopeEpoch(value) === current) continue;
+          const { plain, version } = openPlain(ctx.keyring, table, key, value, key.toString('hex'));
+          db.putSync(key, sealPlain(ctx.keyring, table, key, version, plain));
+        }
+      });
+    onBatch(stale.length);
+    const last = page[page.length - 1];
+    if (!last || page.length < BATCH) return;
+    start = Buffer.concat([last.key, Buffer.from([0])]);
+  }
+}
+
+/**
+ * Re-encrypts every record and blob chunk sealed under an older data key, then retires the old
+ * keys. Safe to interrupt at any point: the header keeps every epoch still in use, each record
+ * names its epoch, and the next open resumes here.
+ */
+export async function finishRotation(
+  store: RecordStore,
+  onProgress?: (p: RotationProgress) => void,
+): Promise<void> {
+  const ctx = store.context;
+  let resealed = 0;
+  const report = (n: number) => {
+    resealed += n;
+    onProgress?.({ epoch: ctx.keyring.currentEpoch, resealed, done: false });
+  };
+  for (const def of ALL_TABLES)
+    await resealDb(store, ctx.dbs.tables[def.name as TableName], def.name, report);
+  await resealDb(store, ctx.dbs.chunks, 'blob-chunk', report);
+  // Readings sealed under an old key before the rotation began may still be queued: they are
+  // re-sealed as their transaction runs (WriteTx.putSealed), which needs the old key until then.
+  await ctx.batcher.enqueue(() => undefined);
+  const bundle = ctx.keyring.bundle;
+  commitBundle(store, { ...bundle, deks: bundle.deks.filter((d) => d.epoch === bundle.currentEpoch) });
+  await ctx.batcher.enqueue((tx) => tx.audit(ctx.actor, 'rotate', 'store', [`epoch-${bundle.currentEpoch}`]));
+  onProgress?.({ epoch: bundle.currentEpoch, resealed, done: true });
+}
+
+/**
+ * Starts a data-key rotation: a new key becomes current at once (new writes use it) and the old
+ * records are re-encrypted by {@link finishRotation}.
+ */
+export async function rotateDataKey(
+  store: RecordStore,
+  onProgress?: (p: RotationProgress) => void,
+): Promise<void> {
+  beginRotation(store);
+  await finishRotation(store, onProgress);
+}
+
+/** First half of a rotation: the new key is current and saved; old records still use old keys. */
+export function beginRotation(store: RecordStore): void {
+  const ctx = store.context;
+  const bundle = ctx.keyring.bundle;
+  const epoch = Math.max(...bundle.deks.map((d) => d.epoch)) + 1;
+  commitBundle(store, {
+    ...bundle,
+    deks: [...bundle.deks, { epoch, key: ctx.keyring.backend.randomBytes(KEY_BYTES) }],
+    currentEpoch: epoch,
+  });
+}

@@ -1,0 +1,220 @@
+import { ObservationInput } from '../schema/observation.ts';
+import { checkObservation } from '../schema/observation-check.ts';
+import type { ObservationRecord } from '../schema/observation.ts';
+import type { ReadOptions, StoreContext } from '../engine/context.ts';
+import { auditRead, readByTerm, readMany, requireRecord } from '../engine/context.ts';
+import { StoreError } from '../errors.ts';
+import { idOf, idOfSeq, keyOf, keyOfId } from '../engine/ids.ts';
+import { encodeObservationBody } from './observation-cbor.ts';
+import { sealPlain } from '../engine/record-seal.ts';
+import { TABLES } from '../tables.ts';
+import { lookupPostings } from '../engine/postings.ts';
+import type { z } from 'zod';
+import type { ObservationBody } from '../schema/stored-observation.ts';
+
+type StoredBody = z.output<typeof ObservationBody>;
+type StoredInput = z.output<typeof ObservationInput>;
+
+const T = 'observations';
+const PREFIX = 'o';
+
+/** Blind index tags for observations. */
+export const OBS_TERMS = { visit: 'obs.visit', patient: 'obs.patient', hour: 'obs.hour' } as const;
+
+/** The hour bucket an observation is indexed under for time lookups (UTC, `YYYY-MM-DDTHH`). */
+export function hourBucket(iso: string): string {
+  // Fast path for the common UTC form; other offsets are normalised through Date.
+  if (iso.length >= 20 && iso.endsWith('Z') && iso[10] === 'T') return iso.slice(0, 13);
+  return new Date(iso).toISOString().slice(0, 13);
+}
+
+/** Adds the id to a freshly decoded body in place (no copy: the body is ours alone). */
+function shape(key: Buffer, body: z.output<typeof ObservationBody>): ObservationRecord {
+  const record = body as ObservationRecord;
+  record.id = idOf(PREFIX, key);
+  return record;
+}
+
+/** Validates inputs up front so a bad reading is rejected alone, before any transaction. */
+export function parseObservations(inputs: readonly ObservationInput[]): z.output<typeof ObservationInput>[] {
+  return inputs.map((input, i) => {
+    const checked = checkObservation(input);
+    if (checked) return checked;
+    const parsed = ObservationInput.safeParse(input);
+    if (!parsed.success) {
+      const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', ');
+      throw new StoreError('invalid_record', `Observation ${i} is invalid: ${fields}.`, { table: T });
+    }
+    return parsed.data;
+  });
+}
+
+/** One reading encoded, sealed and blind-indexed before its transaction (see addObservations). */
+interface Prepared {
+  key: Buffer;
+  sealed: Buffer;
+  terms: Uint8Array[];
+  record: ObservationRecord;
+}
+
+function prepare(ctx: StoreContext, body: StoredBody, seq: number): Prepared {
+  const key = keyOf(seq);
+  const terms: Uint8Array[] = [];
+  if (body.visitId !== null) terms.push(ctx.blinds.term(OBS_TERMS.visit, body.visitId));
+  if (body.patientId !== null) terms.push(ctx.blinds.term(OBS_TERMS.patient, body.patientId));
+  terms.push(ctx.blinds.term(OBS_TERMS.hour, hourBucket(body.effectiveAt)));
+  // The encoder's output is a view into its scratch buffer: sealed (copied) before the next call.
+  const plain = encodeObservationBody(body);
+  const sealed = sealPlain(ctx.keyring, T, key, TABLES.observations.version, plain);
+  const record = body as ObservationRecord;
+  record.id = idOfSeq(PREFIX, seq);
+  return { key, sealed, terms, record };
+}
+
+let lastMs = 0;
+let lastIso = new Date(0).toISOString();
+
+/** The current time as ISO 8601, formatted once per millisecond (readings arrive many per ms). */
+function nowIso(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+}
+
+/**
+ * Stores observations encrypted and indexed (visit, patient, hour) and resolves once the commit
+ * is durable. Concurrent calls share one transaction through the write batcher.
+ *
+ * The expensive part (encoding, sealing, blind terms) happens here, before the transaction, on
+ * ids from the key reservation: while one commit is being flushed to disk, the readings that
+ * arrive meanwhile are already sealed, and their transaction only puts bytes. Taking the ids and
+ * enqueueing happen in one synchronous step, so ids reach the table in increasing order.
+ * `recordedAt` is therefore the time the store accepted the reading, a few milliseconds before
+ * its commit.
+ */
+export function addObservations(
+  ctx: StoreContext,
+  inputs: readonly ObservationInput[],
+): Promise<ObservationRecord[]> {
+  // Not an async function: this runs once per reading, and the fast path needs no extra promise.
+  try {
+    const valid = parseObservations(inputs);
+    if (valid.length === 0) return Promise.resolve([]);
+    const first = ctx.keys.take(valid.length);
+    if (first === undefined) return addAfterRefill(ctx, valid);
+    return enqueuePrepared(ctx, valid, first);
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
+/** Only right after opening (or after a burst larger than the reserve): one extra commit. */
+async function addAfterRefill(ctx: StoreContext, valid: StoredInput[]): Promise<ObservationRecord[]> {
+  let first: number | undefined;
+  while (first === undefined) {
+    await ctx.keys.refill(valid.length, () => ctx.batcher.enqueue(() => undefined));
+    first = ctx.keys.take(valid.length);
+  }
+  return enqueuePrepared(ctx, valid, first);
+}
+
+/** Seals the readings on ids [first, ...] and queues their transaction, in one synchronous step. */
+function enqueuePrepared(
+  ctx: StoreContext,
+  valid: StoredInput[],
+  first: number,
+): Promise<ObservationRecord[]> {
+  const recordedAt = nowIso();
+  const prepared = valid.map((input, i) => {
+    // The parsed input is a fresh object: extend it in place rather than copying per record.
+    const body = input as StoredBody;
+    body.recordedAt = recordedAt;
+    return prepare(ctx, body, first + i);
+  });
+  return ctx.batcher.enqueue((tx) => {
+    const records: ObservationRecord[] = [];
+    const ids: string[] = [];
+    for (const p of prepared) {
+      tx.putSealed(T, p.key, p.sealed, true);
+      for (const term of p.terms) tx.index(term, p.key);
+      records.push(p.record);
+      ids.push(p.record.id);
+    }
+    tx.audit(ctx.actor, 'create', T, ids);
+    return records;
+  });
+}
+
+/** The newest observations first (by commit order, which the monotonic keys give for free). */
+export function recentObservations(
+  ctx: StoreContext,
+  limit: number,
+  options?: ReadOptions,
+): ObservationRecord[] {
+  const n = Math.max(0, Math.min(Math.floor(limit), 10_000));
+  if (n === 0) return [];
+  const keys = ctx.dbs.tables.observations.getKeys({ reverse: true, limit: n });
+  const out = readMany(ctx, T, keys, shape, options);
+  auditRead(
+    ctx,
+    T,
+    out.map((o) => o.id),
+  );
+  return out;
+}
+
+function byTerm(ctx: StoreContext, tag: string, value: string, options?: ReadOptions): ObservationRecord[] {
+  return readByTerm(ctx, T, tag, value, shape, options);
+}
+
+/** All observations of a visit, oldest first. */
+export function observationsByVisit(ctx: StoreContext, visitId: string, options?: ReadOptions) {
+  return byTerm(ctx, OBS_TERMS.visit, visitId, options);
+}
+
+/** All observations of a patient, oldest first. */
+export function observationsByPatient(ctx: StoreContext, patientId: string, options?: ReadOptions) {
+  return byTerm(ctx, OBS_TERMS.patient, patientId, options);
+}
+
+/**
+ * Observations whose effective time lies in [from, to): walks the hour buckets of the blind time
+ * index (at most 31 days per call), then filters exactly after decrypting.
+ */
+export function observationsBetween(ctx: StoreContext, from: Date, to: Date, options?: ReadOptions) {
+  const hours = Math.ceil((to.getTime() - from.getTime()) / 3_600_000);
+  if (!(hours > 0)) return [];
+  if (hours > 31 * 24)
+    throw new StoreError('invalid_record', 'Time range too long: at most 31 days per lookup.', { table: T });
+  const start = Math.floor(from.getTime() / 3_600_000) * 3_600_000;
+  const keys: Buffer[] = [];
+  for (let t = start; t < to.getTime(); t += 3_600_000)
+    keys.push(
+      ...lookupPostings(
+        ctx.dbs.index,
+        ctx.keyring.blind(OBS_TERMS.hour, hourBucket(new Date(t).toISOString())),
+      ),
+    );
+  keys.sort((a, b) => Buffer.compare(a, b));
+  const out = readMany(ctx, T, keys, shape, options).filter((o) => {
+    const t = Date.parse(o.effectiveAt);
+    return t >= from.getTime() && t < to.getTime();
+  });
+  auditRead(
+    ctx,
+    T,
+    out.map((o) => o.id),
+  );
+  return out;
+}
+
+/** One observation by id, or a `not_found` StoreError. */
+export function getObservation(ctx: StoreContext, id: string): ObservationRecord {
+  const key = keyOfId(PREFIX, id, T);
+  const record = shape(key, requireRecord(ctx, T, key));
+  auditRead(ctx, T, [id]);
+  return record;
+}
