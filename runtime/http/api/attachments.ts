@@ -32,10 +32,11 @@ async function* limited(body: ReadableStream<Uint8Array>, limit: number): AsyncG
   let seen = 0;
   for await (const piece of body as unknown as AsyncIterable<Uint8Array>) {
     seen += piece.byteLength;
-    if (seen > limit) throw new ApiError(413, { error: 'body_too_large', limit });
+    if (seen > limit)
+      throw new ApiError(413, { error: 'body_too_large', message: `larger than ${limit} bytes`, limit });
     yield piece;
   }
-  if (seen === 0) throw new ApiError(400, { error: 'empty_body', detail: 'no bytes were sent' });
+  if (seen === 0) throw new ApiError(400, { error: 'empty_body', message: 'no bytes were sent' });
 }
 
 /**
@@ -51,15 +52,16 @@ export function attachmentRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const q = parseWith(UploadQuery, c.req.query());
     const limit = UPLOAD_LIMITS[q.kind];
     const declared = Number(c.req.header('content-length') ?? NaN);
-    if (declared > limit) throw new ApiError(413, { error: 'body_too_large', limit });
+    if (declared > limit)
+      throw new ApiError(413, { error: 'body_too_large', message: `larger than ${limit} bytes`, limit });
     const mediaType = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (!MEDIA[q.kind].test(mediaType))
       throw new ApiError(415, {
         error: 'unsupported_media_type',
-        detail: `${q.kind}: not ${mediaType || 'untyped'}`,
+        message: `${q.kind}: not ${mediaType || 'untyped'}`,
       });
     const body = c.req.raw.body;
-    if (!body) throw new ApiError(400, { error: 'empty_body', detail: 'no bytes were sent' });
+    if (!body) throw new ApiError(400, { error: 'empty_body', message: 'no bytes were sent' });
     const visit = await deps.store.getVisit(visitId);
     const attachment = await deps.store.putBlob(
       {

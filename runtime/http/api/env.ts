@@ -3,9 +3,13 @@ import type { Context } from 'hono';
 /** Roles a paired tablet holds (the LAN server's pairing binds each token to one). */
 export type TabletRole = 'feldsher' | 'doctor' | 'coordinator';
 
-/** Who is calling, as the auth middleware in front of the API puts it on the context. */
+/**
+ * Who is calling, as the auth middleware in front of the API puts it on the context (the same
+ * shape as runtime/http/auth's identity, which replaces this file's types when it lands).
+ */
 export interface TabletIdentity {
-  readonly deviceName: string;
+  readonly id: string;
+  readonly name: string;
   readonly role: TabletRole;
 }
 
@@ -20,5 +24,5 @@ export interface ApiEnv {
 /** The author recorded with an entry: the paired tablet's device name, when auth has named it. */
 export function authorOf(c: Context<ApiEnv>): string {
   const tablet = c.get('tablet');
-  return tablet ? `${tablet.deviceName} (${tablet.role})` : 'tablet';
+  return tablet ? `${tablet.name} (${tablet.role})` : 'tablet';
 }

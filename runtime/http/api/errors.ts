@@ -4,10 +4,10 @@ import type { z } from 'zod';
 import { isStoreError } from '../../../store/index.ts';
 import type { ApiEnv } from './env.ts';
 
-/** Every error body the API answers with: a stable code to branch on, and a one-line detail. */
+/** Every error body the API answers with: a stable code to branch on, and a one-line message (the same shape as runtime/http/errors.ts on the LAN-security work). */
 export interface ApiErrorBody {
   readonly error: string;
-  readonly detail?: string;
+  readonly message: string;
   readonly issues?: ReadonlyArray<{ readonly path: string; readonly message: string }>;
   readonly limit?: number;
 }
@@ -18,7 +18,7 @@ export class ApiError extends Error {
     readonly status: ContentfulStatusCode,
     readonly body: ApiErrorBody,
   ) {
-    super(body.detail ?? body.error);
+    super(body.message);
     this.name = 'ApiError';
   }
 }
@@ -27,22 +27,23 @@ export class ApiError extends Error {
 export async function readJson<S extends z.ZodType>(c: Context<ApiEnv>, schema: S): Promise<z.output<S>> {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/json\b/i.test(type))
-    throw new ApiError(415, { error: 'unsupported_media_type', detail: 'send application/json' });
+    throw new ApiError(415, { error: 'unsupported_media_type', message: 'send application/json' });
   let raw: unknown;
   try {
     raw = JSON.parse(await c.req.text());
   } catch {
-    throw new ApiError(400, { error: 'malformed_json', detail: 'the body is not JSON' });
+    throw new ApiError(400, { error: 'malformed_json', message: 'the body is not JSON' });
   }
   return parseWith(schema, raw, 'invalid_body');
 }
 
 /** Checks query parameters or any value against a schema; a miss is a typed 400. */
-export function parseWith<S extends z.ZodType>(schema: S, raw: unknown, code = 'invalid_query'): z.output<S> {
+export function parseWith<S extends z.ZodType>(schema: S, raw: unknown, code = 'bad_query'): z.output<S> {
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   throw new ApiError(400, {
     error: code,
+    message: 'the request does not match its schema',
     issues: parsed.error.issues
       .slice(0, 10)
       .map((i) => ({ path: i.path.join('.') || '(root)', message: i.message })),
@@ -55,16 +56,16 @@ export function errorResponse(c: Context, err: unknown): Response {
   if (isStoreError(err)) {
     switch (err.code) {
       case 'not_found':
-        return c.json({ error: 'not_found', detail: err.message }, 404);
+        return c.json({ error: 'not_found', message: err.message }, 404);
       case 'invalid_record':
-        return c.json({ error: 'refused', detail: err.message }, 422);
+        return c.json({ error: 'conflict', message: err.message }, 409);
       case 'locked':
       case 'write_failed':
-        return c.json({ error: 'store_unavailable', detail: err.message }, 503);
+        return c.json({ error: 'store_unavailable', message: err.message }, 503);
       default:
-        return c.json({ error: 'damaged', detail: err.message }, 500);
+        return c.json({ error: 'damaged', message: err.message }, 500);
     }
   }
   const message = err instanceof Error ? err.message : String(err);
-  return c.json({ error: 'internal', detail: message }, 500);
+  return c.json({ error: 'internal', message: message }, 500);
 }

@@ -10,7 +10,7 @@ const Answer = z.union([
 ]);
 
 const notAvailable = () =>
-  new ApiError(501, { error: 'not_available', detail: 'this kit cannot pair or forget instruments yet' });
+  new ApiError(501, { error: 'not_available', message: 'this kit cannot pair or forget instruments yet' });
 
 /**
  * The instrument screen's routes: the list (state, counters), and pairing and forgetting, which
@@ -31,19 +31,19 @@ export function instrumentRoutes(deps: ApiDeps): Hono<ApiEnv> {
     if (!control.answer) throw notAvailable();
     const body = await readJson(c, Answer);
     const ok = control.answer(c.req.param('id'), 'passkey' in body ? body.passkey : body.accept);
-    return ok ? c.json({ ok }) : c.json({ error: 'not_found', detail: 'no such pairing in progress' }, 404);
+    return ok ? c.json({ ok }) : c.json({ error: 'not_found', message: 'no such pairing in progress' }, 404);
   });
 
   r.post('/pairings/:id/cancel', (c) => {
     if (!control.cancel) throw notAvailable();
     const ok = control.cancel(c.req.param('id'));
-    return ok ? c.json({ ok }) : c.json({ error: 'not_found', detail: 'no such pairing in progress' }, 404);
+    return ok ? c.json({ ok }) : c.json({ error: 'not_found', message: 'no such pairing in progress' }, 404);
   });
 
   r.delete('/instruments/:id', async (c) => {
     if (!control.forget) throw notAvailable();
     const ok = await control.forget(c.req.param('id'));
-    return ok ? c.json({ ok }) : c.json({ error: 'not_found', detail: 'no such instrument' }, 404);
+    return ok ? c.json({ ok }) : c.json({ error: 'not_found', message: 'no such instrument' }, 404);
   });
 
   return r;
