@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ObservationInput } from '../../../store/index.ts';
-import { ACVPU_LEVELS, VITAL_CODES } from '../../../pwa/shared/vital-codes.ts';
+import { codeManualMeasure } from '../../../pwa/shared/manual-measure.ts';
+import { ACVPU_LEVELS } from '../../../pwa/shared/vital-codes.ts';
 
 /** A vital typed on the tablet: the NEWS2 parameters no instrument measures (and temperature). */
 export const ManualMeasure = z
@@ -19,57 +20,20 @@ export const ManualMeasure = z
     message: 'on oxygen: give the flow in L/min (0 L/min means room air)',
     path: ['flowLpm'],
   });
-/** See {@link ManualMeasure}. */
-export type ManualMeasure = z.infer<typeof ManualMeasure>;
-
-function quantity(m: ManualMeasure): {
-  code: { loinc: string; display: string };
-  value: number;
-  precision: number;
-  unit: string;
-} {
-  switch (m.type) {
-    case 'respiration-rate':
-      return { code: VITAL_CODES.respirationRate, value: m.value, precision: 0, unit: '/min' };
-    case 'consciousness':
-      return {
-        code: VITAL_CODES.consciousness,
-        value: ACVPU_LEVELS.indexOf(m.value),
-        precision: 0,
-        unit: '{ACVPU}',
-      };
-    case 'oxygen': {
-      const flow = m.onOxygen ? m.flowLpm! : 0;
-      return {
-        code: VITAL_CODES.oxygenFlow,
-        value: flow,
-        precision: Number.isInteger(flow) ? 0 : 1,
-        unit: 'L/min',
-      };
-    }
-    case 'temperature':
-      return {
-        code: VITAL_CODES.temperature,
-        value: Math.round(m.value * 10) / 10,
-        precision: 1,
-        unit: 'Cel',
-      };
-  }
-}
 
 /**
  * The observation a manual entry is stored as: coded like an instrument reading, with provenance
  * naming the tablet and keeping exactly what was typed (as UTF-8 JSON) in place of device bytes.
  */
 export function manualObservation(
-  m: ManualMeasure,
+  m: z.output<typeof ManualMeasure>,
   where: { visitId: string; patientId: string | null; author: string; enteredAt: string },
 ): ObservationInput {
-  const q = quantity(m);
+  const q = codeManualMeasure(m);
   return {
     visitId: where.visitId,
     patientId: where.patientId,
-    code: { loinc: q.code.loinc, display: q.code.display },
+    code: { loinc: q.loinc, display: q.display },
     value: { kind: 'quantity', value: q.value, precision: q.precision, unit: q.unit },
     components: [],
     status: 'final',
