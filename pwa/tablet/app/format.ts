@@ -35,14 +35,25 @@ export function unitName(w: Words, ucum: string | null): string {
   return ucum === null ? '' : (UNITS[ucum]?.[w.locale] ?? ucum);
 }
 
+// Intl formatters are costly to build (a live value repaints many times a second): one per shape.
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => T): T {
+  let f = formatters.get(key) as T | undefined;
+  if (!f) {
+    f = make();
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 /** A number with the device's own precision (97 stays 97, 36.60 stays 36.60). */
 export function formatNumber(w: Words, v: WireValue): string {
-  return v.value === null
-    ? '—'
-    : v.value.toLocaleString(w.tag, {
-        minimumFractionDigits: v.precision,
-        maximumFractionDigits: v.precision,
-      });
+  if (v.value === null) return '—';
+  const digits = Math.min(v.precision, 12);
+  return cached(
+    `n|${w.tag}|${digits}`,
+    () => new Intl.NumberFormat(w.tag, { minimumFractionDigits: digits, maximumFractionDigits: digits }),
+  ).format(v.value);
 }
 
 /** The value of an observation as shown: "128/82", "97", "C", "воздух", or "нет значения". */
@@ -68,12 +79,17 @@ export function valueUnit(w: Words, o: WireObservation): string {
 
 /** Time of day in the tablet's zone. */
 export function timeOfDay(w: Words, iso: string): string {
-  return new Date(iso).toLocaleTimeString(w.tag, { hour: '2-digit', minute: '2-digit' });
+  return cached(
+    `t|${w.tag}`,
+    () => new Intl.DateTimeFormat(w.tag, { hour: '2-digit', minute: '2-digit' }),
+  ).format(new Date(iso));
 }
 
 /** A date as the locale writes it. */
 export function dateText(w: Words, isoDate: string): string {
-  return new Date(`${isoDate.slice(0, 10)}T12:00:00`).toLocaleDateString(w.tag);
+  return cached(`d|${w.tag}`, () => new Intl.DateTimeFormat(w.tag)).format(
+    new Date(`${isoDate.slice(0, 10)}T12:00:00`),
+  );
 }
 
 /** Whole years between a birth date and now. */

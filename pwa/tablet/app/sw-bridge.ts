@@ -7,7 +7,9 @@ import type { AppState } from './state/app-state.ts';
 export function watchServiceWorker(app: AppState): void {
   if (!('serviceWorker' in navigator)) return;
   const hadController = navigator.serviceWorker.controller !== null;
-  void navigator.serviceWorker.register('/sw.js').then((reg) => {
+  void navigator.serviceWorker.register('/sw.js').then((reg: ServiceWorkerRegistration | undefined) => {
+    // Undefined where registration is blocked (an enterprise policy, a test harness).
+    if (!reg) return;
     const applyWhenSafe = (worker: ServiceWorker) => {
       const tryApply = () => {
         if (app.route.value.name === 'visit' || app.route.value.name === 'consult') return false;

@@ -156,8 +156,21 @@ export function createAppState(deps: AppDeps) {
     }
   }
 
+  // Live values are applied once per animation frame: a burst of readings draws once, in the
+  // frame that would have painted the first of them anyway.
+  let pendingLive: LiveState | null = null;
+  const frame =
+    typeof requestAnimationFrame === 'function'
+      ? requestAnimationFrame
+      : (fn: () => void) => queueMicrotask(fn);
   function onMessage(m: LiveMessage): void {
-    live.update((s) => reduceLive(s, m));
+    if (pendingLive === null)
+      frame(() => {
+        const next = pendingLive;
+        pendingLive = null;
+        if (next) live.set(next);
+      });
+    pendingLive = reduceLive(pendingLive ?? live.value, m);
     if (m.type === 'waveform') waveforms.push(m.data);
     if (m.type === 'visit') {
       const open = visit.value;

@@ -1,20 +1,40 @@
 import type { WireEvents, WireInstrument, WireObservation } from '../../../../runtime/http/wire.ts';
 import type { LiveMessage } from '../net/stream.ts';
 
+/** The newest stored reading of one instrument per LOINC code. */
+export type DeviceValues = Readonly<Record<string, WireObservation>>;
+
 /** What the instruments are doing right now, built only from the live channel. */
 export interface LiveState {
   readonly instruments: Readonly<Record<string, WireInstrument>>;
-  /** Newest stored reading per instrument and code (`deviceId|loinc`). */
-  readonly latest: Readonly<Record<string, WireObservation>>;
-  readonly preview: WireEvents['preview'] | null;
+  /**
+   * Newest readings by instrument: only the instrument that sent something gets a new object,
+   * so the other instruments' cards are not redrawn.
+   */
+  readonly latest: Readonly<Record<string, DeviceValues>>;
+  /** Display-only values (cuff pressure while inflating) by instrument. */
+  readonly previews: Readonly<Record<string, WireEvents['preview']>>;
   readonly storeError: string | null;
 }
 
 /** Before the first message. */
-export const EMPTY_LIVE: LiveState = { instruments: {}, latest: {}, preview: null, storeError: null };
+export const EMPTY_LIVE: LiveState = { instruments: {}, latest: {}, previews: {}, storeError: null };
 
-/** The key of a live value card. */
-export const liveKey = (o: { deviceId: string; loinc: string }): string => `${o.deviceId}|${o.loinc}`;
+function withObservations(state: LiveState, list: readonly WireObservation[]): LiveState {
+  const latest = { ...state.latest };
+  let previews = state.previews;
+  for (const o of list) {
+    const values = latest[o.deviceId] ?? {};
+    const prev = values[o.loinc];
+    if (!prev || prev.effectiveAt <= o.effectiveAt) latest[o.deviceId] = { ...values, [o.loinc]: o };
+    // A stored reading ends that instrument's preview (the cuff pressure while inflating).
+    if (previews[o.deviceId]) {
+      const { [o.deviceId]: _ended, ...rest } = previews;
+      previews = rest;
+    }
+  }
+  return { ...state, latest, previews, storeError: null };
+}
 
 /** Applies one live message (those that are not about instruments leave the state as it is). */
 export function reduceLive(state: LiveState, m: LiveMessage): LiveState {
@@ -23,19 +43,10 @@ export function reduceLive(state: LiveState, m: LiveMessage): LiveState {
       return { ...state, instruments: Object.fromEntries(m.data.instruments.map((i) => [i.id, i])) };
     case 'instrument':
       return { ...state, instruments: { ...state.instruments, [m.data.id]: m.data } };
-    case 'observations': {
-      const latest = { ...state.latest };
-      for (const o of m.data) {
-        const prev = latest[liveKey(o)];
-        if (!prev || prev.effectiveAt <= o.effectiveAt) latest[liveKey(o)] = o;
-      }
-      // A stored reading ends that instrument's preview (the cuff pressure while inflating).
-      const preview =
-        state.preview && m.data.some((o) => o.deviceId === state.preview?.deviceId) ? null : state.preview;
-      return { ...state, latest, preview, storeError: null };
-    }
+    case 'observations':
+      return withObservations(state, m.data);
     case 'preview':
-      return { ...state, preview: m.data };
+      return { ...state, previews: { ...state.previews, [m.data.deviceId]: m.data } };
     case 'store-error':
       return { ...state, storeError: m.data.message };
     default:
