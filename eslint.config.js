@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { boundariesPlugin } from './scripts/eslint-boundaries.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'pwa/dist/**', 'fieldkit-data/**', 'coverage/**'] },
@@ -17,6 +18,12 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
+  },
+  {
+    // Folder boundaries (ARCHITECTURE.md), enforced: see scripts/eslint-boundaries.js.
+    files: ['**/*.ts', '**/*.tsx'],
+    plugins: { fieldkit: boundariesPlugin },
+    rules: { 'fieldkit/boundaries': 'error' },
   },
   {
     files: ['**/*.js'],

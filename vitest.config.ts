@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['**/*.test.ts'],
     exclude: ['node_modules/**', 'pwa/dist/**'],
     globalSetup: ['test/global-setup.ts'],
+    setupFiles: ['test/setup-seed.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

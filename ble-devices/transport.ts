@@ -1,7 +1,8 @@
 /**
- * The one interface every instrument link implements (simulated, node-ble/BlueZ, noble, serial
- * bridges exposing GATT-like characteristics). Drivers depend on this file only, so a driver
- * tested against the simulator runs unchanged against a real radio.
+ * The one interface every instrument link implements: today the simulator (`sim/transport/`);
+ * the node-ble/BlueZ, noble and serial (GATT-like bridges) transports are to come and must
+ * implement it and pass test/transport-acceptance.ts. Drivers depend on this file only, so a
+ * driver tested against the simulator is meant to run unchanged against a real radio.
  */
 
 /** An instrument's stable identity on a transport (a BLE address, a pty path, a sim id). */

@@ -23,6 +23,18 @@ export const KitConfig = z.object({
     .int()
     .min(-14 * 60)
     .max(14 * 60),
+  storage: z
+    .object({
+      /** Below this many free bytes on the data directory's disk, the kit warns (log + tablets). */
+      lowSpaceBytes: z
+        .number()
+        .int()
+        .min(0)
+        .default(256 * 1024 * 1024),
+      /** How often the free space is read (statfs), besides after every failed write. */
+      checkIntervalMs: z.number().int().min(50).max(3_600_000).default(10_000),
+    })
+    .default({ lowSpaceBytes: 256 * 1024 * 1024, checkIntervalMs: 10_000 }),
   reconnectDelayMs: z.number().int().min(10).max(600_000).default(2000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -2,6 +2,7 @@ import type { DroppedFrame, LivePreview } from '../ble-devices/drivers/driver.ts
 import type { ObservationRecord } from '../store/schema/observation.ts';
 import type { WireVisitChange } from './http/api/wire-types.ts';
 import type { InstrumentStatus } from './instruments/instrument-status.ts';
+import type { StorageStatus } from './storage-status.ts';
 
 /** Everything the kit announces live to the tablets (SSE) and to tests. */
 export type KitEvent =
@@ -15,7 +16,19 @@ export type KitEvent =
     }
   | { readonly type: 'instrument'; readonly status: InstrumentStatus }
   | { readonly type: 'dropped'; readonly frame: DroppedFrame }
-  | { readonly type: 'store-error'; readonly message: string; readonly at: Date }
+  | {
+      readonly type: 'store-error';
+      readonly message: string;
+      /** The store's error code (`write_failed` for a refused commit), or `internal`. */
+      readonly code: string;
+      /** Observations (values a tablet would show) lost by this failed write. */
+      readonly notStored: number;
+      /** Observations not stored since the kit started. */
+      readonly notStoredTotal: number;
+      readonly at: Date;
+    }
+  /** The store's writability or the disk's free space changed (see {@link StorageStatus}). */
+  | { readonly type: 'storage'; readonly status: StorageStatus }
   /** A visit changed (an entry was stored, the visit closed): tablets on that visit apply it. */
   | { readonly type: 'visit'; readonly change: WireVisitChange }
   /** A run of waveform samples (ECG, pleth) for the live strip: display only, stored as a blob elsewhere. */

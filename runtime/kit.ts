@@ -13,6 +13,7 @@ import { InstrumentManager } from './instruments/instrument-manager.ts';
 import { LiveBus } from './live-bus.ts';
 import type { Logger } from './log.ts';
 import { MeasurementPipeline, type ObservationWriter } from './pipeline/pipeline.ts';
+import { StorageHealth } from './storage-health.ts';
 
 /** The store as the running kit uses it (the real one comes from store/index.ts). */
 export interface KitStore extends ObservationWriter, ApiStore {
@@ -29,6 +30,7 @@ export interface KitHandle {
   readonly bus: LiveBus<KitEvent>;
   readonly pipeline: MeasurementPipeline;
   readonly instruments: InstrumentManager;
+  readonly storage: StorageHealth;
   stop(): Promise<void>;
 }
 
@@ -63,6 +65,14 @@ export async function startKit(
   if (!transport) throw new Error('no instrument transport: enable simulation or pass a transport');
   const bus = new LiveBus<KitEvent>();
   const pipeline = new MeasurementPipeline(store, bus, () => ({ visitId: null, patientId: null }), log);
+  const storage = new StorageHealth({
+    dir: config.dataDir,
+    bus,
+    log,
+    lowSpaceBytes: config.storage.lowSpaceBytes,
+    checkIntervalMs: config.storage.checkIntervalMs,
+  });
+  await storage.start();
   const instruments = new InstrumentManager({
     transport,
     drivers: DRIVERS,
@@ -77,6 +87,7 @@ export async function startKit(
     bus,
     recentObservations: (limit) => store.recentObservations(limit),
     instruments: () => instruments.list(),
+    storage: () => storage.status(),
     staticRoot: PWA_DIST,
     api: { store, instruments: { list: () => instruments.list() } },
   });
@@ -91,11 +102,13 @@ export async function startKit(
     bus,
     pipeline,
     instruments,
+    storage,
     async stop() {
       sim?.stop();
       await instruments.stop();
       await transport.close();
       await pipeline.drain();
+      storage.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();

@@ -13,9 +13,12 @@ export interface SimulatedInstruments {
 }
 
 /**
- * The kit's default instruments when no hardware is present (`fieldkit start`, `--sim`): a PLX
- * continuous oximeter and a BP cuff, behind the same Transport interface real radios implement.
- * This is the only production path that imports sim/.
+ * The kit's default instruments when no hardware is present (`fieldkit start` simulates by
+ * default): a PLX continuous oximeter and a BP cuff, behind the Transport interface that the real
+ * radios' transports will implement too.
+ * With `fieldkit sim` (runtime/cli/sim-command.ts), the only production code that imports sim/:
+ * the `fieldkit/boundaries` lint rule (scripts/eslint-boundaries.js) refuses it anywhere else. The
+ * kit loads this module lazily, only when it simulates.
  */
 export function createSimulatedInstruments(config: KitConfig): SimulatedInstruments {
   const instruments = [

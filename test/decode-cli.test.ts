@@ -53,4 +53,13 @@ describe('fieldkit decode (spawned)', () => {
     expect(hex.code).toBe(1);
     expect(hex.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/bad_hex/)]);
   });
+
+  it('keeps an unknown RACP op code as its number (0x0C), not "reserved"', () => {
+    const r = fieldkit('decode', '2A52', '06 00 0C 02');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      request_opcode: '0x0C',
+      response_code: 'op_code_not_supported',
+    });
+  });
 });

@@ -5,7 +5,7 @@ import { parseKitConfig } from '../runtime/config.ts';
 import { startKit, type KitHandle } from '../runtime/kit.ts';
 import { createLogger } from '../runtime/log.ts';
 import type { WireObservation } from '../runtime/http/wire.ts';
-import { filesContaining } from './helpers/data-dir.ts';
+import { cborNeedle, plaintextIn, textNeedles } from './helpers/plaintext.ts';
 import { readSse } from './helpers/sse-client.ts';
 
 const PASSPHRASE = 'correct horse battery staple 42';
@@ -93,14 +93,17 @@ describe('vertical slice: simulated instruments to the live page', () => {
     await second.close();
     cleanups.pop();
 
-    expect(filesContaining(dir, PASSPHRASE)).toEqual([]);
-    expect(filesContaining(dir, 'FK-SIM Oximeter')).toEqual([]);
-    expect(filesContaining(dir, 'sim-plx-1')).toEqual([]);
-    expect(filesContaining(dir, '2708-6')).toEqual([]);
-    expect(filesContaining(dir, 'mm[Hg]')).toEqual([]);
-    // A stored SpO2 value as its CBOR/JSON text would appear ("value":97 / 0x18 0x61 never plain).
+    // Each text as UTF-8, UTF-16 and CBOR; the SpO2 value as the store's CBOR writes it (the
+    // positional array of schema v2 and the map of v1), plus JSON; the reading's own timestamps.
     const spo2 = seen.find((o) => o.loinc === '2708-6' && o.value !== null)!;
-    expect(filesContaining(dir, `"value":${spo2.value}`)).toEqual([]);
+    const value = { kind: 'quantity', value: spo2.value, precision: spo2.precision, unit: spo2.unit };
+    const needles = [
+      ...[PASSPHRASE, 'FK-SIM Oximeter', 'sim-plx-1', '2708-6', 'mm[Hg]'].flatMap(textNeedles),
+      ...[spo2.recordedAt, spo2.effectiveAt, `"value":${spo2.value}`].flatMap(textNeedles),
+      cborNeedle('SpO2 value, stored form', [0, spo2.value, spo2.precision, spo2.unit]),
+      cborNeedle('SpO2 value, map form', value),
+    ];
+    expect(plaintextIn(dir, needles)).toEqual([]);
   });
 
   it('answers a bad query with a typed 400 and unknown API paths with 404', async () => {

@@ -32,8 +32,12 @@ export async function buildStoreChild(): Promise<string> {
   return outfile;
 }
 
-/** When {@link runStoreChild} SIGKILLs the writer. */
-export type KillWhen = { afterReadyMs: number } | { afterAcks: number };
+/**
+ * When {@link runStoreChild} SIGKILLs the writer: a time after it is ready, or once `afterAcks`
+ * acknowledgements arrived (then `thenMs` later, if given). Counting acknowledgements first
+ * makes a kill land during ingest however slow a loaded machine makes the start.
+ */
+export type KillWhen = { afterReadyMs: number } | { afterAcks: number; thenMs?: number };
 
 /**
  * Runs the bundled writer on `dir`, numbering its readings from `start`, and SIGKILLs it at the
@@ -61,7 +65,10 @@ export function runStoreChild(
       const [id, n] = line.split(' ');
       if (!id || !n) return;
       acked.set(id, Number(n));
-      if ('afterAcks' in when && acked.size >= when.afterAcks) child.kill('SIGKILL');
+      if ('afterAcks' in when && acked.size >= when.afterAcks) {
+        if (when.thenMs === undefined) child.kill('SIGKILL');
+        else timer ??= setTimeout(() => child.kill('SIGKILL'), when.thenMs);
+      }
     });
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('error', reject);

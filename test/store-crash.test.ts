@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../store/index.ts';
 import { tempDir } from '../store/testing.ts';
+import { testRandom } from './helpers/seed.ts';
 import { buildStoreChild, runStoreChild } from './store-child.ts';
 
 const ROUNDS = Number(process.env.FIELDKIT_CRASH_ROUNDS ?? 50);
@@ -11,17 +12,22 @@ beforeAll(async () => {
   bundle = await buildStoreChild();
 });
 afterAll(() => t.cleanup());
-/** Runs the child until a random moment after its first acknowledgements, then SIGKILLs it. */
+/**
+ * Runs the child until ingest is under way (its first acknowledgement: a loaded machine may take
+ * longer than any fixed delay to get there), then SIGKILLs it a random moment later, so kills land
+ * anywhere in the commit cycle.
+ */
 function runAndKill(start: number, killAfterMs: number): Promise<Map<string, number>> {
-  return runStoreChild(bundle, t.dir, start, { afterReadyMs: killAfterMs });
+  return runStoreChild(bundle, t.dir, start, { afterAcks: 1, thenMs: killAfterMs });
 }
 
 describe('crash safety', () => {
   it(`keeps every acknowledged reading through ${ROUNDS} SIGKILLs during heavy ingest`, async () => {
     let next = 0;
     let totalAcked = 0;
+    const random = testRandom('crash kill times');
     for (let round = 0; round < ROUNDS; round++) {
-      const acked = await runAndKill(next, 40 + Math.floor(Math.random() * 260));
+      const acked = await runAndKill(next, Math.floor(random() * 260));
       next += 1_000_000;
       totalAcked += acked.size;
       // Opens without repair: a plain open, every acknowledged record present and decrypting.

@@ -1,21 +1,14 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { encodeCbor } from '../store/cbor.ts';
 import { openStore } from '../store/index.ts';
 import { TEST_KDF, sampleObservation, tempDir } from '../store/testing.ts';
+import { filesUnder } from './helpers/data-dir.ts';
+import { cborNeedle, plaintextIn, textNeedles, type Needle } from './helpers/plaintext.ts';
 
 const t = tempDir('fieldkit-plaintext-');
 afterAll(() => t.cleanup());
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)],
-  );
-}
-
-/** Every way a value could sit on disk in the clear: UTF-8, UTF-16, normalised forms, CBOR floats. */
-function needles(): { label: string; bytes: Buffer }[] {
+/** Every way a value could sit on disk in the clear: UTF-8, UTF-16, CBOR text, normalised forms, CBOR floats. */
+function needles(): Needle[] {
   const text = [
     'Шерстобитова',
     'шерстобитова',
@@ -32,14 +25,8 @@ function needles(): { label: string; bytes: Buffer }[] {
     'patient-needle-4242',
     'Unmistakable ECG annotation text',
   ];
-  const out = text.flatMap((s) => [
-    { label: `${s} (utf8)`, bytes: Buffer.from(s, 'utf8') },
-    { label: `${s} (utf16)`, bytes: Buffer.from(s, 'utf16le') },
-  ]);
   // The measured value as CBOR encodes it (float64) and as text.
-  out.push({ label: '137.0625 (cbor)', bytes: Buffer.from(encodeCbor(137.0625)) });
-  out.push({ label: '137.0625 (text)', bytes: Buffer.from('137.0625') });
-  return out;
+  return [...text.flatMap(textNeedles), cborNeedle('137.0625', 137.0625), ...textNeedles('137.0625')];
 }
 
 describe('no plaintext on disk', () => {
@@ -74,13 +61,7 @@ describe('no plaintext on disk', () => {
     expect(await store.findPatientByDocument('9876543210')).toBeDefined();
     await store.close();
 
-    const files = filesUnder(t.dir);
-    expect(files.length).toBeGreaterThanOrEqual(2);
-    const found: string[] = [];
-    for (const file of files) {
-      const content = readFileSync(file);
-      for (const n of needles()) if (content.includes(n.bytes)) found.push(`${n.label} in ${file}`);
-    }
-    expect(found).toEqual([]);
+    expect(filesUnder(t.dir).length).toBeGreaterThanOrEqual(2);
+    expect(plaintextIn(t.dir, needles())).toEqual([]);
   });
 });

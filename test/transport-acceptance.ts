@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TransportError, type DeviceId, type Transport } from '../ble-devices/transport.ts';
+import { until } from './helpers/until.ts';
 
 /** What a transport implementation provides to the shared suite: one test instrument behind it. */
 export interface TransportFixture {
@@ -17,16 +18,9 @@ export interface TransportFixture {
   teardown(): Promise<void>;
 }
 
-async function until(check: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 /**
- * The behaviour every Transport must show (sim, node-ble, noble, serial), run by each
+ * The behaviour every Transport must show (today only the simulator's runs it; node-ble, noble
+ * and serial will), run by each
  * implementation's own test file with its own setup, in the style of automerge-repo's adapter suites.
  */
 export function runTransportTests(name: string, setup: () => Promise<TransportFixture>): void {
@@ -54,12 +48,19 @@ export function runTransportTests(name: string, setup: () => Promise<TransportFi
       const got: number[] = [];
       const off = await conn.subscribe(f.service, f.notifyChar, 'notify', (v) => got.push(v[0]!));
       for (let i = 0; i < 20; i++) f.notify(Uint8Array.of(i, 0xaa));
-      await until(() => got.length === 20);
+      await until(() => got.length === 20, { timeoutMs: 2000, what: '20 notifications' });
       expect(got).toEqual([...Array(20).keys()]);
       await off();
+      // The sentinel: a fresh subscriber that must receive the same notification. Once it has,
+      // the unsubscribed listener would have had it too, so its silence is proven, not slept on.
+      const sentinel: number[] = [];
+      const offSentinel = await conn.subscribe(f.service, f.notifyChar, 'notify', (v) =>
+        sentinel.push(v[0]!),
+      );
       f.notify(Uint8Array.of(99));
-      await new Promise((r) => setTimeout(r, 50));
+      await until(() => sentinel.includes(99), { timeoutMs: 2000, what: 'the sentinel notification' });
       expect(got).not.toContain(99);
+      await offSentinel();
       await conn.disconnect();
     });
 
@@ -82,7 +83,7 @@ export function runTransportTests(name: string, setup: () => Promise<TransportFi
       const reasons: string[] = [];
       conn.onDisconnect((r) => reasons.push(r));
       f.dropLink();
-      await until(() => reasons.length === 1);
+      await until(() => reasons.length === 1, { timeoutMs: 2000, what: 'the disconnect report' });
       await expect(conn.read(f.service, f.readChar)).rejects.toMatchObject({ code: 'not_connected' });
     });
 

@@ -21,6 +21,11 @@ export interface Codec<T> {
   decode(bytes: Uint8Array): T;
   encode(value: T): Uint8Array;
   toJson(value: T): JsonObject;
+  /**
+   * The inverse of `toJson`, where a codec offers it (RACP: a request built as JSON, or a decoded
+   * value edited and sent back); a malformed view is a typed `invalid_value`.
+   */
+  fromJson?(json: JsonObject): T;
 }
 
 /** Wraps a codec so every decode enforces the size limit first (the boundary rule for untrusted bytes). */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Codec } from './codec.ts';
+import type { Codec, JsonObject } from './codec.ts';
 import { CodecError } from './errors.ts';
 import { CODECS } from './registry.ts';
 import { arbitraryFor } from './testing/measurement-arbitraries.ts';
@@ -64,6 +64,28 @@ describe('every registered codec', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+
+  const withJson = CODECS.filter((c) => c.fromJson !== undefined).map((c) => [c.name, c] as const);
+  it.each(withJson)('%s: fromJson(toJson(x)) equals x, through JSON text', (_name, codec) => {
+    fc.assert(
+      fc.property(arbitraryFor(codec)!, (x) => {
+        const json = JSON.parse(JSON.stringify(codec.toJson(x))) as JsonObject;
+        expect(codec.fromJson!(json)).toEqual(x);
+      }),
+    );
+  });
+
+  it.each(withJson)('%s: bytes that decode come back byte for byte through their JSON', (_name, codec) => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: codec.maxBytes }), (bytes) => {
+        const out = attempt(codec, bytes);
+        if (!out.ok) return;
+        const json = JSON.parse(JSON.stringify(codec.toJson(out.value))) as JsonObject;
+        expect(codec.encode(codec.fromJson!(json))).toEqual(bytes);
+      }),
+      { numRuns: 1000 },
     );
   });
 });

@@ -1,5 +1,5 @@
 import type { Codec } from './codec.ts';
-import { uuidKey } from '../uuid.ts';
+import { uuidKey } from './uuid.ts';
 
 /**
  * What the kit keeps with every reading so a decode can be re-checked later: the exact bytes,

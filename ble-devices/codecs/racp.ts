@@ -1,16 +1,9 @@
-import { defineCodec, type Codec, type Json, type JsonObject } from './codec.ts';
+import { defineCodec, type Codec } from './codec.ts';
 import { ByteReader, ByteWriter } from './cursor.ts';
 import { readDateTime, writeDateTime, type DateTime } from './date-time.ts';
 import { CodecError } from './errors.ts';
-import {
-  RACP_FILTER_TYPES,
-  RACP_OP_CODES,
-  RACP_OPERAND_COUNT,
-  RACP_OPERATORS,
-  RACP_REQUEST_OPS,
-  RACP_RESPONSE_CODES,
-} from './racp-tables.ts';
-import { enumName } from './tables.ts';
+import { racpCodeName, racpFromJson, racpToJson } from './racp-json.ts';
+import { RACP_OP_CODES, RACP_OPERAND_COUNT, RACP_REQUEST_OPS } from './racp-tables.ts';
 
 /** A request filter: sequence numbers (uint16) or user-facing times (Date Time). */
 export type RacpFilter =
@@ -56,7 +49,7 @@ function readFilter(r: ByteReader, operator: number): RacpFilter | null {
     r.codec,
     'filter_type',
     at,
-    `unknown filter type 0x${type.toString(16)}`,
+    `unknown filter type ${racpCodeName([], type)}`,
   );
 }
 
@@ -69,7 +62,13 @@ function readCount(r: ByteReader): { count: number; countBytes: 1 | 2 | 4 } {
 function decodeRacp(r: ByteReader): RacpMessage {
   const opCode = r.u8('op_code');
   if (RACP_OP_CODES[opCode] === undefined) {
-    throw new CodecError('invalid_value', r.codec, 'op_code', 0, `unknown op code 0x${opCode.toString(16)}`);
+    throw new CodecError(
+      'invalid_value',
+      r.codec,
+      'op_code',
+      0,
+      `unknown op code ${racpCodeName(RACP_OP_CODES, opCode)}`,
+    );
   }
   const operator = r.u8('operator');
   if (RACP_REQUEST_OPS.has(opCode))
@@ -128,30 +127,6 @@ function encodeRacp(w: ByteWriter, m: RacpMessage): void {
   }
 }
 
-function racpJson(m: RacpMessage): JsonObject {
-  if (m.kind === 'response_code') {
-    return {
-      opcode: 'response_code',
-      operator: 'null',
-      request_opcode: enumName(RACP_OP_CODES, m.requestOpCode),
-      response_code: enumName(RACP_RESPONSE_CODES, m.responseCode),
-      response_code_raw: m.responseCode,
-    };
-  }
-  if (m.kind === 'count') {
-    return { opcode: enumName(RACP_OP_CODES, m.opCode), operator: 'null', number_of_records: m.count };
-  }
-  const json: JsonObject = {
-    opcode: enumName(RACP_OP_CODES, m.opCode),
-    operator: enumName(RACP_OPERATORS, m.operator),
-  };
-  if (m.filter) {
-    json.filter_type = enumName(RACP_FILTER_TYPES, m.filter.type === 'sequence_number' ? 1 : 2);
-    json.params = m.filter.values.map((v): Json => (typeof v === 'number' ? v : { ...v }));
-  }
-  return json;
-}
-
 function racpCodec(
   name: string,
   uuid: number | null,
@@ -175,7 +150,8 @@ function racpCodec(
       encodeRacp(w, m);
       return w.finish();
     },
-    toJson: racpJson,
+    toJson: racpToJson,
+    fromJson: racpFromJson,
   });
 }
 

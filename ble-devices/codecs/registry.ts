@@ -35,7 +35,7 @@ import { temperatureType } from './temperature-type.ts';
 import { intermediateTemperature, temperatureMeasurement } from './temperature.ts';
 import { weightScaleFeature } from './weight-scale-feature.ts';
 import { weightMeasurement } from './weight.ts';
-import { shortUuid } from '../uuid.ts';
+import { shortUuid } from './uuid.ts';
 
 /**
  * Every codec the kit knows, looked up by characteristic UUID (any spelling) or by the profile

@@ -51,7 +51,7 @@ export interface DriverContext {
 
 /**
  * Knows one instrument profile. Depends on {@link GattConnection} only, so the same driver runs
- * on the simulator, BlueZ (node-ble) and noble.
+ * on any transport: today the simulator, later BlueZ (node-ble) and noble.
  */
 export interface InstrumentDriver {
   readonly profile: string;

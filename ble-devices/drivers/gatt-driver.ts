@@ -1,6 +1,6 @@
 import type { Codec } from '../codecs/codec.ts';
 import { CodecError } from '../codecs/errors.ts';
-import { uuidKey } from '../uuid.ts';
+import { uuidKey } from '../codecs/uuid.ts';
 import type { DiscoveredDevice, SubscribeMode } from '../transport.ts';
 import type { DriverContext, DriverSink, InstrumentDriver, LivePreview, Observe } from './driver.ts';
 

@@ -23,6 +23,8 @@ const start: CliCommand = {
     'oximeter-hz': { type: 'string' },
     'bp-interval-ms': { type: 'string' },
     'log-level': { type: 'string' },
+    'low-space-mb': { type: 'string' },
+    'disk-check-ms': { type: 'string' },
   },
   optionHelp: {
     ...STORE_ACCESS_HELP,
@@ -31,6 +33,9 @@ const start: CliCommand = {
     'oximeter-hz': 'Simulated oximeter notifications per second (default 2)',
     'bp-interval-ms': 'Pause between simulated BP measurements (default 20000)',
     'log-level': 'fatal|error|warn|info|debug|trace|silent (default info)',
+    'low-space-mb':
+      'Warn (log and tablets) below this much free disk for the data (default 256, or FIELDKIT_LOW_SPACE_MB)',
+    'disk-check-ms': 'How often the free disk space is read (default 10000)',
   },
   positionals: { min: 0, max: 0 },
   load: async () => (await import('./start-command.ts')).runStart,

@@ -72,6 +72,7 @@ function parseConfig(args: CliArgs, env: Readonly<Record<string, string | undefi
         oximeterRateHz: numberFlag(args, 'oximeter-hz'),
         bpIntervalMs: numberFlag(args, 'bp-interval-ms'),
       },
+      storage: storageConfig(args, env),
       utcOffsetMinutes: -new Date().getTimezoneOffset(),
       logLevel: (stringFlag(args, 'log-level') ?? env.FIELDKIT_LOG_LEVEL) as 'info' | undefined,
     });
@@ -79,6 +80,17 @@ function parseConfig(args: CliArgs, env: Readonly<Record<string, string | undefi
     if (err instanceof CliError) throw err;
     throw new CliError((err as Error).message, EXIT_USAGE);
   }
+}
+
+function storageConfig(
+  args: CliArgs,
+  env: Readonly<Record<string, string | undefined>>,
+): { lowSpaceBytes?: number; checkIntervalMs?: number } {
+  const mb = numberFlag(args, 'low-space-mb') ?? numberFromEnv(env.FIELDKIT_LOW_SPACE_MB);
+  return {
+    lowSpaceBytes: mb === undefined ? undefined : Math.round(mb * 1024 * 1024),
+    checkIntervalMs: numberFlag(args, 'disk-check-ms'),
+  };
 }
 
 function numberFromEnv(v: string | undefined): number | undefined {

@@ -16,6 +16,16 @@ function app() {
     bus: new LiveBus<KitEvent>(),
     recentObservations: () => Promise.resolve([]),
     instruments: () => [],
+    storage: () => ({
+      writable: true,
+      notStoredTotal: 0,
+      lastError: null,
+      freeBytes: null,
+      totalBytes: null,
+      lowSpace: false,
+      lowSpaceThresholdBytes: 0,
+      at: new Date(0).toISOString(),
+    }),
     staticRoot: PWA_DIST,
     // The API's store is never reached by these tests (they stay at the HTTP boundary).
     api: { store: {} as ApiStore, instruments: { list: () => [] } },

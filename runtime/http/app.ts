@@ -8,6 +8,7 @@ import type { KitEvent } from '../events.ts';
 import type { InstrumentStatus } from '../instruments/instrument-status.ts';
 import type { LiveBus } from '../live-bus.ts';
 import { createApi, isUploadPath, type ApiDeps } from './api/index.ts';
+import type { StorageStatus } from '../storage-status.ts';
 import { liveEvents } from './sse.ts';
 import { toWireObservation } from './wire.ts';
 
@@ -17,6 +18,8 @@ export interface AppDeps {
   readonly bus: LiveBus<KitEvent>;
   readonly recentObservations: (limit: number) => Promise<ObservationRecord[]>;
   readonly instruments: () => InstrumentStatus[];
+  /** Whether readings are being stored, and the disk's free space. */
+  readonly storage: () => StorageStatus;
   /** Absolute path of the built PWA (pwa/dist). */
   readonly staticRoot: string;
   readonly heartbeatMs?: number;
@@ -45,7 +48,7 @@ export function createApp(deps: AppDeps): Hono {
       }),
     ),
   );
-  app.get('/api/health', (c) => c.json({ ok: true, version: deps.version }));
+  app.get('/api/health', (c) => c.json({ ok: true, version: deps.version, storage: deps.storage() }));
   app.get('/api/observations', async (c) => {
     const q = RecentQuery.safeParse(c.req.query());
     if (!q.success)
@@ -57,7 +60,7 @@ export function createApp(deps: AppDeps): Hono {
     liveEvents(
       c,
       deps.bus,
-      () => ({ version: deps.version, instruments: deps.instruments() }),
+      () => ({ version: deps.version, instruments: deps.instruments(), storage: deps.storage() }),
       deps.heartbeatMs,
     ),
   );

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { KitEvent } from '../events.ts';
 import type { LiveBus } from '../live-bus.ts';
-import { toWireObservation, type WireEvents, type WireInstrument } from './wire.ts';
+import { toWireObservation, type WireEvents } from './wire.ts';
 
 /** Most events a slow tablet may have queued before its stream is closed (it reconnects and reloads). */
 const MAX_QUEUED = 1000;
@@ -31,7 +31,18 @@ function toWire(
         },
       };
     case 'store-error':
-      return { event: 'store-error', data: { message: e.message, at: e.at.toISOString() } };
+      return {
+        event: 'store-error',
+        data: {
+          message: e.message,
+          code: e.code,
+          notStored: e.notStored,
+          notStoredTotal: e.notStoredTotal,
+          at: e.at.toISOString(),
+        },
+      };
+    case 'storage':
+      return { event: 'storage', data: e.status };
     case 'visit':
       return { event: 'visit', data: e.change };
     case 'waveform':
@@ -47,7 +58,7 @@ function toWire(
 export function liveEvents(
   c: Context,
   bus: LiveBus<KitEvent>,
-  hello: () => { version: string; instruments: WireInstrument[] },
+  hello: () => WireEvents['hello'],
   heartbeatMs = 15_000,
 ): Response {
   return streamSSE(c, async (stream) => {

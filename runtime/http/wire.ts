@@ -1,5 +1,6 @@
 import type { ObservationRecord, ObservationValue } from '../../store/schema/observation.ts';
 import type { WireVisitChange } from './api/wire-types.ts';
+import type { StorageStatus } from '../storage-status.ts';
 
 /**
  * What crosses HTTP to the tablet. The PWA imports these types only (type-only imports), so the
@@ -47,7 +48,11 @@ export interface WireInstrument {
 
 /** Server-sent events on /api/events, by SSE event name. */
 export interface WireEvents {
-  readonly hello: { readonly version: string; readonly instruments: readonly WireInstrument[] };
+  readonly hello: {
+    readonly version: string;
+    readonly instruments: readonly WireInstrument[];
+    readonly storage: WireStorage;
+  };
   readonly observations: readonly WireObservation[];
   readonly preview: {
     readonly deviceId: string;
@@ -64,7 +69,16 @@ export interface WireEvents {
     readonly error: string;
     readonly at: string;
   };
-  readonly 'store-error': { readonly message: string; readonly at: string };
+  /** A write failed: `notStored` observations of this write are lost, `notStoredTotal` since the kit started. */
+  readonly 'store-error': {
+    readonly message: string;
+    readonly code: string;
+    readonly notStored: number;
+    readonly notStoredTotal: number;
+    readonly at: string;
+  };
+  /** The store's writability or the disk's low-space state changed. */
+  readonly storage: WireStorage;
   readonly visit: WireVisitChange;
   readonly waveform: {
     readonly deviceId: string;
@@ -75,6 +89,9 @@ export interface WireEvents {
     readonly samples: readonly number[];
   };
 }
+
+/** Whether readings are being stored and how much disk is left (already plain JSON). */
+export type WireStorage = StorageStatus;
 
 function wireValue(v: ObservationValue | null): WireValue {
   if (v === null) return { value: null, unit: null, precision: 0, absentReason: null };

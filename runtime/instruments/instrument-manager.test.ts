@@ -10,15 +10,8 @@ import type { KitEvent } from '../events.ts';
 import { LiveBus } from '../live-bus.ts';
 import { createLogger } from '../log.ts';
 import { MeasurementPipeline } from '../pipeline/pipeline.ts';
+import { until } from '../../test/helpers/until.ts';
 import { InstrumentManager } from './instrument-manager.ts';
-
-async function until(check: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('instrument manager and pipeline on a flaky simulated link (real store)', () => {
   const cleanups: Array<() => Promise<void> | void> = [];

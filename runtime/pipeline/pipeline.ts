@@ -1,5 +1,6 @@
 import type { DriverSink, DroppedFrame, Reading } from '../../ble-devices/drivers/driver.ts';
 import type { ObservationInput, ObservationRecord } from '../../store/schema/observation.ts';
+import { isStoreError } from '../../store/errors.ts';
 import type { KitEvent } from '../events.ts';
 import type { LiveBus } from '../live-bus.ts';
 import type { Logger } from '../log.ts';
@@ -17,15 +18,26 @@ export interface PipelineStats {
   previews: number;
   dropped: number;
   storeErrors: number;
+  /** Observations whose write failed (lost: the tablet was told how many). */
+  notStored: number;
 }
 
 /**
  * The measurement pipeline: reading -> observation inputs -> store commit -> live event.
  * An observation is announced only after its commit resolved; previews skip the store; refused
- * frames and failed commits are counted and announced, never silently lost.
+ * frames and failed commits are counted and announced (a failed write says how many observations
+ * it lost), never silently lost. A failed write never stops the pipeline: the next reading is
+ * offered to the store again, so ingest resumes by itself once the store accepts writes.
  */
 export class MeasurementPipeline implements DriverSink {
-  readonly stats: PipelineStats = { received: 0, stored: 0, previews: 0, dropped: 0, storeErrors: 0 };
+  readonly stats: PipelineStats = {
+    received: 0,
+    stored: 0,
+    previews: 0,
+    dropped: 0,
+    storeErrors: 0,
+    notStored: 0,
+  };
   readonly #pending = new Set<Promise<void>>();
 
   constructor(
@@ -56,12 +68,21 @@ export class MeasurementPipeline implements DriverSink {
       },
       (err: unknown) => {
         this.stats.storeErrors++;
+        this.stats.notStored += inputs.length;
         const message = err instanceof Error ? err.message : String(err);
-        this.log.error(
-          { deviceId: reading.deviceId, codec: reading.codec, err: message },
+        // Debug only: a full disk fails every write; StorageHealth says it once, then reminds.
+        this.log.debug(
+          { deviceId: reading.deviceId, codec: reading.codec, err: message, notStored: inputs.length },
           'observation not stored',
         );
-        this.bus.publish({ type: 'store-error', message, at: new Date() });
+        this.bus.publish({
+          type: 'store-error',
+          message,
+          code: isStoreError(err) ? err.code : 'internal',
+          notStored: inputs.length,
+          notStoredTotal: this.stats.notStored,
+          at: new Date(),
+        });
       },
     );
     this.#pending.add(write);

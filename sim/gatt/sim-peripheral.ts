@@ -1,4 +1,4 @@
-import { uuidKey } from '../../ble-devices/uuid.ts';
+import { uuidKey } from '../../ble-devices/codecs/uuid.ts';
 import type { SubscribeMode } from '../../ble-devices/transport.ts';
 
 /** How a simulated characteristic may be used, as GATT properties. */

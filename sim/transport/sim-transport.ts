@@ -9,7 +9,7 @@ import {
   type Unsubscribe,
 } from '../../ble-devices/transport.ts';
 import type { SimPeripheral } from '../gatt/sim-peripheral.ts';
-import { OpQueue } from './op-queue.ts';
+import { OpQueue } from '../../ble-devices/transports/op-queue.ts';
 
 /** Largest value a simulated write accepts: the default ATT MTU payload. */
 const MAX_WRITE = 20;

@@ -32,6 +32,10 @@ export function openDatabase(dir: string): Dbs {
     // Classic LMDB commits (fsync inside the commit): measured ~1.6x faster for our batched
     // writes than overlapping sync, and a resolved commit is then durable by itself.
     overlappingSync: false,
+    // The write batcher makes our transactions. lmdb-js's own event-turn batching adds an
+    // internal commit promise that nothing handles: on a full disk its rejection would be an
+    // unhandled rejection and kill the kit (test/kit-full-disk.test.ts).
+    eventTurnBatching: false,
   });
   const sub = (name: string): BinDb =>
     env.openDB<Buffer, Uint8Array>({ name, encoding: 'binary', keyEncoding: 'binary', cache: false });

@@ -1,3 +1,4 @@
+import { StoreError } from '../errors.ts';
 import type { WriteDeps } from './write-tx.ts';
 import { WriteTx } from './write-tx.ts';
 
@@ -64,7 +65,8 @@ export class WriteBatcher {
       result = await this.#deps.dbs.env.transaction(() => this.#runBatch(batch));
       this.commits += 1;
     } catch (error) {
-      for (const p of batch) p.reject(error);
+      const failure = await commitFailure(error);
+      for (const p of batch) p.reject(failure);
       return;
     } finally {
       // The next batch may start committing while this one is being flushed.
@@ -80,7 +82,8 @@ export class WriteBatcher {
         else p.resolve(values[i]);
       });
     } catch (error) {
-      for (const p of batch) p.reject(error);
+      const failure = await commitFailure(error);
+      for (const p of batch) p.reject(failure);
     }
   }
 
@@ -132,4 +135,31 @@ export class WriteBatcher {
       else await new Promise((r) => setImmediate(r));
     }
   }
+}
+
+/**
+ * The error a caller gets when LMDB refused a commit (a full or failing disk). lmdb-js rejects
+ * the commit with a generic "Commit failed" error and keeps the cause in a separate `commitError`
+ * promise, rejected in the same turn, that nobody else handles: left alone, that unhandled
+ * rejection kills the process (found with the kit writing to a full tmpfs). It is handled here,
+ * and the caller gets one typed `write_failed` naming the cause. Nothing of the batch was stored:
+ * LMDB commits a transaction whole or not at all.
+ */
+async function commitFailure(error: unknown): Promise<unknown> {
+  const pending = (error as { commitError?: unknown } | null)?.commitError;
+  if (!(pending instanceof Promise)) return error;
+  const cause = await Promise.race([
+    pending.then(
+      () => undefined,
+      (reason: unknown) => reason,
+    ),
+    // Never wait on it longer than this turn: the cause is a detail, the refusal is what matters.
+    new Promise<undefined>((resolve) => setImmediate(resolve, undefined)),
+  ]);
+  const detail = cause instanceof Error ? cause.message : 'no cause given';
+  return new StoreError(
+    'write_failed',
+    `The disk refused the commit (${detail}); nothing of this write was stored.`,
+    { cause: cause ?? error },
+  );
 }

@@ -1,5 +1,6 @@
 import { useEffect } from 'preact/hooks';
 import { StatusBar } from './components/status-bar.tsx';
+import { StorageBanner } from './components/storage-banner.tsx';
 import { Lazy } from './components/lazy.tsx';
 import { PatientForm } from './screens/patient-form.tsx';
 import { PatientList } from './screens/patient-list.tsx';
@@ -26,6 +27,7 @@ export function App() {
     <>
       <StatusBar />
       <main>
+        <StorageBanner />
         {route.name === 'patients' && <PatientList />}
         {route.name === 'new-patient' && <PatientForm />}
         {route.name === 'patient' && <PatientScreen id={route.id} />}

@@ -103,11 +103,6 @@ export function LivePanel({ visitId, entries }: { visitId: string; entries: read
   return (
     <section class="panel" data-testid="live-panel">
       <h2>{w.t('instruments')}</h2>
-      {live.storeError && (
-        <p class="notice" role="alert">
-          {w.t('storeError')}
-        </p>
-      )}
       {instruments.length === 0 && <p class="hint">{w.t('noInstruments')}</p>}
       {instruments.map((i) => (
         <InstrumentCard

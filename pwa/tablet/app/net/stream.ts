@@ -28,6 +28,7 @@ const KNOWN: readonly (keyof WireEvents)[] = [
   'instrument',
   'dropped',
   'store-error',
+  'storage',
   'visit',
   'waveform',
 ];

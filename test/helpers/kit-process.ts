@@ -1,0 +1,51 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { onLines } from './lines.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/fieldkit.js', import.meta.url));
+
+/** A `fieldkit start` process as a user runs it, with its URL, its log lines and its exit. */
+export interface KitProcess {
+  readonly child: ChildProcess;
+  /** The URL the kit printed (`Open: …`). */
+  readonly url: Promise<string>;
+  /** Every stderr line so far (JSON log records when stderr is not a terminal). */
+  readonly logLines: string[];
+  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Spawns `fieldkit start --port 0 …extraArgs` on `dataDir` with the passphrase in the environment. */
+export function spawnKit(dataDir: string, passphrase: string, extraArgs: readonly string[] = []): KitProcess {
+  const child = spawn(process.execPath, [BIN, 'start', '--port', '0', ...extraArgs], {
+    env: { ...process.env, FIELDKIT_DATA: dataDir, FIELDKIT_PASSPHRASE: passphrase },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logLines: string[] = [];
+  onLines(child.stderr, (line) => logLines.push(line));
+  const url = new Promise<string>((resolve, reject) => {
+    onLines(child.stdout, (line) => {
+      const m = /^Open: (http:\/\/\S+)/.exec(line);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', () => reject(new Error(`exited before printing a URL: ${logLines.join('\n')}`)));
+  });
+  url.catch(() => undefined);
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, url, logLines, exit };
+}
+
+/** The kit's JSON log records (lines that are not JSON, e.g. a native library's, are skipped). */
+export function logRecords(
+  lines: readonly string[],
+): Array<{ level: number; msg: string } & Record<string, unknown>> {
+  return lines.flatMap((l) => {
+    try {
+      const rec = JSON.parse(l) as unknown;
+      return rec && typeof rec === 'object' && 'msg' in rec ? [rec as { level: number; msg: string }] : [];
+    } catch {
+      return [];
+    }
+  });
+}
