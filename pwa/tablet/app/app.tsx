@@ -1,6 +1,7 @@
 import { useEffect } from 'preact/hooks';
 import { StatusBar } from './components/status-bar.tsx';
 import { StorageBanner } from './components/storage-banner.tsx';
+import { WorkerNotice } from './components/worker-notice.tsx';
 import { Lazy } from './components/lazy.tsx';
 import { PatientForm } from './screens/patient-form.tsx';
 import { PatientList } from './screens/patient-list.tsx';
@@ -28,6 +29,7 @@ export function App() {
       <StatusBar />
       <main>
         <StorageBanner />
+        <WorkerNotice />
         {route.name === 'patients' && <PatientList />}
         {route.name === 'new-patient' && <PatientForm />}
         {route.name === 'patient' && <PatientScreen id={route.id} />}

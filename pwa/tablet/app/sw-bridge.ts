@@ -11,6 +11,7 @@ export function watchServiceWorker(app: AppState): void {
     // Undefined where registration is blocked (an enterprise policy, a test harness).
     if (!reg) return;
     const applyWhenSafe = (worker: ServiceWorker) => {
+      app.worker.update((w) => ({ ...w, updateWaiting: true }));
       const tryApply = () => {
         if (app.route.value.name === 'visit' || app.route.value.name === 'consult') return false;
         worker.postMessage({ type: 'SKIP_WAITING' });

@@ -62,11 +62,17 @@ export function OutboxScreen() {
   const queue = useCell(app.queue);
   const sending = useCell(app.sending);
   const kit = useCell(app.kitOutbox);
+  const persisted = useCell(app.persisted);
   useEffect(() => void app.refreshOutbox(), [app]);
   const onTablet = queue.filter((i) => i.state !== 'sent');
   return (
     <section class="screen outbox" data-testid="outbox-screen">
       <h1>{w.t('outbox')}</h1>
+      {persisted !== null && (
+        <p class={persisted ? 'hint' : 'notice'} data-testid="persisted" data-persisted={String(persisted)}>
+          {w.t(persisted ? 'storagePersistent' : 'storageNotPersistent')}
+        </p>
+      )}
       <h2>{onTablet.length > 0 ? w.n('tabletItems', onTablet.length) : w.t('allSent')}</h2>
       <ul class="outbox-list" data-testid="tablet-outbox">
         {onTablet.map((i) => (

@@ -91,6 +91,11 @@ export function createAppState(deps: AppDeps) {
   const sending = new Cell<Sending | null>(null);
   const kitOutbox = new Cell<KitOutbox | null>(null);
   const persisted = new Cell<boolean | null>(null);
+  /** The service worker's news: the app is now cached for offline use; an update waits for a safe moment. */
+  const worker = new Cell<{ readonly offlineReady: boolean; readonly updateWaiting: boolean }>({
+    offlineReady: false,
+    updateWaiting: false,
+  });
   const waveforms = new WaveformBuffer(10);
 
   let offlineTimer: ReturnType<typeof setTimeout> | undefined;
@@ -209,6 +214,7 @@ export function createAppState(deps: AppDeps) {
     sending,
     kitOutbox,
     persisted,
+    worker,
     waveforms,
 
     /** Starts the live channel and the sender, restores settings, asks for persistent storage. */
