@@ -67,8 +67,9 @@ describe('the house call on a tablet', () => {
     await expect
       .poll(() => page.getAttribute('[data-testid="link-status"]', 'data-state'), WAIT)
       .toBe('online');
-    // The service worker installs and precaches the app on the first visit.
+    // The service worker installs and precaches the app on the first visit, and the app says so.
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    await page.waitForSelector('[data-testid="offline-ready"]', WAIT);
 
     // A new patient on the spot.
     await page.click('[data-testid="new-patient"]');
@@ -178,6 +179,7 @@ describe('the house call on a tablet', () => {
     const outbox = (await (await fetch(`${kit.url}api/outbox`)).json()) as { items: { priority: string }[] };
     expect(outbox.items.map((i) => i.priority)).toEqual(['urgent']);
     await page.click('[data-testid="outbox-summary"]');
+    await page.waitForSelector('[data-testid="persisted"]');
     const row = page.locator('[data-testid="kit-outbox-item"][data-state="stored"]');
     expect(await row.textContent()).toContain('сохранено на комплекте, ждёт канала связи');
     await page.screenshot({ path: `${SHOTS}/outbox.png` });
