@@ -1,33 +1,7 @@
-/** Sizes shared by both backends (XChaCha20-Poly1305 IETF, BLAKE2b). */
-export const KEY_BYTES = 32;
-/** XChaCha20 nonce length: 24 random bytes make nonce reuse negligible without a counter. */
-export const NONCE_BYTES = 24;
-/** Poly1305 tag length appended to every ciphertext. */
-export const TAG_BYTES = 16;
+import type { BackendName, CryptoBackend } from './backend-contract.ts';
 
-/**
- * The symmetric primitives on the kit's hot path, behind one interface so the native binding
- * (fast, used in production) and the WebAssembly build (portable, always available) are
- * interchangeable and can be benchmarked side by side.
- */
-export interface CryptoBackend {
-  readonly name: 'sodium-native' | 'libsodium-wasm';
-  randomBytes(length: number): Uint8Array;
-  /**
-   * Returns prefix || nonce || ciphertext || tag, with a fresh random nonce. The optional
-   * plaintext `prefix` (a record's envelope header) shares the one allocation.
-   */
-  seal(plaintext: Uint8Array, aad: Uint8Array, key: Uint8Array, prefix?: Uint8Array): Uint8Array;
-  /** Opens what {@link CryptoBackend.seal} produced; null when the tag does not verify. */
-  open(sealed: Uint8Array, aad: Uint8Array, key: Uint8Array): Uint8Array | null;
-  /** BLAKE2b, keyed when `key` is given (blind indexes, hash chains). */
-  hash(input: Uint8Array, length: number, key?: Uint8Array): Uint8Array;
-  /** Overwrites key material in place. */
-  zero(buffer: Uint8Array): void;
-}
-
-/** Names accepted by {@link loadBackend}. */
-export type BackendName = CryptoBackend['name'];
+export { KEY_BYTES, NONCE_BYTES, TAG_BYTES } from './backend-contract.ts';
+export type { BackendName, CryptoBackend } from './backend-contract.ts';
 
 /**
  * Loads a backend lazily: sodium-native is a native addon that may be missing on some machines,

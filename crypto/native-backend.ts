@@ -1,6 +1,6 @@
 import sodium from 'sodium-native';
-import type { CryptoBackend } from './backend.ts';
-import { NONCE_BYTES, TAG_BYTES } from './backend.ts';
+import type { CryptoBackend } from './backend-contract.ts';
+import { NONCE_BYTES, TAG_BYTES } from './backend-contract.ts';
 
 /**
  * The production backend: sodium-native calls libsodium directly (about 3 us per 1 KiB record),

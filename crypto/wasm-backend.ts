@@ -1,5 +1,5 @@
-import type { CryptoBackend } from './backend.ts';
-import { NONCE_BYTES, TAG_BYTES } from './backend.ts';
+import type { CryptoBackend } from './backend-contract.ts';
+import { NONCE_BYTES, TAG_BYTES } from './backend-contract.ts';
 import { getSodium } from './wasm-sodium.ts';
 
 /**

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { DRIVERS } from '../ble-devices/drivers/catalogue.ts';
 import type { Transport } from '../ble-devices/transport.ts';
+import type { ReadOptions } from '../store/index.ts';
 import type { ObservationRecord } from '../store/schema/observation.ts';
 import type { KitConfig } from './config.ts';
 import type { KitEvent } from './events.ts';
@@ -17,7 +18,7 @@ import { StorageHealth } from './storage-health.ts';
 
 /** The store as the running kit uses it (the real one comes from store/index.ts). */
 export interface KitStore extends ObservationWriter, ApiStore {
-  recentObservations(limit: number): Promise<ObservationRecord[]>;
+  recentObservations(limit: number, options?: ReadOptions): Promise<ObservationRecord[]>;
 }
 
 /** The built tablet app. */
@@ -85,7 +86,7 @@ export async function startKit(
   const app = createApp({
     version,
     bus,
-    recentObservations: (limit) => store.recentObservations(limit),
+    recentObservations: (limit, options) => store.recentObservations(limit, options),
     instruments: () => instruments.list(),
     storage: () => storage.status(),
     staticRoot: PWA_DIST,

@@ -13,6 +13,7 @@ export type StoreErrorCode =
   | 'locked'
   | 'blob_incomplete'
   | 'backup_invalid'
+  | 'backup_damaged'
   | 'write_failed'
   | 'in_use';
 

@@ -1,22 +1,27 @@
 /**
- * The encrypted record store's public surface: open a store, get typed errors. Everything else
- * in store/ is an implementation detail behind {@link RecordStore}.
+ * The encrypted record store's public surface: open a store, get typed errors, back it up,
+ * restore it, check it. Everything else in store/ is an implementation detail behind
+ * {@link RecordStore}.
  */
 export { openStore } from './open-store.ts';
 export { StoreError, isStoreError } from './errors.ts';
-export { writeBackup } from './backup/backup.ts';
+export { writeBackup } from './record-store.ts';
 export type { BackupSummary } from './backup/backup.ts';
-export { restoreBackup, verifyBackup } from './backup/restore.ts';
-export type { RestoreOptions, RestoreSummary } from './backup/restore.ts';
+export type { BackupTrailer } from './backup/backup-format.ts';
+export { DamagedBackupError, examineBackup, restoreBackup, verifyBackup } from './backup/restore.ts';
+export type { BackupExamination, RestoreOptions, RestoreSummary } from './backup/restore.ts';
+export { resetPassphraseWithRecovery } from './keys/key-admin.ts';
 export { acquireKitLock, describeKitHolder, kitLockHolder, KIT_PID_FILE } from './kit-lock.ts';
 export type { KitLock, KitPidInfo } from './kit-lock.ts';
-export { checkAllRecords } from './integrity/check.ts';
-export type { StoreCheck } from './integrity/check.ts';
-export type { AuditVerdict } from './audit/audit-log.ts';
+export { DamageReport } from './integrity/damage.ts';
+export type { DamagedRecord, OnDamaged } from './integrity/damage.ts';
+export type { StoreCheck, TableCheck } from './integrity/check.ts';
+export type { AuditEntry, AuditVerdict } from './audit/audit-log.ts';
 export type { StoreErrorCode } from './errors.ts';
-export type { RecordStore } from './record-store.ts';
+export type { BackgroundErrorHandler, RecordStore } from './record-store.ts';
 export type { StoreOptionsInput as StoreOptions } from './options.ts';
-export type { ReadOptions, OnDamaged } from './engine/context.ts';
+export type { ReadOptions } from './engine/context.ts';
+export type { RotationProgress } from './keys/rotation.ts';
 export type {
   ObservationInput,
   ObservationRecord,

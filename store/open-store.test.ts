@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StoreError, openStore } from './index.ts';
 import { TEST_KDF, sampleObservation } from './testing.ts';
-import { tempDirs } from './test-fixtures.ts';
+import { tempStores } from './test-fixtures.ts';
+import { contextOf } from './record-store.ts';
 
-const freshDir = tempDirs();
+const temp = tempStores();
 
 function snapshot(dir: string): Map<string, string> {
   const files = new Map<string, string>();
@@ -18,7 +19,7 @@ function snapshot(dir: string): Map<string, string> {
 
 describe('openStore', () => {
   it('creates a store, stores observations and reads them back after reopening', async () => {
-    const dir = freshDir();
+    const dir = temp.dir();
     const store = await openStore({ path: dir, passphrase: 'correct horse', kdf: TEST_KDF });
     const saved = await store.addObservations([sampleObservation(1), sampleObservation(2)]);
     expect(saved).toHaveLength(2);
@@ -35,7 +36,7 @@ describe('openStore', () => {
   });
 
   it('refuses a wrong passphrase with a typed error and changes no file', async () => {
-    const dir = freshDir();
+    const dir = temp.dir();
     const store = await openStore({ path: dir, passphrase: 'right', kdf: TEST_KDF });
     await store.addObservations([sampleObservation(1)]);
     await store.close();
@@ -47,7 +48,7 @@ describe('openStore', () => {
   });
 
   it('says no_store when asked not to create a missing store', async () => {
-    const dir = freshDir();
+    const dir = temp.dir();
     const error = await openStore({ path: dir, passphrase: 'x', create: false }).catch((e: unknown) => e);
     expect((error as StoreError).code).toBe('no_store');
     expect(existsSync(dir)).toBe(false);
@@ -60,7 +61,7 @@ describe('openStore', () => {
   });
 
   it('shares one commit between many concurrent writes and acknowledges each', async () => {
-    const dir = freshDir();
+    const dir = temp.dir();
     const store = await openStore({ path: dir, passphrase: 'x', kdf: TEST_KDF });
     const before = store.commitCount;
     const results = await Promise.all(
@@ -73,7 +74,7 @@ describe('openStore', () => {
   });
 
   it('finds observations by visit and rejects invalid input before writing', async () => {
-    const dir = freshDir();
+    const dir = temp.dir();
     const store = await openStore({ path: dir, passphrase: 'x', kdf: TEST_KDF });
     await store.addObservations([sampleObservation(1, 'visit-a'), sampleObservation(2, 'visit-b')]);
     await store.addObservations([sampleObservation(3, 'visit-a')]);
@@ -91,9 +92,9 @@ describe('openStore', () => {
   });
 
   it('erases keys on close: later calls fail as locked', async () => {
-    const dir = freshDir();
+    const dir = temp.dir();
     const store = await openStore({ path: dir, passphrase: 'x', kdf: TEST_KDF });
-    const keyring = store.context.keyring;
+    const keyring = contextOf(store).keyring;
     const dek = keyring.dek(0);
     await store.close();
     expect(dek?.every((b) => b === 0)).toBe(true);

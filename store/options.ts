@@ -16,6 +16,13 @@ export const StoreOptions = z.object({
   crypto: z.enum(['auto', 'sodium-native', 'libsodium-wasm']).default('auto'),
   /** Resume an interrupted key rotation in the background on open. */
   resumeRotation: z.boolean().default(true),
+  /**
+   * Told when background work (a resumed key rotation) fails, with the error and its cause; the
+   * kit logs it. Without it the failure is written to stderr: never swallowed.
+   */
+  onBackgroundError: z
+    .custom<(error: Error, work: string) => void>((v) => typeof v === 'function', 'expected a function')
+    .optional(),
 });
 /** What callers pass (defaults optional). */
 export type StoreOptionsInput = z.input<typeof StoreOptions>;

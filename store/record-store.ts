@@ -1,20 +1,28 @@
+import type { KdfParams } from '../crypto/kdf.ts';
 import type { KeyHeader } from '../crypto/key-header.ts';
 import type { PublicIdentity } from '../crypto/identity.ts';
-import { forgetChainKey } from './audit/audit-chain.ts';
-import type { ReadOptions, StoreContext } from './engine/context.ts';
-import { StoreError } from './errors.ts';
 import * as audit from './audit/audit-log.ts';
-import { writeBackup } from './backup/backup.ts';
-import * as blobs from './tables/attachments.ts';
+import type { AuditEntry, AuditVerdict } from './audit/audit-log.ts';
+import * as backup from './backup/backup.ts';
+import type { BackupSummary } from './backup/backup.ts';
+import type { ReadOptions, StoreContext } from './engine/context.ts';
+import { closeContext } from './engine/open-context.ts';
+import { StoreError } from './errors.ts';
+import { checkStore } from './integrity/check.ts';
+import type { StoreCheck } from './integrity/check.ts';
+import type { DamagedRecord } from './integrity/damage.ts';
+import * as keyAdmin from './keys/key-admin.ts';
+import * as rotation from './keys/rotation.ts';
+import type { RotationProgress } from './keys/rotation.ts';
 import type { AttachmentInput, AttachmentRecord } from './schema/attachment.ts';
-import type { AuditVerdict } from './audit/audit-log.ts';
-import * as obs from './tables/observations.ts';
-import * as outbox from './tables/outbox.ts';
-import * as patients from './tables/patients.ts';
 import type { ObservationInput, ObservationRecord } from './schema/observation.ts';
 import type { OutboxInput, OutboxItem } from './schema/outbox-item.ts';
 import type { PatientInput, PatientRecord } from './schema/patient.ts';
 import type { VisitInput, VisitRecord } from './schema/visit.ts';
+import * as attachments from './tables/attachments.ts';
+import * as obs from './tables/observations.ts';
+import * as outbox from './tables/outbox.ts';
+import * as patients from './tables/patients.ts';
 import * as journal from './tables/visit-journal.ts';
 import type { JournalWrite } from './tables/visit-journal.ts';
 import * as consultations from './tables/consultations.ts';
@@ -22,31 +30,46 @@ import type { ConsultationWrite } from './tables/consultations.ts';
 import type { ConsultationInput, ConsultationRecord } from './schema/consultation.ts';
 import type { VisitEntryInput, VisitEntryRecord } from './schema/visit-entry.ts';
 import * as visits from './tables/visits.ts';
-import * as keyAdmin from './keys/key-admin.ts';
-import * as rotation from './keys/rotation.ts';
-import type { RotationProgress } from './keys/rotation.ts';
-import type { KdfParams } from '../crypto/kdf.ts';
+
+/** Called when background work fails: the error (its `cause` set) and what was being done. */
+export type BackgroundErrorHandler = (error: Error, work: string) => void;
+
+const contexts = new WeakMap<RecordStore, StoreContext>();
+
+/**
+ * The context behind an open store, for store/ internals and tests that must reach under the
+ * API (tamper with a record, inject a fault). Not exported from store/index.ts.
+ */
+export function contextOf(store: RecordStore): StoreContext {
+  const ctx = contexts.get(store);
+  if (!ctx) throw new StoreError('locked', 'Not an open store.');
+  return ctx;
+}
+
+function logToStderr(error: Error, work: string): void {
+  const cause = error.cause instanceof Error ? ` (cause: ${error.cause.message})` : '';
+  process.stderr.write(`fieldkit store: ${work} failed: ${error.message}${cause}\n`);
+}
 
 /**
  * The kit's encrypted record store: one object per open data directory. Every method that
  * writes resolves only after the LMDB commit is durable; every method that reads decrypts and
- * verifies, and throws a {@link StoreError} naming the record when a byte was altered.
+ * verifies. A read of one record throws a {@link StoreError} naming it when a byte was altered;
+ * a list returns every readable record and reports the damaged ones (see `ReadOptions`).
+ *
+ * The object only checks that the store is open and forwards: the work is done by functions of
+ * the store context in store/tables/, store/keys/, store/backup/ and store/integrity/.
  */
 export class RecordStore {
   readonly #ctx: StoreContext;
-  #header: KeyHeader;
+  readonly #onBackgroundError: BackgroundErrorHandler;
   #closed = false;
   #background: Promise<unknown> | undefined;
 
-  constructor(ctx: StoreContext, header: KeyHeader) {
+  constructor(ctx: StoreContext, onBackgroundError: BackgroundErrorHandler = logToStderr) {
     this.#ctx = ctx;
-    this.#header = header;
-  }
-
-  /** The context, for sibling modules in store/ (blobs, outbox, backup). Not for callers. */
-  get context(): StoreContext {
-    this.#assertOpen();
-    return this.#ctx;
+    this.#onBackgroundError = onBackgroundError;
+    contexts.set(this, ctx);
   }
 
   /** The data directory this store lives in. */
@@ -56,22 +79,30 @@ export class RecordStore {
 
   /** The key header as last written (public keys are readable without unlocking). */
   get header(): KeyHeader {
-    return this.#header;
-  }
-
-  /** Replaces the in-memory header after a sibling module rewrote the key file. */
-  setHeader(header: KeyHeader): void {
-    this.#header = header;
+    return this.#ctx.keyFile.header;
   }
 
   /** The kit's public identity (Ed25519 signing, X25519 sealing). */
   get publicIdentity(): PublicIdentity {
-    return this.#header.publicKeys;
+    return this.#ctx.keyFile.header.publicKeys;
   }
 
   /** Write transactions committed by this process (lets tests see batching). */
   get commitCount(): number {
     return this.#ctx.batcher.commits;
+  }
+
+  /** Data keys in use (more than one while a rotation is unfinished). */
+  get keyEpochs(): number {
+    return this.#ctx.keyring.epochs.length;
+  }
+
+  /**
+   * Every damaged record that any read of this process met since the store was opened, whether
+   * or not that read asked for a report (the first 10,000 are listed).
+   */
+  get damaged(): { count: number; records: DamagedRecord[] } {
+    return { count: this.#ctx.damage.count, records: this.#ctx.damage.records };
   }
 
   /** The error every call on a closed or locked store gets; undefined while it is open. */
@@ -147,10 +178,13 @@ export class RecordStore {
     return Promise.resolve(patients.findPatientsByNamePrefix(this.#ctx, prefix, options));
   }
 
-  /** The patient with a document number, if any. */
-  async findPatientByDocument(number: string): Promise<PatientRecord | undefined> {
+  /**
+   * The patient with a document number, if any. When no readable patient has it but a candidate
+   * record is damaged, throws that record's StoreError: "no such patient" would be a guess.
+   */
+  async findPatientByDocument(number: string, options?: ReadOptions): Promise<PatientRecord | undefined> {
     this.#assertOpen();
-    return Promise.resolve(patients.findPatientByDocument(this.#ctx, number));
+    return Promise.resolve(patients.findPatientByDocument(this.#ctx, number, options));
   }
 
   /** Opens a visit for a patient (or an anonymous one); once per client id. */
@@ -222,10 +256,16 @@ export class RecordStore {
     return outbox.enqueueOutbox(this.#ctx, input);
   }
 
-  /** Pending outbox items in send order (priority, then age). */
-  async peekOutbox(limit?: number): Promise<OutboxItem[]> {
+  /** Pending outbox items in send order (priority, then age); damaged items are reported, skipped. */
+  async peekOutbox(limit?: number, options?: ReadOptions): Promise<OutboxItem[]> {
     this.#assertOpen();
-    return Promise.resolve(outbox.peekOutbox(this.#ctx, limit));
+    return Promise.resolve(outbox.peekOutbox(this.#ctx, limit, options));
+  }
+
+  /** One outbox item, or `not_found`. */
+  async getOutboxItem(id: string): Promise<OutboxItem> {
+    this.#assertOpen();
+    return Promise.resolve(outbox.getOutboxItem(this.#ctx, id));
   }
 
   /** Pending outbox item count. */
@@ -247,25 +287,25 @@ export class RecordStore {
     clientId?: string,
   ): Promise<AttachmentRecord> {
     this.#assertOpen();
-    return blobs.putBlob(this.#ctx, meta, source, clientId);
+    return attachments.putBlob(this.#ctx, meta, source, clientId);
   }
 
   /** Streams a blob's plaintext back; missing or altered chunks are typed errors. */
   readBlob(id: string): AsyncGenerator<Uint8Array> {
     this.#assertOpen();
-    return blobs.readBlob(this.#ctx, id);
+    return attachments.readBlob(this.#ctx, id);
   }
 
-  /** An attachment's metadata. */
+  /** An attachment's metadata, or `not_found`. */
   async getAttachment(id: string): Promise<AttachmentRecord> {
     this.#assertOpen();
-    return Promise.resolve(blobs.getAttachment(this.#ctx, id));
+    return Promise.resolve(attachments.getAttachment(this.#ctx, id));
   }
 
   /** Attachments of a visit. */
   async attachmentsByVisit(visitId: string, options?: ReadOptions): Promise<AttachmentRecord[]> {
     this.#assertOpen();
-    return Promise.resolve(blobs.attachmentsByVisit(this.#ctx, visitId, options));
+    return Promise.resolve(attachments.attachmentsByVisit(this.#ctx, visitId, options));
   }
 
   /** Checks the audit hash chain; names the first broken link. */
@@ -275,37 +315,50 @@ export class RecordStore {
     return audit.verifyAudit(this.#ctx);
   }
 
-  /** Audit entries from a sequence number on. */
-  async readAudit(from?: number, limit?: number) {
+  /** Audit entries from a sequence number on (reading the log is itself audited). */
+  async readAudit(from?: number, limit?: number): Promise<AuditEntry[]> {
     this.#assertOpen();
     await this.#ctx.batcher.drain();
     return audit.readAudit(this.#ctx, from, limit);
   }
 
+  /**
+   * Scans the whole store: every record opens, every posting points to a record, every blob has
+   * all its chunks, the audit chain holds. Reports per table; changes nothing.
+   */
+  async check(): Promise<StoreCheck> {
+    this.#assertOpen();
+    await this.#ctx.batcher.drain();
+    return checkStore(this.#ctx);
+  }
+
   /** Changes the passphrase (rewraps the master key; records untouched). */
   async changePassphrase(passphrase: string, kdf?: KdfParams): Promise<void> {
     this.#assertOpen();
-    return keyAdmin.changePassphrase(this, passphrase, kdf);
+    return keyAdmin.changePassphrase(this.#ctx, passphrase, kdf);
   }
 
   /** Creates a recovery key and returns it for printing, once. */
   async createRecoveryKey(): Promise<string> {
     this.#assertOpen();
-    return keyAdmin.createRecoveryKey(this);
+    return keyAdmin.createRecoveryKey(this.#ctx);
   }
 
   /** Rotates the data key and re-encrypts every record (resumable if interrupted). */
   async rotateDataKey(onProgress?: (p: RotationProgress) => void): Promise<void> {
     this.#assertOpen();
-    const task = rotation.rotateDataKey(this, onProgress);
+    const task = rotation.rotateDataKey(this.#ctx, onProgress);
     this.#background = task;
     return task;
   }
 
-  /** Writes an encrypted backup while the store stays in use. */
-  async backup(file: string) {
+  /**
+   * Writes an encrypted backup while the store stays in use, and reports the records it found
+   * damaged (they are copied as they are, and named in the backup's trailer).
+   */
+  async backup(file: string): Promise<BackupSummary> {
     this.#assertOpen();
-    return writeBackup(this, file);
+    return backup.writeBackup(this.#ctx, file);
   }
 
   /** Resolves when background work (a resumed rotation) has finished or stopped. */
@@ -313,10 +366,23 @@ export class RecordStore {
     await this.#background?.catch(() => undefined);
   }
 
-  /** Resumes an interrupted key rotation in the background (called on open). */
+  /**
+   * Resumes an interrupted key rotation in the background (called on open). A failure is handed
+   * to the store's background-error handler with its cause; the header still holds every epoch
+   * in use, so the next open tries again.
+   */
   resumeRotationInBackground(): void {
-    this.#background = rotation.finishRotation(this).catch(() => {
-      // Left for the next open: the header still holds every epoch in use.
+    this.#background = rotation.finishRotation(this.#ctx).catch((cause: unknown) => {
+      const error = new StoreError(
+        'write_failed',
+        `The interrupted key rotation could not be finished; it will be retried on the next open (${cause instanceof Error ? cause.message : String(cause)}).`,
+        { cause },
+      );
+      try {
+        this.#onBackgroundError(error, 'key rotation');
+      } catch {
+        logToStderr(error, 'key rotation');
+      }
     });
   }
 
@@ -328,11 +394,14 @@ export class RecordStore {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#background) await this.#background.catch(() => undefined);
-    await this.#ctx.batcher.drain();
-    await this.#ctx.dbs.env.close();
-    forgetChainKey(this.#ctx.keyring);
-    this.#ctx.blinds.clear();
-    this.#ctx.keys.clear();
-    this.#ctx.keyring.lock();
+    await closeContext(this.#ctx);
   }
+}
+
+/**
+ * Writes an encrypted backup of an open store: the same as `store.backup(file)`, kept for
+ * callers of the earlier API.
+ */
+export async function writeBackup(store: RecordStore, file: string): Promise<BackupSummary> {
+  return store.backup(file);
 }

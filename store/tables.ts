@@ -2,10 +2,20 @@ import { z } from 'zod';
 import { AttachmentBody } from './schema/attachment.ts';
 import { AuditBody } from './schema/audit-entry.ts';
 import { ConsultationBody } from './schema/consultation.ts';
-import { OutboxBody } from './schema/outbox-item.ts';
+import { OutboxBody, OutboxPriority } from './schema/outbox-item.ts';
 import { PatientBody } from './schema/patient.ts';
 import { ObservationBody } from './schema/stored-observation.ts';
 import { VisitBody } from './schema/visit.ts';
+import type { BlindTerm } from './tables/blind-index.ts';
+import {
+  attachmentTerms,
+  consultationTerms,
+  observationTerms,
+  outboxTerms,
+  patientTerms,
+  visitEntryTerms,
+  visitTerms,
+} from './tables/blind-index.ts';
 import { VisitEntryBody } from './schema/visit-entry.ts';
 import {
   OBSERVATION_VERSION,
@@ -18,16 +28,36 @@ import {
 /** A step that upgrades a body from version n to n + 1 (applied lazily on read). */
 export type Migration = (body: unknown) => unknown;
 
+/** How a table's records are found through the blind index. */
+export interface TableIndex<T> {
+  /**
+   * The (tag, value) pairs a body is indexed under. The table's write path indexes exactly these
+   * (a test rebuilds the index from them and compares); the index rebuild and the store check use
+   * them to find every record again.
+   */
+  // Method syntax: a table's index takes its own body type, and every TableDef is still a TableDef<unknown>.
+  terms(body: T): readonly BlindTerm[];
+  /** The bytes a posting holds for a record key (default: the key itself). */
+  readonly postingKey?: (key: Buffer) => Buffer;
+  /** The record keys a posting may stand for (default: the posting itself). */
+  readonly recordKeys?: (posted: Buffer) => Buffer[];
+}
+
 /**
  * A table: its id letter, the schema version new records are written at, the migrations that
  * bring older versions up to it, and the zod schema every decrypted body must satisfy.
  */
 export interface TableDef<T = unknown> {
   readonly name: string;
+  /** The letter before the dash of every id (`o-000000000000002a`); the only place it is set. */
   readonly prefix: string;
+  /** Bytes of a record key (default 8: the store's counter). */
+  readonly keyBytes?: number;
   readonly version: number;
   readonly schema: z.ZodType<T>;
   readonly migrations: Readonly<Record<number, Migration>>;
+  /** Blind index terms, for tables that can be looked up by a field. */
+  readonly index?: TableIndex<T>;
   /** Turns a validated body into what is CBOR-encoded at `version` (default: the body itself). */
   readonly pack?: (body: unknown) => unknown;
   /** Inverse of `pack` for bodies read at `version` (before validation). */
@@ -46,19 +76,28 @@ export interface TableDef<T = unknown> {
 
 const open = z.record(z.string(), z.unknown());
 
-function table<T>(name: string, prefix: string, schema: z.ZodType<T>, version = 1): TableDef<T> {
-  return { name, prefix, version, schema, migrations: {} };
+function table<T>(
+  name: string,
+  prefix: string,
+  schema: z.ZodType<T>,
+  extra: Partial<Pick<TableDef<T>, 'version' | 'index' | 'keyBytes'>> = {},
+): TableDef<T> {
+  return { name, prefix, version: 1, schema, migrations: {}, ...extra };
 }
 
 /**
- * Every table of the store. Tables whose shapes belong to later issues (instruments, messages,
+ * Every table of the store: the one place where names, id prefixes, schema versions and blind
+ * index terms are set. Tables whose shapes belong to later issues (instruments, messages,
  * conclusions) accept any map until those issues pin them down.
  */
 export const TABLES = {
-  patients: table('patients', 'p', PatientBody),
-  visits: table('visits', 'v', VisitBody),
+  patients: table('patients', 'p', PatientBody, { index: { terms: patientTerms } }),
+  visits: table('visits', 'v', VisitBody, { index: { terms: visitTerms } }),
   observations: {
-    ...table('observations', 'o', ObservationBody, OBSERVATION_VERSION),
+    ...table('observations', 'o', ObservationBody, {
+      version: OBSERVATION_VERSION,
+      index: { terms: observationTerms },
+    }),
     // Version 1 bodies were CBOR maps of the same fields: they validate as they are.
     migrations: { 1: (body: unknown) => body },
     pack: packObservation,
@@ -67,13 +106,22 @@ export const TABLES = {
     readCurrent: readObservation,
   },
   instruments: table('instruments', 'i', open),
-  attachments: table('attachments', 'a', AttachmentBody),
-  consultations: table('consultations', 'c', ConsultationBody),
+  attachments: table('attachments', 'a', AttachmentBody, { index: { terms: attachmentTerms } }),
+  consultations: table('consultations', 'c', ConsultationBody, { index: { terms: consultationTerms } }),
   messages: table('messages', 'm', open),
   conclusions: table('conclusions', 'n', open),
-  outbox: table('outbox', 'x', OutboxBody),
+  // Keys are the priority byte then the counter (LMDB order is send order); postings hold the
+  // counter only, so an item is found by content whatever its priority.
+  outbox: table('outbox', 'x', OutboxBody, {
+    keyBytes: 9,
+    index: {
+      terms: outboxTerms,
+      postingKey: (key) => key.subarray(1),
+      recordKeys: (posted) => OutboxPriority.options.map((_, p) => Buffer.concat([Buffer.from([p]), posted])),
+    },
+  }),
   audit: table('audit', 'u', AuditBody),
-  visitEntries: table('visitEntries', 'e', VisitEntryBody),
+  visitEntries: table('visitEntries', 'e', VisitEntryBody, { index: { terms: visitEntryTerms } }),
 } as const;
 
 /** Names of the record tables. */

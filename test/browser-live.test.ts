@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../store/index.ts';
-import { TEST_KDF, tempDir } from '../store/testing.ts';
+import { TEST_KDF } from '../store/testing.ts';
 import { parseKitConfig } from '../runtime/config.ts';
 import { startKit, type KitHandle } from '../runtime/kit.ts';
 import { createLogger } from '../runtime/log.ts';
 import { launchChromium } from './helpers/chromium.ts';
+import { tempStores } from '../store/test-fixtures.ts';
+
+const temp = tempStores({ scope: 'file' });
 
 /** The tablet page in real Chromium against a real kit on simulated instruments (default rates). */
 describe('tablet page in Chromium', () => {
@@ -12,7 +15,7 @@ describe('tablet page in Chromium', () => {
   let teardown: () => Promise<void>;
 
   beforeAll(async () => {
-    const { dir, cleanup } = tempDir();
+    const dir = temp.dir();
     const store = await openStore({ path: dir, passphrase: 'browser-test-passphrase', kdf: TEST_KDF });
     const config = parseKitConfig({
       dataDir: dir,
@@ -25,7 +28,6 @@ describe('tablet page in Chromium', () => {
     teardown = async () => {
       await kit.stop();
       await store.close();
-      cleanup();
     };
   });
   afterAll(async () => teardown());

@@ -1,13 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { acquireKitLock, KIT_PID_FILE, kitLockHolder } from '../store/kit-lock.ts';
-import { tempDir } from '../store/testing.ts';
 import { lockHolder, type LockHolder } from './kit-lock-process.ts';
+import { tempStores } from '../store/test-fixtures.ts';
 
-const t = tempDir('fieldkit-kit-lock-');
-afterAll(() => t.cleanup());
+const base = tempStores({ scope: 'file', prefix: 'fieldkit-kit-lock-' }).dir();
 const holders: LockHolder[] = [];
 afterEach(async () => {
   await Promise.all(holders.splice(0).map((h) => h.kill()));
@@ -15,7 +14,7 @@ afterEach(async () => {
 
 let n = 0;
 function freshDir(): string {
-  const dir = join(t.dir, `d${n++}`);
+  const dir = join(base, `d${n++}`);
   mkdirSync(dir, { recursive: true });
   return dir;
 }

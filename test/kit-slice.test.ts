@@ -1,12 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../store/index.ts';
-import { TEST_KDF, tempDir } from '../store/testing.ts';
+import { TEST_KDF } from '../store/testing.ts';
 import { parseKitConfig } from '../runtime/config.ts';
 import { startKit, type KitHandle } from '../runtime/kit.ts';
 import { createLogger } from '../runtime/log.ts';
 import type { WireObservation } from '../runtime/http/wire.ts';
 import { cborNeedle, plaintextIn, textNeedles } from './helpers/plaintext.ts';
 import { readSse } from './helpers/sse-client.ts';
+import { tempStores } from '../store/test-fixtures.ts';
+
+const temp = tempStores();
 
 const PASSPHRASE = 'correct horse battery staple 42';
 
@@ -55,8 +58,7 @@ describe('vertical slice: simulated instruments to the live page', () => {
   }
 
   it('streams committed SpO2, pulse and BP observations over SSE, each already readable from the store', async () => {
-    const { dir, cleanup } = tempDir();
-    cleanups.push(cleanup);
+    const dir = temp.dir();
     const { kit, close } = await boot(dir);
     cleanups.push(close);
     const seen = await collect(
@@ -78,8 +80,7 @@ describe('vertical slice: simulated instruments to the live page', () => {
   });
 
   it('keeps readings across a restart and writes no value, device name or passphrase in plain text', async () => {
-    const { dir, cleanup } = tempDir();
-    cleanups.push(cleanup);
+    const dir = temp.dir();
     const first = await boot(dir);
     const seen = await collect(first.kit.url, (o) => o.length >= 20);
     await first.close();
@@ -107,8 +108,7 @@ describe('vertical slice: simulated instruments to the live page', () => {
   });
 
   it('answers a bad query with a typed 400 and unknown API paths with 404', async () => {
-    const { dir, cleanup } = tempDir();
-    cleanups.push(cleanup);
+    const dir = temp.dir();
     const { kit, close } = await boot(dir);
     cleanups.push(close);
     const bad = await fetch(`${kit.url}api/observations?limit=-3`);

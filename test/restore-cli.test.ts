@@ -1,21 +1,22 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../runtime/cli/main.ts';
 import { readAudit } from '../store/audit/audit-log.ts';
 import { openStore } from '../store/index.ts';
-import { TEST_KDF, sampleObservation, tempDir } from '../store/testing.ts';
+import { TEST_KDF, sampleObservation } from '../store/testing.ts';
 import { fingerprint } from './helpers/data-dir.ts';
 import { failRestoreAudit } from './helpers/fail-restore-audit.ts';
 import { memoryIo } from './helpers/memory-io.ts';
+import { contextOf } from '../store/record-store.ts';
+import { tempStores } from '../store/test-fixtures.ts';
 
-const t = tempDir('fieldkit-restore-cli-');
-const source = join(t.dir, 'source');
-const target = join(t.dir, 'target');
-const file = join(t.dir, 'kit.fkbackup');
+const base = tempStores({ scope: 'file', prefix: 'fieldkit-restore-cli-' }).dir();
+const source = join(base, 'source');
+const target = join(base, 'target');
+const file = join(base, 'kit.fkbackup');
 const env = { FIELDKIT_PASSPHRASE: 'cli-pass', FIELDKIT_DATA: target };
-afterAll(() => t.cleanup());
 
 beforeAll(async () => {
   const store = await openStore({ path: source, passphrase: 'cli-pass', kdf: TEST_KDF });
@@ -41,7 +42,7 @@ describe('fieldkit restore: the audit entry', () => {
 
     const store = await openStore({ path: target, passphrase: 'cli-pass', create: false });
     try {
-      const last = readAudit(store.context).at(-1);
+      const last = readAudit(contextOf(store)).at(-1);
       expect(last).toMatchObject({ actor: 'cli-restore', action: 'restore', table: 'store' });
       expect(last?.recordIds[0]).toBe(name);
       expect(last?.recordIds[1]).toMatch(/^taken-\d{4}-\d\d-\d\dT/);

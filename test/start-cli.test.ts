@@ -1,57 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../store/testing.ts';
+import { tempStores } from '../store/test-fixtures.ts';
 import { fingerprint } from './helpers/data-dir.ts';
+import { runCli, startKit } from './helpers/kit-process.ts';
 
-interface Started {
-  readonly child: ChildProcess;
-  readonly url: Promise<string>;
-  readonly exit: Promise<{ code: number | null; stderr: string }>;
-}
-
-/** Runs `fieldkit start` as a user would (a real process), on a free port. */
-function startKit(dataDir: string, passphrase: string): Started {
-  const child = spawn(process.execPath, ['bin/fieldkit.js', 'start', '--port', '0', '--log-level', 'warn'], {
-    env: { ...process.env, FIELDKIT_DATA: dataDir, FIELDKIT_PASSPHRASE: passphrase },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      const m = /Open: (http:\/\/\S+)/.exec(stdout);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', () => reject(new Error(`exited before printing a URL: ${stderr}`)));
-  });
-  const exit = new Promise<{ code: number | null; stderr: string }>((resolve) =>
-    child.once('exit', (code) => resolve({ code, stderr })),
-  );
-  url.catch(() => undefined);
-  return { child, url, exit };
-}
-
-/** Runs one `fieldkit` command as a process to its end. */
-function runCli(
-  args: string[],
-  dataDir: string,
-  passphrase: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['bin/fieldkit.js', ...args], {
-    env: { ...process.env, FIELDKIT_DATA: dataDir, FIELDKIT_PASSPHRASE: passphrase },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
-}
+const temp = tempStores();
 
 const pidIn = (dir: string) =>
   (JSON.parse(readFileSync(join(dir, 'kit.pid'), 'utf8')) as { pid: number }).pid;
@@ -64,8 +19,7 @@ describe('fieldkit start as a process', () => {
   });
 
   it('prints a URL within 15 s, serves the page, stops cleanly on SIGTERM; a wrong passphrase then changes nothing', async () => {
-    const { dir, cleanup } = tempDir();
-    cleanups.push(cleanup);
+    const dir = temp.dir();
     const started = Date.now();
     const kit = startKit(dir, 'the right passphrase');
     cleanups.push(() => kit.child.kill('SIGKILL'));
@@ -93,8 +47,7 @@ describe('fieldkit start as a process', () => {
     'holds kit.pid while running: a second start and a restore refuse and change nothing, restore --check runs; after SIGTERM the file is gone and the restore runs, audited',
     { timeout: 180_000 },
     async () => {
-      const { dir, cleanup } = tempDir();
-      cleanups.push(cleanup);
+      const dir = temp.dir();
       const pass = 'kit pass';
       const kit = startKit(dir, pass);
       cleanups.push(() => kit.child.kill('SIGKILL'));
@@ -142,8 +95,7 @@ describe('fieldkit start as a process', () => {
   );
 
   it('a kit killed with SIGKILL leaves a stale kit.pid: the next start replaces it and a restore is not blocked by it', async () => {
-    const { dir, cleanup } = tempDir();
-    cleanups.push(cleanup);
+    const dir = temp.dir();
     const pass = 'kit pass';
     const first = startKit(dir, pass);
     cleanups.push(() => first.child.kill('SIGKILL'));

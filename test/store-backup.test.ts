@@ -2,24 +2,24 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readAudit } from '../store/audit/audit-log.ts';
 import { KIT_PID_FILE, openStore, restoreBackup, verifyBackup, writeBackup } from '../store/index.ts';
-import { tempDir } from '../store/testing.ts';
 import { fingerprint } from './helpers/data-dir.ts';
 import { failRestoreAudit } from './helpers/fail-restore-audit.ts';
 import { onLines } from './helpers/lines.ts';
 import { lockHolder } from './kit-lock-process.ts';
 import { buildStoreChild } from './store-child.ts';
+import { contextOf } from '../store/record-store.ts';
+import { tempStores } from '../store/test-fixtures.ts';
 
-const t = tempDir('fieldkit-backup-');
-const data = join(t.dir, 'kit');
-const backupFile = join(t.dir, '..', 'kit.fkbackup');
+const base = tempStores({ scope: 'file', prefix: 'fieldkit-backup-' }).dir();
+const data = join(base, 'kit');
+const backupFile = join(base, '..', 'kit.fkbackup');
 let bundle = '';
 beforeAll(async () => {
   bundle = await buildStoreChild();
 });
-afterAll(() => t.cleanup());
 
 /** Starts the writer child on `data` and resolves once it has acknowledged `n` readings. */
 function startWriter(n: number) {
@@ -53,7 +53,7 @@ describe('backup and restore', () => {
     expect(summary.bytes).toBeGreaterThan(0);
     expect((await verifyBackup(backupFile, 'crash-test')).frames).toBe(summary.frames);
 
-    const target = join(t.dir, 'restored');
+    const target = join(base, 'restored');
     const restored = await restoreBackup(backupFile, target, 'crash-test');
     expect(restored.previous).toBeUndefined();
     const again = await openStore({ path: target, passphrase: 'crash-test', create: false });
@@ -66,7 +66,7 @@ describe('backup and restore', () => {
   });
 
   it('refuses a wrong passphrase, a flipped byte and a truncated file, changing nothing', async () => {
-    const target = join(t.dir, 'restored');
+    const target = join(base, 'restored');
     const before = readdirSync(target).sort();
     await expect(restoreBackup(backupFile, target, 'nope')).rejects.toMatchObject({
       code: 'wrong_passphrase',
@@ -88,7 +88,7 @@ describe('backup and restore', () => {
   });
 
   it('keeps the replaced store aside when restoring over an existing one', async () => {
-    const target = join(t.dir, 'restored');
+    const target = join(base, 'restored');
     const result = await restoreBackup(backupFile, target, 'crash-test');
     expect(result.previous && existsSync(result.previous)).toBe(true);
   });
@@ -99,7 +99,7 @@ const siblings = (target: string) => readdirSync(dirname(target)).sort();
 
 describe('restore: audit entry and the running-kit guard', () => {
   it('appends one restore entry (actor, backup-<SHA-256 of the file>, when it was taken); the chain verifies', async () => {
-    const target = join(t.dir, 'audited');
+    const target = join(base, 'audited');
     const result = await restoreBackup(backupFile, target, 'crash-test', { actor: 'restore-tester' });
     const sha = createHash('sha256').update(readFileSync(backupFile)).digest('hex');
     expect(result.backupName).toBe(`backup-${sha.slice(0, 16)}`);
@@ -107,7 +107,7 @@ describe('restore: audit entry and the running-kit guard', () => {
     try {
       const verdict = await store.verifyAudit();
       expect(verdict.ok).toBe(true);
-      const entries = readAudit(store.context, 1, 100_000);
+      const entries = readAudit(contextOf(store), 1, 100_000);
       expect(entries).toHaveLength(verdict.entries);
       const restores = entries.filter((e) => e.action === 'restore');
       expect(restores).toHaveLength(1);
@@ -118,14 +118,14 @@ describe('restore: audit entry and the running-kit guard', () => {
         recordIds: [`backup-${sha.slice(0, 16)}`, `taken-${result.trailer.createdAt}`],
       });
       // No path, so no patient name in a file name, reaches the log.
-      expect(JSON.stringify(restores[0]?.recordIds)).not.toContain(t.dir);
+      expect(JSON.stringify(restores[0]?.recordIds)).not.toContain(base);
     } finally {
       await store.close();
     }
   });
 
   it('fails as write_failed when the restore entry cannot be written, and changes nothing', async () => {
-    const target = join(t.dir, 'restored');
+    const target = join(base, 'restored');
     const before = fingerprint(target);
     const around = siblings(target);
     const undo = failRestoreAudit();
@@ -142,7 +142,7 @@ describe('restore: audit entry and the running-kit guard', () => {
   });
 
   it('refuses (in_use) while kit.pid names a live process, changing nothing', async () => {
-    const target = join(t.dir, 'restored');
+    const target = join(base, 'restored');
     const holder = lockHolder(target);
     try {
       expect(await holder.outcome).toBe('held');
@@ -169,7 +169,7 @@ describe('restore: audit entry and the running-kit guard', () => {
   });
 
   it('a pid file naming a dead process does not block a restore', async () => {
-    const target = join(t.dir, 'restored');
+    const target = join(base, 'restored');
     const dead = spawnSync(process.execPath, ['-e', '0']).pid;
     writeFileSync(
       join(target, KIT_PID_FILE),

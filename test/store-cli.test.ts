@@ -1,18 +1,19 @@
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../runtime/cli/main.ts';
 import { keyOf } from '../store/engine/ids.ts';
 import { openStore } from '../store/index.ts';
-import { TEST_KDF, sampleObservation, tempDir } from '../store/testing.ts';
+import { TEST_KDF, sampleObservation } from '../store/testing.ts';
 import { memoryIo } from './helpers/memory-io.ts';
+import { contextOf } from '../store/record-store.ts';
+import { tempStores } from '../store/test-fixtures.ts';
 
-const t = tempDir('fieldkit-store-cli-');
-afterAll(() => t.cleanup());
-const env = { FIELDKIT_PASSPHRASE: 'cli-pass', FIELDKIT_DATA: t.dir };
+const base = tempStores({ scope: 'file', prefix: 'fieldkit-store-cli-' }).dir();
+const env = { FIELDKIT_PASSPHRASE: 'cli-pass', FIELDKIT_DATA: base };
 
 describe('fieldkit audit / backup / restore', () => {
   it('verifies the audit chain, backs up, checks and restores', async () => {
-    const store = await openStore({ path: t.dir, passphrase: 'cli-pass', kdf: TEST_KDF });
+    const store = await openStore({ path: base, passphrase: 'cli-pass', kdf: TEST_KDF });
     await store.addObservations([sampleObservation(1)]);
     await store.addObservations([sampleObservation(2)]);
     await store.close();
@@ -21,7 +22,7 @@ describe('fieldkit audit / backup / restore', () => {
     expect(await main(['audit', 'verify'], audit)).toBe(0);
     expect(audit.out()).toMatch(/intact: 2 entries/);
 
-    const file = join(t.dir, '..', 'cli.fkbackup');
+    const file = join(base, '..', 'cli.fkbackup');
     const backup = memoryIo(env);
     expect(await main(['backup', file], backup)).toBe(0);
     expect(backup.out()).toContain('verified');
@@ -29,7 +30,7 @@ describe('fieldkit audit / backup / restore', () => {
     const check = memoryIo(env);
     expect(await main(['restore', '--check', file], check)).toBe(0);
 
-    const target = join(t.dir, '..', 'restored');
+    const target = join(base, '..', 'restored');
     const restore = memoryIo({ ...env, FIELDKIT_DATA: target });
     expect(await main(['restore', file], restore)).toBe(0);
     expect(restore.out()).toMatch(/restored \d+ records/);
@@ -40,8 +41,8 @@ describe('fieldkit audit / backup / restore', () => {
   });
 
   it('names the first broken link and exits 1', async () => {
-    const store = await openStore({ path: t.dir, passphrase: 'cli-pass' });
-    await store.context.dbs.tables.audit.remove(keyOf(1));
+    const store = await openStore({ path: base, passphrase: 'cli-pass' });
+    await contextOf(store).dbs.tables.audit.remove(keyOf(1));
     await store.close();
     const io = memoryIo(env);
     expect(await main(['audit', 'verify'], io)).toBe(1);

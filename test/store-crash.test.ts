@@ -1,24 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../store/index.ts';
-import { tempDir } from '../store/testing.ts';
+import { tempStores } from '../store/test-fixtures.ts';
 import { testRandom } from './helpers/seed.ts';
 import { buildStoreChild, runStoreChild } from './store-child.ts';
 
 const ROUNDS = Number(process.env.FIELDKIT_CRASH_ROUNDS ?? 50);
 let bundle = '';
 
-const t = tempDir('fieldkit-crash-');
+const base = tempStores({ scope: 'file', prefix: 'fieldkit-crash-' }).dir();
 beforeAll(async () => {
   bundle = await buildStoreChild();
 });
-afterAll(() => t.cleanup());
 /**
  * Runs the child until ingest is under way (its first acknowledgement: a loaded machine may take
  * longer than any fixed delay to get there), then SIGKILLs it a random moment later, so kills land
  * anywhere in the commit cycle.
  */
 function runAndKill(start: number, killAfterMs: number): Promise<Map<string, number>> {
-  return runStoreChild(bundle, t.dir, start, { afterAcks: 1, thenMs: killAfterMs });
+  return runStoreChild(bundle, base, start, { afterAcks: 1, thenMs: killAfterMs });
 }
 
 describe('crash safety', () => {
@@ -31,7 +30,7 @@ describe('crash safety', () => {
       next += 1_000_000;
       totalAcked += acked.size;
       // Opens without repair: a plain open, every acknowledged record present and decrypting.
-      const store = await openStore({ path: t.dir, passphrase: 'crash-test', create: false });
+      const store = await openStore({ path: base, passphrase: 'crash-test', create: false });
       for (const [id, n] of acked) {
         const o = await store.getObservation(id);
         expect(o.value?.kind === 'quantity' ? o.value.value : NaN, `round ${round}: ${id}`).toBe(n);

@@ -1,11 +1,11 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore } from '../store/index.ts';
-import { TEST_KDF, sampleObservation, tempDir } from '../store/testing.ts';
+import { TEST_KDF, sampleObservation } from '../store/testing.ts';
+import { tempStores } from '../store/test-fixtures.ts';
 import { filesUnder } from './helpers/data-dir.ts';
 import { cborNeedle, plaintextIn, textNeedles, type Needle } from './helpers/plaintext.ts';
 
-const t = tempDir('fieldkit-plaintext-');
-afterAll(() => t.cleanup());
+const dataDir = tempStores({ scope: 'file', prefix: 'fieldkit-plaintext-' }).dir();
 
 /** Every way a value could sit on disk in the clear: UTF-8, UTF-16, CBOR text, normalised forms, CBOR floats. */
 function needles(): Needle[] {
@@ -31,7 +31,7 @@ function needles(): Needle[] {
 
 describe('no plaintext on disk', () => {
   it('finds none of the known names and values in any file of the data directory', async () => {
-    const store = await openStore({ path: t.dir, passphrase: 'plaintext-test', kdf: TEST_KDF });
+    const store = await openStore({ path: dataDir, passphrase: 'plaintext-test', kdf: TEST_KDF });
     const patient = await store.addPatient({
       familyName: 'Шерстобитова',
       givenName: 'Евфросиния',
@@ -61,7 +61,7 @@ describe('no plaintext on disk', () => {
     expect(await store.findPatientByDocument('9876543210')).toBeDefined();
     await store.close();
 
-    expect(filesUnder(t.dir).length).toBeGreaterThanOrEqual(2);
-    expect(plaintextIn(t.dir, needles())).toEqual([]);
+    expect(filesUnder(dataDir).length).toBeGreaterThanOrEqual(2);
+    expect(plaintextIn(dataDir, needles())).toEqual([]);
   });
 });

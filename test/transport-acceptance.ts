@@ -13,6 +13,12 @@ export interface TransportFixture {
   readonly notifyChar: string;
   /** Makes the instrument send `bytes` on `notifyChar`. */
   notify(bytes: Uint8Array): void;
+  /**
+   * Where a link frames its values (a serial oximeter notifies whole frames and streams its own
+   * between the fixture's), the sequence tag `notify(Uint8Array.of(tag, ...))` put in a delivered
+   * value, or undefined for a value the fixture did not send. Default: the first byte.
+   */
+  readonly valueTag?: (value: Uint8Array) => number | undefined;
   /** Makes the instrument drop the link. */
   dropLink(): void;
   teardown(): Promise<void>;
@@ -46,7 +52,11 @@ export function runTransportTests(name: string, setup: () => Promise<TransportFi
     it('delivers notifications in order while subscribed, and none after unsubscribing', async () => {
       const conn = await f.transport.connect(f.deviceId);
       const got: number[] = [];
-      const off = await conn.subscribe(f.service, f.notifyChar, 'notify', (v) => got.push(v[0]!));
+      const tagOf = f.valueTag ?? ((v: Uint8Array) => v[0]);
+      const off = await conn.subscribe(f.service, f.notifyChar, 'notify', (v) => {
+        const tag = tagOf(v);
+        if (tag !== undefined) got.push(tag);
+      });
       for (let i = 0; i < 20; i++) f.notify(Uint8Array.of(i, 0xaa));
       await until(() => got.length === 20, { timeoutMs: 2000, what: '20 notifications' });
       expect(got).toEqual([...Array(20).keys()]);
@@ -54,9 +64,10 @@ export function runTransportTests(name: string, setup: () => Promise<TransportFi
       // The sentinel: a fresh subscriber that must receive the same notification. Once it has,
       // the unsubscribed listener would have had it too, so its silence is proven, not slept on.
       const sentinel: number[] = [];
-      const offSentinel = await conn.subscribe(f.service, f.notifyChar, 'notify', (v) =>
-        sentinel.push(v[0]!),
-      );
+      const offSentinel = await conn.subscribe(f.service, f.notifyChar, 'notify', (v) => {
+        const tag = tagOf(v);
+        if (tag !== undefined) sentinel.push(tag);
+      });
       f.notify(Uint8Array.of(99));
       await until(() => sentinel.includes(99), { timeoutMs: 2000, what: 'the sentinel notification' });
       expect(got).not.toContain(99);

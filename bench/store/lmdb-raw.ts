@@ -7,9 +7,10 @@ import { benchObservation } from './records.ts';
 import { rate } from './timing.ts';
 
 /**
- * The ceiling: lmdb-js puts of the same CBOR, sequential keys, 1,000 per transaction, each
- * commit awaited before the next starts and the last one flushed to disk (the same commit mode as
- * our store: fsync inside the commit).
+ * The naive lmdb-js peer (`lmdb_encode_in_txn` in the bench): the same observations CBOR-encoded
+ * inside 1,000-record transactions, sequential keys, each commit awaited before the next starts
+ * and the last one flushed (fsync inside the commit, as ours). Not a ceiling: it cannot overlap
+ * encoding with the previous flush, which ours does; see lmdb-ceiling.ts for the ceiling.
  */
 export async function benchLmdbRaw(dir: string, count: number): Promise<number> {
   mkdirSync(dir, { recursive: true });

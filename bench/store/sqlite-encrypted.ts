@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { CryptoBackend } from '../../crypto/backend.ts';
 import { encodeCbor } from '../../store/cbor.ts';
 import { ObservationInput } from '../../store/schema/observation.ts';
+import { BLIND_TAGS } from '../../store/tables/blind-index.ts';
 import { benchObservation, indexedFields } from './records.ts';
 import { rate } from './timing.ts';
 
@@ -30,7 +31,9 @@ export function benchSqliteEncrypted(
   const putIdx = db.prepare('INSERT INTO idx (term, rid) VALUES (?, ?)');
   const dek = backend.randomBytes(32);
   const indexKey = backend.randomBytes(32);
-  const tags = ['obs.visit', 'obs.patient', 'obs.hour'];
+  // The store's own tags, so the peer hashes the same bytes per term.
+  const { visit, patient, hour } = BLIND_TAGS.observations;
+  const tags = [visit, patient, hour];
   // Validated up front: the peer is not charged for zod (ours is), to keep the comparison conservative.
   const bodies = Array.from({ length: count }, (_, i) => ObservationInput.parse(benchObservation(i)));
   const writeBatch = db.transaction((from: number, to: number) => {

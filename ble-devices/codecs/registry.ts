@@ -29,6 +29,9 @@ import { measurementInterval } from './measurement-interval.ts';
 import { plxContinuous } from './plx-continuous.ts';
 import { plxFeatures } from './plx-features.ts';
 import { plxSpotCheck } from './plx-spot-check.ts';
+import { pmdRequest, pmdResponse } from './polar-pmd/pmd-control-point.ts';
+import { pmdEcgFrame } from './polar-pmd/pmd-ecg-frame.ts';
+import { pmdFeatures } from './polar-pmd/pmd-features.ts';
 import { float, sfloat } from './primitives.ts';
 import { racpRequest, racpResponse, recordAccessControlPoint } from './racp.ts';
 import { temperatureType } from './temperature-type.ts';
@@ -84,6 +87,10 @@ export const CODECS: ReadonlyArray<Codec<unknown>> = [
   contecLive9,
   contecPlayback9,
   contecCommand,
+  pmdEcgFrame,
+  pmdRequest,
+  pmdResponse,
+  pmdFeatures,
 ] as ReadonlyArray<Codec<unknown>>;
 
 const BY_NAME = new Map(CODECS.map((c) => [c.name, c]));

@@ -37,10 +37,37 @@ export interface DroppedFrame {
   readonly receivedAt: Date;
 }
 
+/**
+ * A run of waveform samples (ECG) in arrival order. Not an observation: the runtime records
+ * strips from these (runtime/pipeline/ecg-strip.ts). Times are the kit's corrected times.
+ */
+export interface WaveformChunk {
+  readonly deviceId: DeviceId;
+  readonly deviceName: string;
+  readonly profile: string;
+  readonly kind: 'ecg';
+  readonly unit: 'uV';
+  readonly rateHz: number;
+  readonly samples: Int32Array;
+  /** Corrected time of the first sample, ns since 1970-01-01 UTC. */
+  readonly firstSampleUnixNs: bigint;
+  /** Samples missing before this chunk (a lost notification), judged by the device's timestamps. */
+  readonly gapBefore: number;
+  /** kit_time - device_time applied to the device's timestamps, ms. */
+  readonly clockOffsetMs: number;
+  /** What the device clock looked like: set to UTC, set to local time, at its power-on default, or wrong. */
+  readonly deviceClock: 'utc' | 'local' | 'default' | 'wrong';
+  readonly codec: string;
+  readonly codecVersion: string;
+  readonly raw: Uint8Array;
+}
+
 /** Where a driver delivers: the runtime's measurement pipeline implements it. */
 export interface DriverSink {
   reading(reading: Reading): void;
   dropped(frame: DroppedFrame): void;
+  /** Waveform samples (ECG); sinks that record no waveforms leave it out. */
+  waveform?(chunk: WaveformChunk): void;
 }
 
 /** Clock facts a driver needs to stamp readings. */

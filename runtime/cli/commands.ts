@@ -1,4 +1,5 @@
 import type { CliCommand } from './command.ts';
+import { CMS50_OPTION_HELP, CMS50_OPTIONS } from './sim-cms50-options.ts';
 import { STORE_ACCESS_HELP, STORE_ACCESS_OPTIONS } from './store-access.ts';
 
 /** The instruments `fieldkit sim` can run (its implementation maps each to a simulator). */
@@ -62,7 +63,7 @@ const decode: CliCommand = {
  */
 const sim: CliCommand = {
   name: 'sim',
-  summary: `Run a simulated instrument (${SIM_INSTRUMENT_NAMES.join(', ')}) and print its frames as JSON lines`,
+  summary: `Run a simulated instrument (${SIM_INSTRUMENT_NAMES.join(', ')}) and print its frames as JSON lines, or a CMS50 on a pty (cms50)`,
   usage: '<instrument>',
   options: {
     count: { type: 'string' },
@@ -70,6 +71,7 @@ const sim: CliCommand = {
     seed: { type: 'string' },
     'drop-rate': { type: 'string' },
     'corrupt-rate': { type: 'string' },
+    ...CMS50_OPTIONS,
   },
   optionHelp: {
     count: 'Stop after this many frames (default 10, 0 = until Ctrl-C)',
@@ -77,6 +79,7 @@ const sim: CliCommand = {
     seed: 'Random seed: the same seed gives the same session (default 1)',
     'drop-rate': 'Probability 0..1 that a frame is lost on air',
     'corrupt-rate': 'Probability 0..1 that a frame arrives truncated',
+    ...CMS50_OPTION_HELP,
   },
   positionals: { min: 1, max: 1 },
   load: async () => (await import('./sim-command.ts')).runSim,
@@ -116,12 +119,29 @@ const audit: CliCommand = {
 };
 
 /**
+ * `fieldkit check`: scans the whole store and reports per table: every record opens, every
+ * posting of the blind index points to a record, every blob has all its chunks, the audit chain
+ * holds. Names every damaged record; exit 0 when the store is whole, 1 when anything is damaged.
+ * Safe while the kit runs (it only reads).
+ */
+const check: CliCommand = {
+  name: 'check',
+  summary: 'Check the whole store: every record, index posting, blob chunk and the audit chain',
+  usage: '',
+  options: { ...STORE_ACCESS_OPTIONS },
+  optionHelp: { ...STORE_ACCESS_HELP },
+  positionals: { min: 0, max: 0 },
+  load: async () => (await import('./check-command.ts')).runCheck,
+};
+
+/**
  * `fieldkit backup <file>`: writes an encrypted, verifiable backup while the kit keeps running
- * (LMDB snapshot from a second process), then reads it back to prove it restores.
+ * (LMDB snapshot from a second process), then reads it back to prove it restores. Everything is
+ * copied; records found damaged are named in the output and the backup's trailer (exit 1).
  */
 const backup: CliCommand = {
   name: 'backup',
-  summary: 'Write an encrypted, verified backup of the store (safe while the kit runs)',
+  summary: 'Write an encrypted, verified backup of the store (safe while the kit runs); names damage',
   usage: '<file>',
   options: { ...STORE_ACCESS_OPTIONS },
   optionHelp: { ...STORE_ACCESS_HELP },
@@ -130,23 +150,48 @@ const backup: CliCommand = {
 };
 
 /**
- * `fieldkit restore <file>`: checks the backup completely (every frame, the trailer, then every
- * record decrypting in a staging copy) and records the restore in the restored store's audit log
- * before replacing anything; the replaced store is kept beside it. Refuses while the kit runs on
- * the data directory (its `kit.pid` names a live process). `--check` only verifies.
+ * `fieldkit restore <file>`: checks the backup completely (every frame and the trailer, then the
+ * whole store in a staging copy: every record, index posting, blob and the audit chain) and
+ * records the restore in the restored store's audit log before replacing anything; the replaced
+ * store is kept beside it. A damaged backup is refused, naming what is damaged; `--salvage`
+ * restores every readable record and lists the lost ones (recorded in the audit log too).
+ * `--check` finds exactly what a restore would and changes nothing. Refuses while the kit runs on
+ * the data directory (its `kit.pid` names a live process).
  */
 const restore: CliCommand = {
   name: 'restore',
   summary:
-    'Restore the store from a backup after verifying it (--check: verify only); refuses while the kit runs',
+    'Restore the store from a backup after checking it whole (--check: check only; --salvage: restore what is readable)',
   usage: '<file>',
-  options: { ...STORE_ACCESS_OPTIONS, check: { type: 'boolean' } },
+  options: { ...STORE_ACCESS_OPTIONS, check: { type: 'boolean' }, salvage: { type: 'boolean' } },
   optionHelp: {
     ...STORE_ACCESS_HELP,
-    check: 'Only verify the backup; change nothing (allowed while the kit runs)',
+    check: 'Only check the backup as a restore would; change nothing (allowed while the kit runs)',
+    salvage: 'Restore a damaged backup anyway: every readable record, the damaged ones listed and left out',
   },
   positionals: { min: 1, max: 1 },
   load: async () => (await import('./restore-command.ts')).runRestore,
+};
+
+/**
+ * `fieldkit passphrase change | recovery-key | reset --recovery-key`: the store's secrets from the
+ * command line. `change` rewraps the master key under a new passphrase; `recovery-key` creates
+ * (or replaces) the recovery key and prints it once; `reset --recovery-key` sets a new passphrase
+ * with the recovery key when the passphrase is lost. Secrets come from FIELDKIT_PASSPHRASE,
+ * FIELDKIT_NEW_PASSPHRASE and FIELDKIT_RECOVERY_KEY, or are asked for in a terminal. Each refuses
+ * while the kit runs on the data directory, and each is recorded in the audit log.
+ */
+const passphrase: CliCommand = {
+  name: 'passphrase',
+  summary: 'Change the passphrase, create a recovery key, or reset a lost passphrase with it',
+  usage: 'change | recovery-key | reset --recovery-key',
+  options: { ...STORE_ACCESS_OPTIONS, 'recovery-key': { type: 'boolean' } },
+  optionHelp: {
+    ...STORE_ACCESS_HELP,
+    'recovery-key': 'With `reset`: use the recovery key (FIELDKIT_RECOVERY_KEY, or asked for)',
+  },
+  positionals: { min: 1, max: 1 },
+  load: async () => (await import('./passphrase-command.ts')).runPassphrase,
 };
 
 /**
@@ -155,4 +200,14 @@ const restore: CliCommand = {
  * commands that need no store (decode, sim, --help) never load LMDB. A new command adds its
  * metadata here and exports its `CommandRun` from its own file.
  */
-export const COMMANDS: readonly CliCommand[] = [start, decode, sim, bench, audit, backup, restore];
+export const COMMANDS: readonly CliCommand[] = [
+  start,
+  decode,
+  sim,
+  bench,
+  audit,
+  check,
+  backup,
+  restore,
+  passphrase,
+];

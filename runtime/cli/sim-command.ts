@@ -55,10 +55,11 @@ function num(args: CliArgs, name: string, fallback: number, min: number, max: nu
 /** The implementation of `fieldkit sim` (metadata and purpose: commands.ts). */
 export async function runSim(args: CliArgs, io: CliIo): Promise<number> {
   const name = args.positionals[0]!;
+  if (name === 'cms50') return (await import('./sim-cms50.ts')).runSimCms50(args, io);
   const spec = Object.hasOwn(INSTRUMENTS, name) ? INSTRUMENTS[name as SimInstrumentName] : undefined;
   if (!spec)
     throw new CliError(
-      `unknown instrument '${name}' (have: ${Object.keys(INSTRUMENTS).join(', ')})`,
+      `unknown instrument '${name}' (have: ${[...Object.keys(INSTRUMENTS), 'cms50'].join(', ')})`,
       EXIT_USAGE,
     );
   const count = num(args, 'count', 10, 0, 1e9);

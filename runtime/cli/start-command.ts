@@ -23,7 +23,9 @@ export async function runStart(args: CliArgs, io: CliIo): Promise<number> {
   // Refuse before opening anything; the lock taken after the open settles a race of two starts.
   const holder = kitLockHolder(access.path);
   if (holder) throw new CliError(describeKitHolder(access.path, holder), 1);
-  const store = await openStoreForCli(access, 'kit', true);
+  const store = await openStoreForCli(access, 'kit', true, (err, work) =>
+    log.error({ err }, `${work} failed: ${err.message}`),
+  );
   let lock: KitLock;
   try {
     lock = acquireKitLock(access.path, 'start');

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { except } from 'hono/combine';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
+import { DamageReport, type ReadOptions } from '../../store/index.ts';
 import type { ObservationRecord } from '../../store/schema/observation.ts';
 import type { KitEvent } from '../events.ts';
 import type { InstrumentStatus } from '../instruments/instrument-status.ts';
@@ -10,13 +11,14 @@ import type { LiveBus } from '../live-bus.ts';
 import { createApi, isUploadPath, type ApiDeps } from './api/index.ts';
 import type { StorageStatus } from '../storage-status.ts';
 import { liveEvents } from './sse.ts';
-import { toWireObservation } from './wire.ts';
+import { toWireObservation, type WireDamageHeader } from './wire.ts';
 
 /** What the HTTP layer reads from the rest of the kit; the composition root wires it. */
 export interface AppDeps {
   readonly version: string;
   readonly bus: LiveBus<KitEvent>;
-  readonly recentObservations: (limit: number) => Promise<ObservationRecord[]>;
+  /** Newest observations; damaged records are skipped and reported to `options.onDamaged`. */
+  readonly recentObservations: (limit: number, options?: ReadOptions) => Promise<ObservationRecord[]>;
   readonly instruments: () => InstrumentStatus[];
   /** Whether readings are being stored, and the disk's free space. */
   readonly storage: () => StorageStatus;
@@ -29,6 +31,11 @@ export interface AppDeps {
 
 /** Largest request body of every route but uploads (which apply their own, per kind). */
 export const MAX_BODY_BYTES = 64 * 1024;
+
+const DAMAGED_COUNT_HEADER: WireDamageHeader = 'fieldkit-damaged-count';
+const DAMAGED_IDS_HEADER: WireDamageHeader = 'fieldkit-damaged-ids';
+/** Damaged ids named in a header (the count is exact). */
+const MAX_DAMAGED_IDS = 50;
 
 const RecentQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
 
@@ -53,7 +60,13 @@ export function createApp(deps: AppDeps): Hono {
     const q = RecentQuery.safeParse(c.req.query());
     if (!q.success)
       return c.json({ error: 'bad_query', detail: q.error.issues[0]?.message ?? 'invalid' }, 400);
-    const records = await deps.recentObservations(q.data.limit);
+    const damage = new DamageReport();
+    const records = await deps.recentObservations(q.data.limit, damage);
+    if (damage.count > 0) {
+      // The readable records are the answer; the damaged ones are named beside them.
+      c.header(DAMAGED_COUNT_HEADER, String(damage.count));
+      c.header(DAMAGED_IDS_HEADER, damage.ids.slice(0, MAX_DAMAGED_IDS).join(','));
+    }
     return c.json(records.map(toWireObservation));
   });
   app.get('/api/events', (c) =>

@@ -34,6 +34,14 @@ export interface WireObservation extends WireValue {
   readonly visitId: string | null;
 }
 
+/**
+ * Headers of a list answer (`GET /api/observations`) that met records it could not read: the
+ * body still holds every readable record; `fieldkit-damaged-count` says how many were skipped and
+ * `fieldkit-damaged-ids` names the first 50 (comma-separated), so the tablet can warn. Absent
+ * when nothing was damaged.
+ */
+export type WireDamageHeader = 'fieldkit-damaged-count' | 'fieldkit-damaged-ids';
+
 /** Instrument status as the tablet shows it. */
 export interface WireInstrument {
   readonly id: string;

@@ -5,13 +5,16 @@ import { createSimBpMonitor } from '../../sim/instruments/bp-monitor.ts';
 import type { SimInstrument } from '../../sim/instruments/sim-instrument.ts';
 import { SimTransport } from '../../sim/transport/sim-transport.ts';
 import { openStore } from '../../store/index.ts';
-import { TEST_KDF, tempDir } from '../../store/testing.ts';
+import { TEST_KDF } from '../../store/testing.ts';
 import type { KitEvent } from '../events.ts';
 import { LiveBus } from '../live-bus.ts';
 import { createLogger } from '../log.ts';
 import { MeasurementPipeline } from '../pipeline/pipeline.ts';
 import { until } from '../../test/helpers/until.ts';
 import { InstrumentManager } from './instrument-manager.ts';
+import { tempStores } from '../../store/test-fixtures.ts';
+
+const temp = tempStores();
 
 describe('instrument manager and pipeline on a flaky simulated link (real store)', () => {
   const cleanups: Array<() => Promise<void> | void> = [];
@@ -21,8 +24,7 @@ describe('instrument manager and pipeline on a flaky simulated link (real store)
   });
 
   async function rig(instruments: SimInstrument[]) {
-    const { dir, cleanup } = tempDir();
-    cleanups.push(cleanup);
+    const dir = temp.dir();
     const store = await openStore({ path: dir, passphrase: 'manager-test', kdf: TEST_KDF });
     cleanups.push(() => store.close());
     const bus = new LiveBus<KitEvent>();

@@ -82,6 +82,8 @@ export class InstrumentManager {
         if (s) this.#update(id, { dropped: s.dropped + 1, lastError: f.error.message });
         sink.dropped(f);
       },
+      // ECG samples pass straight through to the strip recorder; they are not readings.
+      waveform: (c) => sink.waveform?.(c),
     };
   }
 

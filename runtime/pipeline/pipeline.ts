@@ -1,4 +1,4 @@
-import type { DriverSink, DroppedFrame, Reading } from '../../ble-devices/drivers/driver.ts';
+import type { DriverSink, DroppedFrame, Reading, WaveformChunk } from '../../ble-devices/drivers/driver.ts';
 import type { ObservationInput, ObservationRecord } from '../../store/schema/observation.ts';
 import { isStoreError } from '../../store/errors.ts';
 import type { KitEvent } from '../events.ts';
@@ -20,6 +20,8 @@ export interface PipelineStats {
   storeErrors: number;
   /** Observations whose write failed (lost: the tablet was told how many). */
   notStored: number;
+  /** Waveform chunks (ECG) handed to the waveform listeners. */
+  waveformChunks: number;
 }
 
 /**
@@ -37,7 +39,9 @@ export class MeasurementPipeline implements DriverSink {
     dropped: 0,
     storeErrors: 0,
     notStored: 0,
+    waveformChunks: 0,
   };
+  readonly #waveformListeners = new Set<(chunk: WaveformChunk) => void>();
   readonly #pending = new Set<Promise<void>>();
 
   constructor(
@@ -96,6 +100,18 @@ export class MeasurementPipeline implements DriverSink {
       'frame refused',
     );
     this.bus.publish({ type: 'dropped', frame });
+  }
+
+  /** Waveform samples are not observations: they go to the listeners (the ECG strip recorder). */
+  waveform(chunk: WaveformChunk): void {
+    this.stats.waveformChunks++;
+    for (const l of [...this.#waveformListeners]) l(chunk);
+  }
+
+  /** Adds a waveform listener; returns a function that removes it. */
+  onWaveform(listener: (chunk: WaveformChunk) => void): () => void {
+    this.#waveformListeners.add(listener);
+    return () => this.#waveformListeners.delete(listener);
   }
 
   /** Resolves when every write already handed to the store has settled (clean shutdown). */

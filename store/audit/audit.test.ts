@@ -1,17 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { openStore } from '../index.ts';
+import { describe, expect, it } from 'vitest';
 import { keyOf } from '../engine/ids.ts';
-import { TEST_KDF, sampleObservation, tempDir } from '../testing.ts';
+import { sampleObservation } from '../testing.ts';
+import { contextOf } from '../record-store.ts';
+import { tempStores } from '../test-fixtures.ts';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
+const temp = tempStores();
 
 async function auditedStore() {
-  const t = tempDir();
-  cleanups.push(t.cleanup);
-  const store = await openStore({ path: t.dir, passphrase: 'pw', kdf: TEST_KDF, actor: 'nurse-1' });
+  const store = await temp.open({ actor: 'nurse-1' });
   const p = await store.addPatient({ familyName: 'Орлова' });
   await store.getPatient(p.id);
   await store.addObservations([sampleObservation(1)]);
@@ -29,13 +25,17 @@ describe('audit log', () => {
       ['nurse-1', 'create', 'observations'],
       ['nurse-1', 'create', 'observations'],
     ]);
-    expect(await store.verifyAudit()).toEqual({ ok: true, entries: 4 });
+    // Reading the log is itself recorded (who looked at who saw what).
+    expect(await store.verifyAudit()).toEqual({ ok: true, entries: 5 });
+    const [last] = await store.readAudit(5);
+    expect(last).toMatchObject({ actor: 'nurse-1', action: 'read', table: 'audit' });
+    expect(last?.recordIds).toEqual(entries.map((e) => e.id));
     await store.close();
   });
 
   it('names the first broken link when an entry is deleted', async () => {
     const store = await auditedStore();
-    await store.context.dbs.tables.audit.remove(keyOf(2));
+    await contextOf(store).dbs.tables.audit.remove(keyOf(2));
     const verdict = await store.verifyAudit();
     expect(verdict.ok).toBe(false);
     expect(verdict.firstBroken?.seq).toBe(2);
@@ -44,7 +44,7 @@ describe('audit log', () => {
 
   it('names the first broken link when an entry is altered', async () => {
     const store = await auditedStore();
-    const audit = store.context.dbs.tables.audit;
+    const audit = contextOf(store).dbs.tables.audit;
     const value = Buffer.from(audit.get(keyOf(3)) ?? []);
     value[value.length - 1] = (value[value.length - 1] ?? 0) ^ 0xff;
     await audit.put(keyOf(3), value);
@@ -54,7 +54,7 @@ describe('audit log', () => {
 
   it('notices a cut-off tail through the chain head', async () => {
     const store = await auditedStore();
-    await store.context.dbs.tables.audit.remove(keyOf(4));
+    await contextOf(store).dbs.tables.audit.remove(keyOf(4));
     expect((await store.verifyAudit()).firstBroken?.seq).toBe(4);
     await store.close();
   });

@@ -1,4 +1,5 @@
 import type { Keyring } from '../../crypto/keyring.ts';
+import type { DamagedRecord } from '../integrity/damage.ts';
 
 /** First bytes of a backup file. */
 export const BACKUP_MAGIC = Buffer.from('FIELDKIT-BACKUP-1\n');
@@ -37,4 +38,9 @@ export interface BackupTrailer {
   createdAt: string;
   /** Data-key epoch the backup key was derived from. */
   epoch: number;
+  /**
+   * Records found damaged in what was copied (count, and the first few hundred named); absent in
+   * backups written before damage was reported.
+   */
+  damaged?: { count: number; records: DamagedRecord[] };
 }

@@ -14,8 +14,11 @@ import { encodeCbor } from '../cbor.ts';
 import { BACKUP_MAGIC, FRAME_BYTES, backupKey, frameAad } from './backup-format.ts';
 import type { BackupTrailer } from './backup-format.ts';
 import { encodeKeyHeader } from '../../crypto/key-header.ts';
+import type { StoreContext } from '../engine/context.ts';
+import { openDatabase } from '../engine/db.ts';
+import type { StoreCheck } from '../integrity/check.ts';
+import { checkStore } from '../integrity/check.ts';
 import { DB_FILE } from '../keys/key-file.ts';
-import type { RecordStore } from '../record-store.ts';
 
 /** What `writeBackup` reports. */
 export interface BackupSummary {
@@ -23,6 +26,24 @@ export interface BackupSummary {
   bytes: number;
   frames: number;
   createdAt: string;
+  /**
+   * The check of exactly what was copied (the snapshot): damaged records are copied as they are
+   * and named here and in the backup's trailer, so the backup never claims more than it holds.
+   */
+  check: StoreCheck;
+}
+
+/** Damaged records named in a trailer (all are counted): keeps the trailer frame small. */
+const TRAILER_LISTED = 500;
+
+/** Checks an LMDB snapshot file with the store's keys (opened on its own, closed after). */
+async function checkSnapshot(ctx: StoreContext, snapshotDir: string): Promise<StoreCheck> {
+  const dbs = openDatabase(snapshotDir, { readOnly: true });
+  try {
+    return await checkStore({ dbs, keyring: ctx.keyring });
+  } finally {
+    await dbs.env.close();
+  }
 }
 
 function u32(n: number): Buffer {
@@ -33,21 +54,22 @@ function u32(n: number): Buffer {
 
 /**
  * Writes an encrypted, self-verifying backup of a running store: an LMDB snapshot copy
- * (compacted, consistent even while another process writes), streamed in sealed 256 KiB frames
- * after the key header, closed by a sealed trailer with the length and SHA-256. The file is
- * written under a temporary name and renamed only when complete.
+ * (compacted, consistent even while another process writes), checked record by record, streamed
+ * in sealed 256 KiB frames after the key header, closed by a sealed trailer with the length, the
+ * SHA-256 and the damaged records the check found. The file is written under a temporary name
+ * and renamed only when complete. Damage does not stop a backup: everything is copied.
  */
-export async function writeBackup(store: RecordStore, file: string): Promise<BackupSummary> {
-  const ctx = store.context;
+export async function writeBackup(ctx: StoreContext, file: string): Promise<BackupSummary> {
   const snapshotDir = mkdtempSync(join(dirname(file), '.fieldkit-backup-'));
   const temp = `${file}.partial-${process.pid}`;
   try {
     const snapshot = join(snapshotDir, DB_FILE);
     await ctx.dbs.env.backup(snapshot, true);
+    const check = await checkSnapshot(ctx, snapshotDir);
     const backupId = ctx.keyring.backend.randomBytes(16);
     const key = backupKey(ctx.keyring, backupId);
     // The header this process unlocked with, so the frames' key and the header always agree.
-    const header = Buffer.from(encodeKeyHeader(store.header));
+    const header = Buffer.from(encodeKeyHeader(ctx.keyFile.header));
     const out = openSync(temp, 'w', 0o600);
     const sha = createHash('sha256');
     let frames = 0;
@@ -76,6 +98,7 @@ export async function writeBackup(store: RecordStore, file: string): Promise<Bac
         sha256: sha.digest('hex'),
         createdAt: new Date().toISOString(),
         epoch: ctx.keyring.currentEpoch,
+        damaged: { count: check.damagedCount, records: check.damaged.slice(0, TRAILER_LISTED) },
       };
       const sealed = ctx.keyring.backend.seal(encodeCbor(trailer), frameAad(backupId, frames, true), key);
       writeSync(out, Buffer.concat([u32(sealed.byteLength), sealed]));
@@ -83,7 +106,7 @@ export async function writeBackup(store: RecordStore, file: string): Promise<Bac
       ctx.keyring.backend.zero(key);
       renameSync(temp, file);
       await ctx.batcher.enqueue((tx) => tx.audit(ctx.actor, 'backup', 'store', []));
-      return { file, bytes, frames, createdAt: trailer.createdAt };
+      return { file, bytes, frames, createdAt: trailer.createdAt, check };
     } finally {
       closeSync(out);
     }

@@ -17,12 +17,16 @@ import { Keyring } from '../../crypto/keyring.ts';
 import { BACKUP_MAGIC, MAX_FRAME_BYTES, MAX_HEADER_BYTES, backupKey, frameAad } from './backup-format.ts';
 import type { BackupTrailer } from './backup-format.ts';
 import { decodeCbor } from '../cbor.ts';
-import { checkAllRecords } from '../integrity/check.ts';
+import type { StoreContext } from '../engine/context.ts';
+import { closeContext, openContext } from '../engine/open-context.ts';
 import { StoreError } from '../errors.ts';
+import type { StoreCheck } from '../integrity/check.ts';
+import { checkStore } from '../integrity/check.ts';
+import type { DamagedRecord } from '../integrity/damage.ts';
 import { DB_FILE, KEY_FILE } from '../keys/key-file.ts';
 import { acquireKitLock, describeKitHolder, kitLockHolder } from '../kit-lock.ts';
-import { openStore } from '../open-store.ts';
-import type { RecordStore } from '../record-store.ts';
+import { parseStoreOptions } from '../options.ts';
+import { salvageStore } from './salvage.ts';
 import { join } from 'node:path';
 
 const invalid = (why: string) => new StoreError('backup_invalid', `The backup is not valid: ${why}.`);
@@ -135,36 +139,145 @@ export async function readBackup(
   }
 }
 
-/** Checks a backup end to end without writing anything. */
+/** Checks a backup's frames and trailer end to end without writing anything. */
 export async function verifyBackup(file: string, passphrase: string): Promise<BackupTrailer> {
   return readBackup(file, passphrase);
 }
 
-/** What `restoreBackup` did. */
-export interface RestoreSummary {
+/**
+ * Refusal of a restore because the backup holds damaged records (or a broken audit chain):
+ * `check` says which; nothing was changed. `restore --salvage` restores every readable record.
+ */
+export class DamagedBackupError extends StoreError {
+  readonly check: StoreCheck;
+
+  constructor(check: StoreCheck) {
+    const first = check.damaged[0];
+    const what = [
+      check.damagedCount > 0
+        ? `${check.damagedCount} damaged record${check.damagedCount === 1 ? '' : 's'}` +
+          (first ? ` (first: ${first.table} ${first.id}, ${first.code})` : '')
+        : '',
+      check.danglingPostings.count > 0
+        ? `${check.danglingPostings.count} index postings without a record`
+        : '',
+      check.audit.ok ? '' : `an audit chain broken at entry ${check.audit.firstBroken?.seq ?? '?'}`,
+    ].filter(Boolean);
+    super('backup_damaged', `The backup holds ${what.join(', ')}.`);
+    this.check = check;
+  }
+}
+
+/** What a backup holds once unpacked and checked: the same for `restore --check` and `restore`. */
+export interface BackupExamination {
   trailer: BackupTrailer;
-  records: number;
   /**
    * How the restore's audit entry names the backup: `backup-` and the first 16 hex digits of the
    * SHA-256 of the backup file (`sha256sum <file>` shows the same), never its path.
    */
   backupName: string;
+  /** The whole-store check of the unpacked copy (what a restore would put in place). */
+  check: StoreCheck;
+}
+
+/** What `restoreBackup` did. */
+export interface RestoreSummary extends BackupExamination {
+  /** Records in the restored store. */
+  records: number;
   /** Where the store that was replaced now lives (kept, never deleted), if there was one. */
   previous?: string;
+  /** With `salvage`: every record (and blob) that was damaged in the backup and left out. */
+  lost: DamagedRecord[];
 }
 
 /** Options of {@link restoreBackup}. */
 export interface RestoreOptions {
   /** Who restores, for the audit entry (default: the store's default actor). */
   actor?: string;
+  /**
+   * Restore a damaged backup anyway: every readable record is restored, the damaged ones are
+   * left out, listed in the summary and in the restored store's audit log (`delete` entries).
+   */
+  salvage?: boolean;
 }
 
 /**
- * Restores a backup into `target`: verifies the whole file first, unpacks it into a staging
- * directory, opens that as a store, decrypts every record and chunk, checks the audit chain and
- * appends a `restore` entry to it (actor, backup name, when the backup was taken), and only then
- * moves the existing store aside (kept as `<target>.replaced-<time>`) and the restored one into
- * place. So the restored store either carries its audit entry or was not put in place.
+ * Unpacks a backup (key header and LMDB file) into `staging` in one pass that checks every frame
+ * and the trailer as it goes (one Argon2id run). On any failure the caller removes `staging`:
+ * nothing outside it is written.
+ */
+async function unpackBackup(
+  file: string,
+  staging: string,
+  passphrase: string,
+): Promise<{ trailer: BackupTrailer; backupName: string }> {
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true, mode: 0o700 });
+  const db = openSync(join(staging, DB_FILE), 'w', 0o600);
+  let trailer: BackupTrailer;
+  let fileSha = '';
+  try {
+    trailer = await readBackup(file, passphrase, {
+      header: (bytes) => {
+        const fd = openSync(join(staging, KEY_FILE), 'w', 0o600);
+        writeSync(fd, bytes);
+        fsyncSync(fd);
+        closeSync(fd);
+      },
+      data: (bytes) => void writeSync(db, bytes),
+      fileSha256: (hex) => (fileSha = hex),
+    });
+    fsyncSync(db);
+  } finally {
+    closeSync(db);
+  }
+  return { trailer, backupName: `backup-${fileSha.slice(0, 16)}` };
+}
+
+async function openStaging(staging: string, passphrase: string, actor?: string): Promise<StoreContext> {
+  return openContext(
+    parseStoreOptions({
+      path: staging,
+      passphrase,
+      create: false,
+      resumeRotation: false,
+      ...(actor !== undefined ? { actor } : {}),
+    }),
+  );
+}
+
+/**
+ * Finds exactly what {@link restoreBackup} would find, changing nothing: the same unpacking into
+ * a staging copy (`<workDir>.checking-<pid>`, removed after) and the same whole-store check.
+ */
+export async function examineBackup(
+  file: string,
+  passphrase: string,
+  workDir: string,
+): Promise<BackupExamination> {
+  const staging = `${workDir}.checking-${process.pid}`;
+  try {
+    const { trailer, backupName } = await unpackBackup(file, staging, passphrase);
+    const ctx = await openStaging(staging, passphrase);
+    try {
+      return { trailer, backupName, check: await checkStore(ctx) };
+    } finally {
+      await closeContext(ctx);
+    }
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Restores a backup into `target`: unpacks it into a staging directory, checking every frame and
+ * the trailer on the way, opens that as a store and checks it whole (every record, blob, posting,
+ * the audit chain). A damaged backup is refused ({@link DamagedBackupError}, naming what is damaged)
+ * unless `salvage` is set, which removes the damaged records and rebuilds the index (audited as
+ * `delete` entries). Then it appends a `restore` entry (actor, backup name, when the backup was
+ * taken), and only then moves the existing store aside (kept as `<target>.replaced-<time>`) and
+ * the restored one into place. So the restored store either carries its audit entry or was not
+ * put in place.
  *
  * Refuses (StoreError `in_use`, nothing changed) while a kit or another restore holds `target`
  * (its `kit.pid` names a live process), and holds `target` itself for the swap.
@@ -177,48 +290,32 @@ export async function restoreBackup(
 ): Promise<RestoreSummary> {
   const holder = kitLockHolder(target);
   if (holder) throw new StoreError('in_use', describeKitHolder(target, holder));
-  await verifyBackup(file, passphrase);
   const staging = `${target}.restoring-${process.pid}`;
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(staging, { recursive: true, mode: 0o700 });
   try {
-    const db = openSync(join(staging, DB_FILE), 'w', 0o600);
-    let trailer: BackupTrailer;
-    let fileSha = '';
-    try {
-      trailer = await readBackup(file, passphrase, {
-        header: (bytes) => {
-          const fd = openSync(join(staging, KEY_FILE), 'w', 0o600);
-          writeSync(fd, bytes);
-          fsyncSync(fd);
-          closeSync(fd);
-        },
-        data: (bytes) => void writeSync(db, bytes),
-        fileSha256: (hex) => (fileSha = hex),
-      });
-      fsyncSync(db);
-    } finally {
-      closeSync(db);
-    }
-    const backupName = `backup-${fileSha.slice(0, 16)}`;
-    const store = await openStore({
-      path: staging,
-      passphrase,
-      create: false,
-      resumeRotation: false,
-      ...(options.actor !== undefined ? { actor: options.actor } : {}),
-    });
+    const { trailer, backupName } = await unpackBackup(file, staging, passphrase);
+    const ctx = await openStaging(staging, passphrase, options.actor);
+    let check: StoreCheck;
     let records: number;
+    let lost: DamagedRecord[] = [];
     try {
-      const check = checkAllRecords(store.context);
-      const first = check.damaged[0];
-      if (first) throw invalid(`record ${first.table} ${first.recordId} does not decrypt (${first.code})`);
-      const audit = await store.verifyAudit();
-      if (!audit.ok) throw invalid(`its audit chain is broken at entry ${audit.firstBroken?.seq ?? '?'}`);
+      check = await checkStore(ctx);
+      if (!check.ok && !options.salvage) throw new DamagedBackupError(check);
+      const ids = [backupName, `taken-${trailer.createdAt}`];
       records = check.records;
-      await appendRestoreEntry(store, [backupName, `taken-${trailer.createdAt}`]);
+      if (!check.ok) {
+        lost = await salvageStore(ctx);
+        const after = await checkStore(ctx);
+        if (!after.ok)
+          throw new StoreError(
+            'backup_invalid',
+            `The backup could not be salvaged: ${new DamagedBackupError(after).message}`,
+          );
+        records = after.records;
+        ids.push(`salvaged-lost-${lost.length}`);
+      }
+      await appendRestoreEntry(ctx, ids);
     } finally {
-      await store.close();
+      await closeContext(ctx);
     }
     const lock = existsSync(target) ? acquireKitLock(target, 'restore') : undefined;
     let previous: string | undefined;
@@ -240,7 +337,7 @@ export async function restoreBackup(
       // The pid file moved with the old store.
       lock?.release(previous ?? target);
     }
-    return { trailer, records, backupName, ...(previous ? { previous } : {}) };
+    return { trailer, backupName, check, records, lost, ...(previous ? { previous } : {}) };
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
@@ -250,8 +347,7 @@ export async function restoreBackup(
  * Appends the restore's entry to the restored store's audit chain (store-level, like a
  * rotation's). A failure is a StoreError `write_failed`: the caller has not replaced anything yet.
  */
-async function appendRestoreEntry(store: RecordStore, ids: string[]): Promise<void> {
-  const ctx = store.context;
+async function appendRestoreEntry(ctx: StoreContext, ids: string[]): Promise<void> {
   try {
     await ctx.batcher.enqueue((tx) => tx.audit(ctx.actor, 'restore', 'store', ids));
   } catch (cause) {

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { BlindMemo } from './blind-memo.ts';
-import { freshStores } from '../test-fixtures.ts';
+import { tempStores } from '../test-fixtures.ts';
+import { contextOf } from '../record-store.ts';
 
-const open = freshStores();
+const temp = tempStores();
 
 describe('blind memo', () => {
   it('returns the keyring term, the same object for a repeated value, and stays right past its bound', async () => {
-    const store = await open();
-    const { keyring } = store.context;
+    const store = await temp.open();
+    const { keyring } = contextOf(store);
     const memo = new BlindMemo(keyring);
     const first = memo.term('obs.visit', 'visit-1');
     expect(Buffer.from(first).equals(Buffer.from(keyring.blind('obs.visit', 'visit-1')))).toBe(true);

@@ -27,6 +27,14 @@ export function recordOfClientId(
 /** Indexes `key` as the record this client id made (call last in the operation). */
 export function claimClientId(tx: WriteTx, tag: string, clientId: string, key: Buffer): void {
   tx.index(tx.blind(tag, clientId), key);
+  rememberClientId(tx, tag, clientId, key);
+}
+
+/**
+ * Notes within the transaction that this client id made `key`, for a table whose declared terms
+ * (store/tables/blind-index.ts) already index the client id from the body.
+ */
+export function rememberClientId(tx: WriteTx, tag: string, clientId: string, key: Buffer): void {
   let claimed = claimedInTx.get(tx);
   if (!claimed) {
     claimed = new Map();

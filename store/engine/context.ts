@@ -1,26 +1,37 @@
 import type { Keyring } from '../../crypto/keyring.ts';
+import type { DamageLog, OnDamaged } from '../integrity/damage.ts';
+import type { KeyFile } from '../keys/key-file.ts';
 import type { Dbs } from './db.ts';
-import { StoreError } from '../errors.ts';
-import { idOf } from './ids.ts';
-import { lookupPostings } from './postings.ts';
-import { openRecord } from './record-seal.ts';
-import type { BodyOf, TableName } from '../tables.ts';
-import type { TableDef } from '../tables.ts';
-import { TABLES } from '../tables.ts';
 import type { ReadAuditLog } from './read-audit.ts';
 import type { WriteBatcher } from './write-batcher.ts';
 import type { WriteDeps } from './write-tx.ts';
 
-/** Callback for list reads that should skip damaged records instead of failing the whole list. */
-export type OnDamaged = (error: StoreError) => void;
+export type { OnDamaged } from '../integrity/damage.ts';
 
 /** Options of list reads. */
 export interface ReadOptions {
-  /** When given, damaged records are reported here and skipped; otherwise the read throws. */
+  /**
+   * Called for each record the read could not open (it is skipped; the readable ones are still
+   * returned). A {@link DamageReport} is one of these, ready-made.
+   */
   onDamaged?: OnDamaged;
 }
 
-/** What every table module needs: the open databases, the keys, the writer and who is acting. */
+/**
+ * The records and the keys that open them, without the writer: enough to read and check a
+ * store, or an LMDB snapshot of one (a backup being written).
+ */
+export interface StoreData {
+  readonly dbs: Dbs;
+  readonly keyring: Keyring;
+}
+
+/**
+ * One open store as every function of store/ sees it: the open databases, the keys, the writer,
+ * the key header on disk, who is acting, and where reads and damage are noted. Table modules,
+ * backup, key administration and rotation are all plain functions of this; `RecordStore` is
+ * only the front object that checks the store is open and forwards.
+ */
 export interface StoreContext extends WriteDeps {
   readonly dir: string;
   readonly dbs: Dbs;
@@ -28,79 +39,8 @@ export interface StoreContext extends WriteDeps {
   readonly batcher: WriteBatcher;
   readonly actor: string;
   readonly readAudit: ReadAuditLog;
-}
-
-/** Decrypts one record (by key) of a table, or undefined if absent. */
-export function readRecord<T extends TableName>(
-  ctx: StoreContext,
-  table: T,
-  key: Buffer,
-): BodyOf<T> | undefined {
-  const def = TABLES[table] as TableDef<BodyOf<T>>;
-  // The fast read returns LMDB's shared read buffer instead of a fresh copy per record: it is
-  // only valid until the next read, and openRecord copies what it keeps (the plaintext) at once.
-  // Its `length` (not its byteLength) is the value's size, hence the view.
-  const shared = ctx.dbs.tables[table].getBinaryFast(key);
-  if (shared === undefined) return undefined;
-  const value = shared.subarray(0, shared.length);
-  return openRecord(ctx.keyring, def, key, value, idOf(def.prefix, key)).body;
-}
-
-/** Decrypts one record or throws `not_found`. */
-export function requireRecord<T extends TableName>(ctx: StoreContext, table: T, key: Buffer): BodyOf<T> {
-  const body = readRecord(ctx, table, key);
-  if (body === undefined) {
-    const recordId = idOf(TABLES[table].prefix, key);
-    throw new StoreError('not_found', `No ${table} record ${recordId}.`, { table, recordId });
-  }
-  return body;
-}
-
-/** Decrypts many records, applying the damaged-record policy of {@link ReadOptions}. */
-export function readMany<T extends TableName, R>(
-  ctx: StoreContext,
-  table: T,
-  keys: Iterable<Uint8Array>,
-  shape: (key: Buffer, body: BodyOf<T>) => R,
-  options: ReadOptions = {},
-): R[] {
-  const out: R[] = [];
-  for (const raw of keys) {
-    const key = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-    try {
-      const body = readRecord(ctx, table, key);
-      if (body !== undefined) out.push(shape(key, body));
-    } catch (error) {
-      if (options.onDamaged && error instanceof StoreError) options.onDamaged(error);
-      else throw error;
-    }
-  }
-  return out;
-}
-
-/**
- * The records a blind-index term points to (tag + value, e.g. visit id), decrypted, shaped and
- * noted in the read audit: the one path every "by visit / by patient" lookup takes.
- */
-export function readByTerm<T extends TableName, R extends { id: string }>(
-  ctx: StoreContext,
-  table: T,
-  tag: string,
-  value: string,
-  shape: (key: Buffer, body: BodyOf<T>) => R,
-  options?: ReadOptions,
-): R[] {
-  const keys = lookupPostings(ctx.dbs.index, ctx.keyring.blind(tag, value));
-  const out = readMany(ctx, table, keys, shape, options);
-  auditRead(
-    ctx,
-    table,
-    out.map((r) => r.id),
-  );
-  return out;
-}
-
-/** Records that records were read, without making the reader wait for the audit commit. */
-export function auditRead(ctx: StoreContext, table: string, ids: readonly string[]): void {
-  ctx.readAudit.note(table, ids);
+  /** The key header as last written (rewritten by passphrase changes and rotations). */
+  readonly keyFile: KeyFile;
+  /** Every damaged record any read of this process met since the store was opened. */
+  readonly damage: DamageLog;
 }

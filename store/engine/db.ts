@@ -20,10 +20,14 @@ export interface Dbs {
   readonly meta: BinDb;
 }
 
-/** Opens (creating if needed) the LMDB file in a data directory. */
-export function openDatabase(dir: string): Dbs {
+/**
+ * Opens (creating if needed) the LMDB file in a data directory; `readOnly` opens an existing file
+ * without ever writing to it (a backup's snapshot being checked).
+ */
+export function openDatabase(dir: string, options: { readOnly?: boolean } = {}): Dbs {
   const env = open<Buffer, Uint8Array>({
     path: join(dir, DB_FILE),
+    ...(options.readOnly ? { readOnly: true } : {}),
     maxDbs: 32,
     encoding: 'binary',
     keyEncoding: 'binary',
@@ -51,4 +55,6 @@ export const META = {
   seq: Buffer.from('seq'),
   auditHead: Buffer.from('audit-head'),
   format: Buffer.from('format'),
+  /** The blind index's layout version (store/integrity/reindex.ts); absent means 1. */
+  indexVersion: Buffer.from('index-version'),
 } as const;

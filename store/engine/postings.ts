@@ -46,10 +46,29 @@ export class PostingBuffer {
       keys.sort((a, b) => Buffer.compare(a, b));
       const first = keys[0];
       if (!first) continue;
-      index.putSync(Buffer.concat([term, first]), Buffer.concat(keys));
+      const entryKey = Buffer.concat([term, first]);
+      // An entry may already hold this key: a record re-indexed under an unchanged term (a
+      // patient update) is removed from its old entry, which keeps its other records under the
+      // same entry key when the record was that entry's first. Merge rather than overwrite them.
+      const existing = index.getBinaryFast(entryKey);
+      index.putSync(
+        entryKey,
+        existing ? mergeKeys(existing.subarray(0, existing.length), keys) : Buffer.concat(keys),
+      );
     }
     this.#terms.clear();
   }
+}
+
+/** The sorted union of an entry's keys and new keys. */
+function mergeKeys(entry: Uint8Array, keys: Buffer[]): Buffer {
+  const all = new Map<string, Buffer>();
+  for (let i = 0; i + KEY_BYTES <= entry.byteLength; i += KEY_BYTES) {
+    const k = Buffer.from(entry.subarray(i, i + KEY_BYTES));
+    all.set(k.toString('hex'), k);
+  }
+  for (const k of keys) all.set(k.toString('hex'), k);
+  return Buffer.concat([...all.values()].sort((a, b) => Buffer.compare(a, b)));
 }
 
 function range(term: Uint8Array): { start: Buffer; end: Buffer } {

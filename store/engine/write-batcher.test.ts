@@ -1,25 +1,29 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { openStore } from '../index.ts';
+import { describe, expect, it } from 'vitest';
 import { keyOf } from './ids.ts';
-import { TEST_KDF, sampleObservation, tempDir } from '../testing.ts';
+import { sampleObservation } from '../testing.ts';
+import { contextOf } from '../record-store.ts';
+import type { BodyOf } from '../tables.ts';
+import { BLIND_TAGS } from '../tables/blind-index.ts';
+import type { WriteTx } from './write-tx.ts';
+import { tempStores } from '../test-fixtures.ts';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
+/** A sample reading as the observations table stores it. */
+function storedBody(input: ReturnType<typeof sampleObservation>): BodyOf<'observations'> {
+  return { ...input, recordedAt: new Date().toISOString() };
+}
+
+const temp = tempStores();
 
 describe('write batcher', () => {
   it('rolls back exactly the writes of an operation that throws mid-way; companions commit', async () => {
-    const t = tempDir();
-    cleanups.push(t.cleanup);
-    const store = await openStore({ path: t.dir, passphrase: 'pw', kdf: TEST_KDF });
-    const { batcher, dbs } = store.context;
+    const store = await temp.open();
+    const { batcher, dbs } = contextOf(store);
     const poison = keyOf(999_999);
     const results = await Promise.allSettled([
       store.addObservations([sampleObservation(1, 'visit-x')]),
       batcher.enqueue((tx) => {
-        tx.putRecord('observations', poison, { half: 'written' });
-        tx.index(tx.blind('obs.visit', 'visit-x'), poison);
+        tx.putRecord('observations', poison, storedBody(sampleObservation(3, 'visit-x')));
+        tx.index(tx.blind(BLIND_TAGS.observations.visit, 'visit-x'), poison);
         tx.audit('kit', 'create', 'observations', ['o-poison']);
         throw new Error('bug after a write');
       }),
@@ -34,17 +38,27 @@ describe('write batcher', () => {
     await store.close();
   });
 
+  it('types putRecord by table: a body of another shape does not compile', () => {
+    // Never run: the assertions are tsc's (npm test type-checks the tests).
+    const typeOnly = (tx: WriteTx) => {
+      // @ts-expect-error half a record is not an observation body
+      tx.putRecord('observations', keyOf(1), { half: 'written' });
+      // @ts-expect-error a visit body is not a patient body
+      tx.putRecord('patients', keyOf(2), { patientId: null, openedAt: '', status: 'open' });
+      tx.putRecord('messages', keyOf(3), { any: 'map, until that table is pinned down' });
+    };
+    expect(typeof typeOnly).toBe('function');
+  });
+
   it('writes a record whose append lmdb refuses (a key below the table end) instead of dropping it', async () => {
-    const t = tempDir();
-    cleanups.push(t.cleanup);
-    const store = await openStore({ path: t.dir, passphrase: 'pw', kdf: TEST_KDF });
-    const { batcher, dbs } = store.context;
+    const store = await temp.open();
+    const { batcher, dbs } = contextOf(store);
     const body = { note: 'placeholder table accepts any map' };
-    await batcher.enqueue((tx) => tx.putRecord('consultations', keyOf(100), body, true));
+    await batcher.enqueue((tx) => tx.putRecord('messages', keyOf(100), body, true));
     // lmdb-js answers a refused append by returning false: the record must still be written.
-    await batcher.enqueue((tx) => tx.putRecord('consultations', keyOf(5), body, true));
-    expect(dbs.tables.consultations.get(keyOf(5))).toBeDefined();
-    expect([...dbs.tables.consultations.getKeys()]).toHaveLength(2);
+    await batcher.enqueue((tx) => tx.putRecord('messages', keyOf(5), body, true));
+    expect(dbs.tables.messages.get(keyOf(5))).toBeDefined();
+    expect([...dbs.tables.messages.getKeys()]).toHaveLength(2);
     await store.close();
   });
 });

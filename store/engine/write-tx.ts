@@ -11,7 +11,7 @@ import type { KeyReservation } from './key-reservation.ts';
 import { PostingBuffer, removePosting } from './postings.ts';
 import { envelopeEpoch, openPlain, sealPlain, sealRecord } from './record-seal.ts';
 import type { AuditAction, AuditBody } from '../schema/audit-entry.ts';
-import type { TableDef, TableName } from '../tables.ts';
+import type { BodyOf, TableDef, TableName } from '../tables.ts';
 import { TABLES } from '../tables.ts';
 
 /** What a write transaction works with, shared by every transaction of one open store. */
@@ -80,9 +80,9 @@ export class WriteTx {
    * record whose key was just taken from {@link WriteTx.nextKey} in this transaction: it is then
    * the table's largest key, and LMDB can append without searching the tree.
    */
-  putRecord(table: TableName, key: Buffer, body: unknown, append = false): void {
-    const def = TABLES[table];
-    const pack = (def as TableDef).pack;
+  putRecord<T extends TableName>(table: T, key: Buffer, body: BodyOf<T>, append = false): void {
+    const def: TableDef = TABLES[table];
+    const pack = def.pack;
     const packed = pack ? pack(body) : body;
     const value = sealRecord(this.#keyring, def.name, key, def.version, packed);
     this.#put(table, key, value, append);

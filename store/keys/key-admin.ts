@@ -8,29 +8,30 @@ import {
 } from '../../crypto/key-header.ts';
 import { zeroBundle } from '../../crypto/key-bundle.ts';
 import { StoreError } from '../errors.ts';
+import type { StoreContext } from '../engine/context.ts';
+import { closeContext, openContext } from '../engine/open-context.ts';
+import { acquireKitLock, describeKitHolder, kitLockHolder } from '../kit-lock.ts';
+import { parseStoreOptions } from '../options.ts';
 import { readKeyFile, writeKeyFile } from './key-file.ts';
-import type { RecordStore } from '../record-store.ts';
 
 /**
  * Changes the passphrase: only the master key is rewrapped (new salt, atomic header write);
  * no record is re-encrypted, so it takes the time of one Argon2id run whatever the store size.
  */
 export async function changePassphrase(
-  store: RecordStore,
+  ctx: StoreContext,
   passphrase: string,
   kdf?: KdfParams,
 ): Promise<void> {
   if (passphrase.length === 0) throw new StoreError('invalid_options', 'The new passphrase is empty.');
-  const ctx = store.context;
   const header = await rewrapPassphrase(
     ctx.keyring.backend,
-    store.header,
+    ctx.keyFile.header,
     ctx.keyring.unlocked,
     passphrase,
     kdf,
   );
-  writeKeyFile(ctx.dir, header);
-  store.setHeader(header);
+  ctx.keyFile.replace(header);
   await ctx.batcher.enqueue((tx) => tx.audit(ctx.actor, 'rekey', 'store', ['passphrase']));
 }
 
@@ -39,7 +40,8 @@ export function formatRecoveryKey(key: Uint8Array): string {
   return (Buffer.from(key).toString('hex').match(/.{4}/g) ?? []).join('-');
 }
 
-function parseRecoveryKey(text: string): Uint8Array {
+/** Parses a recovery key as printed (any separators); anything but 64 hex digits is refused. */
+export function parseRecoveryKey(text: string): Uint8Array {
   const hex = text.replace(/[^0-9a-fA-F]/g, '');
   if (hex.length !== 64)
     throw new StoreError('wrong_passphrase', 'That is not a recovery key (64 hex digits).');
@@ -50,24 +52,35 @@ function parseRecoveryKey(text: string): Uint8Array {
  * Creates (or replaces) the store's recovery key and returns it formatted for printing. It is
  * shown once and never stored: with it, a forgotten passphrase can be reset.
  */
-export async function createRecoveryKey(store: RecordStore): Promise<string> {
-  const ctx = store.context;
-  const { header, recoveryKey } = wrapForRecovery(ctx.keyring.backend, store.header, ctx.keyring.unlocked);
-  writeKeyFile(ctx.dir, header);
-  store.setHeader(header);
+export async function createRecoveryKey(ctx: StoreContext): Promise<string> {
+  const { header, recoveryKey } = wrapForRecovery(
+    ctx.keyring.backend,
+    ctx.keyFile.header,
+    ctx.keyring.unlocked,
+  );
+  ctx.keyFile.replace(header);
   await ctx.batcher.enqueue((tx) => tx.audit(ctx.actor, 'rekey', 'store', ['recovery-key']));
   const text = formatRecoveryKey(recoveryKey);
   ctx.keyring.backend.zero(recoveryKey);
   return text;
 }
 
-/** Sets a new passphrase on a closed store using its recovery key (the passphrase was lost). */
+/**
+ * Sets a new passphrase on a closed store using its recovery key (the passphrase was lost): the
+ * master key is unwrapped with the recovery key and rewrapped under the new passphrase; no record
+ * changes. Refuses (`in_use`) while a kit holds the data directory, and holds it meanwhile. The
+ * reset is recorded in the store's audit log (`rekey`, by `actor`), opened with the new passphrase.
+ */
 export async function resetPassphraseWithRecovery(
   path: string,
   recoveryKey: string,
   passphrase: string,
   kdf?: KdfParams,
+  actor = 'kit',
 ): Promise<void> {
+  if (passphrase.length === 0) throw new StoreError('invalid_options', 'The new passphrase is empty.');
+  const holder = kitLockHolder(path);
+  if (holder) throw new StoreError('in_use', describeKitHolder(path, holder));
   const backend = await loadBackend('auto');
   const header = readKeyFile(path);
   const key = parseRecoveryKey(recoveryKey);
@@ -81,10 +94,23 @@ export async function resetPassphraseWithRecovery(
   } finally {
     backend.zero(key);
   }
+  const lock = acquireKitLock(path, 'passphrase-reset');
   try {
-    writeKeyFile(path, await rewrapPassphrase(backend, header, unlocked, passphrase, kdf));
+    try {
+      writeKeyFile(path, await rewrapPassphrase(backend, header, unlocked, passphrase, kdf));
+    } finally {
+      zeroBundle(backend, unlocked.bundle);
+      backend.zero(unlocked.masterKey);
+    }
+    const ctx = await openContext(parseStoreOptions({ path, passphrase, create: false, actor }));
+    try {
+      await ctx.batcher.enqueue((tx) =>
+        tx.audit(ctx.actor, 'rekey', 'store', ['passphrase-reset-with-recovery-key']),
+      );
+    } finally {
+      await closeContext(ctx);
+    }
   } finally {
-    zeroBundle(backend, unlocked.bundle);
-    backend.zero(unlocked.masterKey);
+    lock.release();
   }
 }

@@ -51,3 +51,28 @@ export function writeKeyFile(dir: string, header: KeyHeader): void {
     closeSync(dirFd);
   }
 }
+
+/**
+ * The key header of an open store: what is on disk, and the only way to change it, so the copy
+ * in memory (backups embed it) and the file can never disagree.
+ */
+export class KeyFile {
+  readonly dir: string;
+  #header: KeyHeader;
+
+  constructor(dir: string, header: KeyHeader) {
+    this.dir = dir;
+    this.#header = header;
+  }
+
+  /** The header as last written. */
+  get header(): KeyHeader {
+    return this.#header;
+  }
+
+  /** Writes a new header atomically, then makes it the current one. */
+  replace(header: KeyHeader): void {
+    writeKeyFile(this.dir, header);
+    this.#header = header;
+  }
+}

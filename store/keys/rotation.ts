@@ -2,9 +2,9 @@ import { KEY_BYTES } from '../../crypto/backend.ts';
 import { withBundle } from '../../crypto/key-header.ts';
 import type { KeyBundle } from '../../crypto/key-bundle.ts';
 import type { BinDb } from '../engine/db.ts';
-import { writeKeyFile } from './key-file.ts';
+import type { StoreContext } from '../engine/context.ts';
 import { envelopeEpoch, openPlain, sealPlain } from '../engine/record-seal.ts';
-import type { RecordStore } from '../record-store.ts';
+import { isDamage } from '../integrity/damage.ts';
 import { ALL_TABLES } from '../tables.ts';
 import type { TableName } from '../tables.ts';
 
@@ -18,21 +18,17 @@ export interface RotationProgress {
   done: boolean;
 }
 
-function commitBundle(store: RecordStore, bundle: KeyBundle): void {
-  const ctx = store.context;
-  const header = withBundle(ctx.keyring.backend, store.header, ctx.keyring.unlocked, bundle);
-  writeKeyFile(ctx.dir, header);
-  store.setHeader(header);
+function commitBundle(ctx: StoreContext, bundle: KeyBundle): void {
+  ctx.keyFile.replace(withBundle(ctx.keyring.backend, ctx.keyFile.header, ctx.keyring.unlocked, bundle));
   ctx.keyring.replaceBundle(bundle);
 }
 
 async function resealDb(
-  store: RecordStore,
+  ctx: StoreContext,
   db: BinDb,
   table: string,
   onBatch: (n: number) => void,
 ): Promise<void> {
-  const ctx = store.context;
   let start: Buffer | undefined;
   for (;;) {
     const current = ctx.keyring.currentEpoch;
@@ -48,8 +44,19 @@ async function resealDb(
           // Re-read inside the transaction: a live write may have replaced it meanwhile.
           const value = db.get(key);
           if (!value || envelopeEpoch(value) === current) continue;
-          const { plain, version } = openPlain(ctx.keyring, table, key, value, key.toString('hex'));
-          db.putSync(key, sealPlain(ctx.keyring, table, key, version, plain));
+          let opened;
+          try {
+            opened = openPlain(ctx.keyring, table, key, value, key.toString('hex'));
+          } catch (error) {
+            // A record that no longer opens cannot be re-sealed: it stays as it is (damaged either
+            // way, and named by `fieldkit check`) instead of blocking the rotation for good.
+            if (isDamage(error)) {
+              ctx.damage.note(error);
+              continue;
+            }
+            throw error;
+          }
+          db.putSync(key, sealPlain(ctx.keyring, table, key, opened.version, opened.plain));
         }
       });
     onBatch(stale.length);
@@ -65,23 +72,21 @@ async function resealDb(
  * names its epoch, and the next open resumes here.
  */
 export async function finishRotation(
-  store: RecordStore,
+  ctx: StoreContext,
   onProgress?: (p: RotationProgress) => void,
 ): Promise<void> {
-  const ctx = store.context;
   let resealed = 0;
   const report = (n: number) => {
     resealed += n;
     onProgress?.({ epoch: ctx.keyring.currentEpoch, resealed, done: false });
   };
-  for (const def of ALL_TABLES)
-    await resealDb(store, ctx.dbs.tables[def.name as TableName], def.name, report);
-  await resealDb(store, ctx.dbs.chunks, 'blob-chunk', report);
+  for (const def of ALL_TABLES) await resealDb(ctx, ctx.dbs.tables[def.name as TableName], def.name, report);
+  await resealDb(ctx, ctx.dbs.chunks, 'blob-chunk', report);
   // Readings sealed under an old key before the rotation began may still be queued: they are
   // re-sealed as their transaction runs (WriteTx.putSealed), which needs the old key until then.
   await ctx.batcher.enqueue(() => undefined);
   const bundle = ctx.keyring.bundle;
-  commitBundle(store, { ...bundle, deks: bundle.deks.filter((d) => d.epoch === bundle.currentEpoch) });
+  commitBundle(ctx, { ...bundle, deks: bundle.deks.filter((d) => d.epoch === bundle.currentEpoch) });
   await ctx.batcher.enqueue((tx) => tx.audit(ctx.actor, 'rotate', 'store', [`epoch-${bundle.currentEpoch}`]));
   onProgress?.({ epoch: bundle.currentEpoch, resealed, done: true });
 }
@@ -91,19 +96,18 @@ export async function finishRotation(
  * records are re-encrypted by {@link finishRotation}.
  */
 export async function rotateDataKey(
-  store: RecordStore,
+  ctx: StoreContext,
   onProgress?: (p: RotationProgress) => void,
 ): Promise<void> {
-  beginRotation(store);
-  await finishRotation(store, onProgress);
+  beginRotation(ctx);
+  await finishRotation(ctx, onProgress);
 }
 
 /** First half of a rotation: the new key is current and saved; old records still use old keys. */
-export function beginRotation(store: RecordStore): void {
-  const ctx = store.context;
+export function beginRotation(ctx: StoreContext): void {
   const bundle = ctx.keyring.bundle;
   const epoch = Math.max(...bundle.deks.map((d) => d.epoch)) + 1;
-  commitBundle(store, {
+  commitBundle(ctx, {
     ...bundle,
     deks: [...bundle.deks, { epoch, key: ctx.keyring.backend.randomBytes(KEY_BYTES) }],
     currentEpoch: epoch,

@@ -1,12 +1,7 @@
 import { z } from 'zod';
+import { ClientId } from './client-id.ts';
 
-/**
- * An id the tablet makes for what it sends (a UUID or similar), so a request resent after the
- * Wi-Fi dropped is stored once: the store remembers each client id with the record it made.
- */
-export const ClientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'client id: 8-64 of [A-Za-z0-9_-]');
-/** See {@link ClientId}. */
-export type ClientId = z.infer<typeof ClientId>;
+export { ClientId } from './client-id.ts';
 
 /**
  * What happened in a visit, as its journal records it: free text (complaints, notes), a live

@@ -1,28 +1,32 @@
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { Readable, type Transform, pipeline } from 'node:stream';
 import { createDeflateRaw, createInflateRaw } from 'node:zlib';
 import type { z } from 'zod';
-import { claimClientId, lookupClientId, recordOfClientId } from '../engine/client-ids.ts';
-import type { ReadOptions, StoreContext } from '../engine/context.ts';
-import { auditRead, readByTerm, requireRecord } from '../engine/context.ts';
+import { lookupClientId, recordOfClientId, rememberClientId } from '../engine/client-ids.ts';
+import type { ReadOptions, StoreContext, StoreData } from '../engine/context.ts';
+import { getById, readByTerm, requireRecord } from '../engine/reads.ts';
 import { StoreError } from '../errors.ts';
+import { isDamage } from '../integrity/damage.ts';
 import { idOf, keyOfId } from '../engine/ids.ts';
 import { openPlain, sealPlain } from '../engine/record-seal.ts';
 import type { AttachmentBody, AttachmentRecord } from '../schema/attachment.ts';
 import { AttachmentInput } from '../schema/attachment.ts';
+import { TABLES } from '../tables.ts';
+import { BLIND_TAGS, attachmentTerms } from './blind-index.ts';
 
 const T = 'attachments';
-const PREFIX = 'a';
-const CHUNK_TABLE = 'blob-chunk';
-const VISIT_TERM = 'att.visit';
-const CLIENT_TERM = 'att.client';
+const PREFIX = TABLES.attachments.prefix;
+/** The AAD table name of blob chunks (they live in the `chunks` database, keyed by blob key + index). */
+export const CHUNK_TABLE = 'blob-chunk';
+const TAGS = BLIND_TAGS.attachments;
 /** Plaintext bytes per sealed chunk: small enough to stream, large enough to amortise a commit. */
 export const CHUNK_BYTES = 64 * 1024;
 /** Chunks written ahead of their commit (bounds memory while streaming in). */
 const CHUNKS_IN_FLIGHT = 8;
 type Body = z.output<typeof AttachmentBody>;
 
-function chunkKey(blobKey: Buffer, index: number): Buffer {
+/** The key of chunk `index` of the blob whose attachment record has key `blobKey`. */
+export function chunkKey(blobKey: Buffer, index: number): Buffer {
   const key = Buffer.allocUnsafe(blobKey.byteLength + 4);
   blobKey.copy(key, 0);
   key.writeUInt32BE(index, blobKey.byteLength);
@@ -32,6 +36,17 @@ function chunkKey(blobKey: Buffer, index: number): Buffer {
 /** Waveforms compress well (deflate before encryption); photos and voice are already compressed. */
 function compressible(kind: Body['kind']): boolean {
   return kind === 'ecg' || kind === 'waveform';
+}
+
+/**
+ * `source` through a zlib transform. With `pipeline` (not `pipe`) a failing source destroys the
+ * transform with the source's error, so the reader gets that error: with `.pipe` the transform
+ * never ended and a missing chunk of a waveform hung the read (and an upload whose source
+ * failed hung `putBlob`).
+ */
+function throughZlib(source: AsyncIterable<Uint8Array>, transform: Transform): AsyncIterable<Uint8Array> {
+  pipeline(Readable.from(source), transform, () => undefined);
+  return transform;
 }
 
 async function* rechunk(source: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
@@ -72,7 +87,7 @@ export async function putBlob(
   if (!parsed.success)
     throw new StoreError('invalid_record', 'Attachment metadata is invalid.', { table: T });
   const info = parsed.data;
-  const already = clientId === undefined ? undefined : lookupClientId(ctx, CLIENT_TERM, clientId);
+  const already = clientId === undefined ? undefined : lookupClientId(ctx, TAGS.client, clientId);
   if (already) return { ...requireRecord(ctx, T, already), id: idOf(PREFIX, already) };
   const blobKey = await ctx.batcher.enqueue((tx) => tx.nextKey());
   const digest = createHash('sha256');
@@ -86,7 +101,7 @@ export async function putBlob(
   }
   const compression = compressible(info.kind) ? 'deflate' : 'none';
   const stream: AsyncIterable<Uint8Array> =
-    compression === 'deflate' ? Readable.from(counted()).pipe(createDeflateRaw({ level: 6 })) : counted();
+    compression === 'deflate' ? throughZlib(counted(), createDeflateRaw({ level: 6 })) : counted();
   let index = 0;
   let storedBytes = 0;
   const inFlight = new Set<Promise<void>>();
@@ -113,7 +128,7 @@ export async function putBlob(
   }
   const chunkCount = index;
   return ctx.batcher.enqueue((tx) => {
-    const prior = clientId === undefined ? undefined : recordOfClientId(ctx, tx, CLIENT_TERM, clientId);
+    const prior = clientId === undefined ? undefined : recordOfClientId(ctx, tx, TAGS.client, clientId);
     if (prior) {
       for (let i = 0; i < chunkCount; i++) ctx.dbs.chunks.removeSync(chunkKey(blobKey, i));
       return { ...requireRecord(ctx, T, prior), id: idOf(PREFIX, prior) };
@@ -126,20 +141,25 @@ export async function putBlob(
       compression,
       digest: digest.digest('hex'),
       createdAt: tx.now,
+      ...(clientId === undefined ? {} : { clientId }),
     };
     tx.putRecord(T, blobKey, body);
-    if (info.visitId !== null) tx.index(tx.blind(VISIT_TERM, info.visitId), blobKey);
-    if (clientId !== undefined) claimClientId(tx, CLIENT_TERM, clientId, blobKey);
+    // Exactly the terms of attachmentTerms (blind-index.ts): the index rebuild relies on it.
+    for (const [tag, value] of attachmentTerms(body)) tx.index(tx.blind(tag, value), blobKey);
+    if (clientId !== undefined) rememberClientId(tx, TAGS.client, clientId, blobKey);
     const record = { ...body, id: idOf(PREFIX, blobKey) };
     tx.audit(ctx.actor, 'create', T, [record.id]);
     return record;
   });
 }
 
-/** An attachment's metadata, or `not_found`. */
+function shape(key: Buffer, body: Body): AttachmentRecord {
+  return { ...body, id: idOf(PREFIX, key) };
+}
+
+/** An attachment's metadata (an audited read), or `not_found`. */
 export function getAttachment(ctx: StoreContext, id: string): AttachmentRecord {
-  const key = keyOfId(PREFIX, id, T);
-  return { ...requireRecord(ctx, T, key), id };
+  return getById(ctx, T, id, shape);
 }
 
 /** Attachments of a visit, oldest first. */
@@ -148,48 +168,52 @@ export function attachmentsByVisit(
   visitId: string,
   options?: ReadOptions,
 ): AttachmentRecord[] {
-  return readByTerm(
-    ctx,
-    T,
-    VISIT_TERM,
-    visitId,
-    (key, body) => ({ ...body, id: idOf(PREFIX, key) }),
-    options,
-  );
+  return readByTerm(ctx, T, TAGS.visit, visitId, shape, options);
 }
 
-async function* sealedChunks(ctx: StoreContext, id: string, meta: Body): AsyncGenerator<Buffer> {
+async function* sealedChunks(data: StoreData, id: string, meta: Body): AsyncGenerator<Buffer> {
   const blobKey = keyOfId(PREFIX, id, T);
   for (let i = 0; i < meta.chunkCount; i++) {
     const key = chunkKey(blobKey, i);
-    const value = ctx.dbs.chunks.get(key);
+    const value = data.dbs.chunks.get(key);
     if (!value)
       throw new StoreError(
         'blob_incomplete',
         `Blob ${id} is incomplete: chunk ${i} of ${meta.chunkCount} is missing.`,
+        { table: T, recordId: id },
+      );
+    let plain: Uint8Array;
+    try {
+      plain = openPlain(data.keyring, CHUNK_TABLE, key, value, `${id}#${i}`).plain;
+    } catch (error) {
+      if (!(error instanceof StoreError)) throw error;
+      throw new StoreError(
+        error.code,
+        `Blob ${id}: chunk ${i} of ${meta.chunkCount} was altered or damaged.`,
         {
           table: T,
           recordId: id,
+          cause: error,
         },
       );
-    yield Buffer.from(openPlain(ctx.keyring, CHUNK_TABLE, key, value, `${id}#${i}`).plain);
+    }
+    yield Buffer.from(plain);
     // Let other work run between chunks of a large blob.
     await new Promise((r) => setImmediate(r));
   }
 }
 
 /**
- * Streams a blob's plaintext back chunk by chunk (inflating waveforms). Ends with a digest
- * check: a missing chunk is `blob_incomplete`, an altered one `integrity`, both naming the blob.
+ * A blob's plaintext, streamed chunk by chunk (inflating waveforms) and ending with a digest
+ * check: a missing chunk is `blob_incomplete`, an altered one `integrity`, both naming the
+ * attachment. Not audited: {@link readBlob} is the audited read; the store check uses this.
  */
-export async function* readBlob(ctx: StoreContext, id: string): AsyncGenerator<Uint8Array> {
-  const meta = requireRecord(ctx, T, keyOfId(PREFIX, id, T));
-  auditRead(ctx, T, [id]);
+export async function* blobPlaintext(data: StoreData, id: string, meta: Body): AsyncGenerator<Uint8Array> {
   const digest = createHash('sha256');
   const plain: AsyncIterable<Uint8Array> =
     meta.compression === 'deflate'
-      ? Readable.from(sealedChunks(ctx, id, meta)).pipe(createInflateRaw())
-      : sealedChunks(ctx, id, meta);
+      ? throughZlib(sealedChunks(data, id, meta), createInflateRaw())
+      : sealedChunks(data, id, meta);
   let size = 0;
   try {
     for await (const piece of plain) {
@@ -207,4 +231,18 @@ export async function* readBlob(ctx: StoreContext, id: string): AsyncGenerator<U
   }
   if (size !== meta.size || digest.digest('hex') !== meta.digest)
     throw new StoreError('integrity', `Blob ${id} does not match its digest.`, { table: T, recordId: id });
+}
+
+/**
+ * Streams a blob's plaintext back (an audited read of its attachment record). A missing chunk is
+ * `blob_incomplete`, an altered one `integrity`, both naming the blob (and noted as damage).
+ */
+export async function* readBlob(ctx: StoreContext, id: string): AsyncGenerator<Uint8Array> {
+  const meta = getById(ctx, T, id, shape);
+  try {
+    yield* blobPlaintext(ctx, id, meta);
+  } catch (error) {
+    if (isDamage(error)) ctx.damage.note(error);
+    throw error;
+  }
 }

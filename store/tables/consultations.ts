@@ -1,20 +1,22 @@
 import type { z } from 'zod';
-import { claimClientId, recordOfClientId } from '../engine/client-ids.ts';
+import { recordOfClientId, rememberClientId } from '../engine/client-ids.ts';
 import { decodeCbor, encodeCbor } from '../cbor.ts';
 import type { ReadOptions, StoreContext } from '../engine/context.ts';
-import { auditRead, readByTerm, requireRecord } from '../engine/context.ts';
+import { getById, readByTerm, requireRecord } from '../engine/reads.ts';
 import { StoreError } from '../errors.ts';
+import { TABLES } from '../tables.ts';
 import { idOf, keyOfId } from '../engine/ids.ts';
 import { enqueueOutboxInTx, outboxContentHash, readOutboxById } from './outbox.ts';
 import type { ConsultationBody, ConsultationRecord } from '../schema/consultation.ts';
 import { ConsultationInput } from '../schema/consultation.ts';
 import type { OutboxItem } from '../schema/outbox-item.ts';
 import type { VisitEntryRecord } from '../schema/visit-entry.ts';
+import { BLIND_TAGS, consultationTerms, visitEntryTerms } from './blind-index.ts';
 import { ENTRY_TERMS } from './visit-journal.ts';
 
 const T = 'consultations';
-const PREFIX = 'c';
-const TERMS = { visit: 'consult.visit', client: 'consult.client' } as const;
+const PREFIX = TABLES.consultations.prefix;
+const TERMS = BLIND_TAGS.consultations;
 /** The outbox kind the link layer picks consultation requests up by. */
 export const CONSULTATION_OUTBOX_KIND = 'consultation-request';
 type Body = z.output<typeof ConsultationBody>;
@@ -51,16 +53,21 @@ export async function createConsultation(
     const priorEntry = recordOfClientId(ctx, tx, ENTRY_TERMS.client, c.clientId);
     if (prior && priorEntry) {
       const consultation = shape(prior, requireRecord(ctx, T, prior));
-      const entry = { ...requireRecord(ctx, 'visitEntries', priorEntry), id: idOf('e', priorEntry) };
+      const entry = {
+        ...requireRecord(ctx, 'visitEntries', priorEntry),
+        id: idOf(TABLES.visitEntries.prefix, priorEntry),
+      };
       return { consultation, outbox: readOutboxById(ctx, consultation.outboxId), entry, created: false };
     }
-    const visit = requireRecord(ctx, 'visits', keyOfId('v', c.visitId, 'visits'));
+    const visit = requireRecord(ctx, 'visits', keyOfId(TABLES.visits.prefix, c.visitId, 'visits'));
     if (visit.patientId !== c.patientId)
       throw new StoreError('invalid_record', 'The request names another patient than its visit.', {
         table: T,
       });
-    for (const id of c.attachmentIds) requireRecord(ctx, 'attachments', keyOfId('a', id, 'attachments'));
-    for (const id of c.observationIds) requireRecord(ctx, 'observations', keyOfId('o', id, 'observations'));
+    for (const id of c.attachmentIds)
+      requireRecord(ctx, 'attachments', keyOfId(TABLES.attachments.prefix, id, 'attachments'));
+    for (const id of c.observationIds)
+      requireRecord(ctx, 'observations', keyOfId(TABLES.observations.prefix, id, 'observations'));
     const key = tx.nextKey();
     const id = idOf(PREFIX, key);
     const payload = encodeCbor({ v: 1, type: CONSULTATION_OUTBOX_KIND, consultationId: id, ...c });
@@ -72,8 +79,9 @@ export async function createConsultation(
     );
     const body: Body = { ...c, outboxId: outbox.id, createdAt: tx.now };
     tx.putRecord(T, key, body, true);
-    tx.index(tx.blind(TERMS.visit, c.visitId), key);
-    claimClientId(tx, TERMS.client, c.clientId, key);
+    // Exactly the terms of consultationTerms (blind-index.ts): the index rebuild relies on it.
+    for (const [tag, value] of consultationTerms(body)) tx.index(tx.blind(tag, value), key);
+    rememberClientId(tx, TERMS.client, c.clientId, key);
     tx.audit(ctx.actor, 'create', T, [id]);
     const entryKey = tx.nextKey();
     const entryBody = {
@@ -86,9 +94,9 @@ export async function createConsultation(
       recordedAt: tx.now,
     };
     tx.putRecord('visitEntries', entryKey, entryBody, true);
-    tx.index(tx.blind(ENTRY_TERMS.visit, c.visitId), entryKey);
-    claimClientId(tx, ENTRY_TERMS.client, c.clientId, entryKey);
-    const entry = { ...entryBody, id: idOf('e', entryKey) };
+    for (const [tag, value] of visitEntryTerms(entryBody)) tx.index(tx.blind(tag, value), entryKey);
+    rememberClientId(tx, ENTRY_TERMS.client, c.clientId, entryKey);
+    const entry = { ...entryBody, id: idOf(TABLES.visitEntries.prefix, entryKey) };
     tx.audit(ctx.actor, 'create', 'visitEntries', [entry.id]);
     return { consultation: shape(key, body), outbox, entry, created: true };
   });
@@ -115,10 +123,7 @@ export function consultationOfOutbox(
 
 /** One consultation request, or `not_found`. */
 export function getConsultation(ctx: StoreContext, id: string): ConsultationRecord {
-  const key = keyOfId(PREFIX, id, T);
-  const record = shape(key, requireRecord(ctx, T, key));
-  auditRead(ctx, T, [id]);
-  return record;
+  return getById(ctx, T, id, shape);
 }
 
 /** A visit's consultation requests, oldest first. */

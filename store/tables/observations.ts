@@ -2,13 +2,14 @@ import { ObservationInput } from '../schema/observation.ts';
 import { checkObservation } from '../schema/observation-check.ts';
 import type { ObservationRecord } from '../schema/observation.ts';
 import type { ReadOptions, StoreContext } from '../engine/context.ts';
-import { auditRead, readByTerm, readMany, requireRecord } from '../engine/context.ts';
+import { auditedList, getById, readByTerm, readMany } from '../engine/reads.ts';
 import { StoreError } from '../errors.ts';
-import { idOf, idOfSeq, keyOf, keyOfId } from '../engine/ids.ts';
+import { idOf, idOfSeq, keyOf } from '../engine/ids.ts';
 import { encodeObservationBody } from './observation-cbor.ts';
 import { sealPlain } from '../engine/record-seal.ts';
 import { TABLES } from '../tables.ts';
 import { lookupPostings } from '../engine/postings.ts';
+import { BLIND_TAGS, hourBucket } from './blind-index.ts';
 import type { z } from 'zod';
 import type { ObservationBody } from '../schema/stored-observation.ts';
 
@@ -16,17 +17,8 @@ type StoredBody = z.output<typeof ObservationBody>;
 type StoredInput = z.output<typeof ObservationInput>;
 
 const T = 'observations';
-const PREFIX = 'o';
-
-/** Blind index tags for observations. */
-export const OBS_TERMS = { visit: 'obs.visit', patient: 'obs.patient', hour: 'obs.hour' } as const;
-
-/** The hour bucket an observation is indexed under for time lookups (UTC, `YYYY-MM-DDTHH`). */
-export function hourBucket(iso: string): string {
-  // Fast path for the common UTC form; other offsets are normalised through Date.
-  if (iso.length >= 20 && iso.endsWith('Z') && iso[10] === 'T') return iso.slice(0, 13);
-  return new Date(iso).toISOString().slice(0, 13);
-}
+const PREFIX = TABLES.observations.prefix;
+const TAGS = BLIND_TAGS.observations;
 
 /** Adds the id to a freshly decoded body in place (no copy: the body is ours alone). */
 function shape(key: Buffer, body: z.output<typeof ObservationBody>): ObservationRecord {
@@ -60,9 +52,10 @@ interface Prepared {
 function prepare(ctx: StoreContext, body: StoredBody, seq: number): Prepared {
   const key = keyOf(seq);
   const terms: Uint8Array[] = [];
-  if (body.visitId !== null) terms.push(ctx.blinds.term(OBS_TERMS.visit, body.visitId));
-  if (body.patientId !== null) terms.push(ctx.blinds.term(OBS_TERMS.patient, body.patientId));
-  terms.push(ctx.blinds.term(OBS_TERMS.hour, hourBucket(body.effectiveAt)));
+  if (body.visitId !== null) terms.push(ctx.blinds.term(TAGS.visit, body.visitId));
+  if (body.patientId !== null) terms.push(ctx.blinds.term(TAGS.patient, body.patientId));
+  terms.push(ctx.blinds.term(TAGS.hour, hourBucket(body.effectiveAt)));
+  // The same terms as observationTerms (blind-index.ts), computed through the memo: the hot path.
   // The encoder's output is a view into its scratch buffer: sealed (copied) before the next call.
   const plain = encodeObservationBody(body);
   const sealed = sealPlain(ctx.keyring, T, key, TABLES.observations.version, plain);
@@ -157,13 +150,7 @@ export function recentObservations(
   const n = Math.max(0, Math.min(Math.floor(limit), 10_000));
   if (n === 0) return [];
   const keys = ctx.dbs.tables.observations.getKeys({ reverse: true, limit: n });
-  const out = readMany(ctx, T, keys, shape, options);
-  auditRead(
-    ctx,
-    T,
-    out.map((o) => o.id),
-  );
-  return out;
+  return auditedList(ctx, T, readMany(ctx, T, keys, shape, options));
 }
 
 function byTerm(ctx: StoreContext, tag: string, value: string, options?: ReadOptions): ObservationRecord[] {
@@ -172,12 +159,12 @@ function byTerm(ctx: StoreContext, tag: string, value: string, options?: ReadOpt
 
 /** All observations of a visit, oldest first. */
 export function observationsByVisit(ctx: StoreContext, visitId: string, options?: ReadOptions) {
-  return byTerm(ctx, OBS_TERMS.visit, visitId, options);
+  return byTerm(ctx, TAGS.visit, visitId, options);
 }
 
 /** All observations of a patient, oldest first. */
 export function observationsByPatient(ctx: StoreContext, patientId: string, options?: ReadOptions) {
-  return byTerm(ctx, OBS_TERMS.patient, patientId, options);
+  return byTerm(ctx, TAGS.patient, patientId, options);
 }
 
 /**
@@ -193,28 +180,17 @@ export function observationsBetween(ctx: StoreContext, from: Date, to: Date, opt
   const keys: Buffer[] = [];
   for (let t = start; t < to.getTime(); t += 3_600_000)
     keys.push(
-      ...lookupPostings(
-        ctx.dbs.index,
-        ctx.keyring.blind(OBS_TERMS.hour, hourBucket(new Date(t).toISOString())),
-      ),
+      ...lookupPostings(ctx.dbs.index, ctx.keyring.blind(TAGS.hour, hourBucket(new Date(t).toISOString()))),
     );
   keys.sort((a, b) => Buffer.compare(a, b));
   const out = readMany(ctx, T, keys, shape, options).filter((o) => {
     const t = Date.parse(o.effectiveAt);
     return t >= from.getTime() && t < to.getTime();
   });
-  auditRead(
-    ctx,
-    T,
-    out.map((o) => o.id),
-  );
-  return out;
+  return auditedList(ctx, T, out);
 }
 
 /** One observation by id, or a `not_found` StoreError. */
 export function getObservation(ctx: StoreContext, id: string): ObservationRecord {
-  const key = keyOfId(PREFIX, id, T);
-  const record = shape(key, requireRecord(ctx, T, key));
-  auditRead(ctx, T, [id]);
-  return record;
+  return getById(ctx, T, id, shape);
 }

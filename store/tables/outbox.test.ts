@@ -1,19 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { openStore } from '../index.ts';
-import { TEST_KDF, tempDir } from '../testing.ts';
+import { describe, expect, it } from 'vitest';
+import { tempStores } from '../test-fixtures.ts';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
+const temp = tempStores();
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
 describe('outbox', () => {
   it('orders by priority then age, survives reopening, and removes exactly once', async () => {
-    const t = tempDir();
-    cleanups.push(t.cleanup);
-    const store = await openStore({ path: t.dir, passphrase: 'pw', kdf: TEST_KDF });
+    const store = await temp.open();
     const routine = await store.enqueueOutbox({
       priority: 'routine',
       kind: 'observation',
@@ -31,7 +25,7 @@ describe('outbox', () => {
     });
     await store.close();
 
-    const again = await openStore({ path: t.dir, passphrase: 'pw' });
+    const again = await temp.reopen(store.path);
     expect((await again.peekOutbox()).map((i) => i.id)).toEqual([urgent.id, routine.id, routine2.id]);
     const acks = await Promise.all([again.ackOutbox(urgent.id), again.ackOutbox(urgent.id)]);
     expect(acks.sort()).toEqual([false, true]);
@@ -41,9 +35,7 @@ describe('outbox', () => {
   });
 
   it('is idempotent by content while an item is pending', async () => {
-    const t = tempDir();
-    cleanups.push(t.cleanup);
-    const store = await openStore({ path: t.dir, passphrase: 'pw', kdf: TEST_KDF });
+    const store = await temp.open();
     const a = await store.enqueueOutbox({ priority: 'high', kind: 'ecg', payload: bytes('same') });
     const b = await store.enqueueOutbox({ priority: 'high', kind: 'ecg', payload: bytes('same') });
     expect(b.id).toBe(a.id);

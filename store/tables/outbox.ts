@@ -1,28 +1,22 @@
 import type { z } from 'zod';
+import type { ReadOptions, StoreContext } from '../engine/context.ts';
+import { idOf, keyOfId } from '../engine/ids.ts';
 import type { WriteTx } from '../engine/write-tx.ts';
-import type { StoreContext } from '../engine/context.ts';
-import { readRecord } from '../engine/context.ts';
-import { StoreError } from '../errors.ts';
-import { KEY_BYTES, keyOfId } from '../engine/ids.ts';
 import { lookupPostings } from '../engine/postings.ts';
+import { auditedList, getById, readMany, readRecord } from '../engine/reads.ts';
+import { StoreError } from '../errors.ts';
 import type { OutboxBody, OutboxItem } from '../schema/outbox-item.ts';
 import { OutboxInput, OutboxPriority } from '../schema/outbox-item.ts';
-import { openRecord } from '../engine/record-seal.ts';
 import { TABLES } from '../tables.ts';
+import { BLIND_TAGS } from './blind-index.ts';
 
 const T = 'outbox';
-const PREFIX = 'x';
-const HASH_TERM = 'outbox.hash';
-/** Outbox keys are priority (1 byte) + counter (8 bytes): LMDB order is send order. */
-const OUTBOX_KEY_BYTES = 1 + KEY_BYTES;
+const { prefix: PREFIX, keyBytes: KEY_BYTES } = TABLES.outbox;
+const TAGS = BLIND_TAGS.outbox;
 type Body = z.output<typeof OutboxBody>;
 
-function idOfKey(key: Buffer): string {
-  return `${PREFIX}-${key.toString('hex')}`;
-}
-
 function shape(key: Buffer, body: Body): OutboxItem {
-  return { ...body, id: idOfKey(key) };
+  return { ...body, id: idOf(PREFIX, key) };
 }
 
 /** The content hash an outbox item is deduplicated by (kind and payload). */
@@ -54,12 +48,13 @@ export function enqueueOutboxInTx(
   item: z.output<typeof OutboxInput>,
   contentHash: string,
 ): OutboxItem {
-  const term = tx.keyring.blind(HASH_TERM, contentHash);
+  // Exactly the terms of outboxTerms (blind-index.ts): the index rebuild relies on it.
+  const term = tx.keyring.blind(TAGS.contentHash, contentHash);
   for (const existing of lookupPostings(ctx.dbs.index, term)) {
     // Postings hold the 8-byte counter; the outbox key adds the priority byte in front.
     for (const p of OutboxPriority.options.keys()) {
       const key = Buffer.concat([Buffer.from([p]), existing]);
-      const body = readOutbox(ctx, key);
+      const body = readRecord(ctx, T, key);
       if (body) return shape(key, body);
     }
   }
@@ -68,29 +63,30 @@ export function enqueueOutboxInTx(
   const body: Body = { ...item, createdAt: tx.now, contentHash };
   tx.putRecord(T, key, body);
   tx.index(term, seqKey);
-  tx.audit(ctx.actor, 'create', T, [idOfKey(key)]);
-  return shape(key, body);
+  const record = shape(key, body);
+  tx.audit(ctx.actor, 'create', T, [record.id]);
+  return record;
 }
 
-/** A pending outbox item by id; null once acknowledged (or never queued). */
+/** A pending outbox item by id, read without an audit entry; null once acknowledged (or never queued). */
 export function readOutboxById(ctx: StoreContext, id: string): OutboxItem | null {
-  const key = keyOfId(PREFIX, id, T, OUTBOX_KEY_BYTES);
-  const body = readOutbox(ctx, key);
+  const key = keyOfId(PREFIX, id, T, KEY_BYTES);
+  const body = readRecord(ctx, T, key);
   return body ? shape(key, body) : null;
 }
 
-function readOutbox(ctx: StoreContext, key: Buffer): Body | undefined {
-  return readRecord(ctx, T, key);
+/**
+ * Pending items in send order: clinical priority first, then age. A damaged item is skipped and
+ * reported (see `ReadOptions`), so one bad record never stops the link. The read is audited.
+ */
+export function peekOutbox(ctx: StoreContext, limit = 100, options?: ReadOptions): OutboxItem[] {
+  const keys = ctx.dbs.tables.outbox.getKeys({ limit });
+  return auditedList(ctx, T, readMany(ctx, T, keys, shape, options));
 }
 
-/** Pending items in send order: clinical priority first, then age. */
-export function peekOutbox(ctx: StoreContext, limit = 100): OutboxItem[] {
-  const out: OutboxItem[] = [];
-  for (const { key, value } of ctx.dbs.tables.outbox.getRange({ limit })) {
-    const k = Buffer.from(key);
-    out.push(shape(k, openRecord(ctx.keyring, TABLES.outbox, k, value, idOfKey(k)).body));
-  }
-  return out;
+/** One pending item by id (an audited read), or `not_found`. */
+export function getOutboxItem(ctx: StoreContext, id: string): OutboxItem {
+  return getById(ctx, T, id, shape);
 }
 
 /** Number of pending items. */
@@ -103,12 +99,12 @@ export function outboxSize(ctx: StoreContext): number {
  * already gone (a duplicate or late acknowledgement never removes anything else).
  */
 export async function ackOutbox(ctx: StoreContext, id: string): Promise<boolean> {
-  const key = keyOfId(PREFIX, id, T, OUTBOX_KEY_BYTES);
+  const key = keyOfId(PREFIX, id, T, KEY_BYTES);
   return ctx.batcher.enqueue((tx) => {
-    const body = readOutbox(ctx, key);
+    const body = readRecord(ctx, T, key);
     if (!body) return false;
     ctx.dbs.tables.outbox.removeSync(key);
-    tx.unindex(tx.keyring.blind(HASH_TERM, body.contentHash), key.subarray(1));
+    tx.unindex(tx.keyring.blind(TAGS.contentHash, body.contentHash), key.subarray(1));
     tx.audit(ctx.actor, 'ack', T, [id]);
     return true;
   });

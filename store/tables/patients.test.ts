@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { freshStores } from '../test-fixtures.ts';
+import { tempStores } from '../test-fixtures.ts';
 
-const fresh = freshStores();
+const temp = tempStores();
 
 describe('patients and visits', () => {
   it('finds patients by name prefix through blind indexes, Cyrillic and ё included', async () => {
-    const s = await fresh();
+    const s = await temp.open();
     const a = await s.addPatient({
       familyName: 'Петров-Водкин',
       givenName: 'Кузьма',
@@ -23,7 +23,7 @@ describe('patients and visits', () => {
   });
 
   it('finds a patient by document number regardless of spacing', async () => {
-    const s = await fresh();
+    const s = await temp.open();
     const p = await s.addPatient({
       familyName: 'Сидорова',
       documents: [{ kind: 'passport', number: '45 10 123456' }],
@@ -33,7 +33,7 @@ describe('patients and visits', () => {
   });
 
   it('re-indexes a patient on update', async () => {
-    const s = await fresh();
+    const s = await temp.open();
     const p = await s.addPatient({ familyName: 'Смирнова', givenName: 'Анна' });
     await s.updatePatient(p.id, { familyName: 'Кузнецова', givenName: 'Анна' });
     expect(await s.findPatientsByNamePrefix('смир')).toEqual([]);
@@ -42,7 +42,7 @@ describe('patients and visits', () => {
   });
 
   it('a missing record is not_found and does not fail its batch companions', async () => {
-    const s = await fresh();
+    const s = await temp.open();
     const [missing, ok] = await Promise.allSettled([
       s.updatePatient('p-00000000000000ff', { familyName: 'X' }),
       s.addPatient({ familyName: 'Y' }),
@@ -53,7 +53,7 @@ describe('patients and visits', () => {
   });
 
   it('opens, lists and closes visits per patient', async () => {
-    const s = await fresh();
+    const s = await temp.open();
     const p = await s.addPatient({ familyName: 'Орлов' });
     const v1 = await s.openVisit({ patientId: p.id, reason: 'hypertension follow-up' });
     const v2 = await s.openVisit({ patientId: p.id });

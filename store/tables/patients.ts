@@ -1,25 +1,20 @@
 import type { z } from 'zod';
-import { claimClientId, recordOfClientId } from '../engine/client-ids.ts';
+import { recordOfClientId, rememberClientId } from '../engine/client-ids.ts';
 import type { ReadOptions, StoreContext } from '../engine/context.ts';
-import { auditRead, readMany, requireRecord } from '../engine/context.ts';
-import { StoreError } from '../errors.ts';
 import { idOf, keyOfId } from '../engine/ids.ts';
-import {
-  MAX_PREFIX,
-  MIN_PREFIX,
-  nameTokens,
-  normaliseDocument,
-  normaliseName,
-  prefixesOf,
-} from './name-terms.ts';
 import { lookupPostings } from '../engine/postings.ts';
+import { auditRead, auditedList, getById, readMany, requireRecord } from '../engine/reads.ts';
+import type { WriteTx } from '../engine/write-tx.ts';
+import { StoreError } from '../errors.ts';
 import type { PatientBody, PatientRecord } from '../schema/patient.ts';
 import { PatientInput } from '../schema/patient.ts';
-import type { WriteTx } from '../engine/write-tx.ts';
+import { TABLES } from '../tables.ts';
+import { BLIND_TAGS, patientTerms } from './blind-index.ts';
+import { MAX_PREFIX, MIN_PREFIX, nameTokens, normaliseDocument, normaliseName } from './name-terms.ts';
 
 const T = 'patients';
-const PREFIX = 'p';
-const TERMS = { name: 'pat.name', doc: 'pat.doc', client: 'pat.client' } as const;
+const PREFIX = TABLES.patients.prefix;
+const TAGS = BLIND_TAGS.patients;
 type Body = z.output<typeof PatientBody>;
 
 function shape(key: Buffer, body: Body): PatientRecord {
@@ -36,11 +31,7 @@ function parse(input: unknown): z.output<typeof PatientInput> {
 }
 
 function termsOf(tx: WriteTx, body: Body): Uint8Array[] {
-  const terms: Uint8Array[] = [];
-  for (const word of nameTokens(body.familyName, body.givenName, body.middleName))
-    for (const p of prefixesOf(word)) terms.push(tx.keyring.blind(TERMS.name, p));
-  for (const d of body.documents) terms.push(tx.keyring.blind(TERMS.doc, normaliseDocument(d.number)));
-  return terms;
+  return patientTerms(body).map(([tag, value]) => tx.keyring.blind(tag, value));
 }
 
 /**
@@ -54,13 +45,18 @@ export async function addPatient(
 ): Promise<PatientRecord> {
   const valid = parse(input);
   return ctx.batcher.enqueue((tx) => {
-    const prior = clientId === undefined ? undefined : recordOfClientId(ctx, tx, TERMS.client, clientId);
+    const prior = clientId === undefined ? undefined : recordOfClientId(ctx, tx, TAGS.client, clientId);
     if (prior) return shape(prior, requireRecord(ctx, T, prior));
     const key = tx.nextKey();
-    const body: Body = { ...valid, createdAt: tx.now, updatedAt: tx.now };
+    const body: Body = {
+      ...valid,
+      createdAt: tx.now,
+      updatedAt: tx.now,
+      ...(clientId === undefined ? {} : { clientId }),
+    };
     tx.putRecord(T, key, body, true);
     for (const term of termsOf(tx, body)) tx.index(term, key);
-    if (clientId !== undefined) claimClientId(tx, TERMS.client, clientId, key);
+    if (clientId !== undefined) rememberClientId(tx, TAGS.client, clientId, key);
     const record = shape(key, body);
     tx.audit(ctx.actor, 'create', T, [record.id]);
     return record;
@@ -78,7 +74,12 @@ export async function updatePatient(
   return ctx.batcher.enqueue((tx) => {
     const old = requireRecord(ctx, T, key);
     for (const term of termsOf(tx, old)) tx.unindex(term, key);
-    const body: Body = { ...valid, createdAt: old.createdAt, updatedAt: tx.now };
+    const body: Body = {
+      ...valid,
+      createdAt: old.createdAt,
+      updatedAt: tx.now,
+      ...(old.clientId === undefined ? {} : { clientId: old.clientId }),
+    };
     tx.putRecord(T, key, body);
     for (const term of termsOf(tx, body)) tx.index(term, key);
     tx.audit(ctx.actor, 'update', T, [id]);
@@ -88,10 +89,7 @@ export async function updatePatient(
 
 /** One patient by id, or a `not_found` StoreError. */
 export function getPatient(ctx: StoreContext, id: string): PatientRecord {
-  const key = keyOfId(PREFIX, id, T);
-  const record = shape(key, requireRecord(ctx, T, key));
-  auditRead(ctx, T, [id]);
-  return record;
+  return getById(ctx, T, id, shape);
 }
 
 /**
@@ -109,7 +107,7 @@ export function findPatientsByNamePrefix(
   for (const w of words) {
     const found = lookupPostings(
       ctx.dbs.index,
-      ctx.keyring.blind(TERMS.name, [...w].slice(0, MAX_PREFIX).join('')),
+      ctx.keyring.blind(TAGS.namePrefix, [...w].slice(0, MAX_PREFIX).join('')),
     );
     const hex = new Set(found.map((k) => k.toString('hex')));
     keys = keys ? keys.filter((k) => hex.has(k.toString('hex'))) : found;
@@ -118,22 +116,30 @@ export function findPatientsByNamePrefix(
     const tokens = nameTokens(p.familyName, p.givenName, p.middleName);
     return words.every((w) => tokens.some((t) => t.startsWith(w)));
   });
-  auditRead(
-    ctx,
-    T,
-    out.map((p) => p.id),
-  );
-  return out;
+  return auditedList(ctx, T, out);
 }
 
-/** The patient holding a document number, if any (spacing and case do not matter). */
-export function findPatientByDocument(ctx: StoreContext, number: string): PatientRecord | undefined {
+/**
+ * The patient holding a document number, if any (spacing and case do not matter). If no readable
+ * patient holds it but a candidate could not be read, that record's StoreError is thrown: "no
+ * such patient" would be a guess, and a guess here creates duplicate patients.
+ */
+export function findPatientByDocument(
+  ctx: StoreContext,
+  number: string,
+  options?: ReadOptions,
+): PatientRecord | undefined {
   const wanted = normaliseDocument(number);
   if (!wanted) return undefined;
-  const keys = lookupPostings(ctx.dbs.index, ctx.keyring.blind(TERMS.doc, wanted));
-  const found = readMany(ctx, T, keys, shape).find((p) =>
-    p.documents.some((d) => normaliseDocument(d.number) === wanted),
-  );
+  const keys = lookupPostings(ctx.dbs.index, ctx.keyring.blind(TAGS.document, wanted));
+  const errors: StoreError[] = [];
+  const found = readMany(ctx, T, keys, shape, {
+    onDamaged: (error) => {
+      errors.push(error);
+      options?.onDamaged?.(error);
+    },
+  }).find((p) => p.documents.some((d) => normaliseDocument(d.number) === wanted));
   if (found) auditRead(ctx, T, [found.id]);
+  else if (errors[0]) throw errors[0];
   return found;
 }

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../index.ts';
-import { freshStores, tempDirs } from '../test-fixtures.ts';
+import { tempStores } from '../test-fixtures.ts';
 import { TEST_KDF, sampleObservation } from '../testing.ts';
 
-const stores = freshStores();
-const dirs = tempDirs();
+const temp = tempStores();
+const stores = () => temp.open();
+const dirs = () => temp.dir();
 const at = '2026-05-01T10:00:00.000Z';
 
 function manualRr(visitId: string, patientId: string, value: number) {

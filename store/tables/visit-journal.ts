@@ -1,20 +1,22 @@
 import type { z } from 'zod';
-import { claimClientId, recordOfClientId } from '../engine/client-ids.ts';
+import { recordOfClientId, rememberClientId } from '../engine/client-ids.ts';
 import type { ReadOptions, StoreContext } from '../engine/context.ts';
-import { readByTerm, readRecord, requireRecord } from '../engine/context.ts';
+import { readByTerm, readRecord, requireRecord } from '../engine/reads.ts';
 import { StoreError } from '../errors.ts';
+import { TABLES } from '../tables.ts';
 import { idOf, keyOfId } from '../engine/ids.ts';
 import { lookupPostings } from '../engine/postings.ts';
-import { OBS_TERMS, hourBucket, parseObservations } from './observations.ts';
+import { BLIND_TAGS, keptValue, observationTerms, visitEntryTerms } from './blind-index.ts';
+import { parseObservations } from './observations.ts';
 import type { ObservationInput, ObservationRecord } from '../schema/observation.ts';
 import type { VisitEntryBody, VisitEntryRecord } from '../schema/visit-entry.ts';
 import { VisitEntryInput } from '../schema/visit-entry.ts';
 import type { WriteTx } from '../engine/write-tx.ts';
 
 const T = 'visitEntries';
-const PREFIX = 'e';
+const PREFIX = TABLES.visitEntries.prefix;
 /** Blind-index tags of the visit journal. */
-export const ENTRY_TERMS = { visit: 'entry.visit', client: 'entry.client', keep: 'entry.keep' } as const;
+export const ENTRY_TERMS = BLIND_TAGS.visitEntries;
 type Body = z.output<typeof VisitEntryBody>;
 
 function shape(key: Buffer, body: Body): VisitEntryRecord {
@@ -62,7 +64,7 @@ function existing(ctx: StoreContext, key: Buffer): JournalWrite {
   const entry = shape(key, requireRecord(ctx, T, key));
   let observation: ObservationRecord | null = null;
   if (entry.kind === 'manual' && entry.observationId) {
-    const okey = keyOfId('o', entry.observationId, 'observations');
+    const okey = keyOfId(TABLES.observations.prefix, entry.observationId, 'observations');
     const body = readRecord(ctx, 'observations', okey);
     if (body) observation = { ...body, id: entry.observationId };
   }
@@ -84,26 +86,33 @@ export async function addVisitEntry(
   return ctx.batcher.enqueue((tx): JournalWrite => {
     const prior = recordOfClientId(ctx, tx, ENTRY_TERMS.client, entry.clientId);
     if (prior) return existing(ctx, prior);
-    requireRecord(ctx, 'visits', keyOfId('v', entry.visitId, 'visits'));
-    let keepTerm: Uint8Array | undefined;
+    requireRecord(ctx, 'visits', keyOfId(TABLES.visits.prefix, entry.visitId, 'visits'));
     if (entry.kind === 'keep') {
-      const kept = requireRecord(ctx, 'observations', keyOfId('o', entry.observationId!, 'observations'));
+      const kept = requireRecord(
+        ctx,
+        'observations',
+        keyOfId(TABLES.observations.prefix, entry.observationId!, 'observations'),
+      );
       if (kept.visitId !== null && kept.visitId !== entry.visitId)
         throw invalid('That reading belongs to another visit.');
-      keepTerm = tx.blind(ENTRY_TERMS.keep, `${entry.visitId}\u0000${entry.observationId!}`);
+      const keepTerm = tx.blind(ENTRY_TERMS.keep, keptValue(entry.visitId, entry.observationId!));
       const [already] = lookupPostings(ctx.dbs.index, keepTerm);
       if (already) return existing(ctx, already);
     }
     if (entry.kind === 'attachment')
-      requireRecord(ctx, 'attachments', keyOfId('a', entry.attachmentId!, 'attachments'));
+      requireRecord(
+        ctx,
+        'attachments',
+        keyOfId(TABLES.attachments.prefix, entry.attachmentId!, 'attachments'),
+      );
     let written: ObservationRecord | null = null;
     if (obs) written = putObservation(ctx, tx, obs);
     const key = tx.nextKey();
     const body: Body = { ...entry, ...(written ? { observationId: written.id } : {}), recordedAt: tx.now };
     tx.putRecord(T, key, body, true);
-    tx.index(tx.blind(ENTRY_TERMS.visit, entry.visitId), key);
-    if (keepTerm) tx.index(keepTerm, key);
-    claimClientId(tx, ENTRY_TERMS.client, entry.clientId, key);
+    // Exactly the terms of visitEntryTerms (blind-index.ts): the index rebuild relies on it.
+    for (const [tag, value] of visitEntryTerms(body)) tx.index(tx.blind(tag, value), key);
+    rememberClientId(tx, ENTRY_TERMS.client, entry.clientId, key);
     const record = shape(key, body);
     tx.audit(ctx.actor, 'create', T, [record.id]);
     return { entry: record, observation: written, created: true };
@@ -119,10 +128,8 @@ function putObservation(
   const key = tx.nextKey();
   const body = { ...input, recordedAt: tx.now };
   tx.putRecord('observations', key, body, true);
-  if (body.visitId !== null) tx.index(tx.blind(OBS_TERMS.visit, body.visitId), key);
-  if (body.patientId !== null) tx.index(tx.blind(OBS_TERMS.patient, body.patientId), key);
-  tx.index(tx.blind(OBS_TERMS.hour, hourBucket(body.effectiveAt)), key);
-  const record = { ...body, id: idOf('o', key) };
+  for (const [tag, value] of observationTerms(body)) tx.index(tx.blind(tag, value), key);
+  const record = { ...body, id: idOf(TABLES.observations.prefix, key) };
   tx.audit(ctx.actor, 'create', 'observations', [record.id]);
   return record;
 }

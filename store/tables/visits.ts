@@ -1,16 +1,20 @@
 import type { z } from 'zod';
-import { claimClientId, recordOfClientId } from '../engine/client-ids.ts';
+import { recordOfClientId, rememberClientId } from '../engine/client-ids.ts';
 import type { ReadOptions, StoreContext } from '../engine/context.ts';
-import { auditRead, readByTerm, requireRecord } from '../engine/context.ts';
-import { StoreError } from '../errors.ts';
 import { idOf, keyOfId } from '../engine/ids.ts';
+import { getById, readByTerm, requireRecord } from '../engine/reads.ts';
+import { StoreError } from '../errors.ts';
 import type { VisitBody, VisitRecord } from '../schema/visit.ts';
 import { VisitInput } from '../schema/visit.ts';
+import { TABLES } from '../tables.ts';
+import { BLIND_TAGS, visitTerms } from './blind-index.ts';
 
+// A table module, and the template for a new one (store/README.md, "How to add a table"): the
+// table's name, its prefix and tags from the registries, a shape that adds the id, writes in
+// one batcher operation each (put, index, audit), reads through getById and readByTerm.
 const T = 'visits';
-const PREFIX = 'v';
-const PATIENT_TERM = 'visit.patient';
-const CLIENT_TERM = 'visit.client';
+const PREFIX = TABLES.visits.prefix;
+const TAGS = BLIND_TAGS.visits;
 type Body = z.output<typeof VisitBody>;
 
 function shape(key: Buffer, body: Body): VisitRecord {
@@ -33,7 +37,7 @@ export async function openVisit(
   }
   const v = parsed.data;
   return ctx.batcher.enqueue((tx) => {
-    const prior = clientId === undefined ? undefined : recordOfClientId(ctx, tx, CLIENT_TERM, clientId);
+    const prior = clientId === undefined ? undefined : recordOfClientId(ctx, tx, TAGS.client, clientId);
     if (prior) return shape(prior, requireRecord(ctx, T, prior));
     const key = tx.nextKey();
     const body: Body = {
@@ -42,10 +46,12 @@ export async function openVisit(
       ...(v.place === undefined ? {} : { place: v.place }),
       openedAt: v.openedAt ?? tx.now,
       status: 'open',
+      ...(clientId === undefined ? {} : { clientId }),
     };
     tx.putRecord(T, key, body, true);
-    if (v.patientId !== null) tx.index(tx.keyring.blind(PATIENT_TERM, v.patientId), key);
-    if (clientId !== undefined) claimClientId(tx, CLIENT_TERM, clientId, key);
+    // Exactly the terms of visitTerms (blind-index.ts): the index rebuild relies on it.
+    for (const [tag, value] of visitTerms(body)) tx.index(tx.blind(tag, value), key);
+    if (clientId !== undefined) rememberClientId(tx, TAGS.client, clientId, key);
     const record = shape(key, body);
     tx.audit(ctx.actor, 'create', T, [record.id]);
     return record;
@@ -67,13 +73,10 @@ export async function closeVisit(ctx: StoreContext, id: string): Promise<VisitRe
 
 /** One visit by id, or `not_found`. */
 export function getVisit(ctx: StoreContext, id: string): VisitRecord {
-  const key = keyOfId(PREFIX, id, T);
-  const record = shape(key, requireRecord(ctx, T, key));
-  auditRead(ctx, T, [id]);
-  return record;
+  return getById(ctx, T, id, shape);
 }
 
 /** Visits of a patient, oldest first. */
 export function visitsByPatient(ctx: StoreContext, patientId: string, options?: ReadOptions): VisitRecord[] {
-  return readByTerm(ctx, T, PATIENT_TERM, patientId, shape, options);
+  return readByTerm(ctx, T, TAGS.patient, patientId, shape, options);
 }

@@ -49,3 +49,35 @@ export function logRecords(
     }
   });
 }
+
+/** A `fieldkit start` process whose exit also carries everything it wrote on stderr. */
+export interface StartedKit {
+  readonly child: ChildProcess;
+  readonly url: Promise<string>;
+  readonly exit: Promise<{ code: number | null; stderr: string }>;
+}
+
+/** {@link spawnKit} logging only warnings, its exit with its stderr (for messages to the user). */
+export function startKit(dataDir: string, passphrase: string, extraArgs: readonly string[] = []): StartedKit {
+  const kit = spawnKit(dataDir, passphrase, ['--log-level', 'warn', ...extraArgs]);
+  const exit = kit.exit.then(({ code }) => ({ code, stderr: kit.logLines.join('\n') }));
+  return { child: kit.child, url: kit.url, exit };
+}
+
+/** Runs one `fieldkit` command as a process to its end (extra environment variables in `env`). */
+export function runCli(
+  args: string[],
+  dataDir: string,
+  passphrase: string,
+  env: Readonly<Record<string, string>> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, FIELDKIT_DATA: dataDir, FIELDKIT_PASSPHRASE: passphrase, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+}

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { Codec } from '../codec.ts';
 import type { RacpMessage } from '../racp.ts';
 import { dateTimeArb, floatArb, opt, sfloatArb, uint } from './arbitraries.ts';
+import { PMD_ARBITRARIES } from './pmd-arbitraries.ts';
 
 const u8 = uint(8);
 const u16 = uint(16);
@@ -222,6 +223,7 @@ export const VALUE_ARBITRARIES: Readonly<Record<string, fc.Arbitrary<unknown>>> 
       name: fc.constantFrom('legacy_download_start', 'legacy_download_stop'),
     }),
   ),
+  ...PMD_ARBITRARIES,
 };
 
 function bp() {

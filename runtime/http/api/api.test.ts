@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { freshStores } from '../../../store/test-fixtures.ts';
+import { tempStores } from '../../../store/test-fixtures.ts';
 import { sampleObservation } from '../../../store/testing.ts';
 import type { KitEvent } from '../../events.ts';
 import { LiveBus } from '../../live-bus.ts';
@@ -14,7 +14,8 @@ import type {
   WireVisitView,
 } from './wire-types.ts';
 
-const stores = freshStores();
+const temp = tempStores();
+const stores = () => temp.open();
 const at = '2026-05-01T10:00:00.000+03:00';
 let seq = 0;
 const cid = (p: string) => `${p}-${(++seq).toString().padStart(8, '0')}`;
