@@ -11,6 +11,8 @@ export const KitConfig = z.object({
     host: z.string().min(1).default('127.0.0.1'),
     port: z.number().int().min(0).max(65535).default(8470),
   }),
+  /** How instruments are reached: simulated (a simulated BlueZ behind node-ble), BlueZ, or noble. */
+  ble: z.enum(['sim', 'bluez', 'noble']).default('sim'),
   sim: z.object({
     enabled: z.boolean().default(true),
     oximeterRateHz: z.number().min(0.1).max(60).default(2),

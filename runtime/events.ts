@@ -2,6 +2,7 @@ import type { DroppedFrame, LivePreview } from '../ble-devices/drivers/driver.ts
 import type { ObservationRecord } from '../store/schema/observation.ts';
 import type { WireVisitChange } from './http/api/wire-types.ts';
 import type { InstrumentStatus } from './instruments/instrument-status.ts';
+import type { PairingSessionView } from './instruments/pairing.ts';
 import type { StorageStatus } from './storage-status.ts';
 
 /** Everything the kit announces live to the tablets (SSE) and to tests. */
@@ -16,6 +17,8 @@ export type KitEvent =
     }
   | { readonly type: 'instrument'; readonly status: InstrumentStatus }
   | { readonly type: 'dropped'; readonly frame: DroppedFrame }
+  /** A pairing session changed: a question for the person, or the outcome. */
+  | { readonly type: 'pairing'; readonly session: PairingSessionView }
   | {
       readonly type: 'store-error';
       readonly message: string;

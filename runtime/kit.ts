@@ -11,6 +11,7 @@ import type { KitEvent } from './events.ts';
 import type { ApiStore } from './http/api/index.ts';
 import { createApp } from './http/app.ts';
 import { InstrumentManager } from './instruments/instrument-manager.ts';
+import { PairingSessions } from './instruments/pairing.ts';
 import { LiveBus } from './live-bus.ts';
 import type { Logger } from './log.ts';
 import { MeasurementPipeline, type ObservationWriter } from './pipeline/pipeline.ts';
@@ -31,6 +32,10 @@ export interface KitHandle {
   readonly bus: LiveBus<KitEvent>;
   readonly pipeline: MeasurementPipeline;
   readonly instruments: InstrumentManager;
+  /** Pairing driven from the tablet (or the CLI): questions arrive as `pairing` events. */
+  readonly pairing: PairingSessions;
+  /** How the kit reaches its instruments (for the start banner). */
+  readonly via: string;
   readonly storage: StorageHealth;
   stop(): Promise<void>;
 }
@@ -57,13 +62,19 @@ export async function startKit(
   if (!existsSync(`${PWA_DIST}index.html`)) {
     throw new Error(`the tablet app is not built (${PWA_DIST}): run \`npm run build:pwa\``);
   }
-  // The simulators load only when simulation is what runs (sim/ stays out of a hardware kit).
+  // The simulators load only when simulation is what runs (sim/ stays out of a hardware kit);
+  // a radio stack loads only when chosen (`--ble bluez|noble`).
   const sim =
-    !options.transport && config.sim.enabled
-      ? (await import('./sim-instruments.ts')).createSimulatedInstruments(config)
+    !options.transport && config.ble === 'sim' && config.sim.enabled
+      ? await (await import('./sim-instruments.ts')).startSimulatedInstruments(config, log)
       : null;
-  const transport = options.transport ?? sim?.transport;
+  const hardware =
+    !options.transport && config.ble !== 'sim'
+      ? await (await import('./ble-transport.ts')).openHardwareTransport(config.ble, log)
+      : null;
+  const transport = options.transport ?? sim?.transport ?? hardware?.transport;
   if (!transport) throw new Error('no instrument transport: enable simulation or pass a transport');
+  const via = sim?.via ?? hardware?.via ?? `a ${transport.kind} transport`;
   const bus = new LiveBus<KitEvent>();
   const pipeline = new MeasurementPipeline(store, bus, () => ({ visitId: null, patientId: null }), log);
   const storage = new StorageHealth({
@@ -82,7 +93,9 @@ export async function startKit(
     log,
     context: { utcOffsetMinutes: config.utcOffsetMinutes, now: () => new Date() },
     reconnectDelayMs: config.reconnectDelayMs,
+    ...(sim ? { scanTimeoutMs: sim.scanTimeoutMs } : {}),
   });
+  const pairing = new PairingSessions({ transport, bus, log });
   const app = createApp({
     version,
     bus,
@@ -96,18 +109,26 @@ export async function startKit(
   const port = (server.address() as AddressInfo).port;
   const shownHost =
     config.http.host === '0.0.0.0' || config.http.host === '127.0.0.1' ? 'localhost' : config.http.host;
-  await instruments.start();
+  // An unreachable radio is a reported state; the kit still serves what it has stored.
+  await instruments
+    .start()
+    .catch((err: unknown) =>
+      log.error({ err: err instanceof Error ? err.message : String(err) }, 'instruments unavailable'),
+    );
   return {
     url: `http://${shownHost}:${port}/`,
     port,
     bus,
     pipeline,
     instruments,
+    pairing,
+    via,
     storage,
     async stop() {
-      sim?.stop();
+      await pairing.close();
       await instruments.stop();
-      await transport.close();
+      if (sim) await sim.stop();
+      else await transport.close();
       await pipeline.drain();
       storage.stop();
       await new Promise<void>((resolve) => {

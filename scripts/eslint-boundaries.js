@@ -38,6 +38,8 @@ export const SIM_IMPORTERS = [
   'runtime/sim-instruments.ts',
   // The explicit exception: `fieldkit sim` runs one simulator for a developer, on request.
   'runtime/cli/sim-command.ts',
+  // `fieldkit sim bluez`: the sim command's simulated-BlueZ subcommand, loaded by sim-command.ts on request.
+  'runtime/cli/sim-bluez-command.ts',
   // `fieldkit sim cms50`: the sim command's pty subcommand, loaded by sim-command.ts on request.
   'runtime/cli/sim-cms50.ts',
 ];

@@ -50,8 +50,10 @@ describe('tablet page in Chromium', () => {
         await page.waitForTimeout(500);
       }
       for (let i = 0; i + 2 < ids.length; i += 2) expect(ids[i + 2]).not.toBe(ids[i]);
+      // Instruments are named by their transport id: a BLE address behind the simulated BlueZ.
+      const plx = kit.instruments.list().find((s) => s.profile === 'pulse-oximeter')!.id;
       await expect
-        .poll(() => page.locator('[data-testid="instrument-sim-plx-1"]').getAttribute('data-state'))
+        .poll(() => page.locator(`[data-testid="instrument-${plx}"]`).getAttribute('data-state'))
         .toBe('connected');
     } finally {
       await close();

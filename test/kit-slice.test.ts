@@ -99,7 +99,8 @@ describe('vertical slice: simulated instruments to the live page', () => {
     const spo2 = seen.find((o) => o.loinc === '2708-6' && o.value !== null)!;
     const value = { kind: 'quantity', value: spo2.value, precision: spo2.precision, unit: spo2.unit };
     const needles = [
-      ...[PASSPHRASE, 'FK-SIM Oximeter', 'sim-plx-1', '2708-6', 'mm[Hg]'].flatMap(textNeedles),
+      // The device id is the oximeter's BLE address behind the simulated BlueZ.
+      ...[PASSPHRASE, 'FK-SIM Oximeter', spo2.deviceId, '2708-6', 'mm[Hg]'].flatMap(textNeedles),
       ...[spo2.recordedAt, spo2.effectiveAt, `"value":${spo2.value}`].flatMap(textNeedles),
       cborNeedle('SpO2 value, stored form', [0, spo2.value, spo2.precision, spo2.unit]),
       cborNeedle('SpO2 value, map form', value),

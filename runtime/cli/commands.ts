@@ -1,4 +1,5 @@
 import type { CliCommand } from './command.ts';
+import { SIM_BLUEZ_HELP, SIM_BLUEZ_OPTIONS } from './sim-bluez-options.ts';
 import { CMS50_OPTION_HELP, CMS50_OPTIONS } from './sim-cms50-options.ts';
 import { STORE_ACCESS_HELP, STORE_ACCESS_OPTIONS } from './store-access.ts';
 
@@ -24,6 +25,7 @@ const start: CliCommand = {
     'oximeter-hz': { type: 'string' },
     'bp-interval-ms': { type: 'string' },
     'log-level': { type: 'string' },
+    ble: { type: 'string' },
     'low-space-mb': { type: 'string' },
     'disk-check-ms': { type: 'string' },
   },
@@ -34,6 +36,7 @@ const start: CliCommand = {
     'oximeter-hz': 'Simulated oximeter notifications per second (default 2)',
     'bp-interval-ms': 'Pause between simulated BP measurements (default 20000)',
     'log-level': 'fatal|error|warn|info|debug|trace|silent (default info)',
+    ble: 'sim (default: simulated instruments behind a simulated BlueZ), bluez (the system D-Bus) or noble',
     'low-space-mb':
       'Warn (log and tablets) below this much free disk for the data (default 256, or FIELDKIT_LOW_SPACE_MB)',
     'disk-check-ms': 'How often the free disk space is read (default 10000)',
@@ -63,7 +66,7 @@ const decode: CliCommand = {
  */
 const sim: CliCommand = {
   name: 'sim',
-  summary: `Run a simulated instrument (${SIM_INSTRUMENT_NAMES.join(', ')}) and print its frames as JSON lines, or a CMS50 on a pty (cms50)`,
+  summary: `Run a simulated instrument (${SIM_INSTRUMENT_NAMES.join(', ')}) and print its frames as JSON lines, a CMS50 on a pty (cms50), or a simulated BlueZ with instruments (bluez)`,
   usage: '<instrument>',
   options: {
     count: { type: 'string' },
@@ -71,6 +74,7 @@ const sim: CliCommand = {
     seed: { type: 'string' },
     'drop-rate': { type: 'string' },
     'corrupt-rate': { type: 'string' },
+    ...SIM_BLUEZ_OPTIONS,
     ...CMS50_OPTIONS,
   },
   optionHelp: {
@@ -79,6 +83,7 @@ const sim: CliCommand = {
     seed: 'Random seed: the same seed gives the same session (default 1)',
     'drop-rate': 'Probability 0..1 that a frame is lost on air',
     'corrupt-rate': 'Probability 0..1 that a frame arrives truncated',
+    ...SIM_BLUEZ_HELP,
     ...CMS50_OPTION_HELP,
   },
   positionals: { min: 1, max: 1 },
@@ -174,6 +179,24 @@ const restore: CliCommand = {
 };
 
 /**
+ * `fieldkit instruments pair [ADDRESS]`: pairs and bonds an instrument through BlueZ from the
+ * terminal (the passkey it shows, a number to confirm), the same session the tablet drives.
+ */
+const instruments: CliCommand = {
+  name: 'instruments',
+  summary:
+    'Instruments: `instruments pair [ADDRESS]` pairs and bonds one through BlueZ, asking on the terminal',
+  usage: 'pair [address]',
+  options: { ble: { type: 'string' }, 'scan-ms': { type: 'string' } },
+  optionHelp: {
+    ble: 'bluez (default; the system D-Bus, or DBUS_SYSTEM_BUS_ADDRESS such as `fieldkit sim bluez` prints)',
+    'scan-ms': 'How long to listen for instruments (default 5000)',
+  },
+  positionals: { min: 1, max: 2 },
+  load: async () => (await import('./instruments-pair-command.ts')).runInstruments,
+};
+
+/**
  * `fieldkit passphrase change | recovery-key | reset --recovery-key`: the store's secrets from the
  * command line. `change` rewraps the master key under a new passphrase; `recovery-key` creates
  * (or replaces) the recovery key and prints it once; `reset --recovery-key` sets a new passphrase
@@ -204,6 +227,7 @@ export const COMMANDS: readonly CliCommand[] = [
   start,
   decode,
   sim,
+  instruments,
   bench,
   audit,
   check,

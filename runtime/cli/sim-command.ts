@@ -55,6 +55,7 @@ function num(args: CliArgs, name: string, fallback: number, min: number, max: nu
 /** The implementation of `fieldkit sim` (metadata and purpose: commands.ts). */
 export async function runSim(args: CliArgs, io: CliIo): Promise<number> {
   const name = args.positionals[0]!;
+  if (name === 'bluez') return (await import('./sim-bluez-command.ts')).runSimBluez(args, io);
   if (name === 'cms50') return (await import('./sim-cms50.ts')).runSimCms50(args, io);
   const spec = Object.hasOwn(INSTRUMENTS, name) ? INSTRUMENTS[name as SimInstrumentName] : undefined;
   if (!spec)

@@ -46,7 +46,7 @@ export async function runStart(args: CliArgs, io: CliIo): Promise<number> {
     throw new CliError(err instanceof Error ? err.message : String(err), 1);
   }
   io.stdout(
-    `Field kit ${packageVersion()} is running on simulated instruments.\n` +
+    `Field kit ${packageVersion()} is running; instruments through ${kit.via}.\n` +
       `Store: ${access.path}${access.exists ? '' : ' (new)'}\n` +
       `Open: ${kit.url}\n`,
   );
@@ -74,6 +74,7 @@ function parseConfig(args: CliArgs, env: Readonly<Record<string, string | undefi
         oximeterRateHz: numberFlag(args, 'oximeter-hz'),
         bpIntervalMs: numberFlag(args, 'bp-interval-ms'),
       },
+      ble: (stringFlag(args, 'ble') ?? env.FIELDKIT_BLE) as 'sim' | undefined,
       storage: storageConfig(args, env),
       utcOffsetMinutes: -new Date().getTimezoneOffset(),
       logLevel: (stringFlag(args, 'log-level') ?? env.FIELDKIT_LOG_LEVEL) as 'info' | undefined,

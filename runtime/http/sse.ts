@@ -47,6 +47,8 @@ function toWire(
       return { event: 'visit', data: e.change };
     case 'waveform':
       return { event: 'waveform', data: { ...e.waveform, startAt: e.waveform.startAt.toISOString() } };
+    case 'pairing':
+      return { event: 'pairing', data: e.session };
   }
 }
 

@@ -96,6 +96,25 @@ export interface WireEvents {
     readonly startAt: string;
     readonly samples: readonly number[];
   };
+  /** A pairing session changed: the question to answer (or passkey to type), or the outcome. */
+  readonly pairing: WirePairingSession;
+}
+
+/** A pairing session as the tablet shows it (runtime/instruments/pairing.ts). */
+export interface WirePairingSession {
+  readonly id: string;
+  readonly deviceId: string;
+  readonly deviceName: string;
+  readonly state: 'pairing' | 'waiting-for-answer' | 'showing-passkey' | 'bonded' | 'failed' | 'cancelled';
+  readonly prompt:
+    | { readonly kind: 'enter-passkey' }
+    | { readonly kind: 'confirm-passkey'; readonly passkey: number }
+    | { readonly kind: 'display-passkey'; readonly passkey: number }
+    | { readonly kind: 'authorize' }
+    | null;
+  readonly error: string | null;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
 }
 
 /** Whether readings are being stored and how much disk is left (already plain JSON). */

@@ -8,6 +8,19 @@ export interface SimCharacteristicSpec {
   readonly value?: Uint8Array;
   /** Called on a write from the collector; may throw to reject it like an ATT error. */
   readonly onWrite?: (value: Uint8Array) => void;
+  /**
+   * 'encrypted': reads, writes and CCCD writes need an encrypted (bonded) link, as Omron cuffs and
+   * Accu-Chek meters demand. Enforced by links that model bonding (the simulated BlueZ).
+   */
+  readonly security?: 'encrypted';
+}
+
+/** One characteristic as a GATT server would enumerate it. */
+export interface SimCharacteristicInfo {
+  readonly service: string;
+  readonly characteristic: string;
+  readonly properties: SimCharacteristicSpec['properties'];
+  readonly security?: 'encrypted';
 }
 
 /** A subscriber's callback for one characteristic. */
@@ -49,6 +62,19 @@ export class SimPeripheral {
         this.#chars.set(key(service, char), { ...spec, current: spec.value ?? new Uint8Array() });
       }
     }
+  }
+
+  /** Every characteristic in declaration order (service by service), for GATT servers such as the simulated BlueZ. */
+  characteristics(): SimCharacteristicInfo[] {
+    return [...this.#chars.entries()].map(([k, spec]) => {
+      const [service, characteristic] = k.split('/') as [string, string];
+      return {
+        service,
+        characteristic,
+        properties: spec.properties,
+        ...(spec.security ? { security: spec.security } : {}),
+      };
+    });
   }
 
   /** Advertised service UUIDs (short form). */

@@ -1,0 +1,173 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { asDeviceId } from '../ble-devices/transport.ts';
+import { NodeBleTransport } from '../ble-devices/transports/node-ble/index.ts';
+import { parseKitConfig } from '../runtime/config.ts';
+import { SimTransport } from '../sim/transport/sim-transport.ts';
+import { fleet, now, recordEmits, type Emitted } from './instruments/fleet.ts';
+import { kitUnderTest, type Commit, type KitUnderTest } from './instruments/kit-under-test.ts';
+import { percentile, round } from './store/timing.ts';
+
+const CHILD = fileURLToPath(new URL('./instruments/bluez-child.ts', import.meta.url));
+
+/** Latencies (ms) from each stored notification's send to its commit, matched by device, characteristic and number. */
+function latencies(
+  emitted: readonly Emitted[],
+  commits: readonly Commit[],
+  addressOf: (id: string) => string,
+): number[] {
+  const sent = new Map<string, number>();
+  for (const e of emitted) sent.set(`${addressOf(e.id)}|${e.characteristic}|${e.seq}`, e.at);
+  const out: number[] = [];
+  for (const c of commits) {
+    const at = sent.get(`${c.deviceId}|${c.characteristic}|${c.seq}`);
+    if (at !== undefined) out.push(c.at - at);
+  }
+  return out;
+}
+
+async function until(check: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`benchmark: ${what} not reached in ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The simulated BlueZ with the fleet in a child process, driven by JSON lines. */
+function bluezChild(): {
+  child: ChildProcess;
+  next: (event: string) => Promise<Record<string, unknown>>;
+  send: (l: string) => void;
+} {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const queue: Array<Record<string, unknown>> = [];
+  const waiting: Array<() => void> = [];
+  createInterface({ input: child.stdout }).on('line', (l) => {
+    queue.push(JSON.parse(l) as Record<string, unknown>);
+    for (const w of waiting.splice(0)) w();
+  });
+  const next = async (event: string): Promise<Record<string, unknown>> => {
+    for (;;) {
+      const i = queue.findIndex((m) => m.event === event);
+      if (i >= 0) return queue.splice(i, 1)[0]!;
+      await new Promise<void>((r) => waiting.push(r));
+    }
+  };
+  return { child, next, send: (l) => child.stdin.write(`${l}\n`) };
+}
+
+/** Runs the steady phase: notify-to-commit latency and the kit process's CPU share. */
+async function steady(
+  k: KitUnderTest,
+  ms: number,
+  record: (on: boolean) => Promise<void>,
+): Promise<{ cpu: number; from: number }> {
+  await record(true);
+  const from = k.commits.length;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, ms));
+  const used = process.cpuUsage(cpu0);
+  const wall = performance.now() - t0;
+  await record(false);
+  return { cpu: (used.user + used.system) / 1000 / wall, from };
+}
+
+/**
+ * 12 simulated instruments at their highest rates (8 PLX oximeters at 60 Hz, 4 BP cuffs measuring
+ * every second) into the real kit (encrypted store, pipeline, manager), through node-ble and the
+ * simulated BlueZ on a private dbus-daemon, with BlueZ and the instruments in a child process so
+ * the kit's CPU is its own; then the same fleet through SimTransport in one process, as the peer
+ * that shows what D-Bus costs. Metrics: notify-to-commit p50/p99, reconnect time (link dropped by
+ * the instrument until its next stored reading, with the kit's default reconnect delay), the
+ * kit's CPU share of one core, and the BlueZ/SimTransport p99 ratio. No ECG yet: the Polar H10
+ * simulator has not landed.
+ */
+export default async function run(opts: { quick: boolean }): Promise<Record<string, number>> {
+  const steadyMs = opts.quick ? 4000 : 20_000;
+  const drops = opts.quick ? 3 : 10;
+  const metrics: Record<string, number> = {};
+
+  // --- through node-ble and the simulated BlueZ ---
+  const c = bluezChild();
+  let k: KitUnderTest | undefined;
+  try {
+    const ready = (await c.next('ready')) as { address: string; devices: Record<string, string> };
+    const addressOf = (id: string): string => ready.devices[id] ?? id;
+    const transport = new NodeBleTransport({ busAddress: ready.address });
+    k = await kitUnderTest(transport);
+    await until(() => k!.connected() === 12, 30_000, '12 instruments connected');
+    await new Promise((r) => setTimeout(r, opts.quick ? 1000 : 3000)); // warm up
+    const record = async (on: boolean): Promise<void> => {
+      c.send(`record ${on ? 'on' : 'off'}`);
+      await c.next('recording');
+    };
+    const { cpu, from } = await steady(k, steadyMs, record);
+    c.send('dump');
+    const { emitted } = (await c.next('dump')) as unknown as { emitted: Emitted[] };
+    const lat = latencies(emitted, k.commits.slice(from), addressOf);
+    metrics.instruments = 12;
+    metrics.ecg_included = 0;
+    metrics.notifications_per_s = round(emitted.length / (steadyMs / 1000), 1);
+    metrics.stored_readings = lat.length;
+    metrics.notify_to_commit_p50_ms = round(percentile(lat, 50), 2);
+    metrics.notify_to_commit_p99_ms = round(percentile(lat, 99), 2);
+    metrics.kit_cpu_share = round(cpu, 3);
+    // Reconnects: an oximeter drops its link; time until the kit has stored its next reading.
+    const reconnect: number[] = [];
+    for (let i = 0; i < drops; i++) {
+      const address = addressOf(`bench-plx-${(i % 8) + 1}`);
+      c.send(`drop ${address}`);
+      const { at } = (await c.next('dropped')) as { at: number };
+      const back = await k.firstReadingAfterReconnect(address, at, 30_000);
+      reconnect.push(back - at);
+      await until(() => k!.connected() === 12, 30_000, 'all reconnected');
+    }
+    metrics.reconnect_ms_p50 = round(percentile(reconnect, 50), 1);
+    metrics.reconnect_ms_max = round(Math.max(...reconnect), 1);
+    // The kit's default pause before reconnecting, which the reconnect time includes.
+    metrics.reconnect_delay_ms = parseKitConfig({
+      dataDir: '.',
+      http: {},
+      sim: {},
+      utcOffsetMinutes: 0,
+    }).reconnectDelayMs;
+  } finally {
+    await k?.stop();
+    c.send('quit');
+    await new Promise((r) => c.child.once('exit', r));
+  }
+
+  // --- the same fleet through SimTransport, in process ---
+  const instruments = fleet();
+  let recording = false;
+  const emitted: Emitted[] = [];
+  recordEmits(instruments, (e) => {
+    if (recording) emitted.push(e);
+  });
+  for (const i of instruments) i.start();
+  const sk = await kitUnderTest(new SimTransport(instruments.map((i) => i.peripheral)));
+  try {
+    await until(() => sk.connected() === 12, 30_000, '12 instruments connected (SimTransport)');
+    await new Promise((r) => setTimeout(r, opts.quick ? 1000 : 3000));
+    const { cpu, from } = await steady(sk, steadyMs, (on) => {
+      recording = on;
+      return Promise.resolve();
+    });
+    const lat = latencies(emitted, sk.commits.slice(from), (id) => asDeviceId(id));
+    metrics.sim_notify_to_commit_p50_ms = round(percentile(lat, 50), 2);
+    metrics.sim_notify_to_commit_p99_ms = round(percentile(lat, 99), 2);
+    metrics.sim_process_cpu_share = round(cpu, 3);
+    metrics.bluez_vs_sim_p99_ratio = round(
+      metrics.notify_to_commit_p99_ms / metrics.sim_notify_to_commit_p99_ms,
+      2,
+    );
+  } finally {
+    for (const i of instruments) i.stop();
+    await sk.stop();
+  }
+  metrics.measured_at = Math.round(now());
+  return metrics;
+}

@@ -1,0 +1,114 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Transport } from '../../ble-devices/transport.ts';
+import { parseKitConfig } from '../../runtime/config.ts';
+import { startKit, type KitHandle, type KitStore } from '../../runtime/kit.ts';
+import { createLogger } from '../../runtime/log.ts';
+import { openStore } from '../../store/index.ts';
+import { TEST_KDF } from '../../store/testing.ts';
+import { now } from './fleet.ts';
+
+/** One committed write, keyed like the instruments key what they sent. */
+export interface Commit {
+  readonly deviceId: string;
+  readonly characteristic: string;
+  readonly seq: number;
+  readonly at: number;
+}
+
+/** The real kit (store, pipeline, manager, HTTP) on a transport, with its commits timed. */
+export interface KitUnderTest {
+  readonly kit: KitHandle;
+  readonly commits: Commit[];
+  connected(): number;
+  /**
+   * Resolves with the time of the first commit from `deviceId` after its link came back (the
+   * manager reported it connected again) following `since`; readings in flight at the drop do
+   * not count.
+   */
+  firstReadingAfterReconnect(deviceId: string, since: number, timeoutMs: number): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Boots the kit through its composition root (startKit) on an encrypted store in a temporary
+ * directory. Commits are timed where the store resolves them, numbered per device and
+ * characteristic, the same numbering the instruments use for what they sent.
+ */
+export async function kitUnderTest(transport: Transport, reconnectDelayMs?: number): Promise<KitUnderTest> {
+  const dir = mkdtempSync(join(tmpdir(), 'fieldkit-bench-instruments-'));
+  const store = await openStore({ path: dir, passphrase: 'bench instruments passphrase', kdf: TEST_KDF });
+  const commits: Commit[] = [];
+  const waiters = new Set<(c: Commit) => void>();
+  const seq = new Map<string, number>();
+  const addObservations: KitStore['addObservations'] = (inputs) => {
+    const p = inputs[0]?.provenance;
+    const k = p ? `${p.deviceId}|${p.characteristic}` : '';
+    const n = (seq.get(k) ?? 0) + 1;
+    seq.set(k, n);
+    return store.addObservations(inputs).then((r) => {
+      if (p) {
+        const c = { deviceId: p.deviceId, characteristic: p.characteristic, seq: n, at: now() };
+        commits.push(c);
+        for (const w of [...waiters]) w(c);
+      }
+      return r;
+    });
+  };
+  const timed = new Proxy(store, {
+    get(target, prop, receiver) {
+      if (prop === 'addObservations') return addObservations;
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  const config = parseKitConfig({
+    dataDir: dir,
+    http: { host: '127.0.0.1', port: 0 },
+    sim: { enabled: false },
+    utcOffsetMinutes: 0,
+    logLevel: 'silent',
+    ...(reconnectDelayMs === undefined ? {} : { reconnectDelayMs }),
+  });
+  const kit = await startKit(config, timed, createLogger('silent'), 'bench', { transport });
+  return {
+    kit,
+    commits,
+    connected: () => kit.instruments.list().filter((s) => s.state === 'connected').length,
+    firstReadingAfterReconnect(deviceId, since, timeoutMs) {
+      return new Promise((resolve, reject) => {
+        let back = Number.POSITIVE_INFINITY;
+        const off = kit.bus.subscribe((e) => {
+          if (
+            e.type === 'instrument' &&
+            e.status.id === deviceId &&
+            e.status.state === 'connected' &&
+            now() > since
+          )
+            back = Math.min(back, now());
+        });
+        const done = (): void => {
+          clearTimeout(timer);
+          waiters.delete(w);
+          off();
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`no reading from ${deviceId} within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const w = (c: Commit): void => {
+          if (c.deviceId !== deviceId || c.at <= back) return;
+          done();
+          resolve(c.at);
+        };
+        waiters.add(w);
+      });
+    },
+    async stop() {
+      await kit.stop();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
