@@ -3,6 +3,7 @@ import { StatusBar } from './components/status-bar.tsx';
 import { StorageBanner } from './components/storage-banner.tsx';
 import { WorkerNotice } from './components/worker-notice.tsx';
 import { Lazy } from './components/lazy.tsx';
+import { PairingScreen } from './screens/pairing-screen.tsx';
 import { PatientForm } from './screens/patient-form.tsx';
 import { PatientList } from './screens/patient-list.tsx';
 import { PatientScreen } from './screens/patient-screen.tsx';
@@ -37,6 +38,7 @@ export function App() {
         {route.name === 'consult' && <Lazy load={loadConsult} props={{ visitId: route.visitId }} />}
         {route.name === 'outbox' && <Lazy load={loadOutbox} props={{}} />}
         {route.name === 'instruments' && <Lazy load={loadInstruments} props={{}} />}
+        {route.name === 'pair' && <PairingScreen />}
       </main>
     </>
   );

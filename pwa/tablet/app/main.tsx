@@ -3,18 +3,22 @@ import { App } from './app.tsx';
 import { TabletDb } from './db/tablet-db.ts';
 import { createKitApi } from './net/api.ts';
 import { createLiveStream } from './net/stream.ts';
-import { createAppState } from './state/app-state.ts';
+import { createAppState, type AppState } from './state/app-state.ts';
 import { AppContext } from './state/context.ts';
+import { createSession } from './state/session.ts';
 import { watchServiceWorker } from './sw-bridge.ts';
 import './app.css';
 
 async function boot(): Promise<void> {
   const db = await TabletDb.open();
-  const token = (await db.setting<string>('token')) ?? null;
-  const app = createAppState({
-    api: createKitApi({ token: () => token }),
+  const session = createSession(db);
+  let app: AppState | undefined = undefined;
+  const api = createKitApi({ token: session.token, onUnauthorized: () => void app?.unauthorized() });
+  app = createAppState({
+    api,
     db,
-    stream: (handlers) => createLiveStream({ url: '/api/events', ...handlers }),
+    session,
+    stream: (handlers) => createLiveStream({ url: '/api/events', token: session.token, ...handlers }),
   });
   render(
     <AppContext.Provider value={app}>

@@ -6,7 +6,8 @@ export type Route =
   | { readonly name: 'visit'; readonly id: string }
   | { readonly name: 'consult'; readonly visitId: string }
   | { readonly name: 'outbox' }
-  | { readonly name: 'instruments' };
+  | { readonly name: 'instruments' }
+  | { readonly name: 'pair' };
 
 /** Reads a path. Unknown paths go to the patient list. */
 export function parseRoute(path: string): Route {
@@ -18,6 +19,7 @@ export function parseRoute(path: string): Route {
   if (parts[0] === 'visits' && parts[1]) return { name: 'visit', id: parts[1] };
   if (parts[0] === 'outbox') return { name: 'outbox' };
   if (parts[0] === 'instruments') return { name: 'instruments' };
+  if (parts[0] === 'pair') return { name: 'pair' };
   return { name: 'patients' };
 }
 
@@ -38,5 +40,7 @@ export function pathOf(route: Route): string {
       return '/outbox';
     case 'instruments':
       return '/instruments';
+    case 'pair':
+      return '/pair';
   }
 }

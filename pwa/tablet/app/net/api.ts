@@ -9,9 +9,12 @@ export class KitRefusal extends Error {
     this.name = 'KitRefusal';
   }
 
-  /** Worth sending again later (the kit was busy or failing), as opposed to a refusal of the content. */
+  /**
+   * Worth sending again later (the kit was busy or failing, or wants this tablet paired again),
+   * as opposed to a refusal of the content.
+   */
   get retryable(): boolean {
-    return this.status >= 500 || this.status === 408 || this.status === 429;
+    return this.status >= 500 || this.status === 401 || this.status === 408 || this.status === 429;
   }
 }
 
@@ -44,12 +47,27 @@ async function answer<T>(res: Response): Promise<T> {
   throw new KitRefusal(res.status, err.error ?? `http_${res.status}`, err.message ?? res.statusText);
 }
 
-/**
- * The API client. `token` supplies the bearer token of a paired tablet (sent only in the
- * Authorization header, never in a URL).
- */
-export function createKitApi(options: { base?: string; token?: () => string | null } = {}): KitApi {
+/** Options of {@link createKitApi}. */
+export interface KitApiOptions {
+  readonly base?: string;
+  /** The bearer token of a paired tablet (sent only in the Authorization header, never in a URL). */
+  readonly token?: () => string | null;
+  /** Called when the kit answers 401 (no token, an unknown or a revoked one): pair again. */
+  readonly onUnauthorized?: () => void;
+}
+
+/** The API client of the tablet app. */
+export function createKitApi(options: KitApiOptions = {}): KitApi {
   const base = options.base ?? '';
+  const checked = async <T>(path: string, res: Response): Promise<T> => {
+    try {
+      return await answer<T>(res);
+    } catch (error) {
+      if (error instanceof KitRefusal && error.status === 401 && path !== '/api/pair')
+        options.onUnauthorized?.();
+      throw error;
+    }
+  };
   const headers = (extra: Record<string, string> = {}): Record<string, string> => {
     const token = options.token?.();
     return token ? { ...extra, authorization: `Bearer ${token}` } : extra;
@@ -57,11 +75,11 @@ export function createKitApi(options: { base?: string; token?: () => string | nu
   const call = async <T>(path: string, init: RequestInit): Promise<T> => {
     let res: Response;
     try {
-      res = await fetch(base + path, { ...init, cache: 'no-store' });
+      res = await fetch(base + path, { ...init, cache: 'no-store', credentials: 'omit' });
     } catch (error) {
       throw new KitUnreachable(error);
     }
-    return answer<T>(res);
+    return checked<T>(path, res);
   };
   return {
     get: (path) => call(path, { headers: headers() }),
@@ -83,7 +101,7 @@ export function createKitApi(options: { base?: string; token?: () => string | nu
         xhr.onerror = () => reject(new KitUnreachable(new Error('upload failed')));
         xhr.onload = () => {
           const res = new Response(xhr.status === 204 ? null : xhr.responseText, { status: xhr.status });
-          answer<T>(res).then(resolve, reject);
+          checked<T>(path, res).then(resolve, reject);
         };
         xhr.send(blob);
       }),

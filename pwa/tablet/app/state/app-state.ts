@@ -16,6 +16,7 @@ import { createSender, type Sending } from '../net/sender.ts';
 import type { LiveMessage, StreamStatus } from '../net/stream.ts';
 import { parseRoute, pathOf, type Route } from '../router.ts';
 import { Cell } from './cell.ts';
+import type { TabletSession } from './session.ts';
 import { EMPTY_LIVE, reduceLive, type LiveState } from './live-model.ts';
 import { applyVisitChange, mergeEntry } from './visit-model.ts';
 import { WaveformBuffer } from './waveform-buffer.ts';
@@ -39,6 +40,8 @@ export interface KitOutbox {
 export interface AppDeps {
   readonly api: KitApi;
   readonly db: TabletDb;
+  /** The tablet's pairing with the kit (its token). */
+  readonly session: TabletSession;
   /** Creates THE live stream with the app's handlers. */
   readonly stream: (handlers: {
     onMessage: (m: LiveMessage) => void;
@@ -100,6 +103,10 @@ export function createAppState(deps: AppDeps) {
 
   let offlineTimer: ReturnType<typeof setTimeout> | undefined;
   const setLink = (s: StreamStatus) => {
+    if (s === 'unauthorized') {
+      void unauthorized();
+      return;
+    }
     if (s === 'open') {
       clearTimeout(offlineTimer);
       offlineTimer = undefined;
@@ -198,6 +205,17 @@ export function createAppState(deps: AppDeps) {
     },
   });
 
+  /** The kit refused this tablet's token: forget it and ask for a pairing code. */
+  async function unauthorized(): Promise<void> {
+    if (deps.session.refused.value && route.value.name === 'pair') return;
+    stream.stop();
+    await deps.session.forget();
+    if (route.value.name !== 'pair') {
+      hist.replaceState(null, '', pathOf({ name: 'pair' }));
+      route.set({ name: 'pair' });
+    }
+  }
+
   async function enqueue(item: Omit<QueueItem, 'seq' | 'state' | 'attempts' | 'createdAt'>): Promise<void> {
     await deps.db.enqueue({ ...item, state: 'pending', attempts: 0, createdAt: now().toISOString() });
     queue.set(await deps.db.queue());
@@ -216,9 +234,23 @@ export function createAppState(deps: AppDeps) {
     persisted,
     worker,
     waveforms,
+    session: deps.session,
+    unauthorized,
+
+    /** Exchanges a pairing code for a token, then connects and sends what waited. */
+    async pair(code: string, name: string) {
+      const failure = await deps.session.pair(deps.api, code, name);
+      if (failure) return failure;
+      stream.start();
+      void sender.kick();
+      hist.replaceState(null, '', pathOf({ name: 'patients' }));
+      route.set({ name: 'patients' });
+      return null;
+    },
 
     /** Starts the live channel and the sender, restores settings, asks for persistent storage. */
     async start(storage?: StorageManager): Promise<void> {
+      await deps.session.load();
       const saved = await deps.db.setting<Locale>('locale');
       if (saved) this.setLocale(saved);
       queue.set(await deps.db.queue());
