@@ -9,6 +9,7 @@ import type { ObservationRecord } from '../store/schema/observation.ts';
 import type { KitConfig } from './config.ts';
 import type { KitEvent } from './events.ts';
 import type { ApiStore } from './http/api/index.ts';
+import { instrumentControl } from './http/api/instrument-control.ts';
 import { createApp } from './http/app.ts';
 import { InstrumentManager } from './instruments/instrument-manager.ts';
 import { PairingSessions } from './instruments/pairing.ts';
@@ -103,7 +104,7 @@ export async function startKit(
     instruments: () => instruments.list(),
     storage: () => storage.status(),
     staticRoot: PWA_DIST,
-    api: { store, instruments: { list: () => instruments.list() } },
+    api: { store, instruments: instrumentControl(() => instruments.list(), pairing) },
   });
   const server = await listen(app, config.http.host, config.http.port);
   const port = (server.address() as AddressInfo).port;

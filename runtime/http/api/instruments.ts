@@ -8,13 +8,23 @@ const Answer = z.union([
   z.object({ passkey: z.number().int().min(0).max(999_999) }),
   z.object({ accept: z.boolean() }),
 ]);
+const PairBody = z.object({ name: z.string().trim().min(1).max(64).optional() });
+const DeviceId = z.string().min(1).max(128);
+const Scan = z.object({ seconds: z.coerce.number().int().min(1).max(30).default(5) });
 
 const notAvailable = () =>
-  new ApiError(501, { error: 'not_available', message: 'this kit cannot pair or forget instruments yet' });
+  new ApiError(501, { error: 'not_available', message: 'this kit cannot pair or forget instruments' });
+
+const REFUSALS = {
+  no_session: [404, 'no such pairing in progress'],
+  no_question: [409, 'the pairing asks nothing now'],
+  invalid_answer: [422, 'that answer does not fit the question'],
+} as const;
 
 /**
- * The instrument screen's routes: the list (state, counters), and pairing and forgetting, which
- * delegate to the instrument manager and the pairing flow when the kit has them.
+ * The instrument screen's routes: the list (state, counters), instruments in range, and
+ * pairing (its questions answered from the tablet) and forgetting, which delegate to the kit's
+ * pairing sessions when its transport can bond.
  */
 export function instrumentRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const r = new Hono<ApiEnv>();
@@ -22,16 +32,37 @@ export function instrumentRoutes(deps: ApiDeps): Hono<ApiEnv> {
 
   r.get('/instruments', (c) => c.json(control.list()));
 
+  r.get('/instruments/nearby', async (c) => {
+    if (!control.discover) throw notAvailable();
+    const q = Scan.safeParse(c.req.query());
+    if (!q.success) throw new ApiError(400, { error: 'bad_query', message: 'seconds: 1-30' });
+    return c.json(await control.discover(q.data.seconds * 1000));
+  });
+
   r.post('/instruments/:id/pair', async (c) => {
     if (!control.pair) throw notAvailable();
-    return c.json(await control.pair(c.req.param('id')), 202);
+    const id = DeviceId.safeParse(c.req.param('id'));
+    if (!id.success) throw new ApiError(400, { error: 'bad_query', message: 'instrument id' });
+    const body = c.req.header('content-type') ? await readJson(c, PairBody) : {};
+    try {
+      return c.json(control.pair({ id: id.data, ...(body.name ? { name: body.name } : {}) }), 202);
+    } catch (error) {
+      throw new ApiError(409, {
+        error: 'conflict',
+        message: error instanceof Error ? error.message : String(error),
+      });
+    }
   });
+
+  r.get('/pairings', (c) => c.json(control.sessions?.() ?? []));
 
   r.post('/pairings/:id/answer', async (c) => {
     if (!control.answer) throw notAvailable();
     const body = await readJson(c, Answer);
-    const ok = control.answer(c.req.param('id'), 'passkey' in body ? body.passkey : body.accept);
-    return ok ? c.json({ ok }) : c.json({ error: 'not_found', message: 'no such pairing in progress' }, 404);
+    const result = control.answer(c.req.param('id'), 'passkey' in body ? body.passkey : body.accept);
+    if (result.ok) return c.json({ ok: true });
+    const [status, message] = REFUSALS[result.reason];
+    return c.json({ error: result.reason, message }, status);
   });
 
   r.post('/pairings/:id/cancel', (c) => {
@@ -42,8 +73,8 @@ export function instrumentRoutes(deps: ApiDeps): Hono<ApiEnv> {
 
   r.delete('/instruments/:id', async (c) => {
     if (!control.forget) throw notAvailable();
-    const ok = await control.forget(c.req.param('id'));
-    return ok ? c.json({ ok }) : c.json({ error: 'not_found', message: 'no such instrument' }, 404);
+    await control.forget(c.req.param('id'));
+    return c.json({ ok: true });
   });
 
   return r;
