@@ -5,6 +5,7 @@ import { openHardwareTransport } from './ble-transport.ts';
 import { parseKitConfig } from './config.ts';
 import { startKit } from './kit.ts';
 import { createLogger } from './log.ts';
+import { KitClient, pairTablet } from '../test/helpers/kit-client.ts';
 
 function logged(): { log: ReturnType<typeof createLogger>; text: () => string } {
   const lines: string[] = [];
@@ -44,7 +45,9 @@ describe('fieldkit start --ble bluez|noble when the radio is not there', () => {
     const kit = await startKit(config, store, log, 'test');
     try {
       expect(kit.via).toMatch(/^BlueZ, unavailable: /);
-      expect((await fetch(`${kit.url}api/health`)).status).toBe(200);
+      const client = new KitClient(kit.url, kit.caPem);
+      const token = await pairTablet(client, store);
+      expect((await client.request('/api/health', { token })).status).toBe(200);
       expect(kit.instruments.list()).toEqual([]);
       expect(text()).toMatch(/BlueZ unavailable/);
     } finally {

@@ -9,7 +9,17 @@ export const KitConfig = z.object({
   dataDir: z.string().min(1),
   http: z.object({
     host: z.string().min(1).default('127.0.0.1'),
+    /** Plain HTTP: the onboarding page and the CA certificate; everything else redirects to HTTPS. */
     port: z.number().int().min(0).max(65535).default(8470),
+    /** HTTPS: the tablet app and its API, under the kit-local CA. */
+    httpsPort: z.number().int().min(0).max(65535).default(8443),
+    /** Extra DNS names the kit's certificates cover (besides localhost, the host name and its .local). */
+    extraDnsNames: z
+      .array(z.string().regex(/^[a-z0-9.-]{1,253}$/i))
+      .max(16)
+      .default([]),
+    /** How often interfaces and certificate expiry are checked. */
+    tlsCheckMs: z.number().int().min(1000).max(86_400_000).default(60_000),
   }),
   /** How instruments are reached: simulated (a simulated BlueZ behind node-ble), BlueZ, or noble. */
   ble: z.enum(['sim', 'bluez', 'noble']).default('sim'),

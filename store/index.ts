@@ -40,3 +40,6 @@ export type { OutboxItem, OutboxPriority } from './schema/outbox-item.ts';
 export type { JournalWrite } from './tables/visit-journal.ts';
 export type { ConsultationWrite } from './tables/consultations.ts';
 export { CONSULTATION_OUTBOX_KIND, consultationOfOutbox } from './tables/consultations.ts';
+export type { TabletRecord, TabletRole, PairingCodeInput } from './schema/tablet.ts';
+export type { KitCredentialInput, KitCredentialRecord, CredentialKind } from './schema/kit-credential.ts';
+export type { RedeemFailure } from './tables/tablets.ts';

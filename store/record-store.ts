@@ -30,6 +30,10 @@ import type { ConsultationWrite } from './tables/consultations.ts';
 import type { ConsultationInput, ConsultationRecord } from './schema/consultation.ts';
 import type { VisitEntryInput, VisitEntryRecord } from './schema/visit-entry.ts';
 import * as visits from './tables/visits.ts';
+import * as tablets from './tables/tablets.ts';
+import * as credentials from './tables/kit-credentials.ts';
+import type { PairingCodeInput, TabletRecord } from './schema/tablet.ts';
+import type { KitCredentialInput, KitCredentialRecord } from './schema/kit-credential.ts';
 
 /** Called when background work fails: the error (its `cause` set) and what was being done. */
 export type BackgroundErrorHandler = (error: Error, work: string) => void;
@@ -306,6 +310,50 @@ export class RecordStore {
   async attachmentsByVisit(visitId: string, options?: ReadOptions): Promise<AttachmentRecord[]> {
     this.#assertOpen();
     return Promise.resolve(attachments.attachmentsByVisit(this.#ctx, visitId, options));
+  }
+
+  /** A one-time pairing code for a tablet of a role (shown once; stored hashed). */
+  async createPairingCode(
+    input: PairingCodeInput,
+  ): Promise<{ tablet: TabletRecord; code: string; expiresAt: string }> {
+    this.#assertOpen();
+    return tablets.createPairingCode(this.#ctx, input);
+  }
+
+  /** Exchanges a pairing code for a bearer token, once (the token is returned only here). */
+  async redeemPairingCode(code: string, deviceName?: string) {
+    this.#assertOpen();
+    return tablets.redeemPairingCode(this.#ctx, code, deviceName);
+  }
+
+  /** The tablet a bearer token belongs to (active or revoked), read afresh from LMDB. */
+  tabletByToken(token: string): TabletRecord | undefined {
+    this.#assertOpen();
+    return tablets.tabletByToken(this.#ctx, token);
+  }
+
+  /** Every tablet and pending pairing code, oldest first. */
+  async listTablets(): Promise<TabletRecord[]> {
+    this.#assertOpen();
+    return Promise.resolve(tablets.listTablets(this.#ctx));
+  }
+
+  /** Revokes a tablet (its token stops working on the next request) or cancels a pending code. */
+  async revokeTablet(id: string): Promise<TabletRecord> {
+    this.#assertOpen();
+    return tablets.revokeTablet(this.#ctx, id);
+  }
+
+  /** Saves a certificate of the kit's local CA with its private key (sealed like every record). */
+  async saveKitCredential(input: KitCredentialInput): Promise<KitCredentialRecord> {
+    this.#assertOpen();
+    return credentials.saveKitCredential(this.#ctx, input);
+  }
+
+  /** The kit's CA credentials, oldest first (the newest of each kind is in use). */
+  async kitCredentials(): Promise<KitCredentialRecord[]> {
+    this.#assertOpen();
+    return Promise.resolve(credentials.kitCredentials(this.#ctx));
   }
 
   /** Checks the audit hash chain; names the first broken link. */

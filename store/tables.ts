@@ -6,6 +6,8 @@ import { OutboxBody, OutboxPriority } from './schema/outbox-item.ts';
 import { PatientBody } from './schema/patient.ts';
 import { ObservationBody } from './schema/stored-observation.ts';
 import { VisitBody } from './schema/visit.ts';
+import { TabletBody } from './schema/tablet.ts';
+import { KitCredentialBody } from './schema/kit-credential.ts';
 import type { BlindTerm } from './tables/blind-index.ts';
 import {
   attachmentTerms,
@@ -14,6 +16,7 @@ import {
   outboxTerms,
   patientTerms,
   visitEntryTerms,
+  tabletTerms,
   visitTerms,
 } from './tables/blind-index.ts';
 import { VisitEntryBody } from './schema/visit-entry.ts';
@@ -122,6 +125,9 @@ export const TABLES = {
   }),
   audit: table('audit', 'u', AuditBody),
   visitEntries: table('visitEntries', 'e', VisitEntryBody, { index: { terms: visitEntryTerms } }),
+  // Found by the hash of a pairing code or a bearer token (store/tables/tablets.ts).
+  tablets: table('tablets', 't', TabletBody, { index: { terms: tabletTerms } }),
+  kitCredentials: table('kitCredentials', 'k', KitCredentialBody),
 } as const;
 
 /** Names of the record tables. */

@@ -2,12 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { NodeBleTransport } from '../ble-devices/transports/node-ble/index.ts';
 import { parseKitConfig } from '../runtime/config.ts';
 import type { KitEvent } from '../runtime/events.ts';
-import { startKit, type KitHandle } from '../runtime/kit.ts';
+import { startKit, type KitHandle, type KitStore } from '../runtime/kit.ts';
 import { createLogger } from '../runtime/log.ts';
 import { startSimulatedBluez, type SimulatedBluez } from '../sim/bluez/index.ts';
 import { createSimBpMonitor } from '../sim/instruments/bp-monitor.ts';
 import type { SimInstrument } from '../sim/instruments/sim-instrument.ts';
 import { openStore } from '../store/index.ts';
+import { KitClient, pairTablet } from './helpers/kit-client.ts';
 import { TEST_KDF, tempDir } from '../store/testing.ts';
 
 const BP_LOINC = '85354-9';
@@ -29,6 +30,7 @@ describe('flow through node-ble and the simulated BlueZ', () => {
 
   async function boot(): Promise<{
     kit: KitHandle;
+    store: KitStore;
     sim: SimulatedBluez;
     cuff: SimInstrument;
     events: KitEvent[];
@@ -79,7 +81,7 @@ describe('flow through node-ble and the simulated BlueZ', () => {
       (await store.recentObservations(1000)).filter((o) => o.code.loinc === BP_LOINC).length;
     const storedIds = async (): Promise<Set<string>> =>
       new Set((await store.recentObservations(1000)).map((o) => o.id));
-    return { kit, sim, cuff, events, stored, storedIds };
+    return { kit, store, sim, cuff, events, stored, storedIds };
   }
 
   it('discover, pair with a passkey, connect, store a BP indication, reconnect after a drop', async () => {
@@ -126,7 +128,7 @@ describe('flow through node-ble and the simulated BlueZ', () => {
   });
 
   it('garbage, a drop mid-indication, bluetoothd restarting and dbus-daemon killed: no crash, nothing stored is lost', async () => {
-    const { kit, sim, cuff, events, stored, storedIds } = await boot();
+    const { kit, store, sim, cuff, events, stored, storedIds } = await boot();
     const device = sim.bluez.device('flow-bp')!;
     let passkey = -1;
     sim.bluez.onEvent((e) => {
@@ -162,7 +164,10 @@ describe('flow through node-ble and the simulated BlueZ', () => {
     sim.bus.kill();
     await new Promise((r) => setTimeout(r, 300));
     expect(await stored()).toBeGreaterThanOrEqual(beforeKill);
-    const res = await fetch(`${kit.url}api/observations?limit=500`);
+    const client = new KitClient(kit.url, kit.caPem);
+    const res = await client.request('/api/observations?limit=500', {
+      token: await pairTablet(client, store),
+    });
     expect(res.status).toBe(200);
     // ... and once the bus and bluetoothd are back, readings flow again.
     await sim.bus.restart();

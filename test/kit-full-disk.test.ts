@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { WireEvents, WireStorage } from '../runtime/http/wire.ts';
 import { openStore } from '../store/index.ts';
 import { launchChromium } from './helpers/chromium.ts';
-import { logRecords, spawnKit, type KitProcess } from './helpers/kit-process.ts';
-import { readSse } from './helpers/sse-client.ts';
+import type { KitClient } from './helpers/kit-client.ts';
+import { logRecords, pairWithKitProcess, spawnKit, type KitProcess } from './helpers/kit-process.ts';
 import { fillUntil, freeBytes, mountTmpfs, release, type Tmpfs } from './helpers/tmpfs.ts';
 import { until } from './helpers/until.ts';
 
@@ -24,11 +24,11 @@ interface Tablet {
   closedEarly: boolean;
 }
 
-function listen(url: string, signal: AbortSignal): Tablet {
+function listen(client: KitClient, token: string, signal: AbortSignal): Tablet {
   const tablet: Tablet = { acked: [], errors: [], storage: [], storageAt: [], closedEarly: false };
   void (async () => {
     try {
-      for await (const e of readSse(`${url}api/events`, signal)) {
+      for await (const e of client.live(token, signal)) {
         if (e.event === 'observations')
           tablet.acked.push(...(JSON.parse(e.data) as WireEvents['observations']).map((o) => o.id));
         else if (e.event === 'store-error')
@@ -47,15 +47,18 @@ function listen(url: string, signal: AbortSignal): Tablet {
 }
 
 /** Asks the server every 50 ms for its health and the stored readings; collects anything but a 200. */
-function poll(url: string, signal: AbortSignal): { failures: string[]; answered: () => number } {
+function poll(
+  client: KitClient,
+  token: string,
+  signal: AbortSignal,
+): { failures: string[]; answered: () => number } {
   const failures: string[] = [];
   let answered = 0;
   void (async () => {
     while (!signal.aborted) {
       for (const path of ['api/health', 'api/observations?limit=20']) {
         try {
-          const res = await fetch(`${url}${path}`, { signal });
-          await res.arrayBuffer();
+          const res = await client.request(`/${path}`, { token });
           if (res.status === 200) answered++;
           else failures.push(`${path}: HTTP ${res.status}`);
         } catch (err) {
@@ -96,7 +99,7 @@ describe('the kit on a disk that fills up', () => {
       '--log-level',
       'info',
     ]);
-    const url = await kit.url;
+    const { client, token, browserCode, caPem } = await pairWithKitProcess(kit, data, PASSPHRASE);
     const running = kit;
     /** Fails at once, with the kit's last log lines, if the process died (what a full disk used to do). */
     const alive = (cond: () => boolean) => () => {
@@ -108,13 +111,14 @@ describe('the kit on a disk that fills up', () => {
     };
     const stop = new AbortController();
     cleanups.push(() => stop.abort());
-    const tablet = listen(url, stop.signal);
-    const server = poll(url, stop.signal);
-    const { browser, close } = await launchChromium();
+    const tablet = listen(client, token, stop.signal);
+    const server = poll(client, token, stop.signal);
+    const { browser, close } = await launchChromium({ trustCaPem: [caPem] });
     cleanups.push(close);
     const page = await browser.newPage();
     await page.setViewportSize({ width: 1024, height: 700 });
-    await page.goto(url);
+    await page.goto(`${client.baseUrl}pair#code=${browserCode}`);
+    await page.locator('[data-testid="pairing-screen"] button[type="submit"]').click();
     mkdirSync(SCREENSHOTS, { recursive: true });
     await until(
       alive(() => tablet.acked.length >= 100),
@@ -147,7 +151,7 @@ describe('the kit on a disk that fills up', () => {
     );
     expect(tablet.errors.every((e) => e.code === 'write_failed' && e.notStored > 0)).toBe(true);
     expect(tablet.storage.some((s) => !s.writable)).toBe(true);
-    const health = (await (await fetch(`${url}api/health`)).json()) as { storage: WireStorage };
+    const health = (await client.request('/api/health', { token })).json<{ storage: WireStorage }>();
     expect(health.storage.writable).toBe(false);
     expect(health.storage.notStoredTotal).toBeGreaterThan(0);
     await page.locator('[data-testid="storage"][data-writable="false"]').waitFor({ timeout: 10_000 });

@@ -5,8 +5,8 @@ import { parseKitConfig } from '../runtime/config.ts';
 import { startKit, type KitHandle } from '../runtime/kit.ts';
 import { createLogger } from '../runtime/log.ts';
 import type { WireObservation } from '../runtime/http/wire.ts';
+import { KitClient, pairTablet } from './helpers/kit-client.ts';
 import { cborNeedle, plaintextIn, textNeedles } from './helpers/plaintext.ts';
-import { readSse } from './helpers/sse-client.ts';
 import { tempStores } from '../store/test-fixtures.ts';
 
 const temp = tempStores();
@@ -21,7 +21,9 @@ describe('vertical slice: simulated instruments to the live page', () => {
     cleanups.length = 0;
   });
 
-  async function boot(dir: string): Promise<{ kit: KitHandle; close: () => Promise<void> }> {
+  async function boot(
+    dir: string,
+  ): Promise<{ kit: KitHandle; client: KitClient; token: string; close: () => Promise<void> }> {
     const store = await openStore({ path: dir, passphrase: PASSPHRASE, kdf: TEST_KDF });
     const config = parseKitConfig({
       dataDir: dir,
@@ -31,22 +33,24 @@ describe('vertical slice: simulated instruments to the live page', () => {
       logLevel: 'silent',
     });
     const kit = await startKit(config, store, createLogger('silent'), 'test');
+    const client = new KitClient(kit.url, kit.caPem);
+    const token = await pairTablet(client, store);
     const close = async (): Promise<void> => {
       await kit.stop();
       await store.close();
     };
-    return { kit, close };
+    return { kit, client, token, close };
   }
 
   async function collect(
-    url: string,
+    { client, token }: { client: KitClient; token: string },
     until: (obs: WireObservation[]) => boolean,
   ): Promise<WireObservation[]> {
     const ac = new AbortController();
     const timer = setTimeout(() => ac.abort(), 20_000);
     const seen: WireObservation[] = [];
     try {
-      for await (const e of readSse(`${url}api/events`, ac.signal)) {
+      for await (const e of client.live(token, ac.signal)) {
         if (e.event === 'observations') seen.push(...(JSON.parse(e.data) as WireObservation[]));
         if (until(seen)) break;
       }
@@ -59,10 +63,10 @@ describe('vertical slice: simulated instruments to the live page', () => {
 
   it('streams committed SpO2, pulse and BP observations over SSE, each already readable from the store', async () => {
     const dir = temp.dir();
-    const { kit, close } = await boot(dir);
-    cleanups.push(close);
+    const booted = await boot(dir);
+    cleanups.push(booted.close);
     const seen = await collect(
-      kit.url,
+      booted,
       (o) => o.some((x) => x.loinc === '85354-9') && o.some((x) => x.loinc === '2708-6'),
     );
     const spo2 = seen.find((o) => o.loinc === '2708-6')!;
@@ -73,8 +77,8 @@ describe('vertical slice: simulated instruments to the live page', () => {
     expect(bp.components.map((c) => c.loinc)).toEqual(['8480-6', '8462-4', '8478-0']);
     expect(bp.components[0]!.unit).toBe('mm[Hg]');
     // Announced means committed: every announced id is already in the store's recent list.
-    const res = await fetch(`${kit.url}api/observations?limit=500`);
-    const stored = (await res.json()) as WireObservation[];
+    const res = await booted.client.request('/api/observations?limit=500', { token: booted.token });
+    const stored = res.json<WireObservation[]>();
     const ids = new Set(stored.map((o) => o.id));
     for (const o of seen) expect(ids.has(o.id)).toBe(true);
   });
@@ -82,13 +86,14 @@ describe('vertical slice: simulated instruments to the live page', () => {
   it('keeps readings across a restart and writes no value, device name or passphrase in plain text', async () => {
     const dir = temp.dir();
     const first = await boot(dir);
-    const seen = await collect(first.kit.url, (o) => o.length >= 20);
+    const seen = await collect(first, (o) => o.length >= 20);
     await first.close();
 
     const second = await boot(dir);
     cleanups.push(second.close);
-    const res = await fetch(`${second.kit.url}api/observations?limit=500`);
-    const stored = (await res.json()) as WireObservation[];
+    // The token paired before the restart still works after it (tokens live in the store).
+    const res = await second.client.request('/api/observations?limit=500', { token: first.token });
+    const stored = res.json<WireObservation[]>();
     const ids = new Set(stored.map((o) => o.id));
     for (const o of seen) expect(ids.has(o.id)).toBe(true);
     await second.close();
@@ -110,15 +115,15 @@ describe('vertical slice: simulated instruments to the live page', () => {
 
   it('answers a bad query with a typed 400 and unknown API paths with 404', async () => {
     const dir = temp.dir();
-    const { kit, close } = await boot(dir);
+    const { client, token, close } = await boot(dir);
     cleanups.push(close);
-    const bad = await fetch(`${kit.url}api/observations?limit=-3`);
+    const bad = await client.request('/api/observations?limit=-3', { token });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: string }).error).toBe('bad_query');
-    const missing = await fetch(`${kit.url}api/nothing`);
+    expect(bad.json<{ error: string }>().error).toBe('bad_query');
+    const missing = await client.request('/api/nothing', { token });
     expect(missing.status).toBe(404);
-    const page = await fetch(kit.url);
+    const page = await client.request('/');
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('<div id="app">');
+    expect(page.text).toContain('<div id="app">');
   });
 });

@@ -73,7 +73,7 @@ export async function startBenchKit(opts: {
   });
   const visit = await store.openVisit({ patientId: patient.id });
   return {
-    url: `http://localhost:${kit.port}/`,
+    url: kit.url,
     kit,
     store,
     instruments,

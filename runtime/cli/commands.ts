@@ -22,6 +22,7 @@ const start: CliCommand = {
     ...STORE_ACCESS_OPTIONS,
     host: { type: 'string' },
     port: { type: 'string' },
+    'https-port': { type: 'string' },
     'oximeter-hz': { type: 'string' },
     'bp-interval-ms': { type: 'string' },
     'log-level': { type: 'string' },
@@ -32,7 +33,8 @@ const start: CliCommand = {
   optionHelp: {
     ...STORE_ACCESS_HELP,
     host: 'Address to listen on (default 127.0.0.1; 0.0.0.0 serves the tablets on the Wi-Fi)',
-    port: 'HTTP port (default 8470, 0 = any free port)',
+    port: 'Plain HTTP port: onboarding page and CA certificate, else redirects (default 8470, 0 = any free port)',
+    'https-port': 'HTTPS port: the tablet app and its API (default 8443, 0 = any free port)',
     'oximeter-hz': 'Simulated oximeter notifications per second (default 2)',
     'bp-interval-ms': 'Pause between simulated BP measurements (default 20000)',
     'log-level': 'fatal|error|warn|info|debug|trace|silent (default info)',
@@ -197,6 +199,34 @@ const instruments: CliCommand = {
 };
 
 /**
+ * `fieldkit tablets list | revoke <id> | pair-code`: who may use the kit. `pair-code` makes a
+ * one-time code for a role and prints it with a QR code of the pairing URL (a second process on
+ * the store: the running kit sees the code at once); `revoke` ends a tablet's access at its next
+ * request, the kit running or not.
+ */
+const tablets: CliCommand = {
+  name: 'tablets',
+  summary: 'Paired tablets: `tablets list`, `tablets revoke <id>`, `tablets pair-code --role <role>`',
+  usage: 'list | revoke <id> | pair-code',
+  options: {
+    ...STORE_ACCESS_OPTIONS,
+    role: { type: 'string' },
+    label: { type: 'string' },
+    'https-port': { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  optionHelp: {
+    ...STORE_ACCESS_HELP,
+    role: 'pair-code: feldsher (default), doctor or coordinator',
+    label: 'pair-code: a name for the tablet until it names itself',
+    'https-port': "pair-code: the kit's HTTPS port in the printed URL (default 8443, or FIELDKIT_HTTPS_PORT)",
+    json: 'list: one JSON array instead of a table',
+  },
+  positionals: { min: 1, max: 2 },
+  load: async () => (await import('./tablets-command.ts')).runTablets,
+};
+
+/**
  * `fieldkit passphrase change | recovery-key | reset --recovery-key`: the store's secrets from the
  * command line. `change` rewraps the master key under a new passphrase; `recovery-key` creates
  * (or replaces) the recovery key and prints it once; `reset --recovery-key` sets a new passphrase
@@ -225,6 +255,7 @@ const passphrase: CliCommand = {
  */
 export const COMMANDS: readonly CliCommand[] = [
   start,
+  tablets,
   decode,
   sim,
   instruments,

@@ -23,9 +23,13 @@ export async function runStart(args: CliArgs, io: CliIo): Promise<number> {
   // Refuse before opening anything; the lock taken after the open settles a race of two starts.
   const holder = kitLockHolder(access.path);
   if (holder) throw new CliError(describeKitHolder(access.path, holder), 1);
+  // A new store means a new kit CA: load the certificate library while Argon2id derives the key
+  // (it runs off the main thread), instead of after it.
+  const prefetch = access.exists ? undefined : import('../http/tls/issue.ts').catch(() => undefined);
   const store = await openStoreForCli(access, 'kit', true, (err, work) =>
     log.error({ err }, `${work} failed: ${err.message}`),
   );
+  await prefetch;
   let lock: KitLock;
   try {
     lock = acquireKitLock(access.path, 'start');
@@ -48,7 +52,13 @@ export async function runStart(args: CliArgs, io: CliIo): Promise<number> {
   io.stdout(
     `Field kit ${packageVersion()} is running; instruments through ${kit.via}.\n` +
       `Store: ${access.path}${access.exists ? '' : ' (new)'}\n` +
-      `Open: ${kit.url}\n`,
+      `Open: ${kit.onboardingUrl}  (on this computer: the kit's certificate for tablets, pairing codes)\n` +
+      `Tablets: ${kit.tabletUrl}\n` +
+      `CA fingerprint (SHA-256): ${kit.tls.material.rootFingerprint}\n` +
+      ((await store.listTablets()).some((t) => t.status === 'active')
+        ? ''
+        : `No tablet is paired yet: on this computer open ${kit.onboardingUrl} ("Подключить планшет"),\n` +
+          `or run \`fieldkit tablets pair-code --role feldsher\` in another terminal.\n`),
   );
   await new Promise<void>((resolve) => {
     if (io.stopSignal.aborted) resolve();
@@ -69,6 +79,7 @@ function parseConfig(args: CliArgs, env: Readonly<Record<string, string | undefi
       http: {
         host: stringFlag(args, 'host') ?? env.FIELDKIT_HOST,
         port: numberFlag(args, 'port') ?? numberFromEnv(env.FIELDKIT_PORT),
+        httpsPort: numberFlag(args, 'https-port') ?? numberFromEnv(env.FIELDKIT_HTTPS_PORT),
       },
       sim: {
         oximeterRateHz: numberFlag(args, 'oximeter-hz'),

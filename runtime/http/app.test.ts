@@ -1,65 +1,62 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { KitEvent } from '../events.ts';
-import { LiveBus } from '../live-bus.ts';
-import { PWA_DIST } from '../kit.ts';
-import type { ApiStore } from './api/index.ts';
-import { createApp, MAX_BODY_BYTES } from './app.ts';
+import { tempStores } from '../../store/test-fixtures.ts';
+import { pairInProcess, testApp } from './test-app.ts';
+
+const temp = tempStores();
+const fresh = () => temp.open();
 
 /**
- * The app in process (Hono's app.request). An empty read side stands in for the store: these tests
- * are about the HTTP boundary; the real store is exercised over a socket in test/kit-slice.test.ts.
+ * The app in process (Hono's app.request) over a real store in a temp dir: these tests are about
+ * the HTTP boundary; the whole kit is exercised over real sockets in test/kit-slice.test.ts.
  */
-function app() {
-  return createApp({
-    version: 'test',
-    bus: new LiveBus<KitEvent>(),
-    recentObservations: () => Promise.resolve([]),
-    instruments: () => [],
-    storage: () => ({
-      writable: true,
-      notStoredTotal: 0,
-      lastError: null,
-      freeBytes: null,
-      totalBytes: null,
-      lowSpace: false,
-      lowSpaceThresholdBytes: 0,
-      at: new Date(0).toISOString(),
-    }),
-    staticRoot: PWA_DIST,
-    // The API's store is never reached by these tests (they stay at the HTTP boundary).
-    api: { store: {} as ApiStore, instruments: { list: () => [] } },
-  });
-}
-
 describe('HTTP boundary', () => {
   it('answers any query string on /api/observations with 200 or a typed 400, never a 500', async () => {
-    const a = app();
+    const store = await fresh();
+    const { app } = testApp(store);
+    const token = await pairInProcess(app, store, 'feldsher');
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 40 }), async (limit) => {
-        const res = await a.request(`/api/observations?limit=${encodeURIComponent(limit)}`);
+        const res = await app.request(`/api/observations?limit=${encodeURIComponent(limit)}`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
         expect([200, 400]).toContain(res.status);
         if (res.status === 400) expect(((await res.json()) as { error: string }).error).toBe('bad_query');
       }),
-      { numRuns: 200 },
+      { numRuns: 60 },
     );
   });
 
-  it('refuses bodies over the limit with a typed 413', async () => {
-    const res = await app().request('/api/observations', {
+  it('refuses an oversized pairing body with a typed 413 and a malformed one with 400', async () => {
+    const store = await fresh();
+    const { app } = testApp(store);
+    const big = JSON.stringify({ code: '12345678', name: 'x'.repeat(2000) });
+    const res = await app.request('/api/pair', {
       method: 'POST',
-      body: new Uint8Array(MAX_BODY_BYTES + 1),
-      headers: { 'content-length': String(MAX_BODY_BYTES + 1) },
+      body: big,
+      headers: { 'content-type': 'application/json', 'content-length': String(big.length) },
     });
     expect(res.status).toBe(413);
-    expect(await res.json()).toEqual({ error: 'body_too_large', limit: MAX_BODY_BYTES });
+    expect(await res.json()).toMatchObject({ error: 'body_too_large', limit: 1024 });
+    const bad = await app.request('/api/pair', {
+      method: 'POST',
+      body: '{"code":',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: 'malformed_json' });
   });
 
-  it('serves the tablet app for deep links and JSON 404 for unknown API paths', async () => {
-    const a = app();
-    expect((await a.request('/visit/123')).status).toBe(200);
-    const api = await a.request('/api/unknown');
+  it('serves the tablet app for deep links without a token; unknown API paths are 401 without one, 404 with one', async () => {
+    const store = await fresh();
+    const { app } = testApp(store);
+    expect((await app.request('/visit/123')).status).toBe(200);
+    expect((await app.request('/app.js')).status).toBe(200);
+    const anon = await app.request('/api/unknown');
+    expect(anon.status).toBe(401);
+    const token = await pairInProcess(app, store, 'doctor');
+    const api = await app.request('/api/unknown', { headers: { authorization: `Bearer ${token}` } });
     expect(api.status).toBe(404);
-    expect(await api.json()).toEqual({ error: 'not_found' });
+    expect(await api.json()).toMatchObject({ error: 'not_found' });
   });
 });

@@ -54,13 +54,23 @@ export interface WireInstrument {
   readonly lastError: string | null;
 }
 
-/** Server-sent events on /api/events, by SSE event name. */
+/**
+ * Events of the live channel (`GET /api/live`, server-sent events read through fetch with the
+ * bearer token), by SSE event name. Durable events carry an id; send the last one back as
+ * `Last-Event-ID` when reconnecting to get what was missed.
+ */
 export interface WireEvents {
+  /** First event of every connection; `resumed` is true when the `Last-Event-ID` was honoured. */
   readonly hello: {
     readonly version: string;
     readonly instruments: readonly WireInstrument[];
     readonly storage: WireStorage;
+    readonly resumed: boolean;
   };
+  /** What was missed is gone (kit restarted, or away too long): reload state from the API. */
+  readonly reset: { readonly reason: 'restarted' | 'too_old' | 'invalid' };
+  /** The tablet was revoked while connected; the stream ends. */
+  readonly unauthorized: Record<string, never>;
   readonly observations: readonly WireObservation[];
   readonly preview: {
     readonly deviceId: string;

@@ -43,6 +43,14 @@ async function everyIndexedTable(): Promise<RecordStore> {
   await s.enqueueOutbox({ priority: 'low', kind: 'ecg', payload: Buffer.from('b') });
   await s.ackOutbox(sent.id);
   await withClientIds(s);
+  // Tablets: a pending code, a paired tablet, a cancelled code and a revoked tablet.
+  await s.createPairingCode({ role: 'feldsher', createdBy: 'test' });
+  const paired = await s.createPairingCode({ role: 'doctor', createdBy: 'test' });
+  await s.redeemPairingCode(paired.code, 'tablet');
+  await s.revokeTablet((await s.createPairingCode({ role: 'doctor', createdBy: 'test' })).tablet.id);
+  const revoked = await s.createPairingCode({ role: 'coordinator', createdBy: 'test' });
+  await s.redeemPairingCode(revoked.code, 'old tablet');
+  await s.revokeTablet(revoked.tablet.id);
   return s;
 }
 
@@ -91,8 +99,8 @@ describe('blind index rebuild', () => {
     expect(written.length).toBeGreaterThan(10);
     const indexed = await ctx.batcher.enqueue(() => rebuildIndex(ctx));
     // 2 patients, 3 visits, 4 observations, 2 attachments, 2 pending outbox items, 4 journal
-    // entries, 1 consultation request.
-    expect(indexed).toBe(18);
+    // entries, 1 consultation request, 4 tablets.
+    expect(indexed).toBe(22);
     expect(postings(ctx)).toEqual(written);
   });
 

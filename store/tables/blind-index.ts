@@ -3,6 +3,7 @@ import type { AttachmentBody } from '../schema/attachment.ts';
 import type { ConsultationBody } from '../schema/consultation.ts';
 import type { OutboxBody } from '../schema/outbox-item.ts';
 import type { PatientBody } from '../schema/patient.ts';
+import type { TabletBody } from '../schema/tablet.ts';
 import type { ObservationBody } from '../schema/stored-observation.ts';
 import type { VisitBody } from '../schema/visit.ts';
 import type { VisitEntryBody } from '../schema/visit-entry.ts';
@@ -26,6 +27,7 @@ export const BLIND_TAGS = {
   outbox: { contentHash: 'outbox.content-hash' },
   visitEntries: { visit: 'visitEntries.visit', client: 'visitEntries.client', keep: 'visitEntries.keep' },
   consultations: { visit: 'consultations.visit', client: 'consultations.client' },
+  tablets: { codeHash: 'tablets.code-hash', tokenHash: 'tablets.token-hash' },
 } as const;
 
 /** A (tag, value) pair a record is indexed under. */
@@ -106,4 +108,15 @@ export function consultationTerms(body: z.output<typeof ConsultationBody>): Blin
 /** What an outbox item is indexed under: its content hash (idempotent enqueueing). */
 export function outboxTerms(body: z.output<typeof OutboxBody>): BlindTerm[] {
   return [[BLIND_TAGS.outbox.contentHash, body.contentHash]];
+}
+
+/**
+ * What a tablet is indexed under: the hash of its pending pairing code and of its bearer token
+ * (the secrets themselves are never stored, so the index is rebuilt from their hashes).
+ */
+export function tabletTerms(body: z.output<typeof TabletBody>): BlindTerm[] {
+  const terms: BlindTerm[] = [];
+  if (body.codeHash !== undefined) terms.push([BLIND_TAGS.tablets.codeHash, body.codeHash]);
+  if (body.tokenHash !== undefined) terms.push([BLIND_TAGS.tablets.tokenHash, body.tokenHash]);
+  return terms;
 }

@@ -31,19 +31,17 @@ async function fakeCameraJpeg(page: Page): Promise<Buffer> {
 }
 
 async function visitView(kit: TabletKit, id: string): Promise<WireVisitView> {
-  const res = await fetch(`${kit.url}api/visits/${id}`);
+  const res = await kit.fetch(`${kit.url}api/visits/${id}`);
   return (await res.json()) as WireVisitView;
 }
 
 /**
- * The house call, end to end, in real Chromium at 1280x800 against a real kit (real store, real
- * socket, simulated instruments): patient, visit, a live SpO2 kept with one tap, a respiration
+ * The house call, end to end, in real Chromium at 1280x800 against a real kit (real store, the
+ * kit's real HTTPS with its own CA trusted by the tablet, simulated instruments): pairing with
+ * the code from the kit's screen, patient, visit, a live SpO2 kept with one tap, a respiration
  * rate and NEWS2, a photo and a voice note from Chromium's fake devices, an urgent consultation
  * request; then the kit goes away: the app and the visit reload from the tablet, a note is
  * written offline, and when the kit is back the note arrives once.
- *
- * Pairing with the code and HTTPS come with the LAN-security work; until it is on main this runs
- * over http://localhost (service workers are allowed there).
  */
 describe('the house call on a tablet', () => {
   let kit: TabletKit;
@@ -51,7 +49,7 @@ describe('the house call on a tablet', () => {
 
   beforeAll(async () => {
     kit = await startTabletKit({ oximeterRateHz: 2, bpIntervalMs: 4000 });
-    tablets = await launchTablets();
+    tablets = await launchTablets({ trustCaPem: [kit.caPem] });
   });
   afterAll(async () => {
     await tablets?.close();
@@ -62,8 +60,23 @@ describe('the house call on a tablet', () => {
     const { page } = await tablets.tablet();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    // Without a token the kit refuses the app's requests: the pairing screen opens.
     await page.goto(kit.url);
     expect(await page.getAttribute('html', 'lang')).toBe('ru');
+    await page.waitForSelector('[data-testid="pairing-screen"]', WAIT);
+    expect(new URL(page.url()).pathname).toBe('/pair');
+    // A wrong code is refused, and nothing is paired.
+    await page.fill('[data-testid="pair-code"]', '0000 0000');
+    await page.click('[data-testid="pair-submit"]');
+    await page.waitForSelector('[data-testid="pair-failed"]', WAIT);
+    // The pairing QR's URL carries the code in its fragment: the form is pre-filled.
+    const code = await kit.pairingCode('feldsher');
+    await page.goto(`${kit.url}pair#code=${code}`);
+    expect(await page.inputValue('[data-testid="pair-code"]')).toBe(code);
+    await page.screenshot({ path: `${SHOTS}/tablet-pairing.png` });
+    await page.click('[data-testid="pair-submit"]');
+    await page.waitForSelector('[data-testid="patient-search"]', WAIT);
+    expect(new URL(page.url()).pathname).toBe('/');
     await expect
       .poll(() => page.getAttribute('[data-testid="link-status"]', 'data-state'), WAIT)
       .toBe('online');
@@ -92,7 +105,7 @@ describe('the house call on a tablet', () => {
       ['Смирнова', 'Ольга', 'Викторовна', '1961-07-14'],
       ['Смирновская', 'Валентина', 'Егоровна', '1952-01-05'],
     ].entries())
-      await fetch(`${kit.url}api/patients`, {
+      await kit.fetch(`${kit.url}api/patients`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
@@ -176,7 +189,9 @@ describe('the house call on a tablet', () => {
       .poll(() => page.getAttribute('[data-testid="outbox-summary"]', 'data-on-kit'), WAIT)
       .toBe('1');
     expect(await page.textContent('[data-testid="outbox-summary"]')).toContain('1 запрос ждёт канала связи');
-    const outbox = (await (await fetch(`${kit.url}api/outbox`)).json()) as { items: { priority: string }[] };
+    const outbox = (await (await kit.fetch(`${kit.url}api/outbox`)).json()) as {
+      items: { priority: string }[];
+    };
     expect(outbox.items.map((i) => i.priority)).toEqual(['urgent']);
     await page.click('[data-testid="outbox-summary"]');
     await page.waitForSelector('[data-testid="persisted"]');
@@ -212,6 +227,10 @@ describe('the house call on a tablet', () => {
       .toBe('0');
     const notes = (await visitView(kit, visitId)).entries.filter((e) => e.kind === 'note');
     expect(notes.map((n) => n.text)).toEqual([note]);
+    // Written by the tablet paired in the browser, under the name it gave itself.
+    expect(notes[0]!.author).toMatch(/Планшет/);
+    // Auth used no cookie, and the token never appeared in a URL.
+    expect(await page.context().cookies()).toEqual([]);
     expect(errors).toEqual([]);
   });
 });

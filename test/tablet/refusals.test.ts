@@ -3,9 +3,9 @@ import type { WirePatient, WireVisit, WireVisitView } from '../../runtime/http/a
 import { startTabletKit, type TabletKit } from '../helpers/tablet-kit.ts';
 
 /**
- * Refusals over the kit's real socket: oversized bodies 413, malformed ones 400, each answered
- * as JSON, and nothing stored by any of them. (No token, a revoked token and a wrong role come
- * with the LAN-security work's authentication.)
+ * Refusals over the kit's real HTTPS: no token 401, a coordinator writing in a visit 403,
+ * oversized bodies 413, malformed ones 400, each answered as JSON, and nothing stored by any of
+ * them. (Every API route's 401/403 is enumerated in runtime/http/app-auth.test.ts.)
  */
 describe('the kit refuses bad requests and stores nothing', () => {
   let kit: TabletKit;
@@ -14,7 +14,7 @@ describe('the kit refuses bad requests and stores nothing', () => {
   });
   afterAll(async () => kit?.dispose());
 
-  const send = (path: string, init: RequestInit) => fetch(`${kit.url}api/${path}`, init);
+  const send = (path: string, init: RequestInit) => kit.fetch(`${kit.url}api/${path}`, init);
   const json = { 'content-type': 'application/json' };
 
   it('answers 413 and 400 as JSON and leaves the store as it was', async () => {
@@ -33,7 +33,47 @@ describe('the kit refuses bad requests and stores nothing', () => {
       })
     ).json()) as WireVisit;
 
+    // A coordinator tablet (it pairs tablets; it does not write in visits).
+    const paired = await send('pair', {
+      method: 'POST',
+      headers: { ...json, authorization: '' },
+      body: JSON.stringify({ code: await kit.pairingCode('coordinator'), name: 'Координатор' }),
+    });
+    expect(paired.status).toBe(201);
+    const coordinator = `Bearer ${((await paired.json()) as { token: string }).token}`;
+    const note = (clientId: string) =>
+      JSON.stringify({ clientId, enteredAt: new Date().toISOString(), kind: 'note', text: 'текст' });
+
     const cases: { name: string; path: string; init: RequestInit; status: number; error: string }[] = [
+      {
+        name: 'a note without a token',
+        path: `visits/${visit.id}/entries`,
+        init: { method: 'POST', headers: { ...json, authorization: '' }, body: note('refusal-anon-1') },
+        status: 401,
+        error: 'unauthorized',
+      },
+      {
+        name: 'a note with a made-up token',
+        path: `visits/${visit.id}/entries`,
+        init: {
+          method: 'POST',
+          headers: { ...json, authorization: `Bearer fkt_${'A'.repeat(43)}` },
+          body: note('refusal-anon-2'),
+        },
+        status: 401,
+        error: 'unauthorized',
+      },
+      {
+        name: 'a note from a coordinator tablet',
+        path: `visits/${visit.id}/entries`,
+        init: {
+          method: 'POST',
+          headers: { ...json, authorization: coordinator },
+          body: note('refusal-coord-1'),
+        },
+        status: 403,
+        error: 'forbidden',
+      },
       {
         name: 'an oversized note',
         path: `visits/${visit.id}/entries`,

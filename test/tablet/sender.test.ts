@@ -16,7 +16,7 @@ describe('tablet sender', () => {
   let visit: WireVisit;
   beforeAll(async () => {
     kit = await startTabletKit({ oximeterRateHz: 0.5, bpIntervalMs: 3_600_000 });
-    const api = createKitApi({ base: kit.url.slice(0, -1) });
+    const api = createKitApi({ base: kit.url.slice(0, -1), fetch: kit.fetch });
     const p = await api.send<WirePatient>('POST', '/api/patients', {
       clientId: 'sender-patient',
       familyName: 'Белова',
@@ -36,7 +36,7 @@ describe('tablet sender', () => {
   });
 
   it('resends an item whose answer was lost, and the kit stores it once', async () => {
-    const real = createKitApi({ base: kit.url.slice(0, -1) });
+    const real = createKitApi({ base: kit.url.slice(0, -1), fetch: kit.fetch });
     let lose = 1;
     const lossy: KitApi = {
       ...real,
@@ -69,7 +69,7 @@ describe('tablet sender', () => {
 
   it('marks a refused item with the kit’s reason and sends the next one', async () => {
     const db = await TabletDb.open(new IDBFactory());
-    const sender = createSender(db, createKitApi({ base: kit.url.slice(0, -1) }), {
+    const sender = createSender(db, createKitApi({ base: kit.url.slice(0, -1), fetch: kit.fetch }), {
       onQueue: () => undefined,
       onSent: () => undefined,
       onUnreachable: () => undefined,

@@ -7,7 +7,7 @@ import { launchTablets } from '../helpers/tablets.ts';
 const WAIT = { timeout: 15_000, interval: 50 };
 
 async function post<T>(kit: TabletKit, path: string, body: unknown): Promise<T> {
-  const res = await fetch(`${kit.url}api/${path}`, {
+  const res = await kit.fetch(`${kit.url}api/${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -43,7 +43,7 @@ describe('two tablets on one visit', () => {
   let tablets: Awaited<ReturnType<typeof launchTablets>>;
   beforeAll(async () => {
     kit = await startTabletKit({ oximeterRateHz: 2, bpIntervalMs: 3000 });
-    tablets = await launchTablets();
+    tablets = await launchTablets({ trustCaPem: [kit.caPem] });
   });
   afterAll(async () => {
     await tablets?.close();
@@ -63,6 +63,10 @@ describe('two tablets on one visit', () => {
     const a = (await tablets.tablet()).page;
     const b = (await tablets.tablet()).page;
     for (const page of [a, b]) {
+      // Each tablet pairs with its own code (over the kit's HTTPS), then opens the visit.
+      await page.goto(`${kit.url}pair#code=${await kit.pairingCode('feldsher')}`);
+      await page.click('[data-testid="pair-submit"]');
+      await page.waitForSelector('[data-testid="patient-search"]', WAIT);
       await page.goto(`${kit.url}visits/${visit.id}`);
       await page.waitForSelector('[data-testid="live-2708-6"]', WAIT);
       await page.waitForSelector('[data-testid="live-85354-9"]', WAIT);

@@ -18,7 +18,7 @@ async function boot(): Promise<void> {
     api,
     db,
     session,
-    stream: (handlers) => createLiveStream({ url: '/api/events', token: session.token, ...handlers }),
+    stream: (handlers) => createLiveStream({ url: '/api/live', token: session.token, ...handlers }),
   });
   render(
     <AppContext.Provider value={app}>

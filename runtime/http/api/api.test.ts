@@ -4,7 +4,7 @@ import { tempStores } from '../../../store/test-fixtures.ts';
 import { sampleObservation } from '../../../store/testing.ts';
 import type { KitEvent } from '../../events.ts';
 import { LiveBus } from '../../live-bus.ts';
-import { createApi } from './index.ts';
+import { apiAsTablet } from './test-tablet.ts';
 import type {
   WireEntry,
   WireOutboxItem,
@@ -30,7 +30,7 @@ async function rig() {
   const bus = new LiveBus<KitEvent>();
   const events: KitEvent[] = [];
   bus.subscribe((e) => events.push(e));
-  const api = createApi({ store, bus, instruments: { list: () => [] } });
+  const api = apiAsTablet({ store, bus, instruments: { list: () => [] } });
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
     api.request(path, {
       method: 'POST',
@@ -150,7 +150,11 @@ describe('tablet API', () => {
       ['59408-5', live!.value!.kind === 'quantity' ? live!.value!.value : null],
     ]);
     const manual = view.entries[2]!.observation!;
-    expect(manual).toMatchObject({ visitId: visit.id, deviceId: 'tablet:tablet', effectiveAt: at });
+    expect(manual).toMatchObject({
+      visitId: visit.id,
+      deviceId: 'tablet:t-0000000000000001',
+      effectiveAt: at,
+    });
     expect(await store.observationsByVisit(visit.id)).toHaveLength(4);
     const published = events.flatMap((e) =>
       e.type === 'visit' && e.change.kind === 'entry' ? [e.change.entry.id] : [],

@@ -3,7 +3,7 @@ import { stream } from 'hono/streaming';
 import { z } from 'zod';
 import { ClientId } from '../../../store/index.ts';
 import type { ApiDeps } from './deps.ts';
-import { authorOf, type ApiEnv } from './env.ts';
+import { authorOf, type ApiEnv, canRead, canWrite } from './env.ts';
 import { ApiError, parseWith } from './errors.ts';
 import { resolveEntry } from './visit-view.ts';
 
@@ -47,7 +47,7 @@ async function* limited(body: ReadableStream<Uint8Array>, limit: number): AsyncG
 export function attachmentRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const r = new Hono<ApiEnv>();
 
-  r.post('/visits/:id/attachments', async (c) => {
+  r.post('/visits/:id/attachments', canWrite, async (c) => {
     const visitId = c.req.param('id');
     const q = parseWith(UploadQuery, c.req.query());
     const limit = UPLOAD_LIMITS[q.kind];
@@ -87,7 +87,7 @@ export function attachmentRoutes(deps: ApiDeps): Hono<ApiEnv> {
     return c.json(entry, write.created ? 201 : 200);
   });
 
-  r.get('/attachments/:id', async (c) => {
+  r.get('/attachments/:id', canRead, async (c) => {
     const meta = await deps.store.getAttachment(c.req.param('id'));
     const chunks = deps.store.readBlob(meta.id);
     c.header('content-type', meta.mediaType);

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { ClientId } from '../../../store/index.ts';
 import type { ApiDeps } from './deps.ts';
-import { authorOf, type ApiEnv } from './env.ts';
+import { authorOf, type ApiEnv, canWrite } from './env.ts';
 import { readJson } from './errors.ts';
 import { resolveEntry } from './visit-view.ts';
 
@@ -44,7 +44,7 @@ export const ConsultationBody = z.object({
 export function consultationRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const r = new Hono<ApiEnv>();
 
-  r.post('/visits/:id/consultations', async (c) => {
+  r.post('/visits/:id/consultations', canWrite, async (c) => {
     const visitId = c.req.param('id');
     const body = await readJson(c, ConsultationBody);
     const visit = await deps.store.getVisit(visitId);

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { ClientId, MAX_ENTRY_TEXT } from '../../../store/index.ts';
 import type { ApiDeps } from './deps.ts';
-import { authorOf, type ApiEnv } from './env.ts';
+import { authorOf, type ApiEnv, canWrite, tabletIdOf } from './env.ts';
 import { readJson } from './errors.ts';
 import { ManualMeasure, manualObservation } from './manual-entries.ts';
 import { resolveEntry } from './visit-view.ts';
@@ -26,7 +26,7 @@ export const EntryBody = z.discriminatedUnion('kind', [
 export function entryRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const r = new Hono<ApiEnv>();
 
-  r.post('/visits/:id/entries', async (c) => {
+  r.post('/visits/:id/entries', canWrite, async (c) => {
     const visitId = c.req.param('id');
     const body = await readJson(c, EntryBody);
     const author = authorOf(c);
@@ -38,6 +38,7 @@ export function entryRoutes(deps: ApiDeps): Hono<ApiEnv> {
         visitId,
         patientId: visit.patientId,
         author,
+        tabletId: tabletIdOf(c),
         enteredAt: body.enteredAt,
       });
       write = await deps.store.addVisitEntry({ ...base, kind: 'manual' }, observation);

@@ -1,28 +1,28 @@
 import type { Context } from 'hono';
+import type { AuthEnv } from '../auth/identity.ts';
+import { ROLES, type Role } from '../auth/identity.ts';
+import { requireRole } from '../auth/middleware.ts';
 
-/** Roles a paired tablet holds (the LAN server's pairing binds each token to one). */
-export type TabletRole = 'feldsher' | 'doctor' | 'coordinator';
+export type { Role as TabletRole, TabletIdentity } from '../auth/identity.ts';
 
-/**
- * Who is calling, as the auth middleware in front of the API puts it on the context (the same
- * shape as runtime/http/auth's identity, which replaces this file's types when it lands).
- */
-export interface TabletIdentity {
-  readonly id: string;
-  readonly name: string;
-  readonly role: TabletRole;
-}
+/** The Hono environment of the API routes: the auth middleware has set `tablet` (the caller). */
+export type ApiEnv = AuthEnv;
 
-/**
- * The Hono environment of the API routes. The auth middleware (runtime/http/auth, the LAN
- * security work) sets `tablet`; the routes read it only to name who entered what.
- */
-export interface ApiEnv {
-  Variables: { tablet?: TabletIdentity };
-}
+/** Reading patients, visits, the outbox and instruments: every paired tablet. */
+export const canRead = requireRole(...(ROLES as [Role, ...Role[]]));
+/** Writing in a visit (patients, entries, uploads, consultation requests): the clinicians. */
+export const canWrite = requireRole('feldsher', 'doctor');
+/** Pairing and forgetting instruments: whoever sets the kit up or uses it at the bedside. */
+export const canManageInstruments = requireRole('feldsher', 'doctor', 'coordinator');
 
-/** The author recorded with an entry: the paired tablet's device name, when auth has named it. */
+/** The author recorded with an entry: the paired tablet's device name and role. */
 export function authorOf(c: Context<ApiEnv>): string {
-  const tablet = c.get('tablet');
+  const tablet = c.get('tablet') as AuthEnv['Variables']['tablet'] | undefined;
   return tablet ? `${tablet.name} (${tablet.role})` : 'tablet';
+}
+
+/** The paired tablet's stable id (the device of a manual entry's observation). */
+export function tabletIdOf(c: Context<ApiEnv>): string {
+  const tablet = c.get('tablet') as AuthEnv['Variables']['tablet'] | undefined;
+  return tablet?.id ?? 'unknown';
 }

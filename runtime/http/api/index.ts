@@ -4,7 +4,6 @@ import { consultationRoutes } from './consultations.ts';
 import type { ApiDeps } from './deps.ts';
 import { entryRoutes } from './entries.ts';
 import type { ApiEnv } from './env.ts';
-import { errorResponse } from './errors.ts';
 import { instrumentRoutes } from './instruments.ts';
 import { outboxRoutes } from './outbox.ts';
 import { patientRoutes } from './patients.ts';
@@ -14,10 +13,13 @@ export type { ApiDeps, ApiStore, AnswerSource, DeliveryTracker } from './deps.ts
 export type { ApiEnv, TabletIdentity, TabletRole } from './env.ts';
 export type { InstrumentControl } from './instrument-control.ts';
 export { isUploadPath, UPLOAD_LIMITS } from './attachments.ts';
+export { errorResponse } from './errors.ts';
 
 /**
- * The tablet app's API, mounted by runtime/http/app.ts under `/api`. One sub-app, so the auth
- * middleware goes in front of every route at once; every refusal is JSON with a stable code.
+ * The tablet app's API, mounted by runtime/http/app.ts under `/api` behind its authentication;
+ * every route declares its roles. Errors go to the mounting app's `onError`, which answers them
+ * with {@link errorResponse} (no handler here: Hono would wrap every route to apply it, hiding
+ * the routes' role guards from the router-wide auth test).
  */
 export function createApi(deps: ApiDeps): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>();
@@ -31,6 +33,5 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
     instrumentRoutes(deps),
   ])
     api.route('/', routes);
-  api.onError((err, c) => errorResponse(c, err));
   return api;
 }

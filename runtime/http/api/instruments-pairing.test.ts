@@ -6,7 +6,7 @@ import type { KitEvent } from '../../events.ts';
 import { PairingSessions, type PairingSessionView } from '../../instruments/pairing.ts';
 import { LiveBus } from '../../live-bus.ts';
 import { createLogger } from '../../log.ts';
-import { createApi } from './index.ts';
+import { apiAsTablet } from './test-tablet.ts';
 import { instrumentControl } from './instrument-control.ts';
 
 const temp = tempStores();
@@ -39,7 +39,7 @@ describe('instrument pairing through the tablet API', () => {
     });
     const pairing = new PairingSessions({ transport: f.transport, bus, log: createLogger('silent') });
     const store = await temp.open();
-    const api = createApi({ store, bus, instruments: instrumentControl(() => [], pairing) });
+    const api = apiAsTablet({ store, bus, instruments: instrumentControl(() => [], pairing) });
     const json = { 'content-type': 'application/json' };
 
     const nearby = (await (await api.request('/instruments/nearby?seconds=2')).json()) as {

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { ApiDeps } from './deps.ts';
-import type { ApiEnv } from './env.ts';
+import { type ApiEnv, canManageInstruments, canRead } from './env.ts';
 import { ApiError, readJson } from './errors.ts';
 
 const Answer = z.union([
@@ -30,16 +30,16 @@ export function instrumentRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const r = new Hono<ApiEnv>();
   const control = deps.instruments;
 
-  r.get('/instruments', (c) => c.json(control.list()));
+  r.get('/instruments', canRead, (c) => c.json(control.list()));
 
-  r.get('/instruments/nearby', async (c) => {
+  r.get('/instruments/nearby', canRead, async (c) => {
     if (!control.discover) throw notAvailable();
     const q = Scan.safeParse(c.req.query());
     if (!q.success) throw new ApiError(400, { error: 'bad_query', message: 'seconds: 1-30' });
     return c.json(await control.discover(q.data.seconds * 1000));
   });
 
-  r.post('/instruments/:id/pair', async (c) => {
+  r.post('/instruments/:id/pair', canManageInstruments, async (c) => {
     if (!control.pair) throw notAvailable();
     const id = DeviceId.safeParse(c.req.param('id'));
     if (!id.success) throw new ApiError(400, { error: 'bad_query', message: 'instrument id' });
@@ -54,9 +54,9 @@ export function instrumentRoutes(deps: ApiDeps): Hono<ApiEnv> {
     }
   });
 
-  r.get('/pairings', (c) => c.json(control.sessions?.() ?? []));
+  r.get('/pairings', canRead, (c) => c.json(control.sessions?.() ?? []));
 
-  r.post('/pairings/:id/answer', async (c) => {
+  r.post('/pairings/:id/answer', canManageInstruments, async (c) => {
     if (!control.answer) throw notAvailable();
     const body = await readJson(c, Answer);
     const result = control.answer(c.req.param('id'), 'passkey' in body ? body.passkey : body.accept);
@@ -65,13 +65,13 @@ export function instrumentRoutes(deps: ApiDeps): Hono<ApiEnv> {
     return c.json({ error: result.reason, message }, status);
   });
 
-  r.post('/pairings/:id/cancel', (c) => {
+  r.post('/pairings/:id/cancel', canManageInstruments, (c) => {
     if (!control.cancel) throw notAvailable();
     const ok = control.cancel(c.req.param('id'));
     return ok ? c.json({ ok }) : c.json({ error: 'not_found', message: 'no such pairing in progress' }, 404);
   });
 
-  r.delete('/instruments/:id', async (c) => {
+  r.delete('/instruments/:id', canManageInstruments, async (c) => {
     if (!control.forget) throw notAvailable();
     await control.forget(c.req.param('id'));
     return c.json({ ok: true });

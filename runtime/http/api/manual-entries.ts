@@ -27,7 +27,7 @@ export const ManualMeasure = z
  */
 export function manualObservation(
   m: z.output<typeof ManualMeasure>,
-  where: { visitId: string; patientId: string | null; author: string; enteredAt: string },
+  where: { visitId: string; patientId: string | null; author: string; tabletId: string; enteredAt: string },
 ): ObservationInput {
   const q = codeManualMeasure(m);
   return {
@@ -40,7 +40,7 @@ export function manualObservation(
     category: 'vital-signs',
     effectiveAt: where.enteredAt,
     provenance: {
-      deviceId: `tablet:${where.author}`.slice(0, 128),
+      deviceId: `tablet:${where.tabletId}`.slice(0, 128),
       deviceName: where.author.slice(0, 128),
       characteristic: 'manual',
       codec: 'manual-entry',

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { consultationOfOutbox } from '../../../store/index.ts';
 import type { ApiDeps } from './deps.ts';
-import type { ApiEnv } from './env.ts';
+import { type ApiEnv, canRead } from './env.ts';
 import { deliveryOf } from './visit-view.ts';
 import type { WireOutboxItem } from './wire-types.ts';
 
@@ -11,7 +11,7 @@ const LIST_LIMIT = 200;
 /** The kit's outbox as the tablet's status panel shows it: every pending item and where it is. */
 export function outboxRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const r = new Hono<ApiEnv>();
-  r.get('/outbox', async (c) => {
+  r.get('/outbox', canRead, async (c) => {
     const items = await deps.store.peekOutbox(LIST_LIMIT);
     const out: WireOutboxItem[] = items.map((i) => {
       const ref = consultationOfOutbox(i.kind, i.payload);

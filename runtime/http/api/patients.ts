@@ -4,7 +4,7 @@ import { ClientId } from '../../../store/index.ts';
 import type { PatientInput } from '../../../store/index.ts';
 import type { ApiDeps } from './deps.ts';
 import { classifyQuery, OmsPolicy, Snils } from './documents.ts';
-import type { ApiEnv } from './env.ts';
+import { type ApiEnv, canRead, canWrite } from './env.ts';
 import { parseWith, readJson } from './errors.ts';
 import { toWirePatient, toWireVisit } from './to-wire.ts';
 import type { WirePatientSearch, WirePatientView } from './wire-types.ts';
@@ -44,7 +44,7 @@ const SearchQuery = z.object({ q: z.string().max(100) });
 export function patientRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const r = new Hono<ApiEnv>();
 
-  r.get('/patients', async (c) => {
+  r.get('/patients', canRead, async (c) => {
     const { q } = parseWith(SearchQuery, c.req.query());
     const query = classifyQuery(q);
     const damaged: string[] = [];
@@ -67,7 +67,7 @@ export function patientRoutes(deps: ApiDeps): Hono<ApiEnv> {
     return c.json({ patients, damaged } satisfies WirePatientSearch);
   });
 
-  r.post('/patients', async (c) => {
+  r.post('/patients', canWrite, async (c) => {
     const body = await readJson(c, NewPatientBody);
     const documents: { kind: string; number: string }[] = [];
     if (body.snils) documents.push({ kind: 'snils', number: body.snils });
@@ -87,7 +87,7 @@ export function patientRoutes(deps: ApiDeps): Hono<ApiEnv> {
     return c.json(toWirePatient(patient), 201);
   });
 
-  r.get('/patients/:id', async (c) => {
+  r.get('/patients/:id', canRead, async (c) => {
     const patient = await deps.store.getPatient(c.req.param('id'));
     const visits = (await deps.store.visitsByPatient(patient.id)).map(toWireVisit).reverse();
     return c.json({ patient: toWirePatient(patient), visits } satisfies WirePatientView);

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { ClientId } from '../../../store/index.ts';
 import type { ApiDeps } from './deps.ts';
-import type { ApiEnv } from './env.ts';
+import { type ApiEnv, canRead, canWrite } from './env.ts';
 import { readJson } from './errors.ts';
 import { toWireVisit } from './to-wire.ts';
 import { visitView } from './visit-view.ts';
@@ -20,7 +20,7 @@ export const OpenVisitBody = z.object({
 export function visitRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const r = new Hono<ApiEnv>();
 
-  r.post('/visits', async (c) => {
+  r.post('/visits', canWrite, async (c) => {
     const body = await readJson(c, OpenVisitBody);
     await deps.store.getPatient(body.patientId);
     const visit = await deps.store.openVisit(
@@ -35,9 +35,9 @@ export function visitRoutes(deps: ApiDeps): Hono<ApiEnv> {
     return c.json(toWireVisit(visit), 201);
   });
 
-  r.get('/visits/:id', async (c) => c.json(await visitView(deps, c.req.param('id'))));
+  r.get('/visits/:id', canRead, async (c) => c.json(await visitView(deps, c.req.param('id'))));
 
-  r.post('/visits/:id/close', async (c) => {
+  r.post('/visits/:id/close', canWrite, async (c) => {
     const visit = toWireVisit(await deps.store.closeVisit(c.req.param('id')));
     deps.bus.publish({ type: 'visit', change: { kind: 'closed', visitId: visit.id, visit } });
     return c.json(visit);

@@ -54,11 +54,14 @@ export interface KitApiOptions {
   readonly token?: () => string | null;
   /** Called when the kit answers 401 (no token, an unknown or a revoked one): pair again. */
   readonly onUnauthorized?: () => void;
+  /** The fetch to use (the browser's by default). */
+  readonly fetch?: typeof fetch;
 }
 
 /** The API client of the tablet app. */
 export function createKitApi(options: KitApiOptions = {}): KitApi {
   const base = options.base ?? '';
+  const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   const checked = async <T>(path: string, res: Response): Promise<T> => {
     try {
       return await answer<T>(res);
@@ -75,7 +78,7 @@ export function createKitApi(options: KitApiOptions = {}): KitApi {
   const call = async <T>(path: string, init: RequestInit): Promise<T> => {
     let res: Response;
     try {
-      res = await fetch(base + path, { ...init, cache: 'no-store', credentials: 'omit' });
+      res = await doFetch(base + path, { ...init, cache: 'no-store', credentials: 'omit' });
     } catch (error) {
       throw new KitUnreachable(error);
     }

@@ -150,7 +150,7 @@ export function createLiveStream(options: LiveStreamOptions): { start(): void; s
       if (current !== ac) return; // closed or replaced meanwhile
       current = null;
       if (outcome === 'stop') {
-        running = false;
+        detach();
         options.onStatus('unauthorized');
         return;
       }
@@ -166,6 +166,14 @@ export function createLiveStream(options: LiveStreamOptions): { start(): void; s
     open();
   };
   const onFreeze = () => close();
+  function detach(): void {
+    running = false;
+    doc.removeEventListener('visibilitychange', onVisibility);
+    doc.removeEventListener('freeze', onFreeze);
+    doc.removeEventListener('resume', onVisibility);
+    win.removeEventListener('online', onOnline);
+    close();
+  }
 
   return {
     start() {
@@ -178,12 +186,8 @@ export function createLiveStream(options: LiveStreamOptions): { start(): void; s
       open();
     },
     stop() {
-      running = false;
-      doc.removeEventListener('visibilitychange', onVisibility);
-      doc.removeEventListener('freeze', onFreeze);
-      doc.removeEventListener('resume', onVisibility);
-      win.removeEventListener('online', onOnline);
-      close();
+      if (!running) return;
+      detach();
       options.onStatus('closed');
     },
   };

@@ -207,9 +207,9 @@ export function createAppState(deps: AppDeps) {
 
   /** The kit refused this tablet's token: forget it and ask for a pairing code. */
   async function unauthorized(): Promise<void> {
-    if (deps.session.refused.value && route.value.name === 'pair') return;
     stream.stop();
-    await deps.session.forget();
+    // A tablet that had a token was refused (revoked, or the kit was reset): say so. A new one just pairs.
+    if (deps.session.token() !== null) await deps.session.forget();
     if (route.value.name !== 'pair') {
       hist.replaceState(null, '', pathOf({ name: 'pair' }));
       route.set({ name: 'pair' });
