@@ -128,17 +128,6 @@ describe('the kit refuses bad requests and stores nothing', () => {
         status: 400,
         error: 'invalid_body',
       },
-      {
-        name: 'an oversized voice note',
-        path: `visits/${visit.id}/attachments?kind=voice&clientId=refusal-voice-1&enteredAt=${encodeURIComponent(new Date().toISOString())}`,
-        init: {
-          method: 'POST',
-          headers: { 'content-type': 'audio/webm' },
-          body: new Uint8Array(10 * 1024 * 1024 + 1),
-        },
-        status: 413,
-        error: 'body_too_large',
-      },
     ];
     for (const c of cases) {
       const res = await send(c.path, c.init);
@@ -149,6 +138,9 @@ describe('the kit refuses bad requests and stores nothing', () => {
 
     const view = (await (await send(`visits/${visit.id}`, {})).json()) as WireVisitView;
     expect(view.entries).toEqual([]);
+    // (An oversized upload is refused in process by runtime/http/api/api.test.ts: over the socket
+    // the kit answers 413 and closes the connection while the client still sends, which Node's
+    // client reports as a hang-up.)
     expect(await kit.store.attachmentsByVisit(visit.id)).toEqual([]);
     expect(await kit.store.observationsByVisit(visit.id)).toEqual([]);
     expect(await kit.store.findPatientsByNamePrefix('Орлов')).toHaveLength(1);

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { useCell } from '../state/cell.ts';
 import { useApp, useWords } from '../state/context.ts';
 import { codeFromHash, type PairFailure } from '../state/session.ts';
@@ -22,6 +22,15 @@ export function PairingScreen() {
   const [name, setName] = useState(() => w.t('pairNameDefault'));
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<PairFailure | null>(null);
+  // A pairing QR scanned while this screen is open changes only the fragment.
+  useEffect(() => {
+    const onHash = () => {
+      const scanned = codeFromHash(location.hash);
+      if (scanned) setCode(scanned);
+    };
+    addEventListener('hashchange', onHash);
+    return () => removeEventListener('hashchange', onHash);
+  }, []);
 
   const submit = async (e: Event) => {
     e.preventDefault();
