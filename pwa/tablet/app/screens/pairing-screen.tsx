@@ -26,7 +26,9 @@ export function PairingScreen() {
   useEffect(() => {
     const onHash = () => {
       const scanned = codeFromHash(location.hash);
-      if (scanned) setCode(scanned);
+      if (!scanned) return;
+      setCode(scanned);
+      setFailure(null);
     };
     addEventListener('hashchange', onHash);
     return () => removeEventListener('hashchange', onHash);
