@@ -1,6 +1,7 @@
 import type { DroppedFrame, LivePreview } from '../ble-devices/drivers/driver.ts';
 import type { ObservationRecord } from '../store/schema/observation.ts';
 import type { KitLinkEvent } from './link/kit-link.ts';
+import type { WireVisitChange } from './http/api/wire-types.ts';
 import type { InstrumentStatus } from './instruments/instrument-status.ts';
 import type { PairingSessionView } from './instruments/pairing.ts';
 import type { StorageStatus } from './storage-status.ts';
@@ -33,4 +34,20 @@ export type KitEvent =
   /** The store's writability or the disk's free space changed (see {@link StorageStatus}). */
   | { readonly type: 'storage'; readonly status: StorageStatus }
   /** The link to the specialists: delivery states, received items, the hub connection. */
-  | KitLinkEvent;
+  | KitLinkEvent
+  /** A visit changed (an entry was stored, the visit closed): tablets on that visit apply it. */
+  | { readonly type: 'visit'; readonly change: WireVisitChange }
+  /** A run of waveform samples (ECG, pleth) for the live strip: display only, stored as a blob elsewhere. */
+  | { readonly type: 'waveform'; readonly waveform: Waveform };
+
+/** Consecutive samples of one waveform channel, in physical units where the source has them. */
+export interface Waveform {
+  readonly deviceId: string;
+  readonly kind: 'ecg' | 'pleth';
+  readonly rateHz: number;
+  /** 'uV' for ECG (drawn at 10 mm/mV), 'arb' for pleth (drawn to fit). */
+  readonly unit: 'uV' | 'arb';
+  /** Time of the first sample. */
+  readonly startAt: Date;
+  readonly samples: readonly number[];
+}

@@ -8,6 +8,8 @@ import type { ObservationRecord } from '../store/schema/observation.ts';
 import type { KitConfig } from './config.ts';
 import type { KitEvent } from './events.ts';
 import type { ExportSource } from './fhir/export/export-source.ts';
+import type { ApiStore } from './http/api/index.ts';
+import { instrumentControl } from './http/api/instrument-control.ts';
 import { createApp } from './http/app.ts';
 import type { PairingStore } from './http/auth/pairing-routes.ts';
 import { storeTokenVerifier, type TabletLookup } from './http/auth/store-verifier.ts';
@@ -31,7 +33,14 @@ import { StorageHealth } from './storage-health.ts';
 
 /** The store as the running kit uses it (the real one comes from store/index.ts). */
 export interface KitStore
-  extends ObservationWriter, InstrumentStore, TabletLookup, PairingStore, CredentialStore, ExportSource {
+  extends
+    ObservationWriter,
+    InstrumentStore,
+    ApiStore,
+    TabletLookup,
+    PairingStore,
+    CredentialStore,
+    ExportSource {
   recentObservations(limit: number, options?: ReadOptions): Promise<ObservationRecord[]>;
 }
 
@@ -236,6 +245,7 @@ export async function startKit(
     fhir: store,
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
     ...(link ? { link } : {}),
+    api: { store, bus, instruments: instrumentControl(() => instruments.list(), pairing) },
   });
   let tls: KitTls;
   try {

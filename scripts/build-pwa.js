@@ -1,24 +1,72 @@
-// Builds the tablet app (Preact) into pwa/dist with esbuild. Run by `npm install` (prepare) and
-// by the test setup; the kit serves pwa/dist as static files.
-import { copyFileSync, mkdirSync } from 'node:fs';
+// Builds the tablet app (Preact) into pwa/dist with esbuild, then its service worker: the worker
+// is bundled by esbuild and Workbox's injectManifest writes the precache list (every file the app
+// can need offline, with content revisions) into it. Run by `npm install` (prepare) and by the
+// test setup; the kit serves pwa/dist as static files.
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { injectManifest } from 'workbox-build';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
+const src = `${root}pwa/tablet/`;
 const out = `${root}pwa/dist/`;
+const target = ['chrome100', 'safari15', 'firefox100'];
+
+// A clean folder: the precache lists exactly this build's files.
+rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-await build({
-  entryPoints: [`${root}pwa/app/main.tsx`],
-  outfile: `${out}app.js`,
+
+const app = await build({
+  entryPoints: [`${src}app/main.tsx`],
+  outdir: out,
   bundle: true,
+  splitting: true,
   format: 'esm',
-  target: ['chrome100', 'safari15', 'firefox100'],
+  target,
   jsx: 'automatic',
   jsxImportSource: 'preact',
   minify: true,
   sourcemap: true,
+  entryNames: '[name]-[hash]',
+  chunkNames: 'chunks/[name]-[hash]',
+  metafile: true,
   logLevel: 'warning',
 });
-copyFileSync(`${root}pwa/app/index.html`, `${out}index.html`);
-copyFileSync(`${root}pwa/app/app.css`, `${out}app.css`);
-console.log(`tablet app built into ${out}`);
+
+const outputs = Object.entries(app.metafile.outputs);
+const entry = outputs.find(([, o]) => o.entryPoint?.endsWith('main.tsx'));
+if (!entry) throw new Error('build-pwa: no entry output');
+const url = (file) => `/${relative(out, resolve(file)).replace(/\\/g, '/')}`;
+const js = url(entry[0]);
+const css = entry[1].cssBundle ? url(entry[1].cssBundle) : null;
+const html = readFileSync(`${src}index.html`, 'utf8')
+  .replace('<!--styles-->', css ? `<link rel="stylesheet" href="${css}" />` : '')
+  .replace('<!--scripts-->', `<script type="module" src="${js}"></script>`);
+writeFileSync(`${out}index.html`, html);
+copyFileSync(`${src}manifest.webmanifest`, `${out}manifest.webmanifest`);
+copyFileSync(`${src}icon.svg`, `${out}icon.svg`);
+
+// The worker: bundled first (workbox modules are ES modules), then the manifest injected.
+const swTemp = join(tmpdir(), `fieldkit-sw-${process.pid}.js`);
+await build({
+  entryPoints: [`${src}sw/sw.ts`],
+  outfile: swTemp,
+  bundle: true,
+  format: 'iife',
+  target,
+  minify: true,
+  define: { 'process.env.NODE_ENV': '"production"' },
+  logLevel: 'warning',
+});
+const { count, size, warnings } = await injectManifest({
+  swSrc: swTemp,
+  swDest: `${out}sw.js`,
+  globDirectory: out,
+  globPatterns: ['**/*.{html,js,css,svg,webmanifest}'],
+  globIgnores: ['sw.js', '**/*.map'],
+});
+rmSync(swTemp, { force: true });
+for (const w of warnings) console.warn(`build-pwa: ${w}`);
+console.log(`tablet app built into ${out} (${count} files precached, ${Math.round(size / 1024)} KiB)`);

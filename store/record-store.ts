@@ -30,6 +30,12 @@ import * as outbox from './tables/outbox.ts';
 import * as patients from './tables/patients.ts';
 import * as patientImport from './tables/patient-import.ts';
 import type { PatientImportOp, PatientImportResult } from './tables/patient-import.ts';
+import * as journal from './tables/visit-journal.ts';
+import type { JournalWrite } from './tables/visit-journal.ts';
+import * as consultations from './tables/consultations.ts';
+import type { ConsultationWrite } from './tables/consultations.ts';
+import type { ConsultationInput, ConsultationRecord } from './schema/consultation.ts';
+import type { VisitEntryInput, VisitEntryRecord } from './schema/visit-entry.ts';
 import * as visits from './tables/visits.ts';
 import * as tablets from './tables/tablets.ts';
 import * as credentials from './tables/kit-credentials.ts';
@@ -159,10 +165,10 @@ export class RecordStore {
     return Promise.resolve(obs.observationsBetween(this.#ctx, from, to, options));
   }
 
-  /** Adds a patient (name prefixes and document numbers indexed blind). */
-  async addPatient(input: PatientInput): Promise<PatientRecord> {
+  /** Adds a patient (name prefixes and document numbers indexed blind); once per client id. */
+  async addPatient(input: PatientInput, clientId?: string): Promise<PatientRecord> {
     this.#assertOpen();
-    return patients.addPatient(this.#ctx, input);
+    return patients.addPatient(this.#ctx, input, clientId);
   }
 
   /** Replaces a patient's fields, keeping id and creation time. */
@@ -201,10 +207,10 @@ export class RecordStore {
     return Promise.resolve(patients.findPatientByDocument(this.#ctx, number, options));
   }
 
-  /** Opens a visit for a patient (or an anonymous one). */
-  async openVisit(input: VisitInput): Promise<VisitRecord> {
+  /** Opens a visit for a patient (or an anonymous one); once per client id. */
+  async openVisit(input: VisitInput, clientId?: string): Promise<VisitRecord> {
     this.#assertOpen();
-    return visits.openVisit(this.#ctx, input);
+    return visits.openVisit(this.#ctx, input, clientId);
   }
 
   /** Closes a visit. */
@@ -259,6 +265,45 @@ export class RecordStore {
   async forgetInstrument(id: string): Promise<boolean> {
     this.#assertOpen();
     return instruments.forgetInstrument(this.#ctx, id);
+  }
+
+  /**
+   * Appends to a visit's journal (complaints, notes, kept readings, manual entries with their
+   * observation, attachments) in one commit, once per client id.
+   */
+  async addVisitEntry(input: VisitEntryInput, observation?: ObservationInput): Promise<JournalWrite> {
+    this.#assertOpen();
+    return journal.addVisitEntry(this.#ctx, input, observation);
+  }
+
+  /** A visit's journal, oldest first. */
+  async visitEntries(visitId: string, options?: ReadOptions): Promise<VisitEntryRecord[]> {
+    this.#assertOpen();
+    return Promise.resolve(journal.visitEntries(this.#ctx, visitId, options));
+  }
+
+  /** Stores a consultation request and queues it on the outbox in one commit, once per client id. */
+  async createConsultation(input: ConsultationInput): Promise<ConsultationWrite> {
+    this.#assertOpen();
+    return consultations.createConsultation(this.#ctx, input);
+  }
+
+  /** One consultation request, or `not_found`. */
+  async getConsultation(id: string): Promise<ConsultationRecord> {
+    this.#assertOpen();
+    return Promise.resolve(consultations.getConsultation(this.#ctx, id));
+  }
+
+  /** A visit's consultation requests, oldest first. */
+  async consultationsByVisit(visitId: string, options?: ReadOptions): Promise<ConsultationRecord[]> {
+    this.#assertOpen();
+    return Promise.resolve(consultations.consultationsByVisit(this.#ctx, visitId, options));
+  }
+
+  /** A pending outbox item, or null once the link acknowledged it. */
+  async outboxItem(id: string): Promise<OutboxItem | null> {
+    this.#assertOpen();
+    return Promise.resolve(outbox.readOutboxById(this.#ctx, id));
   }
 
   /** Queues an item for the link (idempotent by content while pending). */
@@ -331,12 +376,14 @@ export class RecordStore {
   }
 
   /** Stores a blob streamed from `source` (chunked, sealed, waveforms compressed). */
+  /** Stores a blob streamed from `source` (chunked, sealed, waveforms compressed); once per client id. */
   async putBlob(
     meta: AttachmentInput,
     source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+    clientId?: string,
   ): Promise<AttachmentRecord> {
     this.#assertOpen();
-    return attachments.putBlob(this.#ctx, meta, source);
+    return attachments.putBlob(this.#ctx, meta, source, clientId);
   }
 
   /** Streams a blob's plaintext back; missing or altered chunks are typed errors. */

@@ -3,6 +3,7 @@ import { AttachmentBody } from './schema/attachment.ts';
 import { AuditBody } from './schema/audit-entry.ts';
 import { InstrumentBody } from './schema/instrument.ts';
 import { LinkRecordBody } from './schema/link-record.ts';
+import { ConsultationBody } from './schema/consultation.ts';
 import { OutboxBody, OutboxPriority } from './schema/outbox-item.ts';
 import { PatientBody } from './schema/patient.ts';
 import { ObservationBody } from './schema/stored-observation.ts';
@@ -13,12 +14,15 @@ import type { BlindTerm } from './tables/blind-index.ts';
 import {
   attachmentTerms,
   instrumentTerms,
+  consultationTerms,
   observationTerms,
   outboxTerms,
   patientTerms,
+  visitEntryTerms,
   tabletTerms,
   visitTerms,
 } from './tables/blind-index.ts';
+import { VisitEntryBody } from './schema/visit-entry.ts';
 import {
   OBSERVATION_VERSION,
   checkObservationBody,
@@ -89,8 +93,8 @@ function table<T>(
 
 /**
  * Every table of the store: the one place where names, id prefixes, schema versions and blind
- * index terms are set. Tables whose shapes belong to later issues (consultations,
- * messages, conclusions) accept any map until those issues pin them down.
+ * index terms are set. Tables whose shapes belong to later issues (messages, conclusions)
+ * accept any map until those issues pin them down.
  */
 export const TABLES = {
   patients: table('patients', 'p', PatientBody, { index: { terms: patientTerms } }),
@@ -109,7 +113,7 @@ export const TABLES = {
   },
   instruments: table('instruments', 'i', InstrumentBody, { index: { terms: instrumentTerms } }),
   attachments: table('attachments', 'a', AttachmentBody, { index: { terms: attachmentTerms } }),
-  consultations: table('consultations', 'c', open),
+  consultations: table('consultations', 'c', ConsultationBody, { index: { terms: consultationTerms } }),
   messages: table('messages', 'm', open),
   conclusions: table('conclusions', 'n', open),
   // Keys are the priority byte then the counter (LMDB order is send order); postings hold the
@@ -125,6 +129,7 @@ export const TABLES = {
   audit: table('audit', 'u', AuditBody),
   /** Keyed (not counter) records of the link layer: see store/tables/link-records.ts. */
   link: table('link', 'l', LinkRecordBody),
+  visitEntries: table('visitEntries', 'e', VisitEntryBody, { index: { terms: visitEntryTerms } }),
   // Found by the hash of a pairing code or a bearer token (store/tables/tablets.ts).
   tablets: table('tablets', 't', TabletBody, { index: { terms: tabletTerms } }),
   kitCredentials: table('kitCredentials', 'k', KitCredentialBody),

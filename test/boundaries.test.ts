@@ -61,9 +61,9 @@ const CASES: ReadonlyArray<{ file: string; forbidden: string; allowed: string }>
     allowed: "import { CryptoError } from './errors.ts';",
   },
   {
-    file: 'pwa/app/live-state.ts',
-    forbidden: "import { toWireObservation } from '../../runtime/http/wire.ts';",
-    allowed: "import type { WireEvents } from '../../runtime/http/wire.ts';",
+    file: 'pwa/tablet/app/state/live-model.ts',
+    forbidden: "import { toWireObservation } from '../../../../runtime/http/wire.ts';",
+    allowed: "import type { WireEvents } from '../../../../runtime/http/wire.ts';",
   },
   {
     file: 'runtime/http/app.ts',

@@ -6,7 +6,7 @@ import type { WireEvents, WireObservation } from '../runtime/http/wire.ts';
 import { openStore, type RecordStore } from '../store/index.ts';
 import { TEST_KDF, tempDir } from '../store/testing.ts';
 import { KitClient, pairTablet } from './helpers/kit-client.ts';
-import type { SseMessage } from '../pwa/app/sse-parser.ts';
+import type { SseMessage } from '../pwa/tablet/app/net/sse-parser.ts';
 
 /** The live channel over the kit's real HTTPS: resume after a drop, reset after a restart, revocation. */
 describe('live channel', () => {

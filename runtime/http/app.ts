@@ -1,10 +1,13 @@
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
+import { except } from 'hono/combine';
 import { z } from 'zod';
 import { DamageReport, isStoreError, type ReadOptions } from '../../store/index.ts';
 import type { ObservationRecord } from '../../store/schema/observation.ts';
 import type { ExportSource } from '../fhir/export/export-source.ts';
 import type { InstrumentStatus } from '../instruments/instrument-status.ts';
+import { createApi, errorResponse, isUploadPath, type ApiDeps } from './api/index.ts';
+import { ApiError } from './api/errors.ts';
 import { authenticate, requireRole, tabletOf } from './auth/middleware.ts';
 import { ROLES, type AuthEnv } from './auth/identity.ts';
 import { fhirRoutes } from './fhir-routes.ts';
@@ -41,7 +44,12 @@ export interface AppDeps {
   readonly link?: LinkApi;
   /** The store as the FHIR export reads it (`GET /api/visits/:id/fhir`). */
   readonly fhir: ExportSource;
+  /** The tablet app's API (patients, visits, entries, attachments, consultations, outbox, instruments). */
+  readonly api: ApiDeps;
 }
+
+/** Largest request body of every API route but uploads (which apply their own, per kind). */
+export const MAX_JSON_BODY_BYTES = 64 * 1024;
 
 /**
  * Ceiling of any request body (a photo or a voice note); JSON routes declare far smaller limits
@@ -73,6 +81,11 @@ export function createApp(deps: AppDeps): Hono<AuthEnv> {
   });
   app.use('/api/*', authenticate(deps.tokens));
   app.use('/api/*', limitBody(MAX_BODY_BYTES));
+  // Uploads apply their own limits, per kind; every other body is small JSON.
+  app.use(
+    '/api/*',
+    except((c) => isUploadPath(c.req.path), limitBody(MAX_JSON_BODY_BYTES)),
+  );
   app.route('/api', pairingRoutes(deps.pairing, deps.pairingLimits));
 
   app.get('/api/health', requireRole(...ANY_ROLE), (c) =>
@@ -107,12 +120,16 @@ export function createApp(deps: AppDeps): Hono<AuthEnv> {
   });
   app.route('/api', linkRoutes(deps.link));
   app.route('/api', fhirRoutes(deps.fhir));
+  app.route('/api', createApi(deps.api));
   app.all('/api/*', (c) => apiError(c, 'not_found', 'No such API path.'));
 
   app.use('/*', serveStatic({ root: deps.staticRoot }));
   app.get('*', serveStatic({ root: deps.staticRoot, path: 'index.html' }));
   // Store refusals a handler did not catch still answer in the shared format.
   app.onError((err, c) => {
+    // The tablet API's refusals and store errors, in its mapping (runtime/http/api/errors.ts).
+    if (err instanceof ApiError || (isStoreError(err) && c.req.path.startsWith('/api/')))
+      return errorResponse(c, err);
     if (isStoreError(err, 'not_found')) return apiError(c, 'not_found', err.message);
     if (isStoreError(err, 'invalid_record')) return apiError(c, 'invalid_body', err.message);
     return apiError(c, 'internal', err.message);

@@ -56,6 +56,7 @@ export function testApp(
     pairing: store,
     fhir: store,
     heartbeatMs: 200,
+    api: { store, bus, instruments: { list: () => [] } },
   });
   return { app, bus, journal };
 }

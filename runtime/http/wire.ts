@@ -1,5 +1,6 @@
 import type { ObservationRecord, ObservationValue } from '../../store/schema/observation.ts';
 import type { WireDelivery, WireInboxItem, WireLinkStatus } from '../link/wire-link.ts';
+import type { WireVisitChange } from './api/wire-types.ts';
 import type { StorageStatus } from '../storage-status.ts';
 
 /**
@@ -132,6 +133,15 @@ export interface WireEvents {
   readonly 'link-received': WireInboxItem;
   /** The connection to the hub or the pinned directory changed. */
   readonly 'link-status': WireLinkStatus;
+  readonly visit: WireVisitChange;
+  readonly waveform: {
+    readonly deviceId: string;
+    readonly kind: 'ecg' | 'pleth';
+    readonly rateHz: number;
+    readonly unit: 'uV' | 'arb';
+    readonly startAt: string;
+    readonly samples: readonly number[];
+  };
   /** A pairing session changed: the question to answer (or passkey to type), or the outcome. */
   readonly pairing: WirePairingSession;
 }

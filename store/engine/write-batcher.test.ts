@@ -45,7 +45,7 @@ describe('write batcher', () => {
       tx.putRecord('observations', keyOf(1), { half: 'written' });
       // @ts-expect-error a visit body is not a patient body
       tx.putRecord('patients', keyOf(2), { patientId: null, openedAt: '', status: 'open' });
-      tx.putRecord('consultations', keyOf(3), { any: 'map, until that table is pinned down' });
+      tx.putRecord('messages', keyOf(3), { any: 'map, until that table is pinned down' });
     };
     expect(typeof typeOnly).toBe('function');
   });
@@ -54,11 +54,11 @@ describe('write batcher', () => {
     const store = await temp.open();
     const { batcher, dbs } = contextOf(store);
     const body = { note: 'placeholder table accepts any map' };
-    await batcher.enqueue((tx) => tx.putRecord('consultations', keyOf(100), body, true));
+    await batcher.enqueue((tx) => tx.putRecord('messages', keyOf(100), body, true));
     // lmdb-js answers a refused append by returning false: the record must still be written.
-    await batcher.enqueue((tx) => tx.putRecord('consultations', keyOf(5), body, true));
-    expect(dbs.tables.consultations.get(keyOf(5))).toBeDefined();
-    expect([...dbs.tables.consultations.getKeys()]).toHaveLength(2);
+    await batcher.enqueue((tx) => tx.putRecord('messages', keyOf(5), body, true));
+    expect(dbs.tables.messages.get(keyOf(5))).toBeDefined();
+    expect([...dbs.tables.messages.getKeys()]).toHaveLength(2);
     await store.close();
   });
 });

@@ -42,6 +42,7 @@ async function everyIndexedTable(): Promise<RecordStore> {
   const sent = await s.enqueueOutbox({ priority: 'urgent', kind: 'ecg', payload: Buffer.from('a') });
   await s.enqueueOutbox({ priority: 'low', kind: 'ecg', payload: Buffer.from('b') });
   await s.ackOutbox(sent.id);
+  await withClientIds(s);
   // Tablets: a pending code, a paired tablet, a cancelled code and a revoked tablet.
   await s.createPairingCode({ role: 'feldsher', createdBy: 'test' });
   const paired = await s.createPairingCode({ role: 'doctor', createdBy: 'test' });
@@ -53,6 +54,42 @@ async function everyIndexedTable(): Promise<RecordStore> {
   return s;
 }
 
+const at = '2026-05-01T10:00:00.000Z';
+const author = 'tablet A';
+
+/** What the tablet API writes: records made once per client id, journal entries, a request. */
+async function withClientIds(s: RecordStore) {
+  const p = await s.addPatient({ familyName: 'Клиентова' }, 'client-patient-1');
+  const v = await s.openVisit({ patientId: p.id }, 'client-visit-1');
+  const [reading] = await s.addObservations([sampleObservation(3, v.id, p.id)]);
+  const base = { visitId: v.id, author, enteredAt: at };
+  const note = await s.addVisitEntry({ ...base, clientId: 'client-note-1', kind: 'note', text: 'Жалобы' });
+  const keep = await s.addVisitEntry({
+    ...base,
+    clientId: 'client-keep-1',
+    kind: 'keep',
+    observationId: reading!.id,
+  });
+  const manual = await s.addVisitEntry(
+    { ...base, clientId: 'client-manual-1', kind: 'manual' },
+    sampleObservation(4, v.id, p.id),
+  );
+  const blob = await s.putBlob(
+    { kind: 'voice', mediaType: 'audio/webm', visitId: v.id },
+    [Buffer.from('voice')],
+    'client-blob-1',
+  );
+  const consult = await s.createConsultation({
+    ...base,
+    patientId: p.id,
+    clientId: 'client-consult-1',
+    question: 'Госпитализировать?',
+    specialty: 'cardiology',
+    urgency: 'urgent',
+  });
+  return { p, v, reading: reading!, base, note, keep, manual, blob, consult };
+}
+
 describe('blind index rebuild', () => {
   it('reproduces exactly the postings the write paths made (the registry and the tables agree)', async () => {
     const s = await everyIndexedTable();
@@ -61,9 +98,52 @@ describe('blind index rebuild', () => {
     const written = postings(ctx);
     expect(written.length).toBeGreaterThan(10);
     const indexed = await ctx.batcher.enqueue(() => rebuildIndex(ctx));
-    // 1 patient, 2 visits, 2 observations, 1 attachment, 1 pending outbox item, 4 tablets
-    expect(indexed).toBe(11);
+    // 2 patients, 3 visits, 4 observations, 2 attachments, 2 pending outbox items, 4 journal
+    // entries, 1 consultation request, 4 tablets.
+    expect(indexed).toBe(22);
     expect(postings(ctx)).toEqual(written);
+  });
+
+  it('keeps every client-id claim through a rebuild: resends after it are stored once', async () => {
+    const s = await temp.open();
+    const made = await withClientIds(s);
+    const ctx = contextOf(s);
+    await ctx.batcher.drain();
+    await ctx.batcher.enqueue(() => rebuildIndex(ctx));
+    expect((await s.addPatient({ familyName: 'Клиентова' }, 'client-patient-1')).id).toBe(made.p.id);
+    expect((await s.openVisit({ patientId: made.p.id }, 'client-visit-1')).id).toBe(made.v.id);
+    const again = await s.addVisitEntry({
+      ...made.base,
+      clientId: 'client-note-1',
+      kind: 'note',
+      text: 'Жалобы',
+    });
+    expect(again).toMatchObject({ created: false, entry: { id: made.note.entry.id } });
+    // The same reading kept from another tablet (another client id) is still kept once.
+    const keptAgain = await s.addVisitEntry({
+      ...made.base,
+      clientId: 'client-keep-2',
+      kind: 'keep',
+      observationId: made.reading.id,
+    });
+    expect(keptAgain).toMatchObject({ created: false, entry: { id: made.keep.entry.id } });
+    const blob = await s.putBlob(
+      { kind: 'voice', mediaType: 'audio/webm', visitId: made.v.id },
+      [Buffer.from('voice')],
+      'client-blob-1',
+    );
+    expect(blob.id).toBe(made.blob.id);
+    const consult = await s.createConsultation({
+      ...made.base,
+      patientId: made.p.id,
+      clientId: 'client-consult-1',
+      question: 'Госпитализировать?',
+      specialty: 'cardiology',
+      urgency: 'urgent',
+    });
+    expect(consult).toMatchObject({ created: false, consultation: { id: made.consult.consultation.id } });
+    expect(await s.visitEntries(made.v.id)).toHaveLength(4);
+    expect(await s.outboxSize()).toBe(1);
   });
 
   it('re-indexes a store written under the old tags when it is opened, and lookups find it again', async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ClientId } from './client-id.ts';
 
 /** What a blob is, so the tablet knows how to show it and the store whether to compress it. */
 export const AttachmentKind = z.enum(['ecg', 'waveform', 'photo', 'voice', 'document', 'other']);
@@ -27,6 +28,8 @@ export const AttachmentBody = AttachmentInput.extend({
   compression: z.enum(['none', 'deflate']),
   digest: z.string().regex(/^[0-9a-f]{64}$/),
   createdAt: z.string(),
+  /** The tablet's id for the upload, if one was given (resends match it). */
+  clientId: ClientId.optional(),
 });
 /** An attachment as read back. */
 export type AttachmentRecord = z.output<typeof AttachmentBody> & { id: string };

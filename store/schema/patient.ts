@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ClientId } from './client-id.ts';
 
 /** An identity document (passport, OMS policy, SNILS): looked up by number through a blind index. */
 export const PatientDocument = z.object({
@@ -30,6 +31,11 @@ export const PatientInput = z.object({
 export type PatientInput = z.input<typeof PatientInput>;
 
 /** A stored patient body (what is encrypted). */
-export const PatientBody = PatientInput.extend({ createdAt: z.string(), updatedAt: z.string() });
+export const PatientBody = PatientInput.extend({
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** The tablet's id for the request that created it, if one was given (resends match it). */
+  clientId: ClientId.optional(),
+});
 /** A patient as read back, with its opaque id. */
 export type PatientRecord = z.output<typeof PatientBody> & { id: string };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ClientId } from './client-id.ts';
 
 /** A visit (house call or consultation session) that observations and attachments belong to. */
 export const VisitInput = z.object({
@@ -18,6 +19,8 @@ export const VisitBody = z.object({
   openedAt: z.string(),
   closedAt: z.string().optional(),
   status: z.enum(['open', 'closed']),
+  /** The tablet's id for the request that opened it, if one was given (resends match it). */
+  clientId: ClientId.optional(),
 });
 /** A visit as read back. */
 export type VisitRecord = z.output<typeof VisitBody> & { id: string };

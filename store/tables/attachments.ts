@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { Readable, type Transform, pipeline } from 'node:stream';
 import { createDeflateRaw, createInflateRaw } from 'node:zlib';
 import type { z } from 'zod';
+import { lookupClientId, recordOfClientId, rememberClientId } from '../engine/client-ids.ts';
 import type { ReadOptions, StoreContext, StoreData } from '../engine/context.ts';
-import { getById, readByTerm } from '../engine/reads.ts';
+import { getById, readByTerm, requireRecord } from '../engine/reads.ts';
 import { StoreError } from '../errors.ts';
 import { isDamage } from '../integrity/damage.ts';
 import { idOf, keyOfId } from '../engine/ids.ts';
@@ -11,7 +12,7 @@ import { openPlain, sealPlain } from '../engine/record-seal.ts';
 import type { AttachmentBody, AttachmentRecord } from '../schema/attachment.ts';
 import { AttachmentInput } from '../schema/attachment.ts';
 import { TABLES } from '../tables.ts';
-import { BLIND_TAGS } from './blind-index.ts';
+import { BLIND_TAGS, attachmentTerms } from './blind-index.ts';
 
 const T = 'attachments';
 const PREFIX = TABLES.attachments.prefix;
@@ -73,16 +74,21 @@ async function* rechunk(source: AsyncIterable<Uint8Array>): AsyncGenerator<Buffe
  * Stores a blob (ECG strip, photo, voice note) streamed from `source` without holding it whole:
  * cut into 64 KiB chunks, each sealed on its own (AAD binds blob and chunk index), waveforms
  * deflated first. The attachment record is written last, so a blob exists only once complete.
+ * With a client id, a resent upload returns the attachment stored the first time (and its
+ * source is not read, or its chunks are removed again when two copies raced).
  */
 export async function putBlob(
   ctx: StoreContext,
   meta: AttachmentInput,
   source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  clientId?: string,
 ): Promise<AttachmentRecord> {
   const parsed = AttachmentInput.safeParse(meta);
   if (!parsed.success)
     throw new StoreError('invalid_record', 'Attachment metadata is invalid.', { table: T });
   const info = parsed.data;
+  const already = clientId === undefined ? undefined : lookupClientId(ctx, TAGS.client, clientId);
+  if (already) return { ...requireRecord(ctx, T, already), id: idOf(PREFIX, already) };
   const blobKey = await ctx.batcher.enqueue((tx) => tx.nextKey());
   const digest = createHash('sha256');
   let size = 0;
@@ -122,6 +128,11 @@ export async function putBlob(
   }
   const chunkCount = index;
   return ctx.batcher.enqueue((tx) => {
+    const prior = clientId === undefined ? undefined : recordOfClientId(ctx, tx, TAGS.client, clientId);
+    if (prior) {
+      for (let i = 0; i < chunkCount; i++) ctx.dbs.chunks.removeSync(chunkKey(blobKey, i));
+      return { ...requireRecord(ctx, T, prior), id: idOf(PREFIX, prior) };
+    }
     const body: Body = {
       ...info,
       size,
@@ -130,10 +141,12 @@ export async function putBlob(
       compression,
       digest: digest.digest('hex'),
       createdAt: tx.now,
+      ...(clientId === undefined ? {} : { clientId }),
     };
     tx.putRecord(T, blobKey, body);
     // Exactly the terms of attachmentTerms (blind-index.ts): the index rebuild relies on it.
-    if (info.visitId !== null) tx.index(tx.blind(TAGS.visit, info.visitId), blobKey);
+    for (const [tag, value] of attachmentTerms(body)) tx.index(tx.blind(tag, value), blobKey);
+    if (clientId !== undefined) rememberClientId(tx, TAGS.client, clientId, blobKey);
     const record = { ...body, id: idOf(PREFIX, blobKey) };
     tx.audit(ctx.actor, 'create', T, [record.id]);
     return record;

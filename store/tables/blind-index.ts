@@ -1,11 +1,13 @@
 import type { z } from 'zod';
 import type { AttachmentBody } from '../schema/attachment.ts';
 import type { InstrumentBody } from '../schema/instrument.ts';
+import type { ConsultationBody } from '../schema/consultation.ts';
 import type { OutboxBody } from '../schema/outbox-item.ts';
 import type { PatientBody } from '../schema/patient.ts';
 import type { TabletBody } from '../schema/tablet.ts';
 import type { ObservationBody } from '../schema/stored-observation.ts';
 import type { VisitBody } from '../schema/visit.ts';
+import type { VisitEntryBody } from '../schema/visit-entry.ts';
 import { nameTokens, normaliseDocument, prefixesOf } from './name-terms.ts';
 
 /**
@@ -20,11 +22,13 @@ export const BLIND_TAGS = {
     patient: 'observations.patient',
     hour: 'observations.hour',
   },
-  patients: { namePrefix: 'patients.name-prefix', document: 'patients.document' },
-  visits: { patient: 'visits.patient' },
-  attachments: { visit: 'attachments.visit' },
+  patients: { namePrefix: 'patients.name-prefix', document: 'patients.document', client: 'patients.client' },
+  visits: { patient: 'visits.patient', client: 'visits.client' },
+  attachments: { visit: 'attachments.visit', client: 'attachments.client' },
   instruments: { address: 'instruments.address' },
   outbox: { contentHash: 'outbox.content-hash' },
+  visitEntries: { visit: 'visitEntries.visit', client: 'visitEntries.client', keep: 'visitEntries.keep' },
+  consultations: { visit: 'consultations.visit', client: 'consultations.client' },
   tablets: { codeHash: 'tablets.code-hash', tokenHash: 'tablets.token-hash' },
 } as const;
 
@@ -55,17 +59,52 @@ export function patientTerms(body: z.output<typeof PatientBody>): BlindTerm[] {
   for (const word of nameTokens(body.familyName, body.givenName, body.middleName))
     for (const p of prefixesOf(word)) terms.push([tags.namePrefix, p]);
   for (const d of body.documents) terms.push([tags.document, normaliseDocument(d.number)]);
+  if (body.clientId !== undefined) terms.push([tags.client, body.clientId]);
   return terms;
 }
 
-/** What a visit is indexed under: its patient, when known. */
+/** What a visit is indexed under: its patient, when known, and the client id that opened it. */
 export function visitTerms(body: z.output<typeof VisitBody>): BlindTerm[] {
-  return body.patientId === null ? [] : [[BLIND_TAGS.visits.patient, body.patientId]];
+  const tags = BLIND_TAGS.visits;
+  const terms: BlindTerm[] = [];
+  if (body.patientId !== null) terms.push([tags.patient, body.patientId]);
+  if (body.clientId !== undefined) terms.push([tags.client, body.clientId]);
+  return terms;
 }
 
-/** What an attachment is indexed under: its visit, when known. */
+/** What an attachment is indexed under: its visit, when known, and the client id that sent it. */
 export function attachmentTerms(body: z.output<typeof AttachmentBody>): BlindTerm[] {
-  return body.visitId === null ? [] : [[BLIND_TAGS.attachments.visit, body.visitId]];
+  const tags = BLIND_TAGS.attachments;
+  const terms: BlindTerm[] = [];
+  if (body.visitId !== null) terms.push([tags.visit, body.visitId]);
+  if (body.clientId !== undefined) terms.push([tags.client, body.clientId]);
+  return terms;
+}
+
+/** The keep term's value: one reading kept once per visit, whichever tablet taps first. */
+export function keptValue(visitId: string, observationId: string): string {
+  return `${visitId}\u0000${observationId}`;
+}
+
+/** What a journal entry is indexed under: its visit, its client id, and a kept reading. */
+export function visitEntryTerms(body: z.output<typeof VisitEntryBody>): BlindTerm[] {
+  const tags = BLIND_TAGS.visitEntries;
+  const terms: BlindTerm[] = [
+    [tags.visit, body.visitId],
+    [tags.client, body.clientId],
+  ];
+  if (body.kind === 'keep' && body.observationId !== undefined)
+    terms.push([tags.keep, keptValue(body.visitId, body.observationId)]);
+  return terms;
+}
+
+/** What a consultation request is indexed under: its visit and its client id. */
+export function consultationTerms(body: z.output<typeof ConsultationBody>): BlindTerm[] {
+  const tags = BLIND_TAGS.consultations;
+  return [
+    [tags.visit, body.visitId],
+    [tags.client, body.clientId],
+  ];
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ReadOptions, StoreContext } from '../engine/context.ts';
 import { idOf, keyOfId } from '../engine/ids.ts';
+import type { WriteTx } from '../engine/write-tx.ts';
 import { lookupPostings } from '../engine/postings.ts';
 import { auditedList, getById, readMany, readRecord } from '../engine/reads.ts';
 import { StoreError } from '../errors.ts';
@@ -18,6 +19,13 @@ function shape(key: Buffer, body: Body): OutboxItem {
   return { ...body, id: idOf(PREFIX, key) };
 }
 
+/** The content hash an outbox item is deduplicated by (kind and payload). */
+export function outboxContentHash(ctx: StoreContext, kind: string, payload: Uint8Array): string {
+  return Buffer.from(
+    ctx.keyring.backend.hash(Buffer.concat([Buffer.from(`${kind}\u0000`), payload]), 32),
+  ).toString('hex');
+}
+
 /**
  * Queues an item for the link, durable once the promise resolves. Idempotent by content hash:
  * enqueueing the same kind + payload again while the first is pending returns the first.
@@ -26,29 +34,45 @@ export async function enqueueOutbox(ctx: StoreContext, input: OutboxInput): Prom
   const parsed = OutboxInput.safeParse(input);
   if (!parsed.success) throw new StoreError('invalid_record', 'Outbox item is invalid.', { table: T });
   const item = parsed.data;
-  const contentHash = Buffer.from(
-    ctx.keyring.backend.hash(Buffer.concat([Buffer.from(`${item.kind}\u0000`), item.payload]), 32),
-  ).toString('hex');
-  return ctx.batcher.enqueue((tx) => {
-    // Exactly the terms of outboxTerms (blind-index.ts): the index rebuild relies on it.
-    const term = tx.keyring.blind(TAGS.contentHash, contentHash);
-    for (const existing of lookupPostings(ctx.dbs.index, term)) {
-      // Postings hold the 8-byte counter; the outbox key adds the priority byte in front.
-      for (const p of OutboxPriority.options.keys()) {
-        const key = Buffer.concat([Buffer.from([p]), existing]);
-        const body = readRecord(ctx, T, key);
-        if (body) return shape(key, body);
-      }
+  const contentHash = outboxContentHash(ctx, item.kind, item.payload);
+  return ctx.batcher.enqueue((tx) => enqueueOutboxInTx(ctx, tx, item, contentHash));
+}
+
+/**
+ * The body of {@link enqueueOutbox} inside a caller's transaction, for records that must be
+ * queued in the same commit as they are written (a consultation request and its outbox item).
+ */
+export function enqueueOutboxInTx(
+  ctx: StoreContext,
+  tx: WriteTx,
+  item: z.output<typeof OutboxInput>,
+  contentHash: string,
+): OutboxItem {
+  // Exactly the terms of outboxTerms (blind-index.ts): the index rebuild relies on it.
+  const term = tx.keyring.blind(TAGS.contentHash, contentHash);
+  for (const existing of lookupPostings(ctx.dbs.index, term)) {
+    // Postings hold the 8-byte counter; the outbox key adds the priority byte in front.
+    for (const p of OutboxPriority.options.keys()) {
+      const key = Buffer.concat([Buffer.from([p]), existing]);
+      const body = readRecord(ctx, T, key);
+      if (body) return shape(key, body);
     }
-    const seqKey = tx.nextKey();
-    const key = Buffer.concat([Buffer.from([OutboxPriority.options.indexOf(item.priority)]), seqKey]);
-    const body: Body = { ...item, createdAt: tx.now, contentHash };
-    tx.putRecord(T, key, body);
-    tx.index(term, seqKey);
-    const record = shape(key, body);
-    tx.audit(ctx.actor, 'create', T, [record.id]);
-    return record;
-  });
+  }
+  const seqKey = tx.nextKey();
+  const key = Buffer.concat([Buffer.from([OutboxPriority.options.indexOf(item.priority)]), seqKey]);
+  const body: Body = { ...item, createdAt: tx.now, contentHash };
+  tx.putRecord(T, key, body);
+  tx.index(term, seqKey);
+  const record = shape(key, body);
+  tx.audit(ctx.actor, 'create', T, [record.id]);
+  return record;
+}
+
+/** A pending outbox item by id, read without an audit entry; null once acknowledged (or never queued). */
+export function readOutboxById(ctx: StoreContext, id: string): OutboxItem | null {
+  const key = keyOfId(PREFIX, id, T, KEY_BYTES);
+  const body = readRecord(ctx, T, key);
+  return body ? shape(key, body) : null;
 }
 
 /**

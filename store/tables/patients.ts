@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { recordOfClientId, rememberClientId } from '../engine/client-ids.ts';
 import type { ReadOptions, StoreContext } from '../engine/context.ts';
 import { idOf, keyOfId } from '../engine/ids.ts';
 import { lookupPostings } from '../engine/postings.ts';
@@ -36,14 +37,29 @@ export function termsOf(tx: WriteTx, body: Body): Uint8Array[] {
   return patientTerms(body).map(([tag, value]) => tx.keyring.blind(tag, value));
 }
 
-/** Adds a patient, indexed by name prefixes and document numbers (blind terms only). */
-export async function addPatient(ctx: StoreContext, input: PatientInput): Promise<PatientRecord> {
+/**
+ * Adds a patient, indexed by name prefixes and document numbers (blind terms only). With a
+ * client id, a resend of the same creation returns the patient made the first time.
+ */
+export async function addPatient(
+  ctx: StoreContext,
+  input: PatientInput,
+  clientId?: string,
+): Promise<PatientRecord> {
   const valid = parse(input);
   return ctx.batcher.enqueue((tx) => {
+    const prior = clientId === undefined ? undefined : recordOfClientId(ctx, tx, TAGS.client, clientId);
+    if (prior) return shape(prior, requireRecord(ctx, T, prior));
     const key = tx.nextKey();
-    const body: Body = { ...valid, createdAt: tx.now, updatedAt: tx.now };
+    const body: Body = {
+      ...valid,
+      createdAt: tx.now,
+      updatedAt: tx.now,
+      ...(clientId === undefined ? {} : { clientId }),
+    };
     tx.putRecord(T, key, body, true);
     for (const term of termsOf(tx, body)) tx.index(term, key);
+    if (clientId !== undefined) rememberClientId(tx, TAGS.client, clientId, key);
     const record = shape(key, body);
     tx.audit(ctx.actor, 'create', T, [record.id]);
     return record;
@@ -61,7 +77,12 @@ export async function updatePatient(
   return ctx.batcher.enqueue((tx) => {
     const old = requireRecord(ctx, T, key);
     for (const term of termsOf(tx, old)) tx.unindex(term, key);
-    const body: Body = { ...valid, createdAt: old.createdAt, updatedAt: tx.now };
+    const body: Body = {
+      ...valid,
+      createdAt: old.createdAt,
+      updatedAt: tx.now,
+      ...(old.clientId === undefined ? {} : { clientId: old.clientId }),
+    };
     tx.putRecord(T, key, body);
     for (const term of termsOf(tx, body)) tx.index(term, key);
     tx.audit(ctx.actor, 'update', T, [id]);

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { recordOfClientId, rememberClientId } from '../engine/client-ids.ts';
 import type { ReadOptions, StoreContext } from '../engine/context.ts';
 import { idOf, keyOfId } from '../engine/ids.ts';
 import { auditedList, getById, readByTerm, readMany, requireRecord } from '../engine/reads.ts';
@@ -6,7 +7,7 @@ import { StoreError } from '../errors.ts';
 import type { VisitBody, VisitRecord } from '../schema/visit.ts';
 import { VisitInput } from '../schema/visit.ts';
 import { TABLES } from '../tables.ts';
-import { BLIND_TAGS } from './blind-index.ts';
+import { BLIND_TAGS, visitTerms } from './blind-index.ts';
 
 // A table module, and the template for a new one (store/README.md, "How to add a table"): the
 // table's name, its prefix and tags from the registries, a shape that adds the id, writes in
@@ -20,8 +21,15 @@ function shape(key: Buffer, body: Body): VisitRecord {
   return { ...body, id: idOf(PREFIX, key) };
 }
 
-/** Opens a visit (status `open`), indexed by patient. */
-export async function openVisit(ctx: StoreContext, input: VisitInput): Promise<VisitRecord> {
+/**
+ * Opens a visit (status `open`), indexed by patient. With a client id, a resend of the same
+ * opening returns the visit made the first time.
+ */
+export async function openVisit(
+  ctx: StoreContext,
+  input: VisitInput,
+  clientId?: string,
+): Promise<VisitRecord> {
   const parsed = VisitInput.safeParse(input);
   if (!parsed.success) {
     const fields = parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ');
@@ -29,6 +37,8 @@ export async function openVisit(ctx: StoreContext, input: VisitInput): Promise<V
   }
   const v = parsed.data;
   return ctx.batcher.enqueue((tx) => {
+    const prior = clientId === undefined ? undefined : recordOfClientId(ctx, tx, TAGS.client, clientId);
+    if (prior) return shape(prior, requireRecord(ctx, T, prior));
     const key = tx.nextKey();
     const body: Body = {
       patientId: v.patientId,
@@ -36,10 +46,12 @@ export async function openVisit(ctx: StoreContext, input: VisitInput): Promise<V
       ...(v.place === undefined ? {} : { place: v.place }),
       openedAt: v.openedAt ?? tx.now,
       status: 'open',
+      ...(clientId === undefined ? {} : { clientId }),
     };
     tx.putRecord(T, key, body, true);
     // Exactly the terms of visitTerms (blind-index.ts): the index rebuild relies on it.
-    if (v.patientId !== null) tx.index(tx.blind(TAGS.patient, v.patientId), key);
+    for (const [tag, value] of visitTerms(body)) tx.index(tx.blind(tag, value), key);
+    if (clientId !== undefined) rememberClientId(tx, TAGS.client, clientId, key);
     const record = shape(key, body);
     tx.audit(ctx.actor, 'create', T, [record.id]);
     return record;

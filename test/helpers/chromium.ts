@@ -22,7 +22,7 @@ export interface ChromiumOptions {
 }
 
 /** Makes `$home/.pki/nssdb` trusting the given CAs for websites. */
-function nssDbWithTrust(home: string, cas: readonly string[]): void {
+export function nssDbWithTrust(home: string, cas: readonly string[]): void {
   const db = join(home, '.pki', 'nssdb');
   mkdirSync(db, { recursive: true });
   execFileSync('certutil', ['-N', '-d', `sql:${db}`, '--empty-password']);

@@ -1,6 +1,6 @@
 import { request as httpsRequest } from 'node:https';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { SseParser, type SseMessage } from '../../pwa/app/sse-parser.ts';
+import { SseParser, type SseMessage } from '../../pwa/tablet/app/net/sse-parser.ts';
 
 /** A response read to its end. */
 export interface KitResponse {

@@ -9,7 +9,7 @@ export type WireEvent = { [K in keyof WireEvents]: { event: K; data: WireEvents[
  * pressure while it inflates). They are not kept for replay and carry no event id; everything
  * else is kept and replayed to a tablet that reconnects.
  */
-export const EPHEMERAL: ReadonlySet<WireEvent['event']> = new Set(['preview']);
+export const EPHEMERAL: ReadonlySet<WireEvent['event']> = new Set(['preview', 'waveform']);
 
 /** Maps a kit event to its wire form. */
 export function toWireEvent(e: KitEvent): WireEvent {
@@ -46,6 +46,10 @@ export function toWireEvent(e: KitEvent): WireEvent {
       };
     case 'storage':
       return { event: 'storage', data: e.status };
+    case 'visit':
+      return { event: 'visit', data: e.change };
+    case 'waveform':
+      return { event: 'waveform', data: { ...e.waveform, startAt: e.waveform.startAt.toISOString() } };
     case 'pairing':
       return { event: 'pairing', data: e.session };
     case 'link-state':

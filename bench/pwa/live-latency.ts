@@ -1,0 +1,66 @@
+import type { Browser, Page } from 'playwright-core';
+
+/**
+ * Installed before the app runs: for every live value card whose reading changes, the time from
+ * the reading's effective instant (the kit's clock when the instrument's notification arrived;
+ * the PLX continuous frame carries no time of its own) to the end of the frame that paints it
+ * (a task posted when the card changed runs after that frame's rendering steps). Both clocks are
+ * this machine's wall clock (epoch ms with sub-millisecond parts).
+ */
+const MEASURE = `(() => {
+  window.__lat = [];
+  window.__measure = false;
+  const shown = new Map();
+  const obs = new MutationObserver(() => {
+    const changed = [];
+    for (const el of document.querySelectorAll('.live-value[data-observation-id]')) {
+      const key = (el.closest('.instrument')?.dataset.testid ?? '') + '|' + el.dataset.testid;
+      const id = el.dataset.observationId;
+      if (shown.get(key) === id) continue;
+      shown.set(key, id);
+      if (window.__measure) changed.push(Date.parse(el.dataset.effectiveAt));
+    }
+    if (changed.length) {
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => {
+        const painted = performance.timeOrigin + performance.now();
+        for (const at of changed) window.__lat.push(painted - at);
+      };
+      ch.port2.postMessage(0);
+    }
+  });
+  document.addEventListener('DOMContentLoaded', () => obs.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-observation-id'] }));
+})();`;
+
+/** Latencies (ms) over `seconds` of streaming, from every tablet, with `tablets` tablets on the visit. */
+export async function liveLatency(
+  browser: Browser,
+  url: string,
+  tablets: number,
+  seconds: number,
+): Promise<number[]> {
+  const pages: Page[] = [];
+  const contexts = [];
+  for (let i = 0; i < tablets; i++) {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      serviceWorkers: 'block',
+    });
+    contexts.push(context);
+    await context.addInitScript(MEASURE);
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.waitForSelector('.live-value[data-observation-id]', { timeout: 120_000 });
+    pages.push(page);
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+  await Promise.all(
+    pages.map((p) => p.evaluate(() => ((window as unknown as { __measure: boolean }).__measure = true))),
+  );
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const all = await Promise.all(
+    pages.map((p) => p.evaluate(() => (window as unknown as { __lat: number[] }).__lat)),
+  );
+  for (const c of contexts) await c.close();
+  return all.flat();
+}

@@ -1,0 +1,49 @@
+import { EN } from './catalogue-en.ts';
+import { RU } from './catalogue-ru.ts';
+import type { Catalogue, Locale, PluralKey, TextKey } from './types.ts';
+
+export type { Catalogue, Locale, MessageKey, PluralKey, PluralText, TextKey } from './types.ts';
+
+/** The catalogues by locale (Russian is the default). */
+export const CATALOGUES: Readonly<Record<Locale, Catalogue>> = { ru: RU, en: EN };
+
+const TAGS: Readonly<Record<Locale, string>> = { ru: 'ru-RU', en: 'en-GB' };
+const rules = new Map<Locale, Intl.PluralRules>();
+
+/** The BCP 47 tag of a locale (for Intl formatters). */
+export function localeTag(locale: Locale): string {
+  return TAGS[locale];
+}
+
+function fill(text: string, vars: Readonly<Record<string, string | number>>): string {
+  return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
+}
+
+/** A plain message, with `{name}` placeholders filled. */
+export function t(
+  locale: Locale,
+  key: TextKey,
+  vars: Readonly<Record<string, string | number>> = {},
+): string {
+  return fill(CATALOGUES[locale][key], vars);
+}
+
+/** The category Intl.PluralRules gives a count (Russian: one, few, many, other). */
+export function pluralCategory(locale: Locale, n: number): Intl.LDMLPluralRule {
+  let r = rules.get(locale);
+  if (!r) {
+    r = new Intl.PluralRules(TAGS[locale]);
+    rules.set(locale, r);
+  }
+  return r.select(n);
+}
+
+/** A counted phrase: "3 показания", "5 показаний", "1 reading". */
+export function plural(locale: Locale, key: PluralKey, n: number): string {
+  const forms = CATALOGUES[locale][key];
+  const category = pluralCategory(locale, n);
+  const text =
+    (category === 'one' || category === 'few' || category === 'many' ? forms[category] : undefined) ??
+    forms.other;
+  return fill(text, { n: n.toLocaleString(TAGS[locale]) });
+}

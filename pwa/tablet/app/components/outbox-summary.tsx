@@ -1,0 +1,44 @@
+import { useCell } from '../state/cell.ts';
+import { useApp, useWords } from '../state/context.ts';
+
+/**
+ * Always visible: how many items are still on this tablet and how many requests wait on the kit
+ * for the link. Tapping opens the outbox with the state of every item.
+ */
+export function OutboxSummary() {
+  const app = useApp();
+  const w = useWords();
+  const queue = useCell(app.queue);
+  const sending = useCell(app.sending);
+  const kit = useCell(app.kitOutbox);
+  const onTablet = queue.filter((i) => i.state === 'pending').length;
+  const refused = queue.filter((i) => i.state === 'refused').length;
+  const onKit = kit?.items.length ?? 0;
+  return (
+    <button
+      type="button"
+      class={`outbox-summary${refused > 0 ? ' has-refused' : ''}`}
+      data-testid="outbox-summary"
+      data-on-tablet={onTablet}
+      data-on-kit={onKit}
+      onClick={() => app.navigate({ name: 'outbox' })}
+    >
+      <span>
+        ⇪ {onTablet > 0 ? w.n('tabletItems', onTablet) : w.t('onKitAll')}
+        {sending?.progress != null && ` ${Math.round(sending.progress * 100)} %`}
+      </span>
+      {refused > 0 && (
+        <span>
+          {' '}
+          · ⚠ {w.t('refused')}: {refused}
+        </span>
+      )}
+      {onKit > 0 && (
+        <span>
+          {' · '}
+          {w.n(kit?.linkPresent ? 'kitQueued' : 'kitWaiting', onKit)}
+        </span>
+      )}
+    </button>
+  );
+}

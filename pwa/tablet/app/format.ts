@@ -1,0 +1,113 @@
+import type { WirePatient } from '../../../runtime/http/api/wire-types.ts';
+import type { WireObservation, WireValue } from '../../../runtime/http/wire.ts';
+import { ACVPU_LEVELS, VITAL_CODES } from '../../shared/vital-codes.ts';
+import type { Words } from './state/context.ts';
+
+const CODE_NAMES: Record<string, { ru: string; en: string }> = {
+  '2708-6': { ru: 'SpO₂', en: 'SpO₂' },
+  '59408-5': { ru: 'SpO₂', en: 'SpO₂' },
+  '8867-4': { ru: 'Пульс', en: 'Pulse' },
+  '85354-9': { ru: 'Давление', en: 'Blood pressure' },
+  '8310-5': { ru: 'Температура', en: 'Temperature' },
+  '29463-7': { ru: 'Масса тела', en: 'Weight' },
+  '9279-1': { ru: 'ЧДД', en: 'Resp. rate' },
+  '3151-8': { ru: 'Кислород', en: 'Oxygen' },
+  '67775-7': { ru: 'Сознание', en: 'Consciousness' },
+};
+
+const UNITS: Record<string, { ru: string; en: string }> = {
+  '/min': { ru: '/мин', en: '/min' },
+  'mm[Hg]': { ru: 'мм\u00a0рт.\u00a0ст.', en: 'mmHg' },
+  Cel: { ru: '°C', en: '°C' },
+  '[degF]': { ru: '°F', en: '°F' },
+  kg: { ru: 'кг', en: 'kg' },
+  'L/min': { ru: 'л/мин', en: 'L/min' },
+  '%': { ru: '%', en: '%' },
+};
+
+/** A LOINC code's short name in the locale. */
+export function codeName(w: Words, o: { loinc: string; display: string }): string {
+  return CODE_NAMES[o.loinc]?.[w.locale] ?? o.display;
+}
+
+/** A UCUM unit as people write it. */
+export function unitName(w: Words, ucum: string | null): string {
+  return ucum === null ? '' : (UNITS[ucum]?.[w.locale] ?? ucum);
+}
+
+// Intl formatters are costly to build (a live value repaints many times a second): one per shape.
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => T): T {
+  let f = formatters.get(key) as T | undefined;
+  if (!f) {
+    f = make();
+    formatters.set(key, f);
+  }
+  return f;
+}
+
+/** A number with the device's own precision (97 stays 97, 36.60 stays 36.60). */
+export function formatNumber(w: Words, v: WireValue): string {
+  if (v.value === null) return '—';
+  const digits = Math.min(v.precision, 12);
+  return cached(
+    `n|${w.tag}|${digits}`,
+    () => new Intl.NumberFormat(w.tag, { minimumFractionDigits: digits, maximumFractionDigits: digits }),
+  ).format(v.value);
+}
+
+/** The value of an observation as shown: "128/82", "97", "C", "воздух", or "нет значения". */
+export function valueText(w: Words, o: WireObservation): string {
+  if (o.loinc === VITAL_CODES.bpPanel.loinc) {
+    const sys = o.components.find((c) => c.loinc === '8480-6');
+    const dia = o.components.find((c) => c.loinc === '8462-4');
+    return sys && dia ? `${formatNumber(w, sys)}/${formatNumber(w, dia)}` : w.t('absent');
+  }
+  if (o.absentReason !== null || o.value === null) return w.t('absent');
+  if (o.loinc === VITAL_CODES.consciousness.loinc) return ACVPU_LEVELS[o.value] ?? '?';
+  if (o.loinc === VITAL_CODES.oxygenFlow.loinc && o.value === 0) return w.t('onAir');
+  return formatNumber(w, o);
+}
+
+/** The unit shown after {@link valueText} (none for ACVPU and room air). */
+export function valueUnit(w: Words, o: WireObservation): string {
+  if (o.loinc === VITAL_CODES.consciousness.loinc) return '';
+  if (o.loinc === VITAL_CODES.oxygenFlow.loinc && o.value === 0) return '';
+  if (o.loinc === VITAL_CODES.bpPanel.loinc) return unitName(w, 'mm[Hg]');
+  return unitName(w, o.unit);
+}
+
+/** Time of day in the tablet's zone. */
+export function timeOfDay(w: Words, iso: string): string {
+  return cached(
+    `t|${w.tag}`,
+    () => new Intl.DateTimeFormat(w.tag, { hour: '2-digit', minute: '2-digit' }),
+  ).format(new Date(iso));
+}
+
+/** A date as the locale writes it. */
+export function dateText(w: Words, isoDate: string): string {
+  return cached(`d|${w.tag}`, () => new Intl.DateTimeFormat(w.tag)).format(
+    new Date(`${isoDate.slice(0, 10)}T12:00:00`),
+  );
+}
+
+/** Whole years between a birth date and now. */
+export function ageOf(birthDate: string, now = new Date()): number {
+  const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number];
+  let age = now.getFullYear() - y;
+  if (now.getMonth() + 1 < m || (now.getMonth() + 1 === m && now.getDate() < d)) age--;
+  return age;
+}
+
+/** "Смирнова Анна Петровна". */
+export function fullName(p: Pick<WirePatient, 'familyName' | 'givenName' | 'middleName'>): string {
+  return [p.familyName, p.givenName, p.middleName].filter(Boolean).join(' ');
+}
+
+/** A СНИЛС as people write it: 112-233-445 95. */
+export function snilsText(digits: string): string {
+  return digits.length === 11
+    ? `${digits.slice(0, 3)}-${digits.slice(3, 6)}-${digits.slice(6, 9)} ${digits.slice(9)}`
+    : digits;
+}

@@ -1,0 +1,33 @@
+import { render } from 'preact';
+import { App } from './app.tsx';
+import { TabletDb } from './db/tablet-db.ts';
+import { createKitApi } from './net/api.ts';
+import { createLiveStream } from './net/stream.ts';
+import { createAppState, type AppState } from './state/app-state.ts';
+import { AppContext } from './state/context.ts';
+import { createSession } from './state/session.ts';
+import { watchServiceWorker } from './sw-bridge.ts';
+import './app.css';
+
+async function boot(): Promise<void> {
+  const db = await TabletDb.open();
+  const session = createSession(db);
+  let app: AppState | undefined = undefined;
+  const api = createKitApi({ token: session.token, onUnauthorized: () => void app?.unauthorized() });
+  app = createAppState({
+    api,
+    db,
+    session,
+    stream: (handlers) => createLiveStream({ url: '/api/live', token: session.token, ...handlers }),
+  });
+  render(
+    <AppContext.Provider value={app}>
+      <App />
+    </AppContext.Provider>,
+    document.getElementById('app')!,
+  );
+  await app.start(navigator.storage);
+  watchServiceWorker(app);
+}
+
+void boot();

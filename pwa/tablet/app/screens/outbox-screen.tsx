@@ -1,0 +1,101 @@
+import { useEffect } from 'preact/hooks';
+import type { DeliveryState, WireOutboxItem } from '../../../../runtime/http/api/wire-types.ts';
+import type { TextKey } from '../../../shared/i18n/i18n.ts';
+import type { QueueItem } from '../db/schema.ts';
+import { timeOfDay } from '../format.ts';
+import { useCell } from '../state/cell.ts';
+import { useApp, useWords } from '../state/context.ts';
+
+const STATES: Record<DeliveryState, TextKey> = {
+  stored: 'stateStored',
+  queued: 'stateQueued',
+  sending: 'stateSending',
+  'at-hub': 'stateAtHub',
+  delivered: 'stateDelivered',
+  answered: 'stateAnswered',
+};
+const KINDS: Record<QueueItem['kind'], TextKey> = {
+  entry: 'journal',
+  attachment: 'attachments',
+  consultation: 'consult',
+  close: 'closeVisit',
+};
+
+function what(item: QueueItem, w: ReturnType<typeof useWords>): string {
+  const b = item.body as { kind?: string; text?: string; question?: string };
+  const kind =
+    item.kind === 'attachment'
+      ? b.kind === 'photo'
+        ? w.t('photo')
+        : w.t('voiceNote')
+      : w.t(KINDS[item.kind]);
+  const text = b.text ?? b.question ?? '';
+  return text ? `${kind}: ${text.slice(0, 60)}` : kind;
+}
+
+function KitRow({ item }: { item: WireOutboxItem }) {
+  const w = useWords();
+  const d = item.delivery;
+  return (
+    <li
+      class={`outbox-row kit state-${d.state}`}
+      data-testid="kit-outbox-item"
+      data-state={d.state}
+      data-priority={item.priority}
+    >
+      <span class="entry-time">{timeOfDay(w, item.createdAt)}</span>
+      <span>
+        {item.priority === 'urgent' ? `⚑ ${w.t('urgent')}` : w.t('routine')} · {w.t('consult')}
+      </span>
+      <span class="place">
+        {w.t(STATES[d.state])}
+        {d.state === 'sending' && d.progress !== null && ` ${Math.round(d.progress * 100)} %`}
+      </span>
+    </li>
+  );
+}
+
+/** Every item on its way, each with the truth of where it is: on the tablet, on the kit, beyond. */
+export function OutboxScreen() {
+  const app = useApp();
+  const w = useWords();
+  const queue = useCell(app.queue);
+  const sending = useCell(app.sending);
+  const kit = useCell(app.kitOutbox);
+  const persisted = useCell(app.persisted);
+  useEffect(() => void app.refreshOutbox(), [app]);
+  const onTablet = queue.filter((i) => i.state !== 'sent');
+  return (
+    <section class="screen outbox" data-testid="outbox-screen">
+      <h1>{w.t('outbox')}</h1>
+      {persisted !== null && (
+        <p class={persisted ? 'hint' : 'notice'} data-testid="persisted" data-persisted={String(persisted)}>
+          {w.t(persisted ? 'storagePersistent' : 'storageNotPersistent')}
+        </p>
+      )}
+      <h2>{onTablet.length > 0 ? w.n('tabletItems', onTablet.length) : w.t('allSent')}</h2>
+      <ul class="outbox-list" data-testid="tablet-outbox">
+        {onTablet.map((i) => (
+          <li key={i.clientId} class={`outbox-row ${i.state}`} data-state={i.state}>
+            <span class="entry-time">{timeOfDay(w, i.createdAt)}</span>
+            <span>{what(i, w)}</span>
+            <span class="place">
+              {i.state === 'refused'
+                ? `⚠ ${w.t('refused')}: ${i.error?.message ?? ''}`
+                : sending?.clientId === i.clientId
+                  ? `${w.t('sendingToKit')}${sending.progress !== null ? ` ${Math.round(sending.progress * 100)} %` : ''}`
+                  : w.t('onTablet')}
+            </span>
+          </li>
+        ))}
+      </ul>
+      <h2>{w.n('kitItems', kit?.items.length ?? 0)}</h2>
+      {kit && !kit.linkPresent && <p class="hint">{w.t('noLinkYet')}</p>}
+      <ul class="outbox-list" data-testid="kit-outbox">
+        {kit?.items.map((i) => (
+          <KitRow key={i.id} item={i} />
+        ))}
+      </ul>
+    </section>
+  );
+}
