@@ -40,7 +40,8 @@ export interface KitStore
     TabletLookup,
     PairingStore,
     CredentialStore,
-    ExportSource {
+    // readBlob comes from ApiStore (an AsyncGenerator is the AsyncIterable the export reads).
+    Omit<ExportSource, 'readBlob'> {
   recentObservations(limit: number, options?: ReadOptions): Promise<ObservationRecord[]>;
 }
 

@@ -39,15 +39,11 @@ export type { VisitEntryInput, VisitEntryRecord, VisitEntryKind } from './schema
 export { ClientId, MAX_ENTRY_TEXT } from './schema/visit-entry.ts';
 export type { ConsultationInput, ConsultationRecord, ConsultationUrgency } from './schema/consultation.ts';
 export type { AttachmentInput, AttachmentRecord, AttachmentKind } from './schema/attachment.ts';
-export type { OutboxItem, OutboxPriority } from './schema/outbox-item.ts';
 export type { JournalWrite } from './tables/visit-journal.ts';
 export type { ConsultationWrite } from './tables/consultations.ts';
 export { CONSULTATION_OUTBOX_KIND, consultationOfOutbox } from './tables/consultations.ts';
 export type { TabletRecord, TabletRole, PairingCodeInput } from './schema/tablet.ts';
 export type { KitCredentialInput, KitCredentialRecord, CredentialKind } from './schema/kit-credential.ts';
 export type { RedeemFailure } from './tables/tablets.ts';
-export type { PatientInput, PatientRecord, PatientDocument } from './schema/patient.ts';
-export type { VisitInput, VisitRecord } from './schema/visit.ts';
-export type { AttachmentInput, AttachmentRecord, AttachmentKind } from './schema/attachment.ts';
 export type { PatientImportOp, PatientImportResult } from './tables/patient-import.ts';
 export type { InstrumentInput, InstrumentPatch, InstrumentRecord } from './schema/instrument.ts';

@@ -7,7 +7,7 @@ import { verifyBackup } from '../store/index.ts';
 import { keyOf, keyOfId } from '../store/engine/ids.ts';
 import { DB_FILE } from '../store/keys/key-file.ts';
 import { tempStores } from '../store/test-fixtures.ts';
-import { startKit } from './helpers/kit-process.ts';
+import { pairWithKitProcess, startKit } from './helpers/kit-process.ts';
 import { memoryIo } from './helpers/memory-io.ts';
 
 /**
@@ -82,11 +82,11 @@ beforeAll(async () => {
   await store.close();
 
   const kit = startKit(dir, PASS, ['--oximeter-hz', '40']);
-  const url = await kit.url;
+  const first = await pairWithKitProcess(kit, dir, PASS);
   let stored: { id: string }[] = [];
   while (stored.length < 120) {
     await new Promise((r) => setTimeout(r, 200));
-    stored = (await (await fetch(`${url}api/observations?limit=500`)).json()) as { id: string }[];
+    stored = (await first.client.request('/api/observations?limit=500', { token: first.token })).json();
   }
   kit.child.kill('SIGTERM');
   expect((await kit.exit).code).toBe(0);
@@ -120,14 +120,15 @@ describe('a data directory with rotten records', () => {
   it('the kit serves every readable reading and names the damaged ones to the tablet', async () => {
     const kit = startKit(dir, PASS);
     try {
-      const res = await fetch(`${await kit.url}api/observations?limit=500`);
+      const { client, token } = await pairWithKitProcess(kit, dir, PASS);
+      const res = await client.request('/api/observations?limit=500', { token });
       expect(res.status).toBe(200);
-      const ids = ((await res.json()) as { id: string }[]).map((o) => o.id);
+      const ids = res.json<{ id: string }[]>().map((o) => o.id);
       for (const id of readable) expect(ids).toContain(id);
       const damaged = victims.filter((v) => v.table === 'observations').map((v) => v.id);
       expect(ids.filter((id) => damaged.includes(id))).toEqual([]);
-      expect(res.headers.get('fieldkit-damaged-count')).toBe(String(damaged.length));
-      expect(res.headers.get('fieldkit-damaged-ids')?.split(',').sort()).toEqual([...damaged].sort());
+      expect(res.headers['fieldkit-damaged-count']).toBe(String(damaged.length));
+      expect(String(res.headers['fieldkit-damaged-ids']).split(',').sort()).toEqual([...damaged].sort());
     } finally {
       kit.child.kill('SIGTERM');
       expect((await kit.exit).code).toBe(0);

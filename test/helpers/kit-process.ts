@@ -70,7 +70,7 @@ export function logRecords(
  * HTTPS. Returns a client trusting the kit's CA, the token, and a spare code for a browser.
  */
 export async function pairWithKitProcess(
-  kit: KitProcess,
+  kit: Pick<KitProcess, 'url' | 'tabletUrl'>,
   dataDir: string,
   passphrase: string,
 ): Promise<{ client: KitClient; token: string; browserCode: string; caPem: string }> {
@@ -92,6 +92,7 @@ export async function pairWithKitProcess(
 export interface StartedKit {
   readonly child: ChildProcess;
   readonly url: Promise<string>;
+  readonly tabletUrl: Promise<string>;
   readonly exit: Promise<{ code: number | null; stderr: string }>;
 }
 
@@ -99,7 +100,7 @@ export interface StartedKit {
 export function startKit(dataDir: string, passphrase: string, extraArgs: readonly string[] = []): StartedKit {
   const kit = spawnKit(dataDir, passphrase, ['--log-level', 'warn', ...extraArgs]);
   const exit = kit.exit.then(({ code }) => ({ code, stderr: kit.logLines.join('\n') }));
-  return { child: kit.child, url: kit.url, exit };
+  return { child: kit.child, url: kit.url, tabletUrl: kit.tabletUrl, exit };
 }
 
 /** Runs one `fieldkit` command as a process to its end (extra environment variables in `env`). */
