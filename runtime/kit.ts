@@ -252,6 +252,8 @@ export async function startKit(
   try {
     tls = await tlsReady;
   } catch (err) {
+    await link?.stop();
+    await pairing.close();
     await releaseInstruments();
     storage.stop();
     journal.close();
@@ -274,6 +276,8 @@ export async function startKit(
         }),
     });
   } catch (err) {
+    await link?.stop();
+    await pairing.close();
     await releaseInstruments();
     await tls.stop();
     storage.stop();
