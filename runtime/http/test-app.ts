@@ -4,7 +4,6 @@ import type { KitEvent } from '../events.ts';
 import { LiveBus } from '../live-bus.ts';
 import { PWA_DIST } from '../kit.ts';
 import { InstrumentError } from '../instruments/instrument-manager.ts';
-import type { InstrumentStatus } from '../instruments/instrument-status.ts';
 import { createApp } from './app.ts';
 import type { InstrumentControl } from './instrument-routes.ts';
 import type { AuthEnv } from './auth/identity.ts';
@@ -21,14 +20,10 @@ const NO_INSTRUMENTS: InstrumentControl = {
 
 /**
  * The kit's HTTPS app over a real store, for in-process tests (`app.request`): the same
- * createApp the kit serves, with no instruments (unless a test gives its manager) and a short
- * heartbeat. Tests that add routes get them here too, so the router-wide auth test covers every
+ * createApp the kit serves, with no instruments and a short heartbeat. Tests that add routes get them here too, so the router-wide auth test covers every
  * route.
  */
-export function testApp(
-  store: RecordStore,
-  options: { instruments?: () => InstrumentStatus[]; instrumentControl?: InstrumentControl } = {},
-): {
+export function testApp(store: RecordStore): {
   app: Hono<AuthEnv>;
   bus: LiveBus<KitEvent>;
   journal: LiveJournal;
@@ -39,8 +34,8 @@ export function testApp(
     version: 'test',
     journal,
     recentObservations: (limit) => store.recentObservations(limit),
-    instruments: options.instruments ?? (() => []),
-    instrumentControl: options.instrumentControl ?? NO_INSTRUMENTS,
+    instruments: () => [],
+    instrumentControl: NO_INSTRUMENTS,
     storage: () => ({
       writable: true,
       notStoredTotal: 0,
