@@ -136,6 +136,14 @@ export async function startKit(
     checkEveryMs: config.http.tlsCheckMs,
   });
   tlsReady.catch(() => undefined);
+  // What a failed start undoes, newest first: each part adds its undo once it is up. The CA is
+  // stopped without waiting for it while it is still being checked or created (the first step;
+  // replaced by an awaited stop once it is ready).
+  const undo: Array<() => unknown> = [() => void tlsReady.then((t) => t.stop()).catch(() => undefined)];
+  const abandon = async (err: unknown): Promise<never> => {
+    for (const step of undo.reverse()) await step();
+    throw err;
+  };
   // The simulators load only when simulation is what runs (sim/ stays out of a hardware kit);
   // a radio stack loads only when chosen (`--ble bluez|noble`).
   const sim =
@@ -152,19 +160,19 @@ export async function startKit(
     ? await (await import('./instruments/serial-option.ts')).openSerialTransport(config.serial)
     : null;
   const transports = [...(radio ? [radio] : []), ...(serial ? [serial] : [])];
-  if (transports.length === 0) {
-    await sim?.stop();
-    void tlsReady.then((tl) => tl.stop()).catch(() => undefined);
-    throw new Error('no instrument transport: enable simulation, pass a transport or give --serial');
-  }
+  if (transports.length === 0)
+    return abandon(
+      new Error('no instrument transport: enable simulation, pass a transport or give --serial'),
+    );
   const via = [
     ...(radio ? [sim?.via ?? hardware?.via ?? `a ${radio.kind} transport`] : []),
     ...(config.serial ? [`USB serial (${serialWhere(config.serial)})`] : []),
   ].join(' and ');
-  // Undoes what was opened above when a later step of the start fails.
+  // Closes every transport (a simulated BlueZ with its simulators): on a failed start or at stop.
   const releaseInstruments = async (): Promise<void> => {
     await Promise.allSettled(transports.map((t) => (sim && t === sim.transport ? sim.stop() : t.close())));
   };
+  undo.push(releaseInstruments);
   const bus = new LiveBus<KitEvent>();
   const journal = new LiveJournal(bus);
   const pipeline = new MeasurementPipeline(store, bus, () => ({ visitId: null, patientId: null }), log);
@@ -175,13 +183,9 @@ export async function startKit(
     lowSpaceBytes: config.storage.lowSpaceBytes,
     checkIntervalMs: config.storage.checkIntervalMs,
   });
-  try {
-    await storage.start();
-  } catch (err) {
-    await releaseInstruments();
-    void tlsReady.then((t) => t.stop()).catch(() => undefined);
-    throw err;
-  }
+  undo.push(() => journal.close());
+  await storage.start().catch(abandon);
+  undo.push(() => storage.stop());
   const instruments = new InstrumentManager({
     transports,
     drivers: DRIVERS,
@@ -217,22 +221,16 @@ export async function startKit(
       if (!(await instruments.forget(id))) await radio?.pairing?.removeBond(id);
     },
   });
+  undo.push(() => pairing.close());
   // The link loads only when configured (a kit without one never opens a socket to a hub).
-  let link: KitLink | undefined;
-  try {
-    link = options.link
-      ? await (
-          await import('./link/kit-link.ts')
-        ).startKitLink({ ...options.link, log: log.child({ part: 'link' }), onEvent: (e) => bus.publish(e) })
-      : undefined;
-  } catch (err) {
-    await pairing.close();
-    await releaseInstruments();
-    void tlsReady.then((t) => t.stop()).catch(() => undefined);
-    storage.stop();
-    journal.close();
-    throw err;
-  }
+  const link: KitLink | undefined = options.link
+    ? await (
+        await import('./link/kit-link.ts')
+      )
+        .startKitLink({ ...options.link, log: log.child({ part: 'link' }), onEvent: (e) => bus.publish(e) })
+        .catch(abandon)
+    : undefined;
+  undo.push(() => link?.stop());
   const app = createApp({
     version,
     journal,
@@ -248,42 +246,22 @@ export async function startKit(
     ...(link ? { link } : {}),
     api: { store, bus, instruments: instrumentControl(() => instruments.list(), pairing) },
   });
-  let tls: KitTls;
-  try {
-    tls = await tlsReady;
-  } catch (err) {
-    await link?.stop();
-    await pairing.close();
-    await releaseInstruments();
-    storage.stop();
-    journal.close();
-    throw err;
-  }
-  let servers;
-  try {
-    servers = await startServers({
-      host: config.http.host,
-      httpsPort: config.http.httpsPort,
-      httpPort: config.http.port,
-      tls: tls.material,
-      httpsApp: app,
-      httpApp: ({ httpsPort, httpPort }) =>
-        createOnboardingApp({
-          material: () => tls.material,
-          httpsPort: () => httpsPort,
-          httpPort,
-          pairing: store,
-        }),
-    });
-  } catch (err) {
-    await link?.stop();
-    await pairing.close();
-    await releaseInstruments();
-    await tls.stop();
-    storage.stop();
-    journal.close();
-    throw err;
-  }
+  const tls = await tlsReady.catch(abandon);
+  undo[0] = () => tls.stop();
+  const servers = await startServers({
+    host: config.http.host,
+    httpsPort: config.http.httpsPort,
+    httpPort: config.http.port,
+    tls: tls.material,
+    httpsApp: app,
+    httpApp: ({ httpsPort, httpPort }) =>
+      createOnboardingApp({
+        material: () => tls.material,
+        httpsPort: () => httpsPort,
+        httpPort,
+        pairing: store,
+      }),
+  }).catch(abandon);
   const offRenew = tls.onRenew((m) => servers.setTls(m));
   const shownHost =
     config.http.host === '0.0.0.0' || config.http.host === '127.0.0.1' ? 'localhost' : config.http.host;
@@ -321,7 +299,7 @@ export async function startKit(
       await tls.stop();
       hotplug?.();
       await instruments.stop();
-      await Promise.allSettled(transports.map((t) => (sim && t === sim.transport ? sim.stop() : t.close())));
+      await releaseInstruments();
       await pipeline.drain();
       storage.stop();
       journal.close();
