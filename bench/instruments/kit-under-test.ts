@@ -8,12 +8,17 @@ import { createLogger } from '../../runtime/log.ts';
 import { openStore } from '../../store/index.ts';
 import { TEST_KDF } from '../../store/testing.ts';
 import { ECG_CHARACTERISTIC, now } from './fleet.ts';
+import { frameKey } from './matching.ts';
 
-/** One committed write, keyed like the instruments key what they sent. */
+/** One committed write (or, for ECG, one frame reaching the pipeline), keyed like the instruments key what they sent. */
 export interface Commit {
   readonly deviceId: string;
   readonly characteristic: string;
-  readonly seq: number;
+  /** bench/instruments/matching.ts: frameKey of the frame's raw bytes. */
+  readonly key: string;
+  /** When the pipeline handed the reading to the store (for ECG: when it reached the pipeline). */
+  readonly calledAt: number;
+  /** When the store resolved the write (durable). */
   readonly at: number;
 }
 
@@ -35,23 +40,27 @@ export interface KitUnderTest {
 
 /**
  * Boots the kit through its composition root (startKit) on an encrypted store in a temporary
- * directory. Commits are timed where the store resolves them, numbered per device and
- * characteristic, the same numbering the instruments use for what they sent.
+ * directory. Commits are timed where the pipeline hands them to the store and where the store
+ * resolves them, keyed by the frame's device timestamp or bytes as the instruments key what
+ * they sent.
  */
 export async function kitUnderTest(transport: Transport, reconnectDelayMs?: number): Promise<KitUnderTest> {
   const dir = mkdtempSync(join(tmpdir(), 'fieldkit-bench-instruments-'));
   const store = await openStore({ path: dir, passphrase: 'bench instruments passphrase', kdf: TEST_KDF });
   const commits: Commit[] = [];
   const waiters = new Set<(c: Commit) => void>();
-  const seq = new Map<string, number>();
   const addObservations: KitStore['addObservations'] = (inputs) => {
     const p = inputs[0]?.provenance;
-    const k = p ? `${p.deviceId}|${p.characteristic}` : '';
-    const n = (seq.get(k) ?? 0) + 1;
-    seq.set(k, n);
+    const calledAt = now();
     return store.addObservations(inputs).then((r) => {
       if (p) {
-        const c = { deviceId: p.deviceId, characteristic: p.characteristic, seq: n, at: now() };
+        const c = {
+          deviceId: p.deviceId,
+          characteristic: p.characteristic,
+          key: frameKey(p.characteristic, p.raw),
+          calledAt,
+          at: now(),
+        };
         commits.push(c);
         for (const w of [...waiters]) w(c);
       }
@@ -76,11 +85,10 @@ export async function kitUnderTest(transport: Transport, reconnectDelayMs?: numb
   });
   const kit = await startKit(config, timed, createLogger('silent'), 'bench', { transport });
   const waveforms: Commit[] = [];
-  const chunks = new Map<string, number>();
   kit.pipeline.onWaveform((chunk) => {
-    const n = (chunks.get(chunk.deviceId) ?? 0) + 1;
-    chunks.set(chunk.deviceId, n);
-    waveforms.push({ deviceId: chunk.deviceId, characteristic: ECG_CHARACTERISTIC, seq: n, at: now() });
+    const at = now();
+    const key = frameKey(ECG_CHARACTERISTIC, chunk.raw);
+    waveforms.push({ deviceId: chunk.deviceId, characteristic: ECG_CHARACTERISTIC, key, calledAt: at, at });
   });
   return {
     kit,
