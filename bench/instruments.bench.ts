@@ -6,6 +6,7 @@ import { NodeBleTransport } from '../ble-devices/transports/node-ble/index.ts';
 import { parseKitConfig } from '../runtime/config.ts';
 import { SimTransport } from '../sim/transport/sim-transport.ts';
 import { ECG_CHARACTERISTIC, fleet, now, recordEmits, type Emitted } from './instruments/fleet.ts';
+import { fdatasyncLatencies } from './instruments/disk-sync.ts';
 import { kitUnderTest, type Commit, type KitUnderTest } from './instruments/kit-under-test.ts';
 import { matchLatencies, streamKey, type Timed } from './instruments/matching.ts';
 import { percentile, round } from './store/timing.ts';
@@ -106,17 +107,43 @@ async function steady(
   k: KitUnderTest,
   ms: number,
   record: (on: boolean) => Promise<void>,
-): Promise<{ cpu: number; from: number; ecgFrom: number }> {
+): Promise<{ cpu: number; from: number; ecgFrom: number; start: number; end: number }> {
   await record(true);
   const from = k.commits.length;
   const ecgFrom = k.waveforms.length;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
+  const start = now();
   await new Promise((r) => setTimeout(r, ms));
   const used = process.cpuUsage(cpu0);
   const wall = performance.now() - t0;
+  const end = now();
   await record(false);
-  return { cpu: (used.user + used.system) / 1000 / wall, from, ecgFrom };
+  return { cpu: (used.user + used.system) / 1000 / wall, from, ecgFrom, start, end };
+}
+
+/**
+ * The store's side during the steady phase: transactions per second, stored readings per
+ * transaction (group commit at work), each transaction's time to durable, and the disk's own
+ * fdatasync latency measured right after, as the floor under all of it.
+ */
+function storeMetrics(
+  prefix: string,
+  k: KitUnderTest,
+  window: { start: number; end: number; from: number },
+): Record<string, number> {
+  const txns = k.transactions.filter((t) => t.at >= window.start && t.at < window.end);
+  const readings = k.commits.slice(window.from).filter((c) => c.calledAt < window.end).length;
+  const ms = txns.map((t) => t.ms);
+  const sync = fdatasyncLatencies(k.dir, 200);
+  return {
+    [`${prefix}store_transactions_per_s`]: round(txns.length / ((window.end - window.start) / 1000), 1),
+    [`${prefix}readings_per_transaction`]: round(readings / Math.max(1, txns.length), 2),
+    [`${prefix}store_transaction_p50_ms`]: round(percentile(ms, 50), 2),
+    [`${prefix}store_transaction_p99_ms`]: round(percentile(ms, 99), 2),
+    [`${prefix}disk_fdatasync_p50_ms`]: round(percentile(sync, 50), 2),
+    [`${prefix}disk_fdatasync_p99_ms`]: round(percentile(sync, 99), 2),
+  };
 }
 
 /**
@@ -150,7 +177,7 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
       c.send(`record ${on ? 'on' : 'off'}`);
       await c.next('recording');
     };
-    const { cpu, from, ecgFrom } = await steady(k, steadyMs, record);
+    const { cpu, from, ecgFrom, start, end } = await steady(k, steadyMs, record);
     c.send('dump');
     const { emitted } = (await c.next('dump')) as unknown as { emitted: Emitted[] };
     const sent = sentFrames(emitted, addressOf);
@@ -158,6 +185,7 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
     metrics.ecg_included = 1;
     metrics.notifications_per_s = round(emitted.length / (steadyMs / 1000), 1);
     Object.assign(metrics, commitMetrics('', sent, k.commits.slice(from)));
+    Object.assign(metrics, storeMetrics('', k, { start, end, from }));
     Object.assign(metrics, ecgMetrics('', emitted, sent, k.waveforms.slice(ecgFrom), steadyMs));
     metrics.kit_cpu_share = round(cpu, 3);
     // Reconnects: an oximeter drops its link; time until the kit has stored its next reading.
@@ -197,13 +225,14 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
   try {
     await until(() => sk.connected() === 12, 30_000, '12 instruments connected (SimTransport)');
     await new Promise((r) => setTimeout(r, opts.quick ? 1000 : 3000));
-    const { cpu, from, ecgFrom } = await steady(sk, steadyMs, (on) => {
+    const { cpu, from, ecgFrom, start, end } = await steady(sk, steadyMs, (on) => {
       recording = on;
       return Promise.resolve();
     });
     const sent = sentFrames(emitted, (id) => asDeviceId(id));
     Object.assign(metrics, ecgMetrics('sim_', emitted, sent, sk.waveforms.slice(ecgFrom), steadyMs));
     Object.assign(metrics, commitMetrics('sim_', sent, sk.commits.slice(from)));
+    Object.assign(metrics, storeMetrics('sim_', sk, { start, end, from }));
     metrics.sim_process_cpu_share = round(cpu, 3);
     metrics.bluez_vs_sim_p99_ratio = round(
       (metrics.notify_to_commit_p99_ms ?? Number.NaN) / (metrics.sim_notify_to_commit_p99_ms ?? Number.NaN),

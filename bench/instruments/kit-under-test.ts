@@ -6,6 +6,7 @@ import { parseKitConfig } from '../../runtime/config.ts';
 import { startKit, type KitHandle, type KitStore } from '../../runtime/kit.ts';
 import { createLogger } from '../../runtime/log.ts';
 import { openStore } from '../../store/index.ts';
+import { contextOf } from '../../store/record-store.ts';
 import { TEST_KDF } from '../../store/testing.ts';
 import { ECG_CHARACTERISTIC, now } from './fleet.ts';
 import { frameKey } from './matching.ts';
@@ -28,6 +29,10 @@ export interface KitUnderTest {
   readonly commits: Commit[];
   /** ECG notifications as they reach the pipeline (a strip is committed whole, not per notification). */
   readonly waveforms: Commit[];
+  /** Every store transaction: when it was handed to LMDB and how long until it was durable (ms). */
+  readonly transactions: Array<{ readonly at: number; readonly ms: number }>;
+  /** The kit's data directory (the disk the store syncs to). */
+  readonly dir: string;
   connected(): number;
   /**
    * Resolves with the time of the first commit from `deviceId` after its link came back (the
@@ -67,6 +72,20 @@ export async function kitUnderTest(transport: Transport, reconnectDelayMs?: numb
       return r;
     });
   };
+  // Each LMDB write transaction, timed from the batcher handing it over until it resolves (the
+  // commit with its fsyncs: overlappingSync is off), to tell the disk's share from the queueing.
+  const transactions: Array<{ at: number; ms: number }> = [];
+  const env = contextOf(store).dbs.env;
+  const transaction = env.transaction.bind(env);
+  env.transaction = ((cb: () => unknown) => {
+    const at = now();
+    const done = transaction(cb);
+    void done.then(
+      () => void transactions.push({ at, ms: now() - at }),
+      () => undefined,
+    );
+    return done;
+  }) as typeof env.transaction;
   const timed = new Proxy(store, {
     get(target, prop, receiver) {
       if (prop === 'addObservations') return addObservations;
@@ -94,6 +113,8 @@ export async function kitUnderTest(transport: Transport, reconnectDelayMs?: numb
     kit,
     commits,
     waveforms,
+    transactions,
+    dir,
     connected: () => kit.instruments.list().filter((s) => s.state === 'connected').length,
     firstReadingAfterReconnect(deviceId, since, timeoutMs) {
       return new Promise((resolve, reject) => {
