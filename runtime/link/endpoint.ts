@@ -93,6 +93,11 @@ export class LinkEndpoint {
     return { bytesSent: this.#closedBytes + live, sessions: this.#sessionCount };
   }
 
+  /** Sessions running right now (leak tests: closed sessions are forgotten). */
+  get liveSessions(): number {
+    return this.#sessions.size;
+  }
+
   /** Queues an item (durable on return). */
   send(input: SendInput): Promise<DeliveryRecord> {
     return this.outbox.send(input);
