@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { asDeviceId } from '../ble-devices/transport.ts';
@@ -161,7 +162,8 @@ function storeMetrics(
 export default async function run(opts: { quick: boolean }): Promise<Record<string, number>> {
   const steadyMs = opts.quick ? 4000 : 20_000;
   const drops = opts.quick ? 3 : 10;
-  const metrics: Record<string, number> = {};
+  // The machine is shared: the load it ran under is part of every figure.
+  const metrics: Record<string, number> = { load_1m_at_start: round(loadavg()[0] ?? Number.NaN, 2) };
 
   // --- through node-ble and the simulated BlueZ ---
   const c = bluezChild();
@@ -246,6 +248,7 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
     for (const i of instruments) i.stop();
     await sk.stop();
   }
+  metrics.load_1m_at_end = round(loadavg()[0] ?? Number.NaN, 2);
   metrics.measured_at = Math.round(now());
   return metrics;
 }
