@@ -95,8 +95,17 @@ export type RecordRef = z.infer<typeof RecordRef>;
 
 /** A signed conclusion (body of a `conclusion` item; the item signature is the specialist's). */
 export const ConclusionBody = z.object({
+  /** Findings and the conclusion itself. */
   text: z.string().min(1).max(50_000),
   diagnosis: z.string().max(200).optional(),
+  /** ICD-10 code of the diagnosis (e.g. I21.4), when given. */
+  icd10: z
+    .string()
+    .regex(/^[A-Z][0-9]{2}(\.[0-9A-Z]{1,2})?$/)
+    .optional(),
+  recommendations: z.string().max(20_000).optional(),
+  /** The patient needs to be seen in person (a referral). */
+  referral: z.boolean().optional(),
   refersTo: z.array(RecordRef).min(1).max(2000),
 });
 /** See {@link ConclusionBody}. */
