@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { asDeviceId } from '../ble-devices/transport.ts';
@@ -108,10 +109,14 @@ async function steady(
   k: KitUnderTest,
   ms: number,
   record: (on: boolean) => Promise<void>,
-): Promise<{ cpu: number; from: number; ecgFrom: number; start: number; end: number }> {
+): Promise<{ cpu: number; loopP99: number; from: number; ecgFrom: number; start: number; end: number }> {
   await record(true);
   const from = k.commits.length;
   const ecgFrom = k.waveforms.length;
+  // How late the kit's event loop runs what is due: on a loaded machine the process waits for a
+  // core, and every reading waits with it, whatever the code does.
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const start = now();
@@ -119,8 +124,16 @@ async function steady(
   const used = process.cpuUsage(cpu0);
   const wall = performance.now() - t0;
   const end = now();
+  loop.disable();
   await record(false);
-  return { cpu: (used.user + used.system) / 1000 / wall, from, ecgFrom, start, end };
+  return {
+    cpu: (used.user + used.system) / 1000 / wall,
+    loopP99: loop.percentile(99) / 1e6,
+    from,
+    ecgFrom,
+    start,
+    end,
+  };
 }
 
 /**
@@ -179,7 +192,8 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
       c.send(`record ${on ? 'on' : 'off'}`);
       await c.next('recording');
     };
-    const { cpu, from, ecgFrom, start, end } = await steady(k, steadyMs, record);
+    const { cpu, loopP99, from, ecgFrom, start, end } = await steady(k, steadyMs, record);
+    metrics.kit_event_loop_delay_p99_ms = round(loopP99, 2);
     c.send('dump');
     const { emitted } = (await c.next('dump')) as unknown as { emitted: Emitted[] };
     const sent = sentFrames(emitted, addressOf);
@@ -227,10 +241,11 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
   try {
     await until(() => sk.connected() === 12, 30_000, '12 instruments connected (SimTransport)');
     await new Promise((r) => setTimeout(r, opts.quick ? 1000 : 3000));
-    const { cpu, from, ecgFrom, start, end } = await steady(sk, steadyMs, (on) => {
+    const { cpu, loopP99, from, ecgFrom, start, end } = await steady(sk, steadyMs, (on) => {
       recording = on;
       return Promise.resolve();
     });
+    metrics.sim_event_loop_delay_p99_ms = round(loopP99, 2);
     const sent = sentFrames(emitted, (id) => asDeviceId(id));
     Object.assign(metrics, ecgMetrics('sim_', emitted, sent, sk.waveforms.slice(ecgFrom), steadyMs));
     Object.assign(metrics, commitMetrics('sim_', sent, sk.commits.slice(from)));
