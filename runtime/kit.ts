@@ -235,8 +235,6 @@ export async function startKit(
     version,
     journal,
     recentObservations: (limit, options) => store.recentObservations(limit, options),
-    instruments: () => instruments.list(),
-    instrumentControl: instruments,
     storage: () => storage.status(),
     staticRoot,
     tokens: storeTokenVerifier(store),
@@ -244,7 +242,7 @@ export async function startKit(
     fhir: store,
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
     ...(link ? { link } : {}),
-    api: { store, bus, instruments: instrumentControl(() => instruments.list(), pairing) },
+    api: { store, bus, instruments: instrumentControl(instruments, pairing, radio?.pairing) },
   });
   const tls = await tlsReady.catch(abandon);
   undo[0] = () => tls.stop();

@@ -71,7 +71,7 @@ export interface WireInstrument {
   readonly lastSeenAt: string | null;
 }
 
-/** An unknown device a scan found (`/api/instruments/discovered`, `/api/instruments/scan`). */
+/** An unknown device a scan found (`GET /api/instruments/discovered`, `POST /api/instruments/scan`). */
 export interface WireDiscoveredInstrument {
   readonly id: string;
   readonly name: string;
