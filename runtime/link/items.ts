@@ -93,10 +93,21 @@ export const RecordRef = z.object({ id: z.string().min(1).max(64), sha256: sha25
 /** See {@link RecordRef}. */
 export type RecordRef = z.infer<typeof RecordRef>;
 
-/** A signed conclusion (body of a `conclusion` item; the item signature is the specialist's). */
+/**
+ * A signed conclusion (body of a `conclusion` item; the item signature is the specialist's):
+ * the whole text, and its parts where the specialist gave them (findings, diagnosis with its
+ * ICD-10 code, recommendations, referral), shown apart on the tablet.
+ */
 export const ConclusionBody = z.object({
   text: z.string().min(1).max(50_000),
   diagnosis: z.string().max(200).optional(),
+  icd10: z
+    .string()
+    .regex(/^[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?$/)
+    .optional(),
+  findings: z.string().max(20_000).optional(),
+  recommendations: z.string().max(20_000).optional(),
+  referral: z.string().max(2000).optional(),
   refersTo: z.array(RecordRef).min(1).max(2000),
 });
 /** See {@link ConclusionBody}. */
