@@ -15,6 +15,8 @@ export function StatusBar() {
   const app = useApp();
   const w = useWords();
   const link = useCell(app.link);
+  const fresh = useCell(app.newAnswers);
+  const latest = fresh.at(-1);
   return (
     <header class="bar">
       <a
@@ -32,7 +34,23 @@ export function StatusBar() {
       </span>
       <OutboxSummary />
       <span class="bar-end">
-        <button type="button" class="ghost" onClick={() => app.navigate({ name: 'instruments' })}>
+        {latest && (
+          <button
+            type="button"
+            class="answers-badge"
+            data-testid="answers-badge"
+            data-count={fresh.length}
+            onClick={() => app.navigate({ name: 'visit', id: latest.visitId })}
+          >
+            ✉ {w.n('newAnswers', fresh.length)}
+          </button>
+        )}
+        <button
+          type="button"
+          class="ghost"
+          data-testid="open-instruments"
+          onClick={() => app.navigate({ name: 'instruments' })}
+        >
           {w.t('instruments')}
         </button>
         <button

@@ -1,4 +1,5 @@
 import type {
+  WireConsultationChange,
   WireOutboxItem,
   WirePatient,
   WirePatientSearch,
@@ -18,7 +19,7 @@ import { parseRoute, pathOf, type Route } from '../router.ts';
 import { Cell } from './cell.ts';
 import type { TabletSession } from './session.ts';
 import { EMPTY_LIVE, reduceLive, type LiveState } from './live-model.ts';
-import { applyVisitChange, mergeEntry } from './visit-model.ts';
+import { applyConsultationChange, applyVisitChange, mergeEntry } from './visit-model.ts';
 import { WaveformBuffer } from './waveform-buffer.ts';
 
 /**
@@ -98,6 +99,8 @@ export function createAppState(deps: AppDeps) {
   const sending = new Cell<Sending | null>(null);
   const kitOutbox = new Cell<KitOutbox | null>(null);
   const persisted = new Cell<boolean | null>(null);
+  /** Specialists' answers that arrived live and were not looked at yet (the header's badge). */
+  const newAnswers = new Cell<readonly { readonly visitId: string; readonly id: string }[]>([]);
   /** The service worker's news: the app is now cached for offline use; an update waits for a safe moment. */
   const worker = new Cell<{ readonly offlineReady: boolean; readonly updateWaiting: boolean }>({
     offlineReady: false,
@@ -197,6 +200,29 @@ export function createAppState(deps: AppDeps) {
         if (next !== open.view) setVisitView(next, open.fromCache);
       }
     }
+    if (m.type === 'consultation') onConsultation(m.data);
+  }
+
+  function onConsultation(change: WireConsultationChange): void {
+    const open = visit.value;
+    if (open) {
+      const next = applyConsultationChange(open.view, change);
+      if (next !== open.view) setVisitView(next, open.fromCache);
+    }
+    if (change.kind === 'answer') {
+      const r = route.value;
+      const looking = r.name === 'visit' && r.id === change.visitId;
+      if (!looking && !newAnswers.value.some((a) => a.id === change.answer.id))
+        newAnswers.set([...newAnswers.value, { visitId: change.visitId, id: change.answer.id }]);
+      return;
+    }
+    const kit = kitOutbox.value;
+    if (kit?.items.some((i) => i.id === change.outboxId))
+      kitOutbox.set({
+        ...kit,
+        items: kit.items.map((i) => (i.id === change.outboxId ? { ...i, delivery: change.delivery } : i)),
+      });
+    else void refreshOutbox();
   }
 
   const stream = deps.stream({
@@ -241,6 +267,7 @@ export function createAppState(deps: AppDeps) {
     sending,
     kitOutbox,
     persisted,
+    newAnswers,
     worker,
     waveforms,
     session: deps.session,
@@ -282,6 +309,7 @@ export function createAppState(deps: AppDeps) {
     },
 
     navigate(to: Route, replace = false): void {
+      if (to.name === 'visit') newAnswers.set(newAnswers.value.filter((a) => a.visitId !== to.id));
       const path = pathOf(to);
       if (replace) hist.replaceState(null, '', path);
       else hist.pushState(null, '', path);

@@ -91,6 +91,7 @@ function conclusionText(body: Extract<LinkAnswer['answer'], { kind: 'conclusion'
   else if (body.icd10) parts.push(`Диагноз: ${body.icd10}`);
   if (body.recommendations) parts.push(`Рекомендации: ${fhirText(body.recommendations)}`);
   if (body.referral === true) parts.push('Направление: нужен очный осмотр');
+  else if (typeof body.referral === 'string') parts.push(`Направление: ${fhirText(body.referral)}`);
   return parts.filter((p) => p.length > 0).join('\n');
 }
 
