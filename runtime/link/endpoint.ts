@@ -12,6 +12,7 @@ import { LinkPacer } from './rate.ts';
 import type { PacingOptions } from './rate.ts';
 import { RejectCounters } from './reject.ts';
 import { LinkSession } from './session.ts';
+import { SentLedger } from './sent-ledger.ts';
 
 /** Everything an endpoint announces (the kit forwards these to its live bus). */
 export type LinkEvent =
@@ -52,6 +53,7 @@ export class LinkEndpoint {
   readonly #options: EndpointOptions;
   readonly #pacers = new Map<string, LinkPacer>();
   readonly #sessions = new Set<LinkSession>();
+  readonly #ledger = new SentLedger();
   #closedBytes = 0;
   #sessionCount = 0;
 
@@ -84,13 +86,18 @@ export class LinkEndpoint {
   }
 
   /**
-   * Bytes of chunks and whole items put on carriers so far, resends included (minus the sealed
-   * sizes of what was delivered, this is what cuts cost), and sessions opened.
+   * Bytes of chunks and whole items put on carriers so far, resends included; of them, bytes
+   * sent again after a cut (blocks sent before, on this or an earlier connection: what cuts
+   * cost); and sessions opened.
    */
-  get stats(): { bytesSent: number; sessions: number } {
+  get stats(): { bytesSent: number; bytesResent: number; sessions: number } {
     let live = 0;
     for (const s of this.#sessions) live += s.sender?.bytesSent ?? 0;
-    return { bytesSent: this.#closedBytes + live, sessions: this.#sessionCount };
+    return {
+      bytesSent: this.#closedBytes + live,
+      bytesResent: this.#ledger.resentBytes,
+      sessions: this.#sessionCount,
+    };
   }
 
   /** Queues an item (durable on return). */
@@ -120,6 +127,7 @@ export class LinkEndpoint {
       sink: this.inbox,
       counters: this.counters,
       pacer,
+      ledger: this.#ledger,
       ...(this.#options.liveness ? { liveness: this.#options.liveness } : {}),
       ...(this.#options.log ? { log: this.#options.log } : {}),
     });
