@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { encodeWire } from '../crypto/wire-cbor.ts';
 import type { DeliveryRecord } from '../runtime/link/delivery.ts';
 import { rank } from '../runtime/link/delivery.ts';
@@ -10,7 +9,9 @@ import { netSimUnavailable } from '../sim/net/shell.ts';
 import { linkWorld } from '../test/helpers/link-world.ts';
 import type { LinkWorld } from '../test/helpers/link-world.ts';
 import { netnsRelay } from '../test/helpers/netns-relay.ts';
-import type { PouchItem } from './link/pouchdb-peer.ts';
+import type { BacklogItem as Item } from './link/backlog.ts';
+import { backlog, payloadOf } from './link/backlog.ts';
+import { directRun } from './link/direct-run.ts';
 import { pouchReplicate } from './link/pouchdb-peer.ts';
 
 /**
@@ -21,49 +22,12 @@ import { pouchReplicate } from './link/pouchdb-peer.ts';
  * shallow shaped queue with random loss retransmits about 8% of what it sends). Our side: the
  * kit's endpoint over the hub carrier (WebSocket over TLS) to the hub's mailbox; the peer: PouchDB
  * replicating the same documents and attachments to express-pouchdb over the same link, in the
- * same run. The direct (WebRTC) carrier is not measured here (see direct_vs_hub_goodput).
+ * same run. Then the same backlog over the direct carrier (WebRTC data channel) on the same link,
+ * its kit and console as processes inside the two namespaces (bench/link/direct-run.ts):
+ * direct_vs_hub_goodput is direct_goodput_ratio / goodput_ratio, both reported.
  */
 const RATE_KBIT = 256;
 const LINE_BYTES_PER_S = (RATE_KBIT * 1000) / 8;
-
-interface Item extends PouchItem {
-  readonly urgent?: boolean;
-}
-
-/** A shift's backlog: `visits` of vitals, a 30 s ECG strip and two 200 KB photos, and consultations. */
-function backlog(visits: number): Item[] {
-  const items: Item[] = [];
-  for (let v = 0; v < visits; v++) {
-    items.push({
-      id: `v${v}-vitals`,
-      kind: 'vitals',
-      body: encodeWire({ visit: v, spo2: 95, hr: 80, sys: 125, dia: 80 }),
-    });
-    items.push({
-      id: `v${v}-ecg`,
-      kind: 'ecg',
-      body: new Uint8Array(randomBytes(7800)),
-      media: 'application/x-ecg',
-    });
-    for (let p = 0; p < 2; p++)
-      items.push({
-        id: `v${v}-photo${p}`,
-        kind: 'photo',
-        body: new Uint8Array(randomBytes(200_000)),
-        media: 'image/jpeg',
-      });
-    if (v % 4 === 0)
-      items.push({
-        id: `v${v}-consult`,
-        kind: 'consultation',
-        urgent: v % 8 === 0,
-        body: encodeWire({ q: `Визит ${v}` }),
-      });
-  }
-  return items;
-}
-
-const payloadOf = (items: readonly Item[]): number => items.reduce((n, i) => n + i.body.byteLength, 0);
 
 async function queue(world: LinkWorld, items: readonly Item[]): Promise<DeliveryRecord[]> {
   const out: DeliveryRecord[] = [];
@@ -227,8 +191,11 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
     } finally {
       await bridges.close();
     }
-    // Not measured: the direct carrier needs its WebRTC peers inside the namespaces (child processes).
-    metrics.direct_vs_hub_goodput = NaN;
+    // 5. The direct carrier, the same backlog's sizes, the same link, this run.
+    const direct = await directRun(link, visits);
+    metrics.direct_time_ms = direct.ms;
+    metrics.direct_goodput_ratio = +(direct.payload / (LINE_BYTES_PER_S * (direct.ms / 1000))).toFixed(3);
+    metrics.direct_vs_hub_goodput = +(metrics.direct_goodput_ratio / metrics.goodput_ratio).toFixed(3);
   } finally {
     await link.close();
   }

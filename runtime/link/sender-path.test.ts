@@ -42,13 +42,14 @@ function queueOf(bytes: Uint8Array): OutgoingQueue & { done: Promise<void> } {
 }
 
 /** A receiver whose disk does not answer until `open()` (every write waits on the gate). */
-function gatedSink(): IncomingSink & { open(): void; writes: number } {
+function gatedSink(): IncomingSink & { open(): void; writes: number; held(): number } {
   let open!: () => void;
   const gate = new Promise<void>((r) => (open = r));
   const held = new Map<string, Bitset>();
   const sink = {
     writes: 0,
     open: () => open(),
+    held: () => [...held.values()].reduce((n, b) => n + b.count, 0),
     begin: (id: string, size: number) => {
       held.set(id, new Bitset(blockCount(size)));
       return Promise.resolve({ complete: false });
@@ -119,5 +120,32 @@ describe('the sender paces by the path, not by the receiver disk', () => {
     pacer.delivered(3_200, true, t + 1500);
     expect(pacer.rate).toBeGreaterThanOrEqual(before * 0.99);
     expect(pacer.window).toBeGreaterThanOrEqual(256 * 1024);
+  });
+
+  it('a session that ends still commits the chunks that had arrived (a cut costs what was on the wire, not what waited for the disk)', async () => {
+    const pair = createMemoryPair({ a: peer(1), b: peer(2), bytesPerSecond: 256_000, latencyMs: 2 });
+    const queue = queueOf(new Uint8Array(randomBytes(200 * 1024)));
+    const sink = gatedSink();
+    const sending = new LinkSession(pair.a, {
+      queue,
+      counters: new RejectCounters(),
+      pacer: new LinkPacer({ initialRate: 256_000, chunkSeconds: 0.05 }),
+    });
+    const receiving = new LinkSession(pair.b, { sink, counters: new RejectCounters() });
+    try {
+      // Several chunks arrive while the disk is stuck on the first.
+      await until(() => sink.writes >= 1 && sending.sender!.inflightBytes >= 96 * 1024);
+      await new Promise((r) => setTimeout(r, 100));
+      receiving.close('cut');
+      const arrived = receiving.receiver!;
+      sink.open();
+      await arrived.idle();
+      // Chunks of 3 blocks: the one being written when the session ended, and the ones queued behind it.
+      expect(sink.writes).toBeGreaterThan(3);
+      expect(sink.held()).toBeGreaterThan(3 * 3);
+    } finally {
+      sending.close();
+      receiving.close();
+    }
   });
 });
