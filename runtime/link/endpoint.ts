@@ -12,6 +12,7 @@ import { LinkPacer } from './rate.ts';
 import type { PacingOptions } from './rate.ts';
 import { RejectCounters } from './reject.ts';
 import { LinkSession } from './session.ts';
+import { SentLedger } from './sent-ledger.ts';
 
 /** Everything an endpoint announces (the kit forwards these to its live bus). */
 export type LinkEvent =
@@ -54,6 +55,7 @@ export class LinkEndpoint {
   readonly #sessions = new Set<LinkSession>();
   /** Recipients with a direct session running (their items do not go through the hub). */
   readonly #directPeers = new Map<string, number>();
+  readonly #ledger = new SentLedger();
   #closedBytes = 0;
   #sessionCount = 0;
 
@@ -86,13 +88,18 @@ export class LinkEndpoint {
   }
 
   /**
-   * Bytes of chunks and whole items put on carriers so far, resends included (minus the sealed
-   * sizes of what was delivered, this is what cuts cost), and sessions opened.
+   * Bytes of chunks and whole items put on carriers so far, resends included; of them, bytes
+   * sent again after a cut (blocks sent before, on this or an earlier connection: what cuts
+   * cost); and sessions opened.
    */
-  get stats(): { bytesSent: number; sessions: number } {
+  get stats(): { bytesSent: number; bytesResent: number; sessions: number } {
     let live = 0;
     for (const s of this.#sessions) live += s.sender?.bytesSent ?? 0;
-    return { bytesSent: this.#closedBytes + live, sessions: this.#sessionCount };
+    return {
+      bytesSent: this.#closedBytes + live,
+      bytesResent: this.#ledger.resentBytes,
+      sessions: this.#sessionCount,
+    };
   }
 
   /** Identities a direct session runs to right now. */
@@ -139,6 +146,7 @@ export class LinkEndpoint {
       sink: this.inbox,
       counters: this.counters,
       pacer,
+      ledger: this.#ledger,
       ...(this.#options.liveness ? { liveness: this.#options.liveness } : {}),
       ...(this.#options.log ? { log: this.#options.log } : {}),
     });
