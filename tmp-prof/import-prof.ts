@@ -1,0 +1,18 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { csvPatients } from '../runtime/fhir/import/csv-patients.ts';
+import { importPatientList } from '../runtime/fhir/import/import-patients.ts';
+import { csvText, listRow } from '../runtime/fhir/testing/patient-lists.ts';
+import { openStore } from '../store/index.ts';
+import { TEST_KDF } from '../store/testing.ts';
+const rows = Number(process.argv[2] ?? 3000);
+const csv = Buffer.from(csvText(Array.from({ length: rows }, (_, i) => listRow(i))));
+const target = await openStore({ path: join(mkdtempSync(join(tmpdir(), 'fk-imp-')), 'db'), passphrase: 'bench', kdf: TEST_KDF });
+let t = performance.now();
+const parsed = csvPatients(csv);
+console.log('parse ms', performance.now() - t);
+t = performance.now();
+const report = await importPatientList(parsed, target, { partial: false });
+console.log('import ms', performance.now() - t, report.created.length, (report.created.length * 1000) / (performance.now() - t));
+await target.close();
