@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { isStoreError } from '../../../store/index.ts';
 import type { BundleEntry } from '../fhir-types.ts';
 import type { IdentifierProfile } from '../profiles/identifier-profile.ts';
 import type { Brigade } from './brigade.ts';
@@ -80,7 +81,9 @@ export async function exportFhir(
   out: Writable,
   options: ExportOptions,
 ): Promise<ExportSummary> {
-  const visits = await selectVisits(source, selection);
+  // Only the ids are kept across the export; each visit is read again when its turn comes, so
+  // what the export holds does not grow with the number of visits selected.
+  const visits = (await selectVisits(source, selection)).map((v) => v.id);
   const ctx: MapContext = { names: new KitNames(source.publicIdentity.signing), profile: options.profile };
   const state: ExportState = {
     patients: new Set(),
@@ -101,7 +104,17 @@ export async function exportFhir(
       count(e);
     }
   let done = 0;
-  for (const visit of visits) {
+  for (const id of visits) {
+    let visit;
+    try {
+      visit = await source.getVisit(id);
+    } catch (error) {
+      // Damaged since it was selected: left out and named, like every unreadable record.
+      if (!isStoreError(error)) throw error;
+      state.damaged.push(id);
+      options.onProgress?.(++done, visits.length);
+      continue;
+    }
     for await (const pending of visitEntries(visit, source, ctx, state, options.brigade)) {
       options.signal?.throwIfAborted();
       await writer.add(pending.entry, pending.blob);
