@@ -70,6 +70,8 @@ export interface InboxOptions {
  */
 export class LinkInbox implements IncomingSink {
   readonly #o: InboxOptions;
+  /** Acceptances in progress, by object id (see #accept). */
+  readonly #accepting = new Map<string, Promise<'stored' | 'duplicate'>>();
 
   constructor(options: InboxOptions) {
     this.#o = options;
@@ -150,7 +152,29 @@ export class LinkInbox implements IncomingSink {
     };
   }
 
+  /**
+   * One acceptance per object id at a time: the same envelope can arrive on two carriers at
+   * once (the hub's copy and the direct one), and both would pass the "already received?" check
+   * before either committed, announcing the item twice. The later one waits and finds it stored.
+   */
   async #accept(
+    id: string,
+    bytes: Uint8Array,
+    cleanup?: (tx: LinkTx) => void,
+  ): Promise<'stored' | 'duplicate'> {
+    const before = this.#accepting.get(id);
+    const run = (before ? before.catch(() => undefined) : Promise.resolve()).then(() =>
+      this.#acceptNow(id, bytes, cleanup),
+    );
+    this.#accepting.set(id, run);
+    try {
+      return await run;
+    } finally {
+      if (this.#accepting.get(id) === run) this.#accepting.delete(id);
+    }
+  }
+
+  async #acceptNow(
     id: string,
     bytes: Uint8Array,
     cleanup?: (tx: LinkTx) => void,
