@@ -90,7 +90,7 @@ function conclusionText(body: Extract<LinkAnswer['answer'], { kind: 'conclusion'
     parts.push(`Диагноз: ${fhirText(body.diagnosis)}${body.icd10 ? ` (${body.icd10})` : ''}`);
   else if (body.icd10) parts.push(`Диагноз: ${body.icd10}`);
   if (body.recommendations) parts.push(`Рекомендации: ${fhirText(body.recommendations)}`);
-  if (body.referral) parts.push(`Направление: ${fhirText(body.referral)}`);
+  if (body.referral === true) parts.push('Направление: нужен очный осмотр');
   return parts.filter((p) => p.length > 0).join('\n');
 }
 
