@@ -1,7 +1,7 @@
 import type { DroppedFrame, LivePreview } from '../ble-devices/drivers/driver.ts';
 import type { ObservationRecord } from '../store/schema/observation.ts';
 import type { KitLinkEvent } from './link/kit-link.ts';
-import type { WireVisitChange } from './http/api/wire-types.ts';
+import type { WireConsultationChange, WireVisitChange } from './http/api/wire-types.ts';
 import type { InstrumentStatus } from './instruments/instrument-status.ts';
 import type { PairingSessionView } from './instruments/pairing.ts';
 import type { StorageStatus } from './storage-status.ts';
@@ -37,6 +37,8 @@ export type KitEvent =
   | KitLinkEvent
   /** A visit changed (an entry was stored, the visit closed): tablets on that visit apply it. */
   | { readonly type: 'visit'; readonly change: WireVisitChange }
+  /** A tablet's consultation moved on the link (delivery state) or was answered. */
+  | { readonly type: 'consultation'; readonly change: WireConsultationChange }
   /** A run of waveform samples (ECG, pleth) for the live strip: display only, stored as a blob elsewhere. */
   | { readonly type: 'waveform'; readonly waveform: Waveform };
 

@@ -26,6 +26,7 @@ import {
 } from './instruments/instrument-manager.ts';
 import type { KitLink } from './link/kit-link.ts';
 import { PairingSessions } from './instruments/pairing.ts';
+import type { TabletConsults } from './link/tablet-consults.ts';
 import { LiveBus } from './live-bus.ts';
 import type { Logger } from './log.ts';
 import { MeasurementPipeline, type ObservationWriter } from './pipeline/pipeline.ts';
@@ -194,6 +195,7 @@ export async function startKit(
     bus,
     log,
     context: { utcOffsetMinutes: config.utcOffsetMinutes, now: () => new Date() },
+    firstReconnectDelayMs: config.firstReconnectDelayMs,
     reconnectDelayMs: config.reconnectDelayMs,
     maxReconnectDelayMs: config.maxReconnectDelayMs,
     gattSpacingMs: config.gattSpacingMs,
@@ -231,12 +233,27 @@ export async function startKit(
         .catch(abandon)
     : undefined;
   undo.push(() => link?.stop());
+  // The tablets' consultations ride the link, and its answers come back to their visits.
+  const consults: TabletConsults | undefined =
+    link && options.link
+      ? new (await import('./link/tablet-consults.ts')).TabletConsults({
+          store: options.link.store,
+          bus,
+          log: log.child({ part: 'tablet-consults' }),
+          link: {
+            send: (input) => link.send(input),
+            specialists: () => link.specialists(),
+            items: () => link.items(),
+            inboxEntries: () => link.endpoint.inbox.entries(),
+          },
+        })
+      : undefined;
+  await consults?.start().catch(abandon);
+  undo.push(() => consults?.stop());
   const app = createApp({
     version,
     journal,
     recentObservations: (limit, options) => store.recentObservations(limit, options),
-    instruments: () => instruments.list(),
-    instrumentControl: instruments,
     storage: () => storage.status(),
     staticRoot,
     tokens: storeTokenVerifier(store),
@@ -244,7 +261,14 @@ export async function startKit(
     fhir: store,
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
     ...(link ? { link } : {}),
-    api: { store, bus, instruments: instrumentControl(() => instruments.list(), pairing) },
+    api: {
+      store,
+      bus,
+      instruments: instrumentControl(instruments, pairing, radio?.pairing),
+      ...(consults
+        ? { delivery: consults, answers: (visitId: string) => Promise.resolve(consults.answers(visitId)) }
+        : {}),
+    },
   });
   const tls = await tlsReady.catch(abandon);
   undo[0] = () => tls.stop();
@@ -293,6 +317,7 @@ export async function startKit(
     storage,
     link,
     async stop() {
+      await consults?.stop();
       await link?.stop();
       await pairing.close();
       offRenew();

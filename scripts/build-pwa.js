@@ -32,6 +32,8 @@ const app = await build({
   sourcemap: true,
   entryNames: '[name]-[hash]',
   chunkNames: 'chunks/[name]-[hash]',
+  // Russian strings as UTF-8, not \uXXXX escapes: a third of the bytes to fetch and parse.
+  charset: 'utf8',
   metafile: true,
   logLevel: 'warning',
 });
@@ -42,9 +44,15 @@ if (!entry) throw new Error('build-pwa: no entry output');
 const url = (file) => `/${relative(out, resolve(file)).replace(/\\/g, '/')}`;
 const js = url(entry[0]);
 const css = entry[1].cssBundle ? url(entry[1].cssBundle) : null;
+// The chunks the entry imports statically are announced up front (modulepreload), so the
+// browser fetches and compiles them beside the entry instead of after parsing it.
+const preloads = entry[1].imports
+  .filter((i) => i.kind === 'import-statement')
+  .map((i) => `<link rel="modulepreload" href="${url(i.path)}" />`)
+  .join('');
 const html = readFileSync(`${src}index.html`, 'utf8')
   .replace('<!--styles-->', css ? `<link rel="stylesheet" href="${css}" />` : '')
-  .replace('<!--scripts-->', `<script type="module" src="${js}"></script>`);
+  .replace('<!--scripts-->', `${preloads}<script type="module" src="${js}"></script>`);
 writeFileSync(`${out}index.html`, html);
 copyFileSync(`${src}manifest.webmanifest`, `${out}manifest.webmanifest`);
 copyFileSync(`${src}icon.svg`, `${out}icon.svg`);

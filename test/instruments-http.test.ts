@@ -136,6 +136,11 @@ describe('instrument discovery over HTTPS', () => {
     expect([denied.status, denied.json<ApiErrorBody>().error]).toEqual([403, 'forbidden']);
     const anonymous = await client.postJson('/api/instruments/forget', { id: 'glu-http' });
     expect(anonymous.status).toBe(401);
+    // The simulated radio keeps no bonds: the one instrument API says so, and pairing is refused.
+    const pairings = await client.request('/api/instruments/pairings', { token: doctor });
+    expect(pairings.json()).toEqual({ supported: false, sessions: [] });
+    const pair = await client.postJson('/api/instruments/pair', { id: 'glu-http' }, feldsher);
+    expect([pair.status, pair.json<ApiErrorBody>().error]).toEqual([501, 'not_available']);
   });
 
   it('never answers arbitrary JSON bodies with a 5xx, and remembers only real instruments', async () => {

@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { DamageReport, isStoreError, type ReadOptions } from '../../store/index.ts';
 import type { ObservationRecord } from '../../store/schema/observation.ts';
 import type { ExportSource } from '../fhir/export/export-source.ts';
-import type { InstrumentStatus } from '../instruments/instrument-status.ts';
 import { createApi, errorResponse, isUploadPath, type ApiDeps } from './api/index.ts';
 import { ApiError } from './api/errors.ts';
 import { authenticate, requireRole, tabletOf } from './auth/middleware.ts';
@@ -19,7 +18,6 @@ import { linkRoutes, type LinkApi } from './link-routes.ts';
 import { liveChannel } from './live/channel.ts';
 import type { LiveJournal } from './live/journal.ts';
 import type { StorageStatus } from '../storage-status.ts';
-import { instrumentRoutes, type InstrumentControl } from './instrument-routes.ts';
 import { toWireObservation, type WireDamageHeader } from './wire.ts';
 
 /** What the HTTP layer reads from the rest of the kit; the composition root wires it. */
@@ -29,9 +27,6 @@ export interface AppDeps {
   readonly journal: LiveJournal;
   /** Newest observations; damaged records are skipped and reported to `options.onDamaged`. */
   readonly recentObservations: (limit: number, options?: ReadOptions) => Promise<ObservationRecord[]>;
-  readonly instruments: () => InstrumentStatus[];
-  /** Search, add and remove instruments (the instrument manager). */
-  readonly instrumentControl: InstrumentControl;
   /** Whether readings are being stored, and the disk's free space. */
   readonly storage: () => StorageStatus;
   /** Absolute path of the built PWA (pwa/dist). */
@@ -105,12 +100,14 @@ export function createApp(deps: AppDeps): Hono<AuthEnv> {
     }
     return c.json(records.map(toWireObservation));
   });
-  app.get('/api/instruments', requireRole(...ANY_ROLE), (c) => c.json(deps.instruments()));
-  app.route('/api', instrumentRoutes(deps.instrumentControl));
   app.get('/api/live', requireRole(...ANY_ROLE), (c) => {
     const token = c.req.header('authorization') ?? '';
     return liveChannel(c, deps.journal, {
-      hello: () => ({ version: deps.version, instruments: deps.instruments(), storage: deps.storage() }),
+      hello: () => ({
+        version: deps.version,
+        instruments: deps.api.instruments.list(),
+        storage: deps.storage(),
+      }),
       stillAuthorized: async () => {
         const t = bearerToken(token);
         return t !== undefined && (await deps.tokens.verify(t)).ok;

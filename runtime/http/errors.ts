@@ -23,6 +23,12 @@ export type ApiErrorCode =
   | 'no_driver'
   /** The kit is stopping, or the part asked for is not running. */
   | 'unavailable'
+  /** This kit cannot do that at all (pairing on a radio that cannot bond). */
+  | 'not_available'
+  /** An answer to a pairing question when none is asked. */
+  | 'no_question'
+  /** An answer that does not fit the pairing question (a yes/no to a passkey prompt). */
+  | 'invalid_answer'
   | 'internal';
 
 /** One field a schema refused: a dotted path into the body and zod's reason. */
@@ -63,6 +69,9 @@ export const API_ERROR_STATUS: Readonly<Record<ApiErrorCode, ContentfulStatusCod
   link_off: 503,
   no_driver: 422,
   unavailable: 503,
+  not_available: 501,
+  no_question: 409,
+  invalid_answer: 422,
   internal: 500,
 };
 

@@ -3,20 +3,11 @@ import type { RecordStore } from '../../store/index.ts';
 import type { KitEvent } from '../events.ts';
 import { LiveBus } from '../live-bus.ts';
 import { PWA_DIST } from '../kit.ts';
-import { InstrumentError } from '../instruments/instrument-manager.ts';
 import { createApp } from './app.ts';
-import type { InstrumentControl } from './instrument-routes.ts';
+import { NO_INSTRUMENTS } from './api/test-tablet.ts';
 import type { AuthEnv } from './auth/identity.ts';
 import { storeTokenVerifier } from './auth/store-verifier.ts';
 import { LiveJournal } from './live/journal.ts';
-
-/** A kit with no instruments in range: nothing found, nothing to remember or forget. */
-const NO_INSTRUMENTS: InstrumentControl = {
-  discovered: () => [],
-  scan: () => Promise.resolve([]),
-  remember: (id) => Promise.reject(new InstrumentError('unknown_device', `no instrument ${id} was seen`)),
-  forget: () => Promise.resolve(false),
-};
 
 /**
  * The kit's HTTPS app over a real store, for in-process tests (`app.request`): the same
@@ -34,8 +25,6 @@ export function testApp(store: RecordStore): {
     version: 'test',
     journal,
     recentObservations: (limit) => store.recentObservations(limit),
-    instruments: () => [],
-    instrumentControl: NO_INSTRUMENTS,
     storage: () => ({
       writable: true,
       notStoredTotal: 0,
@@ -51,7 +40,7 @@ export function testApp(store: RecordStore): {
     pairing: store,
     fhir: store,
     heartbeatMs: 200,
-    api: { store, bus, instruments: { list: () => [] } },
+    api: { store, bus, instruments: NO_INSTRUMENTS },
   });
   return { app, bus, journal };
 }

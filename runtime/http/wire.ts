@@ -1,6 +1,6 @@
 import type { ObservationRecord, ObservationValue } from '../../store/schema/observation.ts';
 import type { WireDelivery, WireInboxItem, WireLinkStatus } from '../link/wire-link.ts';
-import type { WireVisitChange } from './api/wire-types.ts';
+import type { WireConsultationChange, WireVisitChange } from './api/wire-types.ts';
 import type { StorageStatus } from '../storage-status.ts';
 
 /**
@@ -71,7 +71,7 @@ export interface WireInstrument {
   readonly lastSeenAt: string | null;
 }
 
-/** An unknown device a scan found (`/api/instruments/discovered`, `/api/instruments/scan`). */
+/** An unknown device a scan found (`GET /api/instruments/discovered`, `POST /api/instruments/scan`). */
 export interface WireDiscoveredInstrument {
   readonly id: string;
   readonly name: string;
@@ -134,6 +134,8 @@ export interface WireEvents {
   /** The connection to the hub or the pinned directory changed. */
   readonly 'link-status': WireLinkStatus;
   readonly visit: WireVisitChange;
+  /** A consultation sent from a tablet changed delivery state, or a specialist answered it. */
+  readonly consultation: WireConsultationChange;
   readonly waveform: {
     readonly deviceId: string;
     readonly kind: 'ecg' | 'pleth';

@@ -93,19 +93,29 @@ export const RecordRef = z.object({ id: z.string().min(1).max(64), sha256: sha25
 /** See {@link RecordRef}. */
 export type RecordRef = z.infer<typeof RecordRef>;
 
-/** A signed conclusion (body of a `conclusion` item; the item signature is the specialist's). */
+/**
+ * A signed conclusion (body of a `conclusion` item; the item signature is the specialist's):
+ * the whole text, and its parts where the specialist gave them (findings, diagnosis with its
+ * ICD-10 code, recommendations, referral), shown apart on the tablet.
+ */
 export const ConclusionBody = z.object({
   /** Findings and the conclusion itself. */
   text: z.string().min(1).max(50_000),
+  /** The diagnosis as the specialist wrote it (older conclusions put an ICD-10 code here). */
   diagnosis: z.string().max(200).optional(),
-  /** ICD-10 code of the diagnosis (e.g. I21.4), when given. */
+  /** The diagnosis's ICD-10 code, when the specialist coded it (`I20.0`). */
   icd10: z
     .string()
-    .regex(/^[A-Z][0-9]{2}(\.[0-9A-Z]{1,2})?$/)
+    .regex(/^[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?$/)
     .optional(),
+  /** What the specialist found in the records (optional structured parts of the conclusion). */
+  findings: z.string().max(20_000).optional(),
   recommendations: z.string().max(20_000).optional(),
-  /** The patient needs to be seen in person (a referral). */
-  referral: z.boolean().optional(),
+  /**
+   * The in-person referral: `true` when the patient must be seen in person (the console's
+   * checkbox), or where and how to refer as text (the simulated specialist writes that).
+   */
+  referral: z.union([z.boolean(), z.string().min(1).max(2000)]).optional(),
   refersTo: z.array(RecordRef).min(1).max(2000),
 });
 /** See {@link ConclusionBody}. */

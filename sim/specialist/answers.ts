@@ -48,14 +48,20 @@ export function conclusionFor(body: ConsultationBody, tamper = false): Conclusio
   if (spo2 !== undefined)
     notes.push(spo2 < 92 ? `SpO2 ${spo2} %: гипоксемия, кислород` : `SpO2 ${spo2} % в норме`);
   if (pulse !== undefined) notes.push(pulse > 100 ? `ЧСС ${pulse}/мин: тахикардия` : `ЧСС ${pulse}/мин`);
-  const text =
-    (notes.length ? `${notes.join('; ')}. ` : '') +
-    (body.urgency === 'urgent'
-      ? 'Рекомендую ЭКГ в 12 отведениях и госпитализацию для исключения острого состояния.'
-      : 'Наблюдение по месту жительства, повторный осмотр через неделю.');
+  const urgent = body.urgency === 'urgent';
+  const findings = notes.length ? `${notes.join('; ')}.` : 'Показаний в запросе нет.';
+  const recommendations = urgent
+    ? 'ЭКГ в 12 отведениях, кислород при SpO2 ниже 92 %, контроль давления каждые 15 минут.'
+    : 'Наблюдение по месту жительства, повторный осмотр через неделю.';
+  const referral = urgent ? 'Госпитализация в кардиологическое отделение ЦРБ, транспорт лёжа.' : undefined;
+  const disclaimer = '(Симулированный специалист: заключение не является медицинским.)';
   return {
-    text: `${text} (Симулированный специалист: заключение не является медицинским.)`,
-    diagnosis: body.urgency === 'urgent' ? 'R07.4' : 'Z00.0',
+    text: [findings, recommendations, referral, disclaimer].filter(Boolean).join(' '),
+    diagnosis: urgent ? 'Боль в груди неуточнённая' : 'Осмотр без жалоб',
+    icd10: urgent ? 'R07.4' : 'Z00.0',
+    findings,
+    recommendations: `${recommendations} ${disclaimer}`,
+    ...(referral ? { referral } : {}),
     refersTo: refersTo.length > 0 ? refersTo : [{ id: 'none', sha256: '0'.repeat(64) }],
   };
 }

@@ -1,7 +1,8 @@
 import { openStore, type RecordStore } from '../../store/index.ts';
 import { TEST_KDF, tempDir } from '../../store/testing.ts';
 import { parseKitConfig, type KitConfigInput } from '../../runtime/config.ts';
-import { startKit, type KitHandle } from '../../runtime/kit.ts';
+import { startKit, type KitHandle, type KitLinkSetup } from '../../runtime/kit.ts';
+import type { Transport } from '../../ble-devices/transport.ts';
 import { createLogger } from '../../runtime/log.ts';
 import { KitClient, pairTablet } from './kit-client.ts';
 import { kitFetch } from './kit-fetch.ts';
@@ -34,8 +35,21 @@ export interface TabletKit {
   dispose(): Promise<void>;
 }
 
+/** What a test may give the kit beyond the simulated instruments (see {@link startTabletKit}). */
+export interface TabletKitOptions {
+  /** The instrument transport (e.g. node-ble on a simulated BlueZ) instead of the simulation. */
+  readonly transport?: Transport;
+  /** Config fields to override (e.g. `autoRemember: false`, as with a real radio). */
+  readonly config?: Partial<Omit<KitConfigInput, 'dataDir' | 'http' | 'sim'>>;
+  /** The link to the specialists (a hub and a simulated specialist, see test/helpers/link-world.ts). */
+  readonly link?: (store: RecordStore) => Promise<KitLinkSetup>;
+}
+
 /** Starts a kit on free ports (then keeps them across restarts) and pairs a tablet for the test. */
-export async function startTabletKit(sim: KitConfigInput['sim'] = {}): Promise<TabletKit> {
+export async function startTabletKit(
+  sim: KitConfigInput['sim'] = {},
+  options: TabletKitOptions = {},
+): Promise<TabletKit> {
   const { dir, cleanup } = tempDir('fieldkit-tablet-');
   let httpsPort = 0;
   let httpPort = 0;
@@ -48,8 +62,13 @@ export async function startTabletKit(sim: KitConfigInput['sim'] = {}): Promise<T
       utcOffsetMinutes: 180,
       reconnectDelayMs: 200,
       logLevel: 'silent',
+      ...options.config,
     });
-    const kit = await startKit(config, store, createLogger('silent'), 'test');
+    const link = options.link ? await options.link(store) : undefined;
+    const kit = await startKit(config, store, createLogger('silent'), 'test', {
+      ...(options.transport ? { transport: options.transport } : {}),
+      ...(link ? { link } : {}),
+    });
     httpsPort = kit.httpsPort;
     httpPort = kit.httpPort;
     return { store, kit };

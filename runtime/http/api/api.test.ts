@@ -4,7 +4,7 @@ import { tempStores } from '../../../store/test-fixtures.ts';
 import { sampleObservation } from '../../../store/testing.ts';
 import type { KitEvent } from '../../events.ts';
 import { LiveBus } from '../../live-bus.ts';
-import { apiAsTablet } from './test-tablet.ts';
+import { apiAsTablet, NO_INSTRUMENTS } from './test-tablet.ts';
 import type {
   WireEntry,
   WireOutboxItem,
@@ -30,7 +30,7 @@ async function rig() {
   const bus = new LiveBus<KitEvent>();
   const events: KitEvent[] = [];
   bus.subscribe((e) => events.push(e));
-  const api = apiAsTablet({ store, bus, instruments: { list: () => [] } });
+  const api = apiAsTablet({ store, bus, instruments: NO_INSTRUMENTS });
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
     api.request(path, {
       method: 'POST',
@@ -307,13 +307,16 @@ describe('tablet API', () => {
     expect(await store.outboxSize()).toBe(1);
   });
 
-  it('answers 501 not_available for pairing and forgetting on a kit that cannot bond', async () => {
-    const { api, post } = await rig();
+  it('answers 501 not_available for pairing on a kit that cannot bond, and says so in the list', async () => {
+    const { api, post, json } = await rig();
     expect((await api.request('/instruments')).status).toBe(200);
-    const pair = await api.request('/instruments/dev-1/pair', { method: 'POST' });
+    expect(await json(api.request('/instruments/pairings'))).toEqual({ supported: false, sessions: [] });
+    const pair = await post('/instruments/pair', { id: 'dev-1' });
     expect(pair.status).toBe(501);
     expect(await pair.json()).toMatchObject({ error: 'not_available' });
-    expect((await post('/pairings/p1/answer', { passkey: 123456 })).status).toBe(501);
-    expect((await api.request('/instruments/dev-1', { method: 'DELETE' })).status).toBe(501);
+    expect((await post('/instruments/pairings/p1/answer', { passkey: 123456 })).status).toBe(501);
+    expect((await post('/instruments/pairings/p1/cancel', {})).status).toBe(501);
+    // Forgetting is not pairing: an instrument never remembered is simply not found.
+    expect((await post('/instruments/forget', { id: 'dev-1' })).status).toBe(404);
   });
 });

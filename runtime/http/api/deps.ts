@@ -2,7 +2,7 @@ import type { RecordStore } from '../../../store/index.ts';
 import type { KitEvent } from '../../events.ts';
 import type { LiveBus } from '../../live-bus.ts';
 import type { InstrumentControl } from './instrument-control.ts';
-import type { WireAnswer, WireDelivery } from './wire-types.ts';
+import type { WireAnswer, WireDelivery, WireOutboxItem } from './wire-types.ts';
 
 /** The store methods the API uses (the real RecordStore satisfies it; nothing else is reached). */
 export type ApiStore = Pick<
@@ -34,6 +34,8 @@ export type ApiStore = Pick<
  */
 export interface DeliveryTracker {
   delivery(outboxId: string): WireDelivery | undefined;
+  /** Items the link took off the store's outbox, with where they are now (newest first). */
+  tracked(): WireOutboxItem[];
 }
 
 /** Specialists' messages and conclusions for a visit, verified on the kit (the link brings them). */

@@ -12,8 +12,11 @@ export type ApiEnv = AuthEnv;
 export const canRead = requireRole(...(ROLES as [Role, ...Role[]]));
 /** Writing in a visit (patients, entries, uploads, consultation requests): the clinicians. */
 export const canWrite = requireRole('feldsher', 'doctor');
-/** Pairing and forgetting instruments: whoever sets the kit up or uses it at the bedside. */
-export const canManageInstruments = requireRole('feldsher', 'doctor', 'coordinator');
+/**
+ * Changing the kit's set of instruments (scan, remember, pair, forget): the feldsher who uses them
+ * at the bedside and the coordinator who sets the kit up. A doctor's tablet may look.
+ */
+export const canManageInstruments = requireRole('feldsher', 'coordinator');
 
 /** The author recorded with an entry: the paired tablet's device name and role. */
 export function authorOf(c: Context<ApiEnv>): string {

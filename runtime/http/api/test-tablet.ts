@@ -1,8 +1,22 @@
 import { Hono } from 'hono';
 import type { TabletIdentity } from '../auth/identity.ts';
+import { InstrumentError } from '../../instruments/instrument-manager.ts';
 import type { ApiDeps } from './deps.ts';
 import type { ApiEnv } from './env.ts';
 import { createApi, errorResponse } from './index.ts';
+import type { InstrumentControl } from './instrument-control.ts';
+
+/**
+ * A kit with no instruments in range and a radio that cannot bond (a test double: the routes
+ * under test are not the instrument ones; test/instruments-http.test.ts runs the real manager).
+ */
+export const NO_INSTRUMENTS: InstrumentControl = {
+  list: () => [],
+  discovered: () => [],
+  scan: () => Promise.resolve([]),
+  remember: (id) => Promise.reject(new InstrumentError('unknown_device', `no instrument ${id} was seen`)),
+  forget: () => Promise.resolve(false),
+};
 
 /**
  * The API in process as one paired tablet calls it: the identity the auth middleware would set,

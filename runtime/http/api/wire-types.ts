@@ -45,10 +45,10 @@ export interface WireAttachment {
 
 /**
  * Where an outgoing item is, per item and honest: `stored` (on the kit, waiting for the link),
- * `queued` (the link has it in its send order), `sending` (with progress), `at-hub`,
- * `delivered`, `answered`.
+ * `queued` (the link has it in its send order), `sending` (with progress), `at-hub` (on the
+ * hub's disk), `delivered` (on the specialist's device), `read`, `answered`.
  */
-export type DeliveryState = 'stored' | 'queued' | 'sending' | 'at-hub' | 'delivered' | 'answered';
+export type DeliveryState = 'stored' | 'queued' | 'sending' | 'at-hub' | 'delivered' | 'read' | 'answered';
 
 /** Delivery of one outbox item. `linkPresent` is false until the link to the specialists exists. */
 export interface WireDelivery {
@@ -57,6 +57,12 @@ export interface WireDelivery {
   readonly progress: number | null;
   readonly linkPresent: boolean;
   readonly since: string | null;
+  /** Bytes of the sealed envelope acknowledged, and its size, once the link sealed it. */
+  readonly bytes?: { readonly sent: number; readonly total: number } | null;
+  /** The specialist it goes to (the directory's name), once the link chose one. */
+  readonly to?: string | null;
+  /** The recipient refused it for now: when the link tries again. */
+  readonly retryAt?: string | null;
 }
 
 /** A consultation request and where it is. */
@@ -91,9 +97,22 @@ export interface WireEntry {
   readonly consultation: WireConsultation | null;
 }
 
+/** A conclusion's parts, as the specialist signed them (each may be absent). */
+export interface WireConclusion {
+  readonly findings: string | null;
+  readonly diagnosis: string | null;
+  /** ICD-10 code of the diagnosis (e.g. `R07.4`). */
+  readonly icd10: string | null;
+  readonly recommendations: string | null;
+  /** Where to refer as text, `true` for "seen in person" with no text, null for none. */
+  readonly referral: string | true | null;
+}
+
 /**
  * A specialist's message or signed conclusion (they arrive with the link). `verified` is true
- * only when the kit checked the signature against the pinned directory; never assumed.
+ * only when the kit checked the signature against the pinned directory; never assumed. When it
+ * is false, `reasons` holds the checks that failed as codes (`bad_signature`, `unknown_sender`,
+ * `record_hash_mismatch`...), which the tablet words in its own language.
  */
 export interface WireAnswer {
   readonly id: string;
@@ -102,8 +121,29 @@ export interface WireAnswer {
   readonly author: string;
   readonly text: string;
   readonly at: string;
-  readonly signature: { readonly verified: boolean; readonly signer: string | null } | null;
+  readonly signature: {
+    readonly verified: boolean;
+    readonly signer: string | null;
+    readonly reasons?: readonly string[];
+  } | null;
+  readonly conclusion?: WireConclusion | null;
 }
+
+/** A consultation's news, published live: where it is now, or an answer that arrived. */
+export type WireConsultationChange =
+  | {
+      readonly kind: 'delivery';
+      readonly visitId: string;
+      readonly consultationId: string;
+      readonly outboxId: string;
+      readonly delivery: WireDelivery;
+    }
+  | {
+      readonly kind: 'answer';
+      readonly visitId: string;
+      readonly consultationId: string;
+      readonly answer: WireAnswer;
+    };
 
 /** Everything the visit screen needs in one answer (and what the tablet caches for offline). */
 export interface WireVisitView {

@@ -48,6 +48,8 @@ export function toWireEvent(e: KitEvent): WireEvent {
       return { event: 'storage', data: e.status };
     case 'visit':
       return { event: 'visit', data: e.change };
+    case 'consultation':
+      return { event: 'consultation', data: e.change };
     case 'waveform':
       return { event: 'waveform', data: { ...e.waveform, startAt: e.waveform.startAt.toISOString() } };
     case 'pairing':

@@ -1,4 +1,5 @@
 import type { TextKey } from '../../../shared/i18n/i18n.ts';
+import { deliveryText } from '../delivery-text.ts';
 import { codeName, timeOfDay, valueText, valueUnit } from '../format.ts';
 import { useWords } from '../state/context.ts';
 import type { DisplayEntry } from '../state/visit-model.ts';
@@ -14,6 +15,8 @@ const KIND: Record<DisplayEntry['kind'], TextKey> = {
 
 function Where({ e }: { e: DisplayEntry }) {
   const w = useWords();
+  if (e.place === 'kit' && e.consultation)
+    return <span class="place kit">✓ {deliveryText(w, e.consultation.delivery)}</span>;
   if (e.place === 'kit') return <span class="place kit">✓ {w.t('onKit')}</span>;
   if (e.place === 'refused')
     return (

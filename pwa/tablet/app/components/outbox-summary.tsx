@@ -13,7 +13,9 @@ export function OutboxSummary() {
   const kit = useCell(app.kitOutbox);
   const onTablet = queue.filter((i) => i.state === 'pending').length;
   const refused = queue.filter((i) => i.state === 'refused').length;
-  const onKit = kit?.items.length ?? 0;
+  // Still on the kit: not yet on the hub's disk (or beyond); those further on are not waiting.
+  const onKit =
+    kit?.items.filter((i) => ['stored', 'queued', 'sending'].includes(i.delivery.state)).length ?? 0;
   return (
     <button
       type="button"

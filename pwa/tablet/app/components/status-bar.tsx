@@ -2,12 +2,21 @@ import { useCell } from '../state/cell.ts';
 import { useApp, useWords } from '../state/context.ts';
 import { OutboxSummary } from './outbox-summary.tsx';
 
+const LABEL = {
+  online: 'linkOnline',
+  offline: 'linkOffline',
+  connecting: 'linkConnecting',
+  unpaired: 'linkUnpaired',
+} as const;
+const ICON = { online: '●', offline: '○', connecting: '◌', unpaired: '◇' } as const;
+
 /** The header on every screen: where the kit is, what waits to be sent, language, instruments. */
 export function StatusBar() {
   const app = useApp();
   const w = useWords();
   const link = useCell(app.link);
-  const label = link === 'online' ? 'linkOnline' : link === 'offline' ? 'linkOffline' : 'linkConnecting';
+  const fresh = useCell(app.newAnswers);
+  const latest = fresh.at(-1);
   return (
     <header class="bar">
       <a
@@ -21,12 +30,27 @@ export function StatusBar() {
         {w.t('appTitle')}
       </a>
       <span class={`link link-${link}`} data-testid="link-status" data-state={link} role="status">
-        <span aria-hidden="true">{link === 'online' ? '●' : link === 'offline' ? '○' : '◌'}</span>{' '}
-        {w.t(label)}
+        <span aria-hidden="true">{ICON[link]}</span> {w.t(LABEL[link])}
       </span>
       <OutboxSummary />
       <span class="bar-end">
-        <button type="button" class="ghost" onClick={() => app.navigate({ name: 'instruments' })}>
+        {latest && (
+          <button
+            type="button"
+            class="answers-badge"
+            data-testid="answers-badge"
+            data-count={fresh.length}
+            onClick={() => app.navigate({ name: 'visit', id: latest.visitId })}
+          >
+            ✉ {w.n('newAnswers', fresh.length)}
+          </button>
+        )}
+        <button
+          type="button"
+          class="ghost"
+          data-testid="open-instruments"
+          onClick={() => app.navigate({ name: 'instruments' })}
+        >
           {w.t('instruments')}
         </button>
         <button

@@ -40,6 +40,7 @@ const KNOWN: readonly (keyof WireEvents)[] = [
   'visit',
   'waveform',
   'pairing',
+  'consultation',
 ];
 
 const ARRAY_EVENTS = new Set<keyof WireEvents>(['observations']);

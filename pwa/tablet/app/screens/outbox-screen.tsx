@@ -1,18 +1,19 @@
-import { useEffect } from 'preact/hooks';
-import type { DeliveryState, WireOutboxItem } from '../../../../runtime/http/api/wire-types.ts';
+import { useEffect, useState } from 'preact/hooks';
+import type { WireLinkStatus } from '../../../../runtime/link/wire-link.ts';
+import type { WireOutboxItem } from '../../../../runtime/http/api/wire-types.ts';
+import { deliveryText } from '../delivery-text.ts';
 import type { TextKey } from '../../../shared/i18n/i18n.ts';
 import type { QueueItem } from '../db/schema.ts';
 import { timeOfDay } from '../format.ts';
 import { useCell } from '../state/cell.ts';
 import { useApp, useWords } from '../state/context.ts';
 
-const STATES: Record<DeliveryState, TextKey> = {
-  stored: 'stateStored',
-  queued: 'stateQueued',
-  sending: 'stateSending',
-  'at-hub': 'stateAtHub',
-  delivered: 'stateDelivered',
-  answered: 'stateAnswered',
+const HUB_WORDS: Readonly<Record<Exclude<WireLinkStatus['hub'], 'off'>, TextKey>> = {
+  up: 'hubUp',
+  down: 'hubDown',
+  connecting: 'hubConnecting',
+  stopped: 'hubDown',
+  refused: 'hubRefused',
 };
 const KINDS: Record<QueueItem['kind'], TextKey> = {
   entry: 'journal',
@@ -33,6 +34,13 @@ function what(item: QueueItem, w: ReturnType<typeof useWords>): string {
   return text ? `${kind}: ${text.slice(0, 60)}` : kind;
 }
 
+/** What a kit item is, in words: the request (urgent or routine) or a photo or voice note it carries. */
+function kitWhat(w: ReturnType<typeof useWords>, item: WireOutboxItem): string {
+  if (item.kind === 'photo') return w.t('photo');
+  if (item.kind === 'voice') return w.t('voiceNote');
+  return `${item.priority === 'urgent' ? `⚑ ${w.t('urgent')}` : w.t('routine')} · ${w.t('consult')}`;
+}
+
 function KitRow({ item }: { item: WireOutboxItem }) {
   const w = useWords();
   const d = item.delivery;
@@ -41,16 +49,16 @@ function KitRow({ item }: { item: WireOutboxItem }) {
       class={`outbox-row kit state-${d.state}`}
       data-testid="kit-outbox-item"
       data-state={d.state}
+      data-kind={item.kind}
       data-priority={item.priority}
+      data-consultation-id={item.consultationId ?? ''}
     >
       <span class="entry-time">{timeOfDay(w, item.createdAt)}</span>
       <span>
-        {item.priority === 'urgent' ? `⚑ ${w.t('urgent')}` : w.t('routine')} · {w.t('consult')}
+        {kitWhat(w, item)}
+        {d.to && <span class="sub"> · {w.t('toWhom', { name: d.to })}</span>}
       </span>
-      <span class="place">
-        {w.t(STATES[d.state])}
-        {d.state === 'sending' && d.progress !== null && ` ${Math.round(d.progress * 100)} %`}
-      </span>
+      <span class="place">{deliveryText(w, d)}</span>
     </li>
   );
 }
@@ -63,7 +71,14 @@ export function OutboxScreen() {
   const sending = useCell(app.sending);
   const kit = useCell(app.kitOutbox);
   const persisted = useCell(app.persisted);
-  useEffect(() => void app.refreshOutbox(), [app]);
+  const [hub, setHub] = useState<WireLinkStatus['hub'] | null>(null);
+  useEffect(() => {
+    void app.refreshOutbox();
+    app.instrumentsApi
+      .get<WireLinkStatus>('/api/link/status')
+      .then((s) => setHub(s.hub))
+      .catch(() => undefined);
+  }, [app]);
   const onTablet = queue.filter((i) => i.state !== 'sent');
   return (
     <section class="screen outbox" data-testid="outbox-screen">
@@ -89,8 +104,13 @@ export function OutboxScreen() {
           </li>
         ))}
       </ul>
-      <h2>{w.n('kitItems', kit?.items.length ?? 0)}</h2>
+      <h2>{w.n(kit?.linkPresent ? 'linkItems' : 'kitItems', kit?.items.length ?? 0)}</h2>
       {kit && !kit.linkPresent && <p class="hint">{w.t('noLinkYet')}</p>}
+      {kit?.linkPresent && hub && hub !== 'off' && (
+        <p class={hub === 'up' ? 'hint' : 'notice'} data-testid="hub-state" data-hub={hub}>
+          {w.t(HUB_WORDS[hub])}
+        </p>
+      )}
       <ul class="outbox-list" data-testid="kit-outbox">
         {kit?.items.map((i) => (
           <KitRow key={i.id} item={i} />

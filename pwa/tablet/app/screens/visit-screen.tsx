@@ -82,10 +82,13 @@ export function VisitScreen({ id }: { id: string }) {
         </div>
         <div class="col">
           <News2Panel result={result} scale={scale} onScale={setScale} />
+          <Answers
+            consultations={view.entries.flatMap((e) => (e.consultation ? [e.consultation] : []))}
+            answers={view.answers}
+          />
           <TextEntries visitId={id} entries={entries} />
           <Capture visitId={id} />
           <Journal entries={entries} />
-          <Answers answers={view.answers} />
         </div>
       </div>
     </section>

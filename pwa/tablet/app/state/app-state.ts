@@ -1,4 +1,5 @@
 import type {
+  WireConsultationChange,
   WireOutboxItem,
   WirePatient,
   WirePatientSearch,
@@ -18,11 +19,15 @@ import { parseRoute, pathOf, type Route } from '../router.ts';
 import { Cell } from './cell.ts';
 import type { TabletSession } from './session.ts';
 import { EMPTY_LIVE, reduceLive, type LiveState } from './live-model.ts';
-import { applyVisitChange, mergeEntry } from './visit-model.ts';
+import { applyConsultationChange, applyVisitChange, mergeEntry } from './visit-model.ts';
 import { WaveformBuffer } from './waveform-buffer.ts';
 
-/** The link to the kit as the status bar shows it (offline only after a short debounce). */
-export type LinkState = 'online' | 'connecting' | 'offline';
+/**
+ * The link to the kit as the status bar shows it (offline only after a short debounce).
+ * `unpaired`: the kit answers but refuses this tablet (no token yet, or a revoked one): not the
+ * same thing as a kit out of reach, and the fix is a pairing code, not the Wi-Fi.
+ */
+export type LinkState = 'online' | 'connecting' | 'offline' | 'unpaired';
 
 /** The open visit: the kit's view of it, and whether that view came from the tablet's cache. */
 export interface OpenVisit {
@@ -94,6 +99,8 @@ export function createAppState(deps: AppDeps) {
   const sending = new Cell<Sending | null>(null);
   const kitOutbox = new Cell<KitOutbox | null>(null);
   const persisted = new Cell<boolean | null>(null);
+  /** Specialists' answers that arrived live and were not looked at yet (the header's badge). */
+  const newAnswers = new Cell<readonly { readonly visitId: string; readonly id: string }[]>([]);
   /** The service worker's news: the app is now cached for offline use; an update waits for a safe moment. */
   const worker = new Cell<{ readonly offlineReady: boolean; readonly updateWaiting: boolean }>({
     offlineReady: false,
@@ -107,6 +114,8 @@ export function createAppState(deps: AppDeps) {
       void unauthorized();
       return;
     }
+    // Refused, the stream is stopped until a pairing: a failing request changes nothing then.
+    if (link.value === 'unpaired' && s !== 'open') return;
     if (s === 'open') {
       clearTimeout(offlineTimer);
       offlineTimer = undefined;
@@ -191,6 +200,29 @@ export function createAppState(deps: AppDeps) {
         if (next !== open.view) setVisitView(next, open.fromCache);
       }
     }
+    if (m.type === 'consultation') onConsultation(m.data);
+  }
+
+  function onConsultation(change: WireConsultationChange): void {
+    const open = visit.value;
+    if (open) {
+      const next = applyConsultationChange(open.view, change);
+      if (next !== open.view) setVisitView(next, open.fromCache);
+    }
+    if (change.kind === 'answer') {
+      const r = route.value;
+      const looking = r.name === 'visit' && r.id === change.visitId;
+      if (!looking && !newAnswers.value.some((a) => a.id === change.answer.id))
+        newAnswers.set([...newAnswers.value, { visitId: change.visitId, id: change.answer.id }]);
+      return;
+    }
+    const kit = kitOutbox.value;
+    if (kit?.items.some((i) => i.id === change.outboxId))
+      kitOutbox.set({
+        ...kit,
+        items: kit.items.map((i) => (i.id === change.outboxId ? { ...i, delivery: change.delivery } : i)),
+      });
+    else void refreshOutbox();
   }
 
   const stream = deps.stream({
@@ -208,6 +240,9 @@ export function createAppState(deps: AppDeps) {
   /** The kit refused this tablet's token: forget it and ask for a pairing code. */
   async function unauthorized(): Promise<void> {
     stream.stop();
+    clearTimeout(offlineTimer);
+    offlineTimer = undefined;
+    link.set('unpaired');
     // A tablet that had a token was refused (revoked, or the kit was reset): say so. A new one just pairs.
     if (deps.session.token() !== null) await deps.session.forget();
     if (route.value.name !== 'pair') {
@@ -232,6 +267,7 @@ export function createAppState(deps: AppDeps) {
     sending,
     kitOutbox,
     persisted,
+    newAnswers,
     worker,
     waveforms,
     session: deps.session,
@@ -241,6 +277,7 @@ export function createAppState(deps: AppDeps) {
     async pair(code: string, name: string) {
       const failure = await deps.session.pair(deps.api, code, name);
       if (failure) return failure;
+      link.set('connecting');
       stream.start();
       void sender.kick();
       hist.replaceState(null, '', pathOf({ name: 'patients' }));
@@ -272,6 +309,7 @@ export function createAppState(deps: AppDeps) {
     },
 
     navigate(to: Route, replace = false): void {
+      if (to.name === 'visit') newAnswers.set(newAnswers.value.filter((a) => a.visitId !== to.id));
       const path = pathOf(to);
       if (replace) hist.replaceState(null, '', path);
       else hist.pushState(null, '', path);

@@ -2,6 +2,7 @@ import type {
   WireEvents,
   WireInstrument,
   WireObservation,
+  WirePairingSession,
   WireStorage,
 } from '../../../../runtime/http/wire.ts';
 import type { LiveMessage } from '../net/stream.ts';
@@ -23,6 +24,8 @@ export interface LiveState {
   readonly storage: WireStorage | null;
   /** The message of the last failed write, kept until writes succeed again. */
   readonly storeError: string | null;
+  /** Pairing sessions by id, as the kit announced them (a question to answer, or the outcome). */
+  readonly pairings: Readonly<Record<string, WirePairingSession>>;
 }
 
 /** Before the first message. */
@@ -32,6 +35,7 @@ export const EMPTY_LIVE: LiveState = {
   previews: {},
   storage: null,
   storeError: null,
+  pairings: {},
 };
 
 function withObservations(state: LiveState, list: readonly WireObservation[]): LiveState {
@@ -62,6 +66,8 @@ export function reduceLive(state: LiveState, m: LiveMessage): LiveState {
       };
     case 'instrument':
       return { ...state, instruments: { ...state.instruments, [m.data.id]: m.data } };
+    case 'pairing':
+      return { ...state, pairings: { ...state.pairings, [m.data.id]: m.data } };
     case 'observations':
       return withObservations(state, m.data);
     case 'preview':

@@ -1,6 +1,7 @@
 import type {
   WireAttachment,
   WireConsultation,
+  WireConsultationChange,
   WireEntry,
   WireVisitChange,
   WireVisitView,
@@ -40,6 +41,27 @@ export function mergeEntry(view: WireVisitView, entry: WireEntry): WireVisitView
 export function applyVisitChange(view: WireVisitView, change: WireVisitChange): WireVisitView {
   if (change.visitId !== view.visit.id) return view;
   return change.kind === 'entry' ? mergeEntry(view, change.entry) : { ...view, visit: change.visit };
+}
+
+/**
+ * Applies a consultation's news to the open visit: its new delivery state, or a specialist's
+ * answer (once, by id). Other visits' news leaves the view as it is.
+ */
+export function applyConsultationChange(view: WireVisitView, change: WireConsultationChange): WireVisitView {
+  if (change.visitId !== view.visit.id) return view;
+  if (change.kind === 'answer')
+    return view.answers.some((a) => a.id === change.answer.id)
+      ? view
+      : { ...view, answers: [...view.answers, change.answer] };
+  if (!view.entries.some((e) => e.consultation?.id === change.consultationId)) return view;
+  return {
+    ...view,
+    entries: view.entries.map((e) =>
+      e.consultation?.id === change.consultationId
+        ? { ...e, consultation: { ...e.consultation, delivery: change.delivery } }
+        : e,
+    ),
+  };
 }
 
 /** The observation a manual entry will be, shown while it is still on the tablet. */
