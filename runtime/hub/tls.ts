@@ -1,4 +1,4 @@
-import { createHash, webcrypto } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
 import { certFingerprint } from '../link/carriers/hub-socket/hub-protocol.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,6 +43,16 @@ export async function loadHubTls(
   return { ...made, fingerprint: certFingerprint(made.cert) };
 }
 
+/**
+ * 16 random bytes with the top bit clear: a positive DER INTEGER (a serial with the top bit set
+ * is a negative number, which RFC 5280 forbids and strict verifiers refuse).
+ */
+function positiveSerial(): string {
+  const b = webcrypto.getRandomValues(new Uint8Array(16));
+  b[0] = (b[0]! & 0x7f) | 0x01;
+  return Buffer.from(b).toString('hex');
+}
+
 async function selfSigned(hosts: readonly string[]): Promise<{ key: string; cert: string }> {
   // @peculiar/x509 needs the Reflect metadata polyfill (tsyringe); loaded only when generating.
   await import('reflect-metadata');
@@ -54,10 +64,7 @@ async function selfSigned(hosts: readonly string[]): Promise<{ key: string; cert
     /^[\d.]+$|:/.test(h) ? { type: 'ip' as const, value: h } : { type: 'dns' as const, value: h },
   );
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: createHash('sha256')
-      .update(webcrypto.getRandomValues(new Uint8Array(16)))
-      .digest('hex')
-      .slice(0, 16),
+    serialNumber: positiveSerial(),
     name: 'CN=Field kit hub',
     notBefore: new Date(Date.now() - 60_000),
     notAfter: new Date(Date.now() + 3650 * 86_400_000),
@@ -66,6 +73,7 @@ async function selfSigned(hosts: readonly string[]): Promise<{ key: string; cert
     extensions: [
       new x509.SubjectAlternativeNameExtension(names),
       new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
     ],
   });

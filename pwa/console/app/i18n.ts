@@ -69,7 +69,9 @@ export const RU = {
   vitalTime: 'Время',
   noVitals: 'Показатели не присланы',
   news2: 'Шкала NEWS2',
-  news2Total: '{total} баллов',
+  pointsOne: '{n} балл',
+  pointsFew: '{n} балла',
+  pointsMany: '{n} баллов',
   news2Incomplete: 'неполная: нет {n} параметров',
   riskLow: 'низкий риск',
   riskLowMedium: 'риск низкий–средний',
@@ -180,7 +182,9 @@ export const EN: Catalogue = {
   vitalTime: 'Time',
   noVitals: 'No vitals sent',
   news2: 'NEWS2 score',
-  news2Total: '{total} points',
+  pointsOne: '{n} point',
+  pointsFew: '{n} points',
+  pointsMany: '{n} points',
   news2Incomplete: 'incomplete: {n} parameters missing',
   riskLow: 'low risk',
   riskLowMedium: 'low–medium risk',
@@ -256,4 +260,10 @@ export function duration(ms: number): string {
 export function years(n: number): string {
   const category = new Intl.PluralRules(current === 'ru' ? 'ru-RU' : 'en-GB').select(n);
   return t(category === 'one' ? 'yearsOne' : category === 'few' ? 'yearsFew' : 'yearsMany', { n });
+}
+
+/** A NEWS2 total with the right Russian form: 1 балл, 3 балла, 8 баллов. */
+export function points(n: number): string {
+  const category = new Intl.PluralRules(current === 'ru' ? 'ru-RU' : 'en-GB').select(n);
+  return t(category === 'one' ? 'pointsOne' : category === 'few' ? 'pointsFew' : 'pointsMany', { n });
 }

@@ -73,6 +73,7 @@ export class ConsoleState {
   #socket: LinkSocket | undefined;
   #retryMs = 1000;
   #flushing = false;
+  #flushAgain = false;
 
   constructor(options: { api?: HubApi; deadlines?: string | null } = {}) {
     this.#api = options.api ?? new HubApi('');
@@ -249,6 +250,9 @@ export class ConsoleState {
     if (opened.type === 'item') this.items = [...this.items, opened];
     else this.receipts = [...this.receipts, opened];
     this.#changed();
+    // As the kit's inbox does: a verified item is acknowledged to its sender with a signed receipt.
+    if (opened.type === 'item' && opened.verified && this.directory)
+      void this.#receipt(opened, 'delivered').catch(() => undefined);
     return 'stored';
   }
 
@@ -286,27 +290,37 @@ export class ConsoleState {
   }
 
   async #flush(): Promise<void> {
-    if (this.#flushing || !this.#socket) return;
+    if (this.#flushing) {
+      this.#flushAgain = true;
+      return;
+    }
+    if (!this.#socket) return;
     this.#flushing = true;
     try {
-      const all = await this.#db!.all('state');
-      for (const p of all) {
-        const pending = p as Pending;
-        if (!pending || !(pending.bytes instanceof Uint8Array) || typeof pending.id !== 'string') continue;
-        if (!this.#socket) break;
-        await this.#socket.send(pending.bytes);
-        const tx = this.#db!.db.transaction('state', 'readwrite');
-        tx.objectStore('state').delete(`${PENDING_PREFIX}${pending.id}`);
-        if (pending.conclusionFor) {
-          this.concluded.set(pending.conclusionFor, 'at_hub');
-          tx.objectStore('state').put(Object.fromEntries(this.concluded), CONCLUDED_KEY);
-        }
-        this.#changed();
-      }
+      do {
+        this.#flushAgain = false;
+        await this.#flushOnce();
+      } while (this.#flushAgain && this.#socket);
     } catch {
       // the link dropped or the hub refused: kept, retried on the next connection
     } finally {
       this.#flushing = false;
+    }
+  }
+
+  async #flushOnce(): Promise<void> {
+    for (const p of await this.#db!.all('state')) {
+      const pending = p as Pending;
+      if (!pending || !(pending.bytes instanceof Uint8Array) || typeof pending.id !== 'string') continue;
+      if (!this.#socket) break;
+      await this.#socket.send(pending.bytes);
+      const tx = this.#db!.db.transaction('state', 'readwrite');
+      tx.objectStore('state').delete(`${PENDING_PREFIX}${pending.id}`);
+      if (pending.conclusionFor) {
+        this.concluded.set(pending.conclusionFor, 'at_hub');
+        tx.objectStore('state').put(Object.fromEntries(this.concluded), CONCLUDED_KEY);
+      }
+      this.#changed();
     }
   }
 

@@ -2,7 +2,7 @@ import type { WireObservation } from '../../../../runtime/http/wire.ts';
 import { news2 } from '../../../shared/news2.ts';
 import { news2InputOf } from '../../../shared/vitals.ts';
 import { clock } from '../format.ts';
-import { t } from '../i18n.ts';
+import { points, t } from '../i18n.ts';
 
 function valueText(o: {
   value: number | null;
@@ -44,7 +44,7 @@ export function VitalsTable({ observations }: { observations: readonly WireObser
   return (
     <div class="vitals">
       <p class={`news2 risk-${score.risk}`} data-news2={score.total}>
-        <strong>{t('news2')}:</strong> {t('news2Total', { total: score.total })} — {risk}
+        <strong>{t('news2')}:</strong> {points(score.total)} — {risk}
         {!score.complete ? (
           <span class="hint"> ({t('news2Incomplete', { n: score.missing.length })})</span>
         ) : null}

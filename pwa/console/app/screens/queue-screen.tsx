@@ -65,15 +65,17 @@ export function QueueScreen() {
                       <div class="late">{t('unverified', { why: c.item.reasons[0] ?? '' })}</div>
                     ) : null}
                   </td>
-                  <td class="actions">
-                    {!c.claimed ? (
-                      <button type="button" onClick={() => void state.claim(c.itemId)}>
-                        {t('claim')}
+                  <td>
+                    <div class="actions">
+                      {!c.claimed ? (
+                        <button type="button" onClick={() => void state.claim(c.itemId)}>
+                          {t('claim')}
+                        </button>
+                      ) : null}
+                      <button type="button" onClick={() => void state.open(c.itemId)}>
+                        {t('open')}
                       </button>
-                    ) : null}
-                    <button type="button" onClick={() => void state.open(c.itemId)}>
-                      {t('open')}
-                    </button>
+                    </div>
                   </td>
                 </tr>
               );
