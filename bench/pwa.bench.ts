@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { firstRender } from './pwa/first-render.ts';
 import { startBenchKit } from './pwa/bench-kit.ts';
 import { launchBenchBrowser, pairedTablet, percentile, round1, TABLET_VIEWPORT } from './pwa/browser.ts';
@@ -20,6 +21,8 @@ import { firstScreenBytes } from './pwa/size.ts';
  *   <= 50), beside the peer with one tablet.
  */
 export default async function run(opts: { quick: boolean }): Promise<Record<string, number>> {
+  // The machine is shared: every figure below depends on the load, stated at both ends.
+  const loadAtStart = Math.round((loadavg()[0] ?? Number.NaN) * 100) / 100;
   const kit = await startBenchKit({ oximeters: 10, oximeterHz: 2, cuffs: 2 });
   const bench = await launchBenchBrowser(kit.caPem);
   const browser = bench.browser;
@@ -57,6 +60,8 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
       live_p99_10_vs_1_tablet_ratio: Math.round((percentile(ten, 99) / percentile(one, 99)) * 100) / 100,
       instruments_streaming: kit.instruments.length,
       tablets: 10,
+      load_1m_at_start: loadAtStart,
+      load_1m_at_end: Math.round((loadavg()[0] ?? Number.NaN) * 100) / 100,
     };
   } finally {
     await bench.close();

@@ -70,6 +70,9 @@ export async function pairedTablet(
     locale: 'ru-RU',
     serviceWorkers: options.serviceWorkers,
   });
+  // At load 70 on this shared machine a navigation took over playwright's default 30 s.
+  context.setDefaultNavigationTimeout(120_000);
+  context.setDefaultTimeout(120_000);
   if (options.initScript !== undefined) await context.addInitScript(options.initScript);
   const page = await context.newPage();
   await page.goto(`${kit.url}pair#code=${await kit.pairingCode()}`);
