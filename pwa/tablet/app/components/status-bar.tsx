@@ -11,7 +11,7 @@ export function StatusBar() {
   const latest = fresh.at(-1);
   const label = link === 'online' ? 'linkOnline' : link === 'offline' ? 'linkOffline' : 'linkConnecting';
   return (
-    <header class="bar">
+    <header class={latest ? 'bar has-badge' : 'bar'}>
       <a
         class="brand"
         href="/"
@@ -27,18 +27,18 @@ export function StatusBar() {
         {w.t(label)}
       </span>
       <OutboxSummary />
+      {latest && (
+        <button
+          type="button"
+          class="answers-badge"
+          data-testid="answers-badge"
+          data-count={fresh.length}
+          onClick={() => app.navigate({ name: 'visit', id: latest.visitId })}
+        >
+          ✉ {w.n('newAnswers', fresh.length)}
+        </button>
+      )}
       <span class="bar-end">
-        {latest && (
-          <button
-            type="button"
-            class="answers-badge"
-            data-testid="answers-badge"
-            data-count={fresh.length}
-            onClick={() => app.navigate({ name: 'visit', id: latest.visitId })}
-          >
-            ✉ {w.n('newAnswers', fresh.length)}
-          </button>
-        )}
         <button
           type="button"
           class="ghost"
