@@ -41,6 +41,8 @@ export interface SimLinkOptions {
   readonly answerAfterMs?: number;
   /** Probability that a conclusion carries a wrong record hash (shown unverified on the kit). */
   readonly badConclusionRate?: number;
+  /** The simulated specialist's random source (a test picks which conclusion is tampered). */
+  readonly random?: () => number;
 }
 
 /** What the kit needs to join the simulated link, and how to stop it. */
@@ -131,6 +133,7 @@ export async function startSimLink(options: SimLinkOptions): Promise<SimLink> {
       ...(options.readAfterMs !== undefined ? { readAfterMs: options.readAfterMs } : {}),
       ...(options.answerAfterMs !== undefined ? { answerAfterMs: options.answerAfterMs } : {}),
       faults: { badConclusionRate: options.badConclusionRate ?? 0 },
+      ...(options.random ? { random: options.random } : {}),
       log: (message, detail) => specLog.info(detail ?? {}, message),
     });
     log.info(

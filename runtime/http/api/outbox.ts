@@ -19,7 +19,12 @@ export function outboxRoutes(deps: ApiDeps): Hono<ApiEnv> {
     // What the link already took (delivered, read, answered too), then what still waits here.
     const tracked = deps.delivery?.tracked().slice(0, LIST_LIMIT) ?? [];
     const taken = new Set(tracked.map((t) => t.id));
-    const waiting: WireOutboxItem[] = items
+    // With a link, the store's outbox also holds the link's own sealed items (shown through
+    // `tracked`): the tablet lists its requests.
+    const mine = deps.delivery
+      ? items.filter((i) => consultationOfOutbox(i.kind, i.payload) !== null)
+      : items;
+    const waiting: WireOutboxItem[] = mine
       .filter((i) => !taken.has(i.id))
       .map((i) => {
         const ref = consultationOfOutbox(i.kind, i.payload);

@@ -18,7 +18,7 @@ export function StatusBar() {
   const fresh = useCell(app.newAnswers);
   const latest = fresh.at(-1);
   return (
-    <header class="bar">
+    <header class={latest ? 'bar has-badge' : 'bar'}>
       <a
         class="brand"
         href="/"
@@ -33,18 +33,18 @@ export function StatusBar() {
         <span aria-hidden="true">{ICON[link]}</span> {w.t(LABEL[link])}
       </span>
       <OutboxSummary />
+      {latest && (
+        <button
+          type="button"
+          class="answers-badge"
+          data-testid="answers-badge"
+          data-count={fresh.length}
+          onClick={() => app.navigate({ name: 'visit', id: latest.visitId })}
+        >
+          ✉ {w.n('newAnswers', fresh.length)}
+        </button>
+      )}
       <span class="bar-end">
-        {latest && (
-          <button
-            type="button"
-            class="answers-badge"
-            data-testid="answers-badge"
-            data-count={fresh.length}
-            onClick={() => app.navigate({ name: 'visit', id: latest.visitId })}
-          >
-            ✉ {w.n('newAnswers', fresh.length)}
-          </button>
-        )}
         <button
           type="button"
           class="ghost"
