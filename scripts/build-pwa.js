@@ -1,7 +1,8 @@
 // Builds the tablet app (Preact) into pwa/dist with esbuild, then its service worker: the worker
 // is bundled by esbuild and Workbox's injectManifest writes the precache list (every file the app
-// can need offline, with content revisions) into it. Run by `npm install` (prepare) and by the
-// test setup; the kit serves pwa/dist as static files.
+// can need offline, with content revisions) into it. Then the specialist's console (pwa/console)
+// into pwa/dist-console, which the hub serves. Run by `npm install` (prepare) and by the test
+// setup; the kit serves pwa/dist as static files.
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -70,3 +71,43 @@ const { count, size, warnings } = await injectManifest({
 rmSync(swTemp, { force: true });
 for (const w of warnings) console.warn(`build-pwa: ${w}`);
 console.log(`tablet app built into ${out} (${count} files precached, ${Math.round(size / 1024)} KiB)`);
+
+// The specialist's console: the same toolchain, its own folder (the hub serves it; the kit never
+// does). No service worker yet: the console needs the hub to be of any use.
+const consoleSrc = `${root}pwa/console/`;
+const consoleOut = `${root}pwa/dist-console/`;
+rmSync(consoleOut, { recursive: true, force: true });
+mkdirSync(consoleOut, { recursive: true });
+const consoleApp = await build({
+  entryPoints: [`${consoleSrc}app/main.tsx`],
+  outdir: consoleOut,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  target,
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+  minify: true,
+  sourcemap: true,
+  entryNames: '[name]-[hash]',
+  chunkNames: 'chunks/[name]-[hash]',
+  metafile: true,
+  // libsodium's Emscripten glue names Node modules it only loads under Node.
+  external: ['fs', 'path', 'crypto'],
+  logLevel: 'warning',
+});
+const consoleUrl = (file) => `/${relative(consoleOut, resolve(file)).replace(/\\/g, '/')}`;
+const consoleEntry = Object.entries(consoleApp.metafile.outputs).find(([, o]) =>
+  o.entryPoint?.endsWith('main.tsx'),
+);
+if (!consoleEntry) throw new Error('build-pwa: no console entry output');
+const consoleCss = consoleEntry[1].cssBundle ? consoleUrl(consoleEntry[1].cssBundle) : null;
+writeFileSync(
+  `${consoleOut}index.html`,
+  readFileSync(`${consoleSrc}index.html`, 'utf8')
+    .replace('<!--styles-->', consoleCss ? `<link rel="stylesheet" href="${consoleCss}" />` : '')
+    .replace('<!--scripts-->', `<script type="module" src="${consoleUrl(consoleEntry[0])}"></script>`),
+);
+copyFileSync(`${consoleSrc}manifest.webmanifest`, `${consoleOut}manifest.webmanifest`);
+copyFileSync(`${consoleSrc}icon.svg`, `${consoleOut}icon.svg`);
+console.log(`specialist console built into ${consoleOut}`);

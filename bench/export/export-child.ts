@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { exportFhir } from '../../runtime/fhir/export/export-fhir.ts';
+import { LinkAnswers } from '../../runtime/fhir/export/link-answers.ts';
 import { KitNames } from '../../runtime/fhir/export/refs.ts';
 import { selectVisits } from '../../runtime/fhir/export/select-visits.ts';
 import { visitEntries, type ExportState } from '../../runtime/fhir/export/visit-entries.ts';
@@ -61,7 +62,13 @@ async function streaming(store: RecordStore): Promise<{ resources: number; bytes
 async function whole(store: RecordStore): Promise<{ resources: number; bytes: number }> {
   const visits = await selectVisits(store, ALL);
   const ctx = { names: new KitNames(store.publicIdentity.signing), profile: RU_CORE };
-  const state: ExportState = { patients: new Set(), devices: new Set(), damaged: [], skippedAttachments: 0 };
+  const state: ExportState = {
+    patients: new Set(),
+    devices: new Set(),
+    damaged: [],
+    skippedAttachments: 0,
+    links: await LinkAnswers.build(store),
+  };
   const entry: BundleEntry[] = [];
   let done = 0;
   for (const v of visits) {

@@ -54,6 +54,8 @@ export class LinkEndpoint {
   readonly #pacers = new Map<string, LinkPacer>();
   readonly #sessions = new Set<LinkSession>();
   readonly #ledger = new SentLedger();
+  /** Recipients with a direct session running (their items do not go through the hub). */
+  readonly #directPeers = new Map<string, number>();
   #closedBytes = 0;
   #sessionCount = 0;
 
@@ -100,6 +102,16 @@ export class LinkEndpoint {
     };
   }
 
+  /** Identities a direct session runs to right now. */
+  get directPeers(): string[] {
+    return [...this.#directPeers.keys()];
+  }
+
+  /** Sessions running right now (leak tests: closed sessions are forgotten). */
+  get liveSessions(): number {
+    return this.#sessions.size;
+  }
+
   /** Queues an item (durable on return). */
   send(input: SendInput): Promise<DeliveryRecord> {
     return this.outbox.send(input);
@@ -111,8 +123,10 @@ export class LinkEndpoint {
   }
 
   /**
-   * Runs a link session over a connection. `via: 'hub'` carries every item; `via: 'direct'`
-   * carries only items addressed to `peerIdentity` (the console at the other end).
+   * Runs a link session over a connection. `via: 'direct'` carries only items addressed to
+   * `peerIdentity` (the console at the other end); `via: 'hub'` carries every item whose
+   * recipient has no direct session running, and takes a recipient's items back (from where the
+   * hub's HAVE says) as soon as its last direct session ends.
    */
   attach(conn: CarrierConnection, via: 'hub' | 'direct', peerIdentity?: string): LinkSession {
     const pacerKey = `${via}:${peerIdentity ?? ''}`;
@@ -121,7 +135,12 @@ export class LinkEndpoint {
       pacer = new LinkPacer(this.#options.pacing);
       this.#pacers.set(pacerKey, pacer);
     }
-    const queue = this.outbox.queue((rec) => via === 'hub' || rec.to === peerIdentity, via);
+    // An item goes direct while a direct session to its recipient runs, else through the hub.
+    const queue = this.outbox.queue(
+      (rec) => (via === 'hub' ? !this.#directPeers.has(rec.to) : rec.to === peerIdentity),
+      via,
+    );
+    const directPeer = via === 'direct' ? peerIdentity : undefined;
     const session = new LinkSession(conn, {
       queue,
       sink: this.inbox,
@@ -133,10 +152,22 @@ export class LinkEndpoint {
     });
     this.#sessions.add(session);
     this.#sessionCount++;
+    if (directPeer) {
+      this.#directPeers.set(directPeer, (this.#directPeers.get(directPeer) ?? 0) + 1);
+      // The hub's sender lets go of this recipient's items it has not started.
+      this.outbox.changed();
+    }
     this.#options.onEvent?.({ type: 'connection', via, up: true });
     void session.closed.then((info: CloseInfo) => {
       this.#sessions.delete(session);
       this.#closedBytes += session.sender?.bytesSent ?? 0;
+      if (directPeer) {
+        const left = (this.#directPeers.get(directPeer) ?? 1) - 1;
+        if (left > 0) this.#directPeers.set(directPeer, left);
+        else this.#directPeers.delete(directPeer);
+        // The direct path ended: the hub's session takes what it left, resuming from the HAVE.
+        if (left <= 0) this.outbox.changed();
+      }
       this.#options.onEvent?.({ type: 'connection', via, up: false, reason: info.reason });
     });
     return session;

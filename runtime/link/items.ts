@@ -95,8 +95,20 @@ export type RecordRef = z.infer<typeof RecordRef>;
 
 /** A signed conclusion (body of a `conclusion` item; the item signature is the specialist's). */
 export const ConclusionBody = z.object({
+  /** Findings and the conclusion itself. */
   text: z.string().min(1).max(50_000),
+  /** The diagnosis as the specialist wrote it (older conclusions put an ICD-10 code here). */
   diagnosis: z.string().max(200).optional(),
+  /** The diagnosis's ICD-10 code, when the specialist coded it (`I20.0`). */
+  icd10: z
+    .string()
+    .regex(/^[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?$/)
+    .optional(),
+  /** What the specialist found in the records (optional structured parts of the conclusion). */
+  findings: z.string().max(20_000).optional(),
+  recommendations: z.string().max(20_000).optional(),
+  /** The patient needs to be seen in person (an in-person referral). */
+  referral: z.boolean().optional(),
   refersTo: z.array(RecordRef).min(1).max(2000),
 });
 /** See {@link ConclusionBody}. */

@@ -147,7 +147,12 @@ export class Sender {
 
   async #refresh(): Promise<void> {
     this.#dirty = false;
-    for (const obj of await this.#queue.list(LIST_LIMIT)) {
+    const listed = await this.#queue.list(LIST_LIMIT);
+    // An object not started yet that the queue no longer lists went elsewhere (another carrier
+    // took its recipient, or it fell out of view): forget it. Started ones finish here.
+    const ids = new Set(listed.map((o) => o.id));
+    for (const [id, tx] of this.#known) if (tx.phase === 'new' && !ids.has(id)) this.#known.delete(id);
+    for (const obj of listed) {
       if (this.#finished.has(obj.id) || this.#known.has(obj.id)) continue;
       this.#known.set(obj.id, { obj, phase: 'new', inflight: new Map() });
     }

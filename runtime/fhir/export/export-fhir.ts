@@ -9,6 +9,7 @@ import type { ExportSource } from './export-source.ts';
 import { toOrganization } from './mappers/organization.ts';
 import { toPractitioner } from './mappers/practitioner.ts';
 import { toPractitionerRole } from './mappers/practitioner-role.ts';
+import { LinkAnswers } from './link-answers.ts';
 import { KitNames } from './refs.ts';
 import { selectVisits, type VisitSelection } from './select-visits.ts';
 import { visitEntries, type ExportState } from './visit-entries.ts';
@@ -36,6 +37,8 @@ export interface ExportSummary {
   readonly damaged: readonly string[];
   /** Attachments not exported by this build (waveform blobs of a format it does not know). */
   readonly skippedAttachments: number;
+  /** Specialists' answers found for no visit (their consultation's readings are unknown here). */
+  readonly answersWithoutVisit: number;
 }
 
 function brigadeEntries(brigade: Brigade, ctx: MapContext): BundleEntry[] {
@@ -79,7 +82,13 @@ export async function exportFhir(
 ): Promise<ExportSummary> {
   const visits = await selectVisits(source, selection);
   const ctx: MapContext = { names: new KitNames(source.publicIdentity.signing), profile: options.profile };
-  const state: ExportState = { patients: new Set(), devices: new Set(), damaged: [], skippedAttachments: 0 };
+  const state: ExportState = {
+    patients: new Set(),
+    devices: new Set(),
+    damaged: [],
+    skippedAttachments: 0,
+    links: await LinkAnswers.build(source),
+  };
   const resources: Record<string, number> = {};
   const writer = new BundleWriter(out);
   const count = (e: BundleEntry): void => {
@@ -112,5 +121,6 @@ export async function exportFhir(
     resources,
     damaged: state.damaged,
     skippedAttachments: state.skippedAttachments,
+    answersWithoutVisit: state.links.unplaced,
   };
 }

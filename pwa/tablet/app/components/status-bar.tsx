@@ -2,12 +2,19 @@ import { useCell } from '../state/cell.ts';
 import { useApp, useWords } from '../state/context.ts';
 import { OutboxSummary } from './outbox-summary.tsx';
 
+const LABEL = {
+  online: 'linkOnline',
+  offline: 'linkOffline',
+  connecting: 'linkConnecting',
+  unpaired: 'linkUnpaired',
+} as const;
+const ICON = { online: '●', offline: '○', connecting: '◌', unpaired: '◇' } as const;
+
 /** The header on every screen: where the kit is, what waits to be sent, language, instruments. */
 export function StatusBar() {
   const app = useApp();
   const w = useWords();
   const link = useCell(app.link);
-  const label = link === 'online' ? 'linkOnline' : link === 'offline' ? 'linkOffline' : 'linkConnecting';
   return (
     <header class="bar">
       <a
@@ -21,8 +28,7 @@ export function StatusBar() {
         {w.t('appTitle')}
       </a>
       <span class={`link link-${link}`} data-testid="link-status" data-state={link} role="status">
-        <span aria-hidden="true">{link === 'online' ? '●' : link === 'offline' ? '○' : '◌'}</span>{' '}
-        {w.t(label)}
+        <span aria-hidden="true">{ICON[link]}</span> {w.t(LABEL[link])}
       </span>
       <OutboxSummary />
       <span class="bar-end">
