@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import { boundariesPlugin } from './scripts/eslint-boundaries.js';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'pwa/dist/**', 'fieldkit-data/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'pwa/dist/**', 'pwa/dist-console/**', 'fieldkit-data/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -20,6 +20,8 @@ interface ChildFigures {
   baseRssMb: number;
   peakRssMb: number;
   peakAnonMb: number;
+  peakFileMb: number;
+  peakHeapMb: number;
 }
 
 /** One export of the whole store in a fresh process (its peak RSS is the export's alone). */
@@ -56,7 +58,9 @@ async function seededStore(dir: string, visits: number): Promise<void> {
  *   `export_peak_rss_mb` at 1,000 and 10,000 (the child's max RSS: Node, tsx, the store and the
  *   export; VmHWM, so it includes the store's LMDB pages mapped in as they are read) and
  *   `export_peak_anon_mb` (sampled RssAnon: heap, buffers, native memory; without the mapped
- *   file). Target: 10k <= 1.2 x 1k. The peer, side by side: the same mappers with
+ *   file), `export_peak_file_mb` (sampled RssFile: Node's own binary and the store's file as the
+ *   export reads it; reading every record maps the whole file, so this one grows with the store)
+ *   and `export_peak_heap_mb` (V8 heap in use). Target: 10k <= 1.2 x 1k. The peer, side by side: the same mappers with
  *   the Bundle built whole in memory and serialised at the end (`whole_*`).
  * - Import: a 10,000-row CSV (the documented header, ;-separated, СНИЛС and ОМС on every row)
  *   parsed, checked, merged against the store and committed into an empty store:
@@ -110,6 +114,10 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
       export_peak_anon_mb_1k: round(s.peakAnonMb),
       export_peak_anon_mb_10k: round(l.peakAnonMb),
       export_anon_10k_vs_1k: round(l.peakAnonMb / s.peakAnonMb),
+      export_peak_file_mb_1k: round(s.peakFileMb),
+      export_peak_file_mb_10k: round(l.peakFileMb),
+      export_peak_heap_mb_1k: round(s.peakHeapMb),
+      export_peak_heap_mb_10k: round(l.peakHeapMb),
       whole_resources_per_s: round((ws.resources * 1000) / ws.ms),
       whole_peak_rss_mb_1k: round(ws.peakRssMb),
       whole_peak_rss_mb_10k: round(wl.peakRssMb),

@@ -1,6 +1,6 @@
 import sodium from 'sodium-native';
 import type { CryptoBackend } from './backend-contract.ts';
-import { NONCE_BYTES, TAG_BYTES } from './backend-contract.ts';
+import { NONCE_BYTES, TAG_BYTES, checkSealTarget } from './backend-contract.ts';
 
 /**
  * The production backend: sodium-native calls libsodium directly (about 3 us per 1 KiB record),
@@ -26,9 +26,13 @@ export function createNativeBackend(): CryptoBackend {
       sodium.randombytes_buf(out);
       return out;
     },
-    seal(plaintext, aad, key, prefix) {
+    seal(plaintext, aad, key, prefix, into) {
       const skip = prefix?.byteLength ?? 0;
-      const out = Buffer.allocUnsafe(skip + NONCE_BYTES + plaintext.byteLength + TAG_BYTES);
+      let out: Buffer;
+      if (into) {
+        checkSealTarget(into, plaintext.byteLength, skip);
+        out = Buffer.isBuffer(into) ? into : Buffer.from(into.buffer, into.byteOffset, into.byteLength);
+      } else out = Buffer.allocUnsafe(skip + NONCE_BYTES + plaintext.byteLength + TAG_BYTES);
       if (prefix) out.set(prefix, 0);
       const nonce = out.subarray(skip, skip + NONCE_BYTES);
       nextNonce(nonce);
@@ -40,7 +44,7 @@ export function createNativeBackend(): CryptoBackend {
         nonce,
         key,
       );
-      return out;
+      return into ?? out;
     },
     open(sealed, aad, key) {
       if (sealed.byteLength < NONCE_BYTES + TAG_BYTES) return null;

@@ -1,5 +1,5 @@
 import type { CryptoBackend } from './backend-contract.ts';
-import { NONCE_BYTES, TAG_BYTES } from './backend-contract.ts';
+import { NONCE_BYTES, TAG_BYTES, checkSealTarget } from './backend-contract.ts';
 import { getSodium } from './wasm-sodium.ts';
 
 /**
@@ -11,11 +11,12 @@ export async function createWasmBackend(): Promise<CryptoBackend> {
   return {
     name: 'libsodium-wasm',
     randomBytes: (length) => s.randombytes_buf(length),
-    seal(plaintext, aad, key, prefix) {
+    seal(plaintext, aad, key, prefix, into) {
       const skip = prefix?.byteLength ?? 0;
+      if (into) checkSealTarget(into, plaintext.byteLength, skip);
       const nonce = s.randombytes_buf(NONCE_BYTES);
       const ct = s.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, aad, null, nonce, key);
-      const out = new Uint8Array(skip + NONCE_BYTES + ct.byteLength);
+      const out = into ?? new Uint8Array(skip + NONCE_BYTES + ct.byteLength);
       if (prefix) out.set(prefix, 0);
       out.set(nonce, skip);
       out.set(ct, skip + NONCE_BYTES);

@@ -55,7 +55,12 @@ export const KitConfig = z.object({
       checkIntervalMs: z.number().int().min(50).max(3_600_000).default(10_000),
     })
     .default({ lowSpaceBytes: 256 * 1024 * 1024, checkIntervalMs: 10_000 }),
-  /** First reconnection delay; it doubles with jitter up to `maxReconnectDelayMs`. */
+  /**
+   * The first retry after an instrument's link that worked: quick, so a cuff carried a step too
+   * far is back within a second or two (jittered down to half of it).
+   */
+  firstReconnectDelayMs: z.number().int().min(10).max(600_000).default(500),
+  /** The second reconnection delay; later ones double with jitter up to `maxReconnectDelayMs`. */
   reconnectDelayMs: z.number().int().min(10).max(600_000).default(2000),
   maxReconnectDelayMs: z.number().int().min(10).max(3_600_000).default(30_000),
   /** Least time between two GATT operations on one instrument. */

@@ -195,6 +195,7 @@ export async function startKit(
     bus,
     log,
     context: { utcOffsetMinutes: config.utcOffsetMinutes, now: () => new Date() },
+    firstReconnectDelayMs: config.firstReconnectDelayMs,
     reconnectDelayMs: config.reconnectDelayMs,
     maxReconnectDelayMs: config.maxReconnectDelayMs,
     gattSpacingMs: config.gattSpacingMs,

@@ -48,6 +48,29 @@ export const SIM_IMPORTERS = [
   'runtime/cli/sim-net-command.ts',
 ];
 
+/**
+ * The pure link formats a browser runs too (the specialist console opens and seals envelopes,
+ * signs items and speaks the link frames itself): libsodium (wasm), CBOR and zod only. pwa/ may
+ * import these files, and they may import nothing else, so no Node-only module can creep into the
+ * console's bundle through them.
+ */
+export const BROWSER_SAFE = [
+  'crypto/bytes.ts',
+  'crypto/wire-cbor.ts',
+  'crypto/wasm-sodium.ts',
+  'crypto/link-error.ts',
+  'crypto/signed-item.ts',
+  'crypto/envelope.ts',
+  'crypto/receipt.ts',
+  'crypto/directory.ts',
+  'runtime/link/frames.ts',
+  'runtime/link/reject.ts',
+  'runtime/link/items.ts',
+  'runtime/link/carriers/hub-socket/hub-wire.ts',
+];
+/** Packages the browser-safe files may use. */
+const BROWSER_SAFE_PACKAGES = ['zod', 'cbor-x', 'libsodium-wrappers-sumo'];
+
 /** @type {Boundary[]} */
 export const BOUNDARIES = [
   {
@@ -83,8 +106,17 @@ export const BOUNDARIES = [
   {
     name: 'pwa',
     applies: (f) => f.startsWith('pwa/'),
-    refuses: (t, typeOnly) => !typeOnly && fileUnder(t, ['runtime/', 'store/', 'crypto/', 'sim/']),
-    why: 'pwa/ shares only types with the kit (`import type` from runtime/); server code never enters the browser bundle',
+    refuses: (t, typeOnly) =>
+      !typeOnly && fileUnder(t, ['runtime/', 'store/', 'crypto/', 'sim/']) && !fileUnder(t, BROWSER_SAFE),
+    why: 'pwa/ shares only types with the kit (`import type` from runtime/), plus the pure link formats of BROWSER_SAFE; server code never enters the browser bundle',
+  },
+  {
+    name: 'browser-safe',
+    applies: (f) => BROWSER_SAFE.includes(f),
+    refuses: (t, typeOnly) =>
+      !typeOnly &&
+      (t.kind === 'package' ? !packageIn(t, BROWSER_SAFE_PACKAGES) : !fileUnder(t, BROWSER_SAFE)),
+    why: `the browser-safe link formats (${BROWSER_SAFE.join(', ')}) import only each other and ${BROWSER_SAFE_PACKAGES.join(', ')}: the console bundles them`,
   },
   {
     name: 'sim',

@@ -66,6 +66,18 @@ const CASES: ReadonlyArray<{ file: string; forbidden: string; allowed: string }>
     allowed: "import type { WireEvents } from '../../../../runtime/http/wire.ts';",
   },
   {
+    // The console bundles the pure link formats, and nothing else of the kit's code.
+    file: 'pwa/console/app/state.ts',
+    forbidden: "import { LinkInbox } from '../../../runtime/link/link-inbox.ts';",
+    allowed: "import { sealEnvelope } from '../../../crypto/envelope.ts';",
+  },
+  {
+    // ...so those formats may not reach for Node (or anything but each other, zod, CBOR, libsodium).
+    file: 'crypto/envelope.ts',
+    forbidden: "import { createHash } from 'node:crypto';",
+    allowed: "import { getSodium } from './wasm-sodium.ts';",
+  },
+  {
     file: 'runtime/http/app.ts',
     forbidden: "import { SimTransport } from '../../sim/transport/sim-transport.ts';",
     allowed: "import type { Transport } from '../../ble-devices/transport.ts';",

@@ -46,7 +46,9 @@ describe('fieldkit export / import', () => {
     expect(
       await main(['export', '--fhir', '--visit', visit.visitId, '--out', out, '--brigade', roster], io),
     ).toBe(0);
-    expect(io.err()).toMatch(/exported 1 visit\(s\), \d+ resources \(.*Observation 18.*\) to /);
+    expect(io.err()).toMatch(
+      /exported 1 visit\(s\), \d+ resources \(.*Observation 22.*ServiceRequest 1\) to /,
+    );
     const bundle = JSON.parse(await readFile(out, 'utf8')) as {
       type: string;
       entry: { resource: { resourceType: string } }[];

@@ -195,6 +195,10 @@ describe('kit certificates in Chromium', () => {
       expect(await page.textContent('body')).toContain(
         'Настройки → Безопасность → Шифрование и учётные данные → Установить сертификат → Сертификат ЦС',
       );
+      // Both steps fit the tablet's first screen, step 2's box clear of the bottom edge.
+      const step2 = await page.locator('.grid .next').boundingBox();
+      expect(step2).not.toBeNull();
+      expect(step2!.y + step2!.height).toBeLessThanOrEqual(800 - 16);
       mkdirSync(SCREENSHOTS, { recursive: true });
       await page.screenshot({ path: join(SCREENSHOTS, 'onboarding.png') });
       await page.locator('button[value="feldsher"]').click();

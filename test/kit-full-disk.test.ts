@@ -160,6 +160,13 @@ describe('the kit on a disk that fills up', () => {
       expect(health.storage.writable).toBe(false);
       expect(health.storage.notStoredTotal).toBeGreaterThan(0);
       await page.locator('[data-testid="storage"][data-writable="false"]').waitFor({ timeout: 10_000 });
+      // The banner speaks the catalogue's Russian: the cause in its words (the disk is below the
+      // threshold), the kit's English message only in an attribute.
+      await expect
+        .poll(() => page.textContent('[data-testid="store-cause"]'), { timeout: 10_000 })
+        .toMatch(/^Диск комплекта заполнен: свободно [\d,]+ МБ\./);
+      expect(await page.getAttribute('[data-testid="store-cause"]', 'data-error')).toBeTruthy();
+      expect(await page.innerText('[data-testid="storage"]')).not.toMatch(/[A-Za-z]/);
       await page.screenshot({ path: join(SCREENSHOTS, 'full-disk-2-not-saved.png') });
 
       // 3. Space returns: ingest resumes by itself.

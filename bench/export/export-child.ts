@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { exportFhir } from '../../runtime/fhir/export/export-fhir.ts';
+import { LinkAnswers } from '../../runtime/fhir/export/link-answers.ts';
 import { KitNames } from '../../runtime/fhir/export/refs.ts';
 import { selectVisits } from '../../runtime/fhir/export/select-visits.ts';
 import { visitEntries, type ExportState } from '../../runtime/fhir/export/visit-entries.ts';
@@ -18,14 +19,21 @@ const [dir, mode] = process.argv.slice(2);
 const ALL = { by: 'since', from: new Date(0) } as const;
 
 let peakAnonMb = 0;
+let peakFileMb = 0;
+let peakHeapMb = 0;
 /**
- * Samples the process's anonymous resident memory (heap, buffers, native allocations): RSS less
- * the file-backed pages, which here are mostly the store's LMDB file mapped in as it is read
- * (page cache the kernel can drop, and proportional to the store, not to the export).
+ * Samples the process's resident memory by kind (/proc/self/status): RssAnon (heap, buffers,
+ * native allocations: what the exporter itself holds) and RssFile (file-backed pages: here mostly
+ * the store's LMDB file, mapped in as it is read; page cache the kernel can drop, proportional to
+ * what is read, not held by the exporter), and the V8 heap in use.
  */
 function sampleAnon(): void {
-  const m = /^RssAnon:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
-  if (m) peakAnonMb = Math.max(peakAnonMb, Number(m[1]) / 1024);
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const kb = (name: string): number =>
+    Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+  peakAnonMb = Math.max(peakAnonMb, kb('RssAnon') / 1024);
+  peakFileMb = Math.max(peakFileMb, kb('RssFile') / 1024);
+  peakHeapMb = Math.max(peakHeapMb, process.memoryUsage().heapUsed / 2 ** 20);
 }
 
 /** Counts the bytes and drops them: the figure is the exporter's, not the disk's. */
@@ -61,7 +69,13 @@ async function streaming(store: RecordStore): Promise<{ resources: number; bytes
 async function whole(store: RecordStore): Promise<{ resources: number; bytes: number }> {
   const visits = await selectVisits(store, ALL);
   const ctx = { names: new KitNames(store.publicIdentity.signing), profile: RU_CORE };
-  const state: ExportState = { patients: new Set(), devices: new Set(), damaged: [], skippedAttachments: 0 };
+  const state: ExportState = {
+    patients: new Set(),
+    devices: new Set(),
+    damaged: [],
+    skippedAttachments: 0,
+    links: await LinkAnswers.build(store),
+  };
   const entry: BundleEntry[] = [];
   let done = 0;
   for (const v of visits) {
@@ -84,6 +98,13 @@ const r = mode === 'whole' ? await whole(store) : await streaming(store);
 const ms = performance.now() - t0;
 await store.close();
 process.stdout.write(
-  JSON.stringify({ ...r, ms, baseRssMb, peakRssMb: process.resourceUsage().maxRSS / 1024, peakAnonMb }) +
-    '\n',
+  JSON.stringify({
+    ...r,
+    ms,
+    baseRssMb,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    peakAnonMb,
+    peakFileMb,
+    peakHeapMb,
+  }) + '\n',
 );

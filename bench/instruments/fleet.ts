@@ -4,6 +4,7 @@ import { createSimBpMonitor } from '../../sim/instruments/bp-monitor.ts';
 import { createSimPolarH10 } from '../../sim/instruments/polar-h10.ts';
 import { createSimPulseOximeter } from '../../sim/instruments/pulse-oximeter.ts';
 import type { SimInstrument } from '../../sim/instruments/sim-instrument.ts';
+import { frameKey } from './matching.ts';
 
 /** Wall-clock milliseconds with sub-millisecond resolution, comparable across processes. */
 export function now(): number {
@@ -14,7 +15,8 @@ export function now(): number {
 export interface Emitted {
   readonly id: string;
   readonly characteristic: string;
-  readonly seq: number;
+  /** What the kit's side is matched on (bench/instruments/matching.ts: frameKey). */
+  readonly key: string;
   readonly at: number;
 }
 
@@ -59,19 +61,15 @@ export function bluezDevices(instruments: readonly SimInstrument[]): SimBluezDev
 
 /**
  * Records the send time of every notification that leaves an instrument while a collector
- * listens, numbered per characteristic (the kit numbers what it receives the same way).
+ * listens, keyed by its device timestamp (ECG) or its bytes, as the kit's side is keyed.
  */
 export function recordEmits(instruments: readonly SimInstrument[], sink: (e: Emitted) => void): void {
   for (const inst of instruments) {
     const p = inst.peripheral;
-    const seq = new Map<string, number>();
     const emit = p.emit.bind(p);
     p.emit = (service, characteristic, value) => {
-      if (p.connected && p.isSubscribed(service, characteristic)) {
-        const n = (seq.get(characteristic) ?? 0) + 1;
-        seq.set(characteristic, n);
-        sink({ id: p.id, characteristic, seq: n, at: now() });
-      }
+      if (p.connected && p.isSubscribed(service, characteristic))
+        sink({ id: p.id, characteristic, key: frameKey(characteristic, value), at: now() });
       emit(service, characteristic, value);
     };
   }

@@ -6,14 +6,20 @@ import { parseKitConfig } from '../../runtime/config.ts';
 import { startKit, type KitHandle, type KitStore } from '../../runtime/kit.ts';
 import { createLogger } from '../../runtime/log.ts';
 import { openStore } from '../../store/index.ts';
+import { contextOf } from '../../store/record-store.ts';
 import { TEST_KDF } from '../../store/testing.ts';
 import { ECG_CHARACTERISTIC, now } from './fleet.ts';
+import { frameKey } from './matching.ts';
 
-/** One committed write, keyed like the instruments key what they sent. */
+/** One committed write (or, for ECG, one frame reaching the pipeline), keyed like the instruments key what they sent. */
 export interface Commit {
   readonly deviceId: string;
   readonly characteristic: string;
-  readonly seq: number;
+  /** bench/instruments/matching.ts: frameKey of the frame's raw bytes. */
+  readonly key: string;
+  /** When the pipeline handed the reading to the store (for ECG: when it reached the pipeline). */
+  readonly calledAt: number;
+  /** When the store resolved the write (durable). */
   readonly at: number;
 }
 
@@ -23,6 +29,10 @@ export interface KitUnderTest {
   readonly commits: Commit[];
   /** ECG notifications as they reach the pipeline (a strip is committed whole, not per notification). */
   readonly waveforms: Commit[];
+  /** Every store transaction: when it was handed to LMDB and how long until it was durable (ms). */
+  readonly transactions: Array<{ readonly at: number; readonly ms: number }>;
+  /** The kit's data directory (the disk the store syncs to). */
+  readonly dir: string;
   connected(): number;
   /**
    * Resolves with the time of the first commit from `deviceId` after its link came back (the
@@ -35,29 +45,47 @@ export interface KitUnderTest {
 
 /**
  * Boots the kit through its composition root (startKit) on an encrypted store in a temporary
- * directory. Commits are timed where the store resolves them, numbered per device and
- * characteristic, the same numbering the instruments use for what they sent.
+ * directory. Commits are timed where the pipeline hands them to the store and where the store
+ * resolves them, keyed by the frame's device timestamp or bytes as the instruments key what
+ * they sent.
  */
 export async function kitUnderTest(transport: Transport, reconnectDelayMs?: number): Promise<KitUnderTest> {
   const dir = mkdtempSync(join(tmpdir(), 'fieldkit-bench-instruments-'));
   const store = await openStore({ path: dir, passphrase: 'bench instruments passphrase', kdf: TEST_KDF });
   const commits: Commit[] = [];
   const waiters = new Set<(c: Commit) => void>();
-  const seq = new Map<string, number>();
   const addObservations: KitStore['addObservations'] = (inputs) => {
     const p = inputs[0]?.provenance;
-    const k = p ? `${p.deviceId}|${p.characteristic}` : '';
-    const n = (seq.get(k) ?? 0) + 1;
-    seq.set(k, n);
+    const calledAt = now();
     return store.addObservations(inputs).then((r) => {
       if (p) {
-        const c = { deviceId: p.deviceId, characteristic: p.characteristic, seq: n, at: now() };
+        const c = {
+          deviceId: p.deviceId,
+          characteristic: p.characteristic,
+          key: frameKey(p.characteristic, p.raw),
+          calledAt,
+          at: now(),
+        };
         commits.push(c);
         for (const w of [...waiters]) w(c);
       }
       return r;
     });
   };
+  // Each LMDB write transaction, timed from the batcher handing it over until it resolves (the
+  // commit with its fsyncs: overlappingSync is off), to tell the disk's share from the queueing.
+  const transactions: Array<{ at: number; ms: number }> = [];
+  const env = contextOf(store).dbs.env;
+  const transaction = env.transaction.bind(env);
+  env.transaction = ((cb: () => unknown) => {
+    const at = now();
+    const done = transaction(cb);
+    void done.then(
+      () => void transactions.push({ at, ms: now() - at }),
+      () => undefined,
+    );
+    return done;
+  }) as typeof env.transaction;
   const timed = new Proxy(store, {
     get(target, prop, receiver) {
       if (prop === 'addObservations') return addObservations;
@@ -76,16 +104,17 @@ export async function kitUnderTest(transport: Transport, reconnectDelayMs?: numb
   });
   const kit = await startKit(config, timed, createLogger('silent'), 'bench', { transport });
   const waveforms: Commit[] = [];
-  const chunks = new Map<string, number>();
   kit.pipeline.onWaveform((chunk) => {
-    const n = (chunks.get(chunk.deviceId) ?? 0) + 1;
-    chunks.set(chunk.deviceId, n);
-    waveforms.push({ deviceId: chunk.deviceId, characteristic: ECG_CHARACTERISTIC, seq: n, at: now() });
+    const at = now();
+    const key = frameKey(ECG_CHARACTERISTIC, chunk.raw);
+    waveforms.push({ deviceId: chunk.deviceId, characteristic: ECG_CHARACTERISTIC, key, calledAt: at, at });
   });
   return {
     kit,
     commits,
     waveforms,
+    transactions,
+    dir,
     connected: () => kit.instruments.list().filter((s) => s.state === 'connected').length,
     firstReadingAfterReconnect(deviceId, since, timeoutMs) {
       return new Promise((resolve, reject) => {

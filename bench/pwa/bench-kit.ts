@@ -10,14 +10,22 @@ import type { SimInstrument } from '../../sim/instruments/sim-instrument.ts';
 import { SimTransport } from '../../sim/transport/sim-transport.ts';
 import { openStore, type RecordStore } from '../../store/index.ts';
 
-/** A kit for the tablet benchmark: a real store, a real socket, as many simulated instruments as asked. */
+/**
+ * A kit for the tablet benchmark: a real store, the kit's real HTTPS (its own CA, which the
+ * bench's Chromium trusts), as many simulated instruments as asked.
+ */
 export interface BenchKit {
+  /** `https://localhost:<port>/`: the tablet app. */
   readonly url: string;
+  /** The kit CA's root certificate (PEM), for the bench browser's trust store. */
+  readonly caPem: string;
   readonly kit: KitHandle;
   readonly store: RecordStore;
   readonly instruments: readonly SimInstrument[];
   /** A patient and an open visit, for the visit screen. */
   readonly visitId: string;
+  /** A fresh one-time pairing code for a feldsher tablet, as the kit's screen shows it. */
+  pairingCode(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -73,11 +81,15 @@ export async function startBenchKit(opts: {
   });
   const visit = await store.openVisit({ patientId: patient.id });
   return {
-    url: kit.url,
+    url: `https://localhost:${kit.httpsPort}/`,
+    caPem: kit.caPem,
     kit,
     store,
     instruments,
     visitId: visit.id,
+    async pairingCode() {
+      return (await store.createPairingCode({ role: 'feldsher', createdBy: 'bench' })).code;
+    },
     async close() {
       for (const i of instruments) i.stop();
       await kit.stop();

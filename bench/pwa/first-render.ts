@@ -1,4 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { pairedTablet } from './browser.ts';
 
 /** Installed before the app runs: notes when the visit screen is first in a painted frame. */
 const MARK_DRAWN = `(() => {
@@ -26,18 +27,21 @@ async function throttle(context: BrowserContext, page: Page, rate: number): Prom
  * Milliseconds from navigation start to the first frame showing the visit screen, with the CPU
  * slowed 4x (CDP Emulation.setCPUThrottlingRate): `warm` with the service worker installed and
  * the visit already cached on the tablet (the tablet reopening the app during a house call), and
- * the peer `cold`, a first visit with no service worker and an empty cache.
+ * the peer `cold`, a tablet just paired with no service worker and an empty HTTP cache. Both
+ * tablets pair with the kit first (over its real HTTPS, with a one-time code).
  */
 export async function firstRender(
   browser: Browser,
+  kit: { readonly url: string; pairingCode(): Promise<string> },
   url: string,
   rounds: number,
 ): Promise<{ warm: number[]; cold: number[] }> {
   const warm: number[] = [];
   const cold: number[] = [];
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  await context.addInitScript(MARK_DRAWN);
-  const page = await context.newPage();
+  const { context, page } = await pairedTablet(browser, kit, {
+    serviceWorkers: 'allow',
+    initScript: MARK_DRAWN,
+  });
   await page.goto(url);
   await drawnAt(page);
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
@@ -52,12 +56,12 @@ export async function firstRender(
   for (let r = 0; r < rounds; r++) {
     await page.reload();
     warm.push(await drawnAt(page));
-    const fresh = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
+    const { context: fresh, page: pairing } = await pairedTablet(browser, kit, {
       serviceWorkers: 'block',
+      initScript: MARK_DRAWN,
     });
-    await fresh.addInitScript(MARK_DRAWN);
     const p = await fresh.newPage();
+    await pairing.close();
     await throttle(fresh, p, 4);
     await p.goto(url);
     cold.push(await drawnAt(p));

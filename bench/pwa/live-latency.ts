@@ -1,4 +1,5 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { pairedTablet } from './browser.ts';
 
 /**
  * Installed before the app runs: for every live value card whose reading changes, the time from
@@ -32,23 +33,25 @@ const MEASURE = `(() => {
   document.addEventListener('DOMContentLoaded', () => obs.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-observation-id'] }));
 })();`;
 
-/** Latencies (ms) over `seconds` of streaming, from every tablet, with `tablets` tablets on the visit. */
+/**
+ * Latencies (ms) over `seconds` of streaming, from every tablet, with `tablets` tablets (each
+ * paired with the kit over its HTTPS) on the visit.
+ */
 export async function liveLatency(
   browser: Browser,
+  kit: { readonly url: string; pairingCode(): Promise<string> },
   url: string,
   tablets: number,
   seconds: number,
 ): Promise<number[]> {
   const pages: Page[] = [];
-  const contexts = [];
+  const contexts: BrowserContext[] = [];
   for (let i = 0; i < tablets; i++) {
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
+    const { context, page } = await pairedTablet(browser, kit, {
       serviceWorkers: 'block',
+      initScript: MEASURE,
     });
     contexts.push(context);
-    await context.addInitScript(MEASURE);
-    const page = await context.newPage();
     await page.goto(url);
     await page.waitForSelector('.live-value[data-observation-id]', { timeout: 120_000 });
     pages.push(page);

@@ -1,19 +1,16 @@
 import { gzipSync } from 'node:zlib';
-import type { Browser } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 
 /**
- * Everything a screen loads of the app itself (HTML, JS, CSS, as the browser requested it on a
- * first visit with an empty cache), gzipped at level 9 as a server or the precache would.
+ * Everything a screen loads of the app itself (HTML, JS, CSS, as the browser requested it with
+ * an empty HTTP cache and no service worker), gzipped at level 9 as a server or the precache
+ * would. `context`: the tablet (paired or not, as the screen needs); it is closed afterwards.
  */
 export async function firstScreenBytes(
-  browser: Browser,
+  context: BrowserContext,
   url: string,
   ready: string,
 ): Promise<{ js: number; css: number; html: number; files: number }> {
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 800 },
-    serviceWorkers: 'block',
-  });
   const page = await context.newPage();
   const bodies: Promise<{ type: string; bytes: number }>[] = [];
   page.on('response', (res) => {

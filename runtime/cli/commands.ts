@@ -381,8 +381,9 @@ const passphrase: CliCommand = {
  */
 const hub: CliCommand = {
   name: 'hub',
-  summary: 'Run the hub (mailbox + signaling); `hub enroll <identity> <key>`, `hub revoke <key>`, `hub list`',
-  usage: '[enroll <identity> <device-key> | revoke <device-key> | list]',
+  summary:
+    'Run the hub (mailbox + signaling); `hub enroll <identity> <key>`, `hub enroll-code <identity>`, `hub revoke <key>`, `hub list`',
+  usage: '[enroll <identity> <device-key> | enroll-code <identity> | revoke <device-key> | list]',
   options: {
     ...STORE_ACCESS_OPTIONS,
     host: { type: 'string' },
@@ -393,6 +394,7 @@ const hub: CliCommand = {
     hostname: { type: 'string' },
     role: { type: 'string' },
     label: { type: 'string' },
+    json: { type: 'boolean' },
     'log-level': { type: 'string' },
   },
   optionHelp: {
@@ -404,8 +406,9 @@ const hub: CliCommand = {
     'tls-cert': 'Use this certificate (PEM) instead of the generated self-signed one',
     'tls-key': 'The private key (PEM) of --tls-cert',
     hostname: 'A host name or address to put in a generated certificate',
-    role: 'For enroll: kit or specialist (default kit)',
+    role: 'For enroll: kit or specialist (default kit); for enroll-code: default specialist',
     label: 'For enroll: a note on the device',
+    json: 'For list: active self-enrolled devices per identity, as directory.json device entries',
     'log-level': 'fatal|error|warn|info|debug|trace|silent (default info)',
   },
   positionals: { min: 0, max: 3 },

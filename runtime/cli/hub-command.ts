@@ -1,9 +1,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fromBase64Url, toHex } from '../../crypto/bytes.ts';
+import { fromBase64Url, toBase64Url, toHex } from '../../crypto/bytes.ts';
 import { keyFingerprint } from '../../crypto/directory.ts';
 import { acquireKitLock, describeKitHolder, kitLockHolder } from '../../store/index.ts';
 import type { RecordStore } from '../../store/index.ts';
+import { EnrolCodes } from '../hub/enrol-codes.ts';
 import { Enrolments } from '../hub/enrolment.ts';
 import { startHub } from '../hub/hub.ts';
 import { HUB_CERT_FILE, loadHubTls } from '../hub/tls.ts';
@@ -27,13 +28,15 @@ export async function runHub(args: CliArgs, io: CliIo): Promise<number> {
       return serveHub(a, io);
     case 'enroll':
       return withHubStore(a, io, true, (store) => enroll(a, io, store, rest));
+    case 'enroll-code':
+      return withHubStore(a, io, true, (store) => enrollCode(a, io, store, rest));
     case 'revoke':
       return withHubStore(a, io, false, (store) => revoke(io, store, rest));
     case 'list':
-      return withHubStore(a, io, false, (store) => list(io, store));
+      return withHubStore(a, io, false, (store) => list(a, io, store));
     default:
       throw new CliError(
-        `unknown hub action '${action}' (have: enroll, revoke, list; none to run the hub)`,
+        `unknown hub action '${action}' (have: enroll, enroll-code, revoke, list; none to run the hub)`,
         EXIT_USAGE,
       );
   }
@@ -83,6 +86,27 @@ async function enroll(args: CliArgs, io: CliIo, store: RecordStore, rest: string
   return 0;
 }
 
+async function enrollCode(args: CliArgs, io: CliIo, store: RecordStore, rest: string[]): Promise<number> {
+  const [identity] = rest;
+  if (!identity)
+    throw new CliError('usage: fieldkit hub enroll-code <identity> [--role specialist]', EXIT_USAGE);
+  const role = stringFlag(args, 'role') ?? 'specialist';
+  if (role !== 'kit' && role !== 'specialist') throw new CliError('--role is kit or specialist', EXIT_USAGE);
+  let issued: { code: string; expiresAt: Date };
+  try {
+    issued = await new EnrolCodes(store).issue(identity, role);
+  } catch (error) {
+    throw new CliError(
+      `cannot issue a code: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+      EXIT_USAGE,
+    );
+  }
+  io.stdout(
+    `One-time enrolment code for ${identity} (${role}): ${issued.code}\nValid once, until ${issued.expiresAt.toISOString()}. Type it into the console's enrolment screen; then add the device to the directory (fieldkit hub list --json, fieldkit org sign).\n`,
+  );
+  return 0;
+}
+
 async function revoke(io: CliIo, store: RecordStore, rest: string[]): Promise<number> {
   const key = deviceKey(rest[0]);
   if (!(await new Enrolments(store).revoke(toHex(key)))) throw new CliError('no such enrolled device', 1);
@@ -90,7 +114,22 @@ async function revoke(io: CliIo, store: RecordStore, rest: string[]): Promise<nu
   return 0;
 }
 
-async function list(io: CliIo, store: RecordStore): Promise<number> {
+async function list(args: CliArgs, io: CliIo, store: RecordStore): Promise<number> {
+  if (args.values.json === true) {
+    // The active devices as directory.json's `devices` entries (base64url keys), per identity:
+    // what `fieldkit org sign` needs to list a console that enrolled itself with a code.
+    const out: Record<string, { key: string; box: string; label?: string }[]> = {};
+    for (const e of await new Enrolments(store).all()) {
+      if (e.revokedAt || !e.box) continue;
+      (out[e.identity] ??= []).push({
+        key: toBase64Url(Buffer.from(e.device, 'hex')),
+        box: toBase64Url(Buffer.from(e.box, 'hex')),
+        ...(e.label ? { label: e.label } : {}),
+      });
+    }
+    io.stdout(`${JSON.stringify(out, null, 2)}\n`);
+    return 0;
+  }
   for (const e of await new Enrolments(store).all())
     io.stdout(
       `${e.identity}\t${e.role}\t${await keyFingerprint(Buffer.from(e.device, 'hex'))}\t${e.revokedAt ? `revoked ${e.revokedAt}` : `enrolled ${e.enrolledAt}`}${e.label ? `\t${e.label}` : ''}\n`,

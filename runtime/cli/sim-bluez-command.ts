@@ -28,6 +28,8 @@ function describe(e: SimBluezEvent, name: (address: string) => string): string {
       return `${name(e.address)} disconnected: ${e.reason}`;
     case 'pairing-failed':
       return `${name(e.address)} pairing failed: ${e.error}`;
+    case 'truncated':
+      return `${name(e.address)} ${e.characteristic}: ${e.length}-byte notification cut to ${e.delivered} (ATT MTU)`;
     default:
       return `${name(e.address)} ${e.type}`;
   }

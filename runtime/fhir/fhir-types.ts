@@ -20,6 +20,8 @@ export interface CodeableConcept {
 /** A link to another resource: `urn:uuid:` inside the bundle, or only a display. */
 export interface Reference {
   readonly reference?: string;
+  /** The target's type, for a reference by identifier only (a specialist the bundle does not hold). */
+  readonly type?: string;
   readonly display?: string;
   readonly identifier?: Identifier;
 }
@@ -65,6 +67,7 @@ export interface Period {
 export interface Extension {
   readonly url: string;
   readonly valueString?: string;
+  readonly valueBoolean?: boolean;
   readonly valueBase64Binary?: string;
   readonly valueQuantity?: Quantity;
   readonly valueDateTime?: string;
@@ -244,10 +247,33 @@ export interface DocumentReference extends ResourceBase {
   readonly context?: { readonly encounter?: readonly Reference[] };
 }
 
-/** A consultation request or a specialist's message. */
+/** A consultation request to a specialist (question, urgency, specialty asked for). */
+export interface ServiceRequest extends ResourceBase {
+  readonly resourceType: 'ServiceRequest';
+  readonly identifier?: readonly Identifier[];
+  readonly status: 'draft' | 'active' | 'on-hold' | 'revoked' | 'completed' | 'entered-in-error' | 'unknown';
+  readonly intent: 'proposal' | 'plan' | 'directive' | 'order' | 'original-order';
+  readonly category?: readonly CodeableConcept[];
+  readonly priority?: 'routine' | 'urgent' | 'asap' | 'stat';
+  readonly code?: CodeableConcept;
+  readonly subject: Reference;
+  readonly encounter?: Reference;
+  readonly authoredOn?: string;
+  readonly requester?: Reference;
+  readonly performerType?: CodeableConcept;
+  readonly performer?: readonly Reference[];
+  readonly reasonCode?: readonly CodeableConcept[];
+  readonly reasonReference?: readonly Reference[];
+  readonly supportingInfo?: readonly Reference[];
+  readonly note?: readonly Annotation[];
+}
+
+/** A specialist's message in a consultation's thread. */
 export interface Communication extends ResourceBase {
   readonly resourceType: 'Communication';
+  readonly extension?: readonly Extension[];
   readonly identifier?: readonly Identifier[];
+  readonly basedOn?: readonly Reference[];
   readonly status: 'preparation' | 'in-progress' | 'completed' | 'stopped' | 'entered-in-error' | 'unknown';
   readonly category?: readonly CodeableConcept[];
   readonly priority?: 'routine' | 'urgent' | 'asap' | 'stat';
@@ -266,7 +292,9 @@ export interface Communication extends ResourceBase {
 /** The specialist's conclusion. */
 export interface DiagnosticReport extends ResourceBase {
   readonly resourceType: 'DiagnosticReport';
+  readonly extension?: readonly Extension[];
   readonly identifier?: readonly Identifier[];
+  readonly basedOn?: readonly Reference[];
   readonly status: 'registered' | 'partial' | 'preliminary' | 'final' | 'amended' | 'entered-in-error';
   readonly category?: readonly CodeableConcept[];
   readonly code: CodeableConcept;
@@ -275,8 +303,10 @@ export interface DiagnosticReport extends ResourceBase {
   readonly effectiveDateTime?: string;
   readonly issued?: string;
   readonly performer?: readonly Reference[];
+  readonly resultsInterpreter?: readonly Reference[];
   readonly result?: readonly Reference[];
   readonly conclusion?: string;
+  readonly conclusionCode?: readonly CodeableConcept[];
 }
 
 /** Where a resource came from: instrument bytes, or a signature. */
@@ -307,6 +337,7 @@ export type FhirResource =
   | Observation
   | Media
   | DocumentReference
+  | ServiceRequest
   | Communication
   | DiagnosticReport
   | Provenance;

@@ -2,6 +2,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { lingerOnRefusedBodies } from './linger.ts';
 
 /** An app as the listeners take it (Hono's `fetch`). */
 export interface FetchApp {
@@ -58,8 +59,11 @@ export async function startServers(options: {
       port: options.httpsPort,
       createServer: createHttpsServer,
       serverOptions: { key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' },
+      // A body refused before it was read is drained by lingerOnRefusedBodies instead.
+      autoCleanupIncoming: false,
     }) as HttpsServer,
   );
+  lingerOnRefusedBodies(https);
   const httpsPort = (https.address() as AddressInfo).port;
   let httpPort = 0;
   let http: HttpServer;
@@ -70,8 +74,10 @@ export async function startServers(options: {
         hostname: options.host,
         port: options.httpPort,
         createServer: createHttpServer,
+        autoCleanupIncoming: false,
       }) as HttpServer,
     );
+    lingerOnRefusedBodies(http);
   } catch (err) {
     await closeServer(https);
     throw err;

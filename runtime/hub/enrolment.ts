@@ -8,6 +8,11 @@ const P = 'enr/';
 export const Enrolment = z.object({
   /** Ed25519 public key, hex. */
   device: z.string().regex(/^[0-9a-f]{64}$/),
+  /** X25519 public key, hex, when the device registered it itself (a console): for the directory. */
+  box: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   identity: LinkAddress,
   role: z.enum(['kit', 'specialist']),
   label: z.string().max(100).optional(),

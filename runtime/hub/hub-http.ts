@@ -9,6 +9,17 @@ export interface HubHttpDeps {
   /** The signed directory to serve, if the hub has one. */
   readonly directory: () => Uint8Array | undefined;
   readonly status: (caller: HubCaller) => Promise<unknown>;
+  /** Enrols a device with a one-time code; undefined (401) for a bad, used or expired code. */
+  readonly enrol?: (body: Record<string, unknown>) => Promise<EnrolAnswer | undefined>;
+  /** The console's static files (no identity needed), if this hub serves the console. */
+  readonly consoleFiles?: (request: Request) => Promise<Response | undefined>;
+}
+
+/** What a device learns when its one-time code enrolled it. */
+export interface EnrolAnswer {
+  readonly identity: string;
+  /** The organisation key the served directory names (base64url), so the console can pin it. */
+  readonly org: string | null;
 }
 
 /** Bytes any hub request body may have (auth requests are tiny). */
@@ -32,7 +43,9 @@ async function json(c: Context): Promise<Record<string, unknown>> {
 /**
  * The hub's HTTP API. Every route answers 401 without a valid identity: the two auth routes
  * answer 401 to a key that is not enrolled or a signature that does not verify, and every other
- * path (unknown ones included, so nothing is learnt by probing) needs a current token.
+ * path (unknown ones included, so nothing is learnt by probing) needs a current token. The
+ * console's static files (GET of a non-/api path) are the one exception: the same public bundle
+ * for everyone, which then signs in with its device key like any other client.
  */
 export function createHubApp(deps: HubHttpDeps): Hono<{ Variables: { caller: HubCaller } }> {
   const app = new Hono<{ Variables: { caller: HubCaller } }>();
@@ -44,6 +57,14 @@ export function createHubApp(deps: HubHttpDeps): Hono<{ Variables: { caller: Hub
       onError: (c) => c.json({ error: 'body_too_large', limit: HUB_MAX_BODY }, 413),
     }),
   );
+  if (deps.consoleFiles) {
+    const files = deps.consoleFiles;
+    app.use('*', async (c, next) => {
+      const served = await files(c.req.raw);
+      if (served) return served;
+      await next();
+    });
+  }
   app.post('/api/auth/challenge', async (c) => {
     const body = await json(c);
     const challenge = await deps.auth.challenge(body.key);
@@ -53,6 +74,10 @@ export function createHubApp(deps: HubHttpDeps): Hono<{ Variables: { caller: Hub
     const body = await json(c);
     const token = await deps.auth.token(body.key, body.challenge, body.signature);
     return token ? c.json(token) : unauthorized(c);
+  });
+  app.post('/api/enrol', async (c) => {
+    const answer = deps.enrol ? await deps.enrol(await json(c)) : undefined;
+    return answer ? c.json(answer) : unauthorized(c);
   });
   app.use('*', async (c, next) => {
     const caller = await deps.auth.caller(bearer(c.req.header('authorization')));

@@ -76,10 +76,21 @@ describe('the hub', () => {
         'POST /api/auth/token',
         'GET /api/directory',
         'GET /api/status',
+        'POST /api/enrol',
       ]),
     );
-    for (const path of ['/', '/api/nothing', '/index.html'])
-      expect((await ask('GET', path)).status).toBe(401);
+    // Only the console's static files answer without identity; anything else under /api/, any
+    // other method, and any path that is not a console file stays 401.
+    for (const path of [
+      '/api/nothing',
+      '/api',
+      '/api/',
+      '/api/index.html',
+      '/package.json',
+      '/../../package.json',
+    ])
+      expect((await ask('GET', path)).status, path).toBe(401);
+    for (const path of ['/', '/index.html']) expect((await ask('POST', path)).status, path).toBe(401);
     expect(await upgradeStatus(h, LINK_PATH, ['fieldkit.v1'])).toBe(401);
     expect(await upgradeStatus(h, LINK_PATH, ['fieldkit.v1', 'fieldkit.token.' + 'B'.repeat(43)])).toBe(401);
     expect(await upgradeStatus(h, '/elsewhere', ['fieldkit.v1'])).toBe(401);

@@ -19,6 +19,9 @@ import { RejectCounters } from '../link/reject.ts';
 import { LinkSession } from '../link/session.ts';
 import type { HubCaller } from './auth.ts';
 import { HubAuth } from './auth.ts';
+import { CONSOLE_DIST, consoleStatic } from './console-static.ts';
+import { EnrolCodes } from './enrol-codes.ts';
+import { enrolWithCode } from './enrol-route.ts';
 import { Enrolments } from './enrolment.ts';
 import { bearer, createHubApp } from './hub-http.ts';
 import { HubSink } from './hub-sink.ts';
@@ -50,6 +53,11 @@ export interface HubOptions {
    * acceptance suite, which needs the raw connection). Default: a link session to the mailbox.
    */
   readonly onConnection?: (conn: CarrierConnection, caller: HubCaller) => void;
+  /**
+   * The specialist console's built files (default: pwa/dist-console of this package); `false`
+   * serves no console.
+   */
+  readonly consoleDir?: string | false;
 }
 
 /** A running hub. */
@@ -59,6 +67,8 @@ export interface HubHandle {
   readonly fingerprint: string;
   readonly mailbox: Mailbox;
   readonly enrolments: Enrolments;
+  /** One-time enrolment codes (`fieldkit hub enroll-code`). */
+  readonly codes: EnrolCodes;
   /** Refusals of bad input from the wire, by code. */
   readonly counters: RejectCounters;
   /** The signaling relay of the direct carrier (devices with a signaling socket open). */
@@ -91,6 +101,7 @@ function refuseUpgrade(socket: Duplex, status: number, text: string): void {
 export async function startHub(options: HubOptions): Promise<HubHandle> {
   const { store, log } = options;
   const enrolments = new Enrolments(store);
+  const codes = new EnrolCodes(store);
   const auth = new HubAuth(enrolments);
   const mailbox = options.mailbox ?? new LmdbMailbox(store);
   const counters = new RejectCounters();
@@ -110,6 +121,10 @@ export async function startHub(options: HubOptions): Promise<HubHandle> {
   const app = createHubApp({
     auth,
     directory: directoryBytes,
+    enrol: enrolWithCode(codes, enrolments, directory),
+    ...(options.consoleDir === false
+      ? {}
+      : { consoleFiles: consoleStatic(options.consoleDir ?? CONSOLE_DIST) }),
     status: async () => ({
       mailbox: await mailbox.stats(),
       connected: sessions.size,
@@ -201,6 +216,7 @@ export async function startHub(options: HubOptions): Promise<HubHandle> {
     fingerprint: options.tls.fingerprint,
     mailbox,
     enrolments,
+    codes,
     counters,
     signaling,
     connected: () => [...sessions.keys()],

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Reading } from '../../ble-devices/drivers/driver.ts';
 import { asDeviceId } from '../../ble-devices/transport.ts';
-import { Backoff } from './backoff.ts';
 import { clockCorrection } from './clock.ts';
 import { ReadingDeduper, isNewerSequence } from './dedupe.ts';
 
@@ -119,17 +118,5 @@ describe('clock correction', () => {
     expect(none(at(now - 86_400_000), at(now))).toBe(0);
     expect(none(at(Date.UTC(1970, 0, 1)), at(now))).toBe(now - Date.UTC(1970, 0, 1));
     expect(none(at(now + 2 * 86_400_000), at(now))).toBe(-2 * 86_400_000);
-  });
-});
-
-describe('reconnection backoff', () => {
-  it('doubles with jitter up to the maximum and resets', () => {
-    let r = 0;
-    const b = new Backoff({ baseMs: 100, maxMs: 1000, random: () => r });
-    expect([b.next(), b.next(), b.next(), b.next(), b.next()]).toEqual([50, 100, 200, 400, 500]);
-    r = 0.999;
-    expect(b.next()).toBe(1000);
-    b.reset();
-    expect(b.next()).toBe(100);
   });
 });

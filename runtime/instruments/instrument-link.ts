@@ -23,7 +23,9 @@ import { downloadNewRecords } from './record-download.ts';
 
 /** Timings of an instrument's link; the manager fills them from the kit config. */
 export interface LinkTiming {
-  /** First reconnection delay; doubles (with jitter) up to `reconnectMaxMs`. */
+  /** The first retry after a link that worked (jittered; see reconnectDelay in backoff.ts). */
+  readonly reconnectFirstMs: number;
+  /** The second retry; later ones double (with jitter) up to `reconnectMaxMs`. */
   readonly reconnectBaseMs: number;
   readonly reconnectMaxMs: number;
   /** Least time between two GATT operations on one device. */
@@ -101,6 +103,7 @@ export class InstrumentLink {
       lastSeenAt: record.lastSeenAt,
     };
     this.#backoff = new Backoff({
+      firstMs: deps.timing.reconnectFirstMs,
       baseMs: deps.timing.reconnectBaseMs,
       maxMs: deps.timing.reconnectMaxMs,
       ...(deps.random ? { random: deps.random } : {}),

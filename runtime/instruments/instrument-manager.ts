@@ -31,8 +31,13 @@ export interface InstrumentManagerOptions {
   readonly bus: LiveBus<KitEvent>;
   readonly log: Logger;
   readonly context: DriverContext;
-  /** First reconnection delay (doubles with jitter up to `maxReconnectDelayMs`, default 30 s). */
+  /**
+   * The second reconnection delay; later ones double with jitter up to `maxReconnectDelayMs`
+   * (default 30 s). The first retry after a link that worked is `firstReconnectDelayMs`.
+   */
   readonly reconnectDelayMs: number;
+  /** The first retry after a link that worked (default 500 ms, never above `reconnectDelayMs`). */
+  readonly firstReconnectDelayMs?: number;
   readonly maxReconnectDelayMs?: number;
   /** Least time between two GATT operations on one device (default 10 ms). */
   readonly gattSpacingMs?: number;
@@ -108,6 +113,7 @@ export class InstrumentManager {
   get #timing(): LinkTiming {
     const o = this.options;
     return {
+      reconnectFirstMs: Math.min(o.firstReconnectDelayMs ?? 500, o.reconnectDelayMs),
       reconnectBaseMs: o.reconnectDelayMs,
       reconnectMaxMs: Math.max(o.reconnectDelayMs, o.maxReconnectDelayMs ?? 30_000),
       gattSpacingMs: o.gattSpacingMs ?? 10,

@@ -12,6 +12,7 @@ import { LinkPacer } from './rate.ts';
 import type { PacingOptions } from './rate.ts';
 import { RejectCounters } from './reject.ts';
 import { LinkSession } from './session.ts';
+import { SentLedger } from './sent-ledger.ts';
 
 /** Everything an endpoint announces (the kit forwards these to its live bus). */
 export type LinkEvent =
@@ -52,6 +53,9 @@ export class LinkEndpoint {
   readonly #options: EndpointOptions;
   readonly #pacers = new Map<string, LinkPacer>();
   readonly #sessions = new Set<LinkSession>();
+  /** Recipients with a direct session running (their items do not go through the hub). */
+  readonly #directPeers = new Map<string, number>();
+  readonly #ledger = new SentLedger();
   #closedBytes = 0;
   #sessionCount = 0;
 
@@ -84,13 +88,28 @@ export class LinkEndpoint {
   }
 
   /**
-   * Bytes of chunks and whole items put on carriers so far, resends included (minus the sealed
-   * sizes of what was delivered, this is what cuts cost), and sessions opened.
+   * Bytes of chunks and whole items put on carriers so far, resends included; of them, bytes
+   * sent again after a cut (blocks sent before, on this or an earlier connection: what cuts
+   * cost); and sessions opened.
    */
-  get stats(): { bytesSent: number; sessions: number } {
+  get stats(): { bytesSent: number; bytesResent: number; sessions: number } {
     let live = 0;
     for (const s of this.#sessions) live += s.sender?.bytesSent ?? 0;
-    return { bytesSent: this.#closedBytes + live, sessions: this.#sessionCount };
+    return {
+      bytesSent: this.#closedBytes + live,
+      bytesResent: this.#ledger.resentBytes,
+      sessions: this.#sessionCount,
+    };
+  }
+
+  /** Identities a direct session runs to right now. */
+  get directPeers(): string[] {
+    return [...this.#directPeers.keys()];
+  }
+
+  /** Sessions running right now (leak tests: closed sessions are forgotten). */
+  get liveSessions(): number {
+    return this.#sessions.size;
   }
 
   /** Queues an item (durable on return). */
@@ -104,8 +123,10 @@ export class LinkEndpoint {
   }
 
   /**
-   * Runs a link session over a connection. `via: 'hub'` carries every item; `via: 'direct'`
-   * carries only items addressed to `peerIdentity` (the console at the other end).
+   * Runs a link session over a connection. `via: 'direct'` carries only items addressed to
+   * `peerIdentity` (the console at the other end); `via: 'hub'` carries every item whose
+   * recipient has no direct session running, and takes a recipient's items back (from where the
+   * hub's HAVE says) as soon as its last direct session ends.
    */
   attach(conn: CarrierConnection, via: 'hub' | 'direct', peerIdentity?: string): LinkSession {
     const pacerKey = `${via}:${peerIdentity ?? ''}`;
@@ -114,21 +135,39 @@ export class LinkEndpoint {
       pacer = new LinkPacer(this.#options.pacing);
       this.#pacers.set(pacerKey, pacer);
     }
-    const queue = this.outbox.queue((rec) => via === 'hub' || rec.to === peerIdentity, via);
+    // An item goes direct while a direct session to its recipient runs, else through the hub.
+    const queue = this.outbox.queue(
+      (rec) => (via === 'hub' ? !this.#directPeers.has(rec.to) : rec.to === peerIdentity),
+      via,
+    );
+    const directPeer = via === 'direct' ? peerIdentity : undefined;
     const session = new LinkSession(conn, {
       queue,
       sink: this.inbox,
       counters: this.counters,
       pacer,
+      ledger: this.#ledger,
       ...(this.#options.liveness ? { liveness: this.#options.liveness } : {}),
       ...(this.#options.log ? { log: this.#options.log } : {}),
     });
     this.#sessions.add(session);
     this.#sessionCount++;
+    if (directPeer) {
+      this.#directPeers.set(directPeer, (this.#directPeers.get(directPeer) ?? 0) + 1);
+      // The hub's sender lets go of this recipient's items it has not started.
+      this.outbox.changed();
+    }
     this.#options.onEvent?.({ type: 'connection', via, up: true });
     void session.closed.then((info: CloseInfo) => {
       this.#sessions.delete(session);
       this.#closedBytes += session.sender?.bytesSent ?? 0;
+      if (directPeer) {
+        const left = (this.#directPeers.get(directPeer) ?? 1) - 1;
+        if (left > 0) this.#directPeers.set(directPeer, left);
+        else this.#directPeers.delete(directPeer);
+        // The direct path ended: the hub's session takes what it left, resuming from the HAVE.
+        if (left <= 0) this.outbox.changed();
+      }
       this.#options.onEvent?.({ type: 'connection', via, up: false, reason: info.reason });
     });
     return session;

@@ -99,15 +99,23 @@ export type RecordRef = z.infer<typeof RecordRef>;
  * ICD-10 code, recommendations, referral), shown apart on the tablet.
  */
 export const ConclusionBody = z.object({
+  /** Findings and the conclusion itself. */
   text: z.string().min(1).max(50_000),
+  /** The diagnosis as the specialist wrote it (older conclusions put an ICD-10 code here). */
   diagnosis: z.string().max(200).optional(),
+  /** The diagnosis's ICD-10 code, when the specialist coded it (`I20.0`). */
   icd10: z
     .string()
     .regex(/^[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?$/)
     .optional(),
+  /** What the specialist found in the records (optional structured parts of the conclusion). */
   findings: z.string().max(20_000).optional(),
   recommendations: z.string().max(20_000).optional(),
-  referral: z.string().max(2000).optional(),
+  /**
+   * The in-person referral: `true` when the patient must be seen in person (the console's
+   * checkbox), or where and how to refer as text (the simulated specialist writes that).
+   */
+  referral: z.union([z.boolean(), z.string().min(1).max(2000)]).optional(),
   refersTo: z.array(RecordRef).min(1).max(2000),
 });
 /** See {@link ConclusionBody}. */

@@ -14,6 +14,10 @@ import type { ConsultationBody, SentRecord } from './items.ts';
 import type { InboxEntry } from './link-inbox.ts';
 import type { SendInput } from './link-outbox.ts';
 import type { DeliveryRecord } from './delivery.ts';
+import type { DirectPathsOptions } from './direct-paths.ts';
+import { DirectPaths } from './direct-paths.ts';
+import type { LivenessOptions } from './liveness.ts';
+import type { PacingOptions } from './rate.ts';
 import type { WireDelivery, WireInboxItem, WireLinkStatus } from './wire-link.ts';
 
 /** What the kit's link announces (the composition root forwards these to the live bus). */
@@ -33,6 +37,15 @@ export interface KitLinkOptions {
   /** A directory to pin at set-up, if none is pinned yet. */
   readonly directory?: Uint8Array;
   readonly onEvent: (event: KitLinkEvent) => void;
+  /**
+   * The direct WebRTC path to specialists' consoles (on by default; `false` sends everything
+   * through the hub). The hub's address comes from `hub`.
+   */
+  readonly direct?: false | Omit<DirectPathsOptions, 'hub' | 'onStatus'>;
+  /** Heartbeat timing of every session (defaults: ping after 2 s quiet, lost after 6 s). */
+  readonly liveness?: LivenessOptions;
+  /** Sender pacing of every session (defaults suit a 256 kbit/s link). */
+  readonly pacing?: PacingOptions;
 }
 
 /** A consultation as the tablet asks for it: the question and the stored readings it carries. */
@@ -50,6 +63,8 @@ export interface ConsultInput {
 export interface KitLink {
   readonly endpoint: LinkEndpoint;
   readonly hubLink: HubLink;
+  /** The direct paths to specialists' consoles (absent when turned off). */
+  readonly direct: DirectPaths | undefined;
   send(input: SendInput): Promise<DeliveryRecord>;
   /** Queues a consultation (durable on return); a conclusion is checked against its records. */
   consult(input: ConsultInput): Promise<WireDelivery>;
@@ -90,8 +105,10 @@ export function toWireInboxItem(e: InboxEntry): WireInboxItem {
 
 /**
  * Starts the kit's side of the link: the endpoint on the kit's store (its identity keys, outbox
- * and delivery states), and the connection loop to the hub. Delivery states, received items and
- * the hub connection's state are logged at their milestones and announced as events.
+ * and delivery states), the connection loop to the hub, and direct paths to the specialists it
+ * has items for (their items go direct while the path works, through the hub otherwise; either
+ * carrier resumes from what the receiver holds). Delivery states, received items and the
+ * connections' states are logged at their milestones and announced as events.
  */
 export async function startKitLink(options: KitLinkOptions): Promise<KitLink> {
   const { log } = options;
@@ -148,6 +165,8 @@ export async function startKitLink(options: KitLinkOptions): Promise<KitLink> {
     orgKey: options.orgKey,
     onEvent,
     log: (message, detail) => log.warn(detail, `link: ${message}`),
+    ...(options.liveness ? { liveness: options.liveness } : {}),
+    ...(options.pacing ? { pacing: options.pacing } : {}),
   });
   holder.endpoint = endpoint;
   await endpoint.start(options.directory);
@@ -168,10 +187,24 @@ export async function startKitLink(options: KitLinkOptions): Promise<KitLink> {
     },
   });
   hubLink.start();
+  const direct =
+    options.direct === false
+      ? undefined
+      : new DirectPaths(endpoint, carrier, {
+          ...options.direct,
+          hub: options.hub,
+          onStatus: (peer, s) => {
+            if (s.state === 'up') log.info({ peer }, 'link: direct path to the console is up');
+            else if (s.state === 'down' && !s.reason.startsWith('unreachable'))
+              log.warn({ peer, reason: s.reason }, 'link: direct path lost; items go through the hub');
+          },
+        });
+  direct?.start();
   const ep = endpoint;
   return {
     endpoint: ep,
     hubLink,
+    direct,
     send: (input) => ep.send(input),
     async consult(input) {
       const records: SentRecord[] = [];
@@ -207,6 +240,7 @@ export async function startKitLink(options: KitLinkOptions): Promise<KitLink> {
     inbox: async () => (await ep.inbox.entries()).map(toWireInboxItem),
     status,
     async stop() {
+      await direct?.stop();
       await hubLink.stop();
       await ep.stop();
     },

@@ -200,6 +200,11 @@ export class LinkOutbox {
     return () => this.#changeListeners.delete(listener);
   }
 
+  /** Change listeners registered now (leak tests: a closed session leaves none behind). */
+  get listenerCount(): number {
+    return this.#changeListeners.size;
+  }
+
   /** @internal */
   changed(): void {
     for (const l of [...this.#changeListeners]) l();

@@ -15,7 +15,8 @@ export interface LivenessOptions {
  * Our own heartbeats over any carrier: PING every `intervalMs`, any received frame counts as a
  * sign of life, and silence for `timeoutMs` closes the connection as 'lost' even while the
  * carrier still claims to be open (as @roamhq/wrtc's data channel does after an outage). Also
- * answers the peer's PINGs. Returns a stop function; stops by itself when the connection closes.
+ * answers the peer's PINGs as they arrive (the sender's probes rely on that: a PONG says every
+ * frame before its PING has arrived). Returns a stop function; stops by itself when the connection closes.
  */
 export function watchLiveness(conn: CarrierConnection, options: LivenessOptions = {}): () => void {
   const interval = options.intervalMs ?? 2000;
@@ -32,6 +33,10 @@ export function watchLiveness(conn: CarrierConnection, options: LivenessOptions 
     if (f.t === 'ping') conn.send(encodeFrame({ t: 'pong', seq: f.seq, sentAt: f.sentAt }));
     else if (f.t === 'pong') options.onRtt?.(Math.max(0, Date.now() - f.sentAt));
   });
+  const ping = (): void => {
+    seq = (seq + 1) >>> 0;
+    conn.send(encodeFrame({ t: 'ping', seq, sentAt: Date.now() }));
+  };
   const timer = setInterval(
     () => {
       if (Date.now() - lastHeard > timeout) {
@@ -39,11 +44,12 @@ export function watchLiveness(conn: CarrierConnection, options: LivenessOptions 
         conn.close(`no frame for ${timeout} ms (heartbeat timeout)`);
         return;
       }
-      seq = (seq + 1) >>> 0;
-      conn.send(encodeFrame({ t: 'ping', seq, sentAt: Date.now() }));
+      ping();
     },
     Math.min(interval, timeout / 3),
   );
+  // One at once, while the path is still empty: its round trip is the path's own (the pacer's floor).
+  ping();
   timer.unref?.();
   const offClose = conn.onClose(() => stop());
   function stop(): void {

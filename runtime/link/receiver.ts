@@ -40,10 +40,15 @@ export class Receiver {
     this.#log = log;
   }
 
-  /** Stops: frames still queued are dropped (the sender will re-offer them). */
+  /**
+   * Stops answering. Frames that already arrived are still checked and committed, as they would
+   * have been: they crossed intact, and after a cut the sender's next session learns from HAVE
+   * that they are held, so a cut costs only what was still on the wire, not what was waiting
+   * for the disk here. A commit that fails now (the store closing) is not reported.
+   */
   stop(): void {
     this.#stopped = true;
-    this.#objects.clear();
+    void this.#chain.finally(() => this.#objects.clear());
   }
 
   /** Resolves when every frame handed over so far has been processed. */
@@ -53,7 +58,8 @@ export class Receiver {
 
   /** Queues a frame for processing in order. */
   handle(frame: Frame & { t: 'item' | 'offer' | 'chunk' }): void {
-    this.#chain = this.#chain.then(() => (this.#stopped ? undefined : this.#process(frame)));
+    if (this.#stopped) return;
+    this.#chain = this.#chain.then(() => this.#process(frame));
   }
 
   /** Refuses and counts. */
@@ -72,6 +78,7 @@ export class Receiver {
       else if (frame.t === 'offer') await this.#offer(frame.id, frame.size, frame.hashes);
       else await this.#chunk(frame.id, frame.first, frame.data);
     } catch (error) {
+      if (this.#stopped) return;
       if (error instanceof LinkRejectError) {
         this.#objects.delete(toHex(frame.id));
         this.nack(frame.id, error.code, error.message);

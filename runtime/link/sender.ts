@@ -5,6 +5,7 @@ import type { Frame } from './frames.ts';
 import { BLOCK_BYTES, blockCount, encodeFrame } from './frames.ts';
 import { rangeLength } from './manifest.ts';
 import type { LinkPacer } from './rate.ts';
+import type { SentLedger } from './sent-ledger.ts';
 import type { OutgoingObject, OutgoingQueue } from './transfer.ts';
 
 /** Offers outstanding at once (their HAVE answers overlap with chunks of earlier objects). */
@@ -13,10 +14,21 @@ const MAX_OFFERS = 8;
 const LIST_LIMIT = 64;
 /** A refusal for lack of disk at the receiver is retried after this long. */
 const STORAGE_RETRY_MS = 5000;
+/**
+ * Probe PINGs carry sequence numbers from here up (the heartbeats count from 1): the PONG to a
+ * probe sent right behind a frame says the frame has arrived.
+ */
+export const PROBE_SEQ_BASE = 0x8000_0000;
+/** Framing per chunk (CBOR header, id, its probe): the path's budget is in data blocks plus this. */
+const FRAME_SLACK = 128;
+/** Largest item sent at once even when the path is full: an urgent message, not a photo. */
+const SMALL_URGENT_BYTES = BLOCK_BYTES;
 
 interface InFlight {
   readonly count: number;
   readonly bytes: number;
+  /** The stream offset at the end of its frame: its ACK also says everything before it arrived. */
+  readonly end: number;
 }
 
 interface Tx {
@@ -48,6 +60,11 @@ export class Sender {
   readonly #known = new Map<string, Tx>();
   readonly #finished = new Set<string>();
   #inflightBytes = 0;
+  /** Frame bytes sent on this connection, and how many of them are known to have arrived. */
+  #streamSent = 0;
+  #streamConfirmed = 0;
+  readonly #probes = new Map<number, number>();
+  #probeSeq = 0;
   #offers = 0;
   #dirty = true;
   #pumping = false;
@@ -59,10 +76,13 @@ export class Sender {
   /** Bytes of chunk and item frames sent (resends included): what the link carried for us. */
   bytesSent = 0;
 
-  constructor(conn: CarrierConnection, queue: OutgoingQueue, pacer: LinkPacer) {
+  readonly #ledger: SentLedger | undefined;
+
+  constructor(conn: CarrierConnection, queue: OutgoingQueue, pacer: LinkPacer, ledger?: SentLedger) {
     this.#conn = conn;
     this.#queue = queue;
     this.#pacer = pacer;
+    this.#ledger = ledger;
     this.#offChange = queue.onChange(() => {
       this.#dirty = true;
       this.pump();
@@ -72,6 +92,11 @@ export class Sender {
   /** Bytes sent and not yet acknowledged. */
   get inflightBytes(): number {
     return this.#inflightBytes;
+  }
+
+  /** Frame bytes sent and not yet known to have arrived (in the path). */
+  get pathBytes(): number {
+    return this.#streamSent - this.#streamConfirmed;
   }
 
   /** Stops for good (the connection closed): forgets everything in flight. */
@@ -107,11 +132,11 @@ export class Sender {
       this.#again = false;
       if (this.#stopped || this.#conn.closed) return;
       if (this.#dirty) await this.#refresh();
-      if (this.#inflightBytes >= this.#pacer.window) {
+      const action = this.#choose();
+      if (action === 'full') {
         this.#windowLimited = true;
         return;
       }
-      const action = this.#choose();
       if (!action) {
         this.#windowLimited = false;
         return;
@@ -122,7 +147,12 @@ export class Sender {
 
   async #refresh(): Promise<void> {
     this.#dirty = false;
-    for (const obj of await this.#queue.list(LIST_LIMIT)) {
+    const listed = await this.#queue.list(LIST_LIMIT);
+    // An object not started yet that the queue no longer lists went elsewhere (another carrier
+    // took its recipient, or it fell out of view): forget it. Started ones finish here.
+    const ids = new Set(listed.map((o) => o.id));
+    for (const [id, tx] of this.#known) if (tx.phase === 'new' && !ids.has(id)) this.#known.delete(id);
+    for (const obj of listed) {
       if (this.#finished.has(obj.id) || this.#known.has(obj.id)) continue;
       this.#known.set(obj.id, { obj, phase: 'new', inflight: new Map() });
     }
@@ -134,19 +164,34 @@ export class Sender {
     );
   }
 
-  #choose(): Action | undefined {
+  /**
+   * The next thing to send, best first; 'full' when the best is held back by the path or the
+   * window. The path is filled in whole blocks: when less than a chunk fits, a shorter chunk
+   * goes, so the line stays busy without queueing more than the pacer allows.
+   */
+  #choose(): Action | 'full' | undefined {
     const now = Date.now();
+    const chunkBytes = this.#pacer.chunkBytes;
+    const pathRoom = this.#pacer.pathBytes + FRAME_SLACK - this.pathBytes;
+    const open =
+      this.#inflightBytes < this.#pacer.window && (pathRoom >= BLOCK_BYTES || this.pathBytes === 0);
     for (const tx of this.#ordered()) {
       if (tx.retryAt !== undefined && now < tx.retryAt) continue;
       if (tx.phase === 'new') {
-        if (tx.obj.size <= this.#pacer.chunkBytes) return { kind: 'item', tx };
+        if (tx.obj.size <= chunkBytes) {
+          const urgentAndSmall = tx.obj.priority === 1 && tx.obj.size <= SMALL_URGENT_BYTES;
+          return open || urgentAndSmall ? { kind: 'item', tx } : 'full';
+        }
+        // An OFFER is small (the manifest) and its HAVE answer must come back before the chunks.
         if (this.#offers < MAX_OFFERS) return { kind: 'offer', tx };
         continue;
       }
       if (tx.phase !== 'ready' || !tx.acked || !tx.sent) continue;
       const first = tx.sent.nextClear(0);
       if (first < 0) continue;
-      const maxBlocks = Math.max(1, Math.floor(this.#pacer.chunkBytes / BLOCK_BYTES));
+      if (!open) return 'full';
+      const fit = this.pathBytes === 0 ? chunkBytes : Math.min(chunkBytes, pathRoom);
+      const maxBlocks = Math.max(1, Math.floor(fit / BLOCK_BYTES));
       let count = 1;
       while (count < maxBlocks && first + count < tx.sent.size && !tx.sent.has(first + count)) count++;
       return { kind: 'chunk', tx, first, count };
@@ -160,6 +205,7 @@ export class Sender {
     if (action.kind === 'item') {
       tx.phase = 'whole';
       const bytes = await tx.obj.read(0, blockCount(tx.obj.size));
+      this.#ledger?.sent(tx.obj.id, tx.obj.size, 0, blockCount(tx.obj.size));
       this.#send({ t: 'item', id, bytes }, tx, 0, {
         count: blockCount(tx.obj.size),
         bytes: bytes.byteLength,
@@ -178,17 +224,46 @@ export class Sender {
     const data = await tx.obj.read(first, count);
     if (data.byteLength !== rangeLength(tx.obj.size, first, count))
       throw new Error('short read from the queue');
+    this.#ledger?.sent(tx.obj.id, tx.obj.size, first, count);
     this.#send({ t: 'chunk', id, first, data }, tx, first, { count, bytes: data.byteLength });
   }
 
-  #send(frame: Frame, tx?: Tx, first = 0, flight?: InFlight): void {
+  #send(frame: Frame, tx?: Tx, first = 0, flight?: Omit<InFlight, 'end'>): void {
     if (this.#stopped) return;
+    const bytes = encodeFrame(frame);
+    this.#streamSent += bytes.byteLength;
     if (tx && flight) {
-      tx.inflight.set(first, flight);
+      tx.inflight.set(first, { ...flight, end: this.#streamSent });
       this.#inflightBytes += flight.bytes;
       this.bytesSent += flight.bytes;
     }
-    this.#conn.send(encodeFrame(frame));
+    this.#conn.send(bytes);
+    this.#probe();
+  }
+
+  /** A PING right behind a frame: its PONG says the frame arrived. */
+  #probe(): void {
+    const seq = PROBE_SEQ_BASE + (this.#probeSeq++ % PROBE_SEQ_BASE);
+    const ping = encodeFrame({ t: 'ping', seq, sentAt: Date.now() });
+    this.#streamSent += ping.byteLength;
+    this.#probes.set(seq, this.#streamSent);
+    this.#conn.send(ping);
+  }
+
+  /** PONG: if it answers one of our probes, everything sent before that probe has arrived. */
+  onPong(seq: number): void {
+    const upTo = this.#probes.get(seq);
+    if (upTo === undefined) return;
+    for (const [s, end] of this.#probes) if (end <= upTo) this.#probes.delete(s);
+    this.#confirm(upTo);
+  }
+
+  #confirm(upTo: number): void {
+    if (upTo <= this.#streamConfirmed) return;
+    const bytes = upTo - this.#streamConfirmed;
+    this.#streamConfirmed = upTo;
+    this.#pacer.delivered(bytes, this.#windowLimited);
+    this.pump();
   }
 
   #release(tx: Tx, first: number): number {
@@ -220,9 +295,10 @@ export class Sender {
   onAck(idBytes: Uint8Array, first: number, count: number): void {
     const tx = this.#known.get(toHex(idBytes));
     if (!tx?.acked) return;
-    const bytes = this.#release(tx, first);
+    const end = tx.inflight.get(first)?.end;
+    this.#release(tx, first);
     tx.acked.setRange(first, count);
-    if (bytes > 0) this.#pacer.acked(bytes, this.#windowLimited);
+    if (end !== undefined) this.#confirm(end);
     this.#queue.progress(tx.obj.id, this.#ackedBytes(tx), tx.obj.size);
     this.pump();
   }
@@ -258,6 +334,7 @@ export class Sender {
     }
     this.#known.delete(tx.obj.id);
     this.#finished.add(tx.obj.id);
+    this.#ledger?.forget(tx.obj.id);
     void this.#queue
       .rejected(tx.obj.id, code as Parameters<OutgoingQueue['rejected']>[1], detail, this.#conn.remote)
       .finally(() => this.pump());
@@ -265,11 +342,13 @@ export class Sender {
 
   async #done(tx: Tx, outcome: 'stored' | 'duplicate'): Promise<void> {
     for (const first of [...tx.inflight.keys()]) {
-      const bytes = this.#release(tx, first);
-      if (bytes > 0) this.#pacer.acked(bytes, this.#windowLimited);
+      const end = tx.inflight.get(first)?.end;
+      this.#release(tx, first);
+      if (end !== undefined) this.#confirm(end);
     }
     this.#known.delete(tx.obj.id);
     this.#finished.add(tx.obj.id);
+    this.#ledger?.forget(tx.obj.id);
     this.#queue.progress(tx.obj.id, tx.obj.size, tx.obj.size);
     await this.#queue.stored(tx.obj.id, outcome, this.#conn.remote);
     this.#dirty = true;

@@ -8,6 +8,7 @@ import type { ReceiverLog } from './receiver.ts';
 import { Receiver } from './receiver.ts';
 import type { RejectCounters } from './reject.ts';
 import { Sender } from './sender.ts';
+import type { SentLedger } from './sent-ledger.ts';
 import type { IncomingSink, OutgoingQueue } from './transfer.ts';
 
 /** Refusals tolerated on one connection before it is closed (a broken or hostile peer). */
@@ -24,6 +25,8 @@ export interface SessionOptions {
   /** Shared across sessions to the same peer, so a reconnect starts from the last measured rate. */
   readonly pacer?: LinkPacer;
   readonly pacing?: PacingOptions;
+  /** Shared across sessions: counts blocks sent again after a cut. */
+  readonly ledger?: SentLedger;
   readonly log?: ReceiverLog;
 }
 
@@ -48,7 +51,7 @@ export class LinkSession {
     this.#counters = options.counters;
     this.pacer = options.pacer ?? new LinkPacer(options.pacing);
     this.pacer.reset();
-    this.sender = options.queue ? new Sender(conn, options.queue, this.pacer) : undefined;
+    this.sender = options.queue ? new Sender(conn, options.queue, this.pacer, options.ledger) : undefined;
     this.receiver = options.sink
       ? new Receiver(conn, options.sink, options.counters, options.log)
       : undefined;
@@ -59,6 +62,7 @@ export class LinkSession {
       this.receiver?.stop();
     });
     conn.onFrame((bytes) => this.#onFrame(bytes));
+    conn.send(encodeFrame({ t: 'hello', version: PROTOCOL_VERSION, maxFrameBytes: MAX_FRAME_BYTES }));
     this.#stopLiveness = watchLiveness(conn, {
       ...options.liveness,
       onRtt: (ms) => {
@@ -66,7 +70,6 @@ export class LinkSession {
         options.liveness?.onRtt?.(ms);
       },
     });
-    conn.send(encodeFrame({ t: 'hello', version: PROTOCOL_VERSION, maxFrameBytes: MAX_FRAME_BYTES }));
     this.sender?.pump();
   }
 
@@ -97,8 +100,10 @@ export class LinkSession {
           this.conn.close(`protocol version ${f.version} is not ${PROTOCOL_VERSION}`);
         return;
       case 'ping':
-      case 'pong':
         return; // answered by the liveness watcher
+      case 'pong':
+        this.sender?.onPong(f.seq); // the liveness watcher takes its round trip
+        return;
       case 'item':
       case 'offer':
       case 'chunk':

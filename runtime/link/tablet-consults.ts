@@ -352,7 +352,7 @@ export class TabletConsults {
               diagnosis: c.diagnosis ?? null,
               icd10: c.icd10 ?? null,
               recommendations: c.recommendations ?? null,
-              referral: c.referral ?? null,
+              referral: typeof c.referral === 'string' || c.referral === true ? c.referral : null,
             }
           : null,
       };

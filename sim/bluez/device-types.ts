@@ -27,7 +27,10 @@ export interface SimBluezDeviceOptions {
   readonly rssi?: number;
   readonly manufacturerData?: Readonly<Record<number, Uint8Array>>;
   readonly serviceData?: Readonly<Record<string, Uint8Array>>;
-  /** ATT MTU after exchange (default 23: many instruments never raise it). */
+  /**
+   * ATT MTU after exchange (default 23: many instruments never raise it). Notifications and
+   * indications carry at most MTU - 3 bytes; longer values arrive cut, as over the air.
+   */
   readonly mtu?: number;
   /** Whether the instrument accepts prepare/execute (reliable, long) writes. Default false. */
   readonly queuedWrites?: boolean;
@@ -57,4 +60,12 @@ export type SimBluezEvent =
   | { readonly type: 'connected' | 'resolved' | 'paired'; readonly address: string }
   | { readonly type: 'disconnected'; readonly address: string; readonly reason: string }
   | { readonly type: 'pairing-failed'; readonly address: string; readonly error: string }
-  | { readonly type: 'removed'; readonly address: string };
+  | { readonly type: 'removed'; readonly address: string }
+  /** A notification longer than ATT_MTU - 3 arrived cut (first time per characteristic). */
+  | {
+      readonly type: 'truncated';
+      readonly address: string;
+      readonly characteristic: string;
+      readonly length: number;
+      readonly delivered: number;
+    };

@@ -44,6 +44,9 @@ export class SimBluezDevice {
   #rssi: number | undefined;
   #pairing: AbortController | null = null;
   #notifications = 0;
+  /** Notifications and indications cut to ATT_MTU - 3 (a simulator whose frames do not fit). */
+  truncatedNotifications = 0;
+  readonly #truncatedReported = new Set<string>();
 
   constructor(
     readonly options: SimBluezDeviceOptions,
@@ -63,6 +66,7 @@ export class SimBluezDevice {
       queuedWrites: () => options.queuedWrites ?? false,
       recordWrite: (r) => host.recordWrite(r),
       notified: (c) => this.#notified(c),
+      truncated: (c, length, delivered) => this.#truncated(c, length, delivered),
     });
     // Registered once for the device's life: the instrument may drop the link on its own.
     options.peripheral.onDetach((reason) => this.#linkDown(reason));
@@ -164,6 +168,14 @@ export class SimBluezDevice {
     this.#notifications = 0;
     // Right after this notification went out: the next one is lost with the link.
     this.dropLink('simulated link loss mid-transfer');
+  }
+
+  /** Counted always; told once per characteristic (a stream would flood the CLI's output). */
+  #truncated(characteristic: string, length: number, delivered: number): void {
+    this.truncatedNotifications++;
+    if (this.#truncatedReported.has(characteristic)) return;
+    this.#truncatedReported.add(characteristic);
+    this.host.event({ type: 'truncated', address: this.address, characteristic, length, delivered });
   }
 
   #linkDown(reason: string): void {

@@ -30,6 +30,19 @@ export interface GattHost {
   recordWrite(rec: WriteRecord): void;
   /** Called for every notification/indication sent to D-Bus (faults count them). */
   notified(characteristic: string): void;
+  /** A notification or indication was longer than ATT_MTU - 3 and arrived cut to it. */
+  truncated(characteristic: string, length: number, delivered: number): void;
+}
+
+/**
+ * What one Handle Value Notification or Indication carries over the air: at most ATT_MTU - 3
+ * bytes (Core spec Vol 3 Part F 3.4.7.1/3.4.7.2: "only the first (ATT_MTU-3) octets ... can be
+ * sent"). Longer values reach bluetoothd cut, and BlueZ hands on what it received; there is no
+ * long-notify. The default MTU is 23 (20 bytes) until the exchange raises it.
+ */
+export function airValue(value: Uint8Array, mtu: number): Uint8Array {
+  const max = Math.max(20, mtu - 3);
+  return value.length > max ? value.subarray(0, max) : value;
 }
 
 const SERVICE = 'org.bluez.GattService1';
@@ -52,7 +65,7 @@ interface CharState {
  * `serviceXXXX/charYYYY/descZZZZ` objects named by attribute handle, client-side Flags from the
  * characteristic properties, a CCCD per notifying characteristic, StartNotify/StopNotify per
  * D-Bus client, and every notification or indication a PropertiesChanged carrying Value (even an
- * unchanged one), sent from the connection that owns org.bluez.
+ * unchanged one, cut to ATT_MTU - 3 as on the air), sent from the connection that owns org.bluez.
  */
 export class SimGattDatabase {
   readonly #chars: CharState[] = [];
@@ -292,7 +305,9 @@ export class SimGattDatabase {
       const mode = p.includes('notify') ? 'notify' : 'indicate';
       c.mode = mode;
       c.off = this.peripheral.subscribe(c.info.service, c.info.characteristic, mode, (v) => {
-        c.value = Buffer.from(v);
+        const sent = airValue(v, this.host.mtu());
+        if (sent.length < v.length) this.host.truncated(c.info.characteristic, v.length, sent.length);
+        c.value = Buffer.from(sent);
         this.host.tree().propertyValue(c.path, CHARACTERISTIC, 'Value', 'ay', c.value);
         this.host.notified(c.info.characteristic);
       });

@@ -78,10 +78,12 @@ export function createBridges(link: NetLink): Bridges {
       // root target <- outSock <- [to] TCP listen on the link address
       let s = socat('root', ['-d', `UNIX-LISTEN:${outSock},fork`, `TCP:127.0.0.1:${targetPort}`]);
       await start(s.cmd, s.args, exists(outSock));
-      s = socat(to, ['-d', `TCP-LISTEN:${port},bind=${toIp},fork,reuseaddr`, `UNIX-CONNECT:${outSock}`]);
+      // TCP_CONGESTION (level 6, option 13) on both ends of the connection that crosses the link.
+      const cc = link.congestion ? `,sockopt-string=6:13:${link.congestion}` : '';
+      s = socat(to, ['-d', `TCP-LISTEN:${port},bind=${toIp},fork,reuseaddr${cc}`, `UNIX-CONNECT:${outSock}`]);
       await start(s.cmd, s.args, listening(to, port));
       // [from] connects across the veth <- inSock <- root listen port
-      s = socat(from, ['-d', `UNIX-LISTEN:${inSock},fork`, `TCP:${toIp}:${port}`]);
+      s = socat(from, ['-d', `UNIX-LISTEN:${inSock},fork`, `TCP:${toIp}:${port}${cc}`]);
       await start(s.cmd, s.args, exists(inSock));
       s = socat('root', [
         '-d',

@@ -20,6 +20,21 @@ export interface NetLinkOptions {
   readonly aToB?: Shaping;
   /** b -> a. */
   readonly bToA?: Shaping;
+  /**
+   * TCP congestion control of the connections the bridges open across the link (the stand-ins
+   * for the kit's and the hub's own sockets). Undefined: the kernel's default, which on some
+   * hosts is bbr; Debian (the kit, the hub) defaults to cubic.
+   */
+  readonly congestion?: 'cubic' | 'reno' | 'bbr';
+}
+
+/** What one side's shaper sent and dropped (tc's counters on its veth). */
+export interface LinkCounters {
+  /** Bytes put on the wire, link-layer headers and TCP retransmissions included. */
+  readonly bytes: number;
+  readonly packets: number;
+  /** Packets the shaper dropped because its queue was full. */
+  readonly overflowDrops: number;
 }
 
 /** Two network namespaces joined by a veth pair, with shaping, loss and cuts. */
@@ -34,6 +49,10 @@ export interface NetLink {
   heal(): Promise<void>;
   /** True while cut. */
   readonly isCut: boolean;
+  /** The congestion control bridges set on their TCP connections across the link. */
+  readonly congestion: NetLinkOptions['congestion'];
+  /** tc's counters of what `side` sent across the link. */
+  counters(side: 'a' | 'b'): Promise<LinkCounters>;
   /** `ip netns exec <ns>` prefix for spawning a process in one namespace. */
   execArgs(side: 'a' | 'b', command: string, args: readonly string[]): { cmd: string; args: string[] };
   /** Removes both namespaces (and with them the veth pair and every rule). Idempotent. */
@@ -200,6 +219,13 @@ export async function createNetLink(options: NetLinkOptions = {}): Promise<NetLi
     },
     get isCut() {
       return cut;
+    },
+    congestion: options.congestion,
+    async counters(side) {
+      const out = await nsRun(side === 'a' ? a.ns : b.ns, 'tc', ['-s', 'qdisc', 'show', 'dev', 'veth0']);
+      const m = /Sent (\d+) bytes (\d+) pkt \(dropped (\d+)/.exec(out);
+      if (!m) throw new NetSimError('command_failed', `no counters in tc's answer: ${out.slice(0, 200)}`);
+      return { bytes: Number(m[1]), packets: Number(m[2]), overflowDrops: Number(m[3]) };
     },
     execArgs(side, command, args) {
       return { cmd: 'ip', args: ['netns', 'exec', side === 'a' ? a.ns : b.ns, command, ...args] };

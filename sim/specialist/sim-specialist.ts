@@ -6,6 +6,10 @@ import { LinkEndpoint } from '../../runtime/link/endpoint.ts';
 import { storeIdentity } from '../../runtime/link/endpoint-identity.ts';
 import { rank } from '../../runtime/link/delivery.ts';
 import { HubLink } from '../../runtime/link/hub-link.ts';
+import type { PeerFactory } from '../../runtime/link/carriers/webrtc/peer.ts';
+import { SignalingClient } from '../../runtime/link/carriers/webrtc/signaling-client.ts';
+import { WebRtcAnswerer } from '../../runtime/link/carriers/webrtc/webrtc-carrier.ts';
+import type { LivenessOptions } from '../../runtime/link/liveness.ts';
 import type { HubLinkStatus } from '../../runtime/link/hub-link.ts';
 import { ConsultationBody } from '../../runtime/link/items.ts';
 import type { InboxEntry } from '../../runtime/link/link-inbox.ts';
@@ -28,12 +32,23 @@ export interface SimSpecialistOptions {
   /** Random source (tests pass a seeded one). */
   readonly random?: () => number;
   readonly log?: (message: string, detail?: Record<string, unknown>) => void;
+  /**
+   * Direct WebRTC connections from kits, answered as a console does (on by default; `false`
+   * leaves the hub as the only path). `factory` makes the peer connections (default @roamhq/wrtc).
+   */
+  readonly direct?: false | { readonly factory?: PeerFactory | (() => Promise<PeerFactory>) };
+  /** Heartbeat timing of every session (defaults: ping after 2 s quiet, lost after 6 s). */
+  readonly liveness?: LivenessOptions;
+  /** Every event of the specialist's endpoint (tests count what it received). */
+  readonly onEvent?: (event: LinkEvent) => void;
 }
 
 /** A running simulated specialist. */
 export interface SimSpecialist {
   readonly endpoint: LinkEndpoint;
   readonly link: HubLink;
+  /** The answering end of the direct path (absent when turned off). */
+  readonly answerer: WebRtcAnswerer | undefined;
   /** Consultations answered so far. */
   answered(): number;
   stop(): Promise<void>;
@@ -110,6 +125,7 @@ export async function startSimSpecialist(options: SimSpecialistOptions): Promise
     identity: storeIdentity(options.store),
     orgKey: options.orgKey,
     onEvent: (e: LinkEvent) => {
+      options.onEvent?.(e);
       if (e.type === 'received' && e.entry.kind === 'consultation') onConsultation(e.entry);
       if (e.type === 'state' && rank(e.record.state) >= rank('at_hub')) {
         const receipt = answeredOnceAtHub.get(e.record.itemId);
@@ -122,30 +138,54 @@ export async function startSimSpecialist(options: SimSpecialistOptions): Promise
           );
       }
     },
+    ...(options.liveness ? { liveness: options.liveness } : {}),
   });
   await endpoint.start(options.directory);
-  const link = new HubLink(
-    endpoint,
-    new HubSocketCarrier({
+  const carrier = new HubSocketCarrier({
+    url: options.hub.url,
+    certPem: options.hub.certPem,
+    signer: storeIdentity(options.store).signer,
+  });
+  const link = new HubLink(endpoint, carrier, {
+    onStatus: (s: HubLinkStatus) => {
+      if (s.state === 'up')
+        log('simulated specialist: connected to the hub', { identity: endpoint.identityId });
+    },
+  });
+  link.start();
+  // Kits online with us open direct paths through the hub's signaling; we answer like a console.
+  let signaling: SignalingClient | undefined;
+  let answerer: WebRtcAnswerer | undefined;
+  if (options.direct !== false) {
+    signaling = new SignalingClient({
       url: options.hub.url,
       certPem: options.hub.certPem,
-      signer: storeIdentity(options.store).signer,
-    }),
-    {
-      onStatus: (s: HubLinkStatus) => {
-        if (s.state === 'up')
-          log('simulated specialist: connected to the hub', { identity: endpoint.identityId });
-      },
-    },
-  );
-  link.start();
+      authenticate: (signal) => carrier.authenticate(signal),
+    });
+    answerer = new WebRtcAnswerer({
+      signaling,
+      ...(options.direct?.factory ? { factory: options.direct.factory } : {}),
+    });
+    answerer.onConnection((conn) => {
+      log('simulated specialist: direct path from a kit', { from: conn.remote.identity });
+      endpoint.attach(conn, 'direct', conn.remote.identity);
+    });
+    answerer
+      .start()
+      .catch((error: unknown) =>
+        log('simulated specialist: no direct path (signaling failed)', { error: String(error) }),
+      );
+  }
   return {
     endpoint,
     link,
+    answerer,
     answered: () => answered,
     async stop() {
       stopped = true;
       for (const t of timers) clearTimeout(t);
+      answerer?.stop();
+      await signaling?.stop();
       await link.stop();
       await endpoint.stop();
     },

@@ -21,6 +21,12 @@ export interface Dbs {
 }
 
 /**
+ * The LMDB map reserved at open: 64 GiB of address space (64-bit Node only reserves it; a resize
+ * beyond it still works, at the cost of one lingering map).
+ */
+const MAP_SIZE = 64 * 2 ** 30;
+
+/**
  * Opens (creating if needed) the LMDB file in a data directory; `readOnly` opens an existing file
  * without ever writing to it (a backup's snapshot being checked).
  */
@@ -40,6 +46,12 @@ export function openDatabase(dir: string, options: { readOnly?: boolean } = {}):
     // internal commit promise that nothing handles: on a full disk its rejection would be an
     // unhandled rejection and kill the kit (test/kit-full-disk.test.ts).
     eventTurnBatching: false,
+    // Address space for the whole file from the start (virtual only: the file still grows page by
+    // page). lmdb-js starts with a map the size of the file and, when a write outgrows it, maps
+    // the file again at twice the size while keeping the old map for lingering readers until the
+    // store closes: every page read before the resize then stays resident twice. An export's read
+    // audit outgrew the map at once, which doubled the store's file-backed RSS (bench export).
+    mapSize: MAP_SIZE,
   });
   const sub = (name: string): BinDb =>
     env.openDB<Buffer, Uint8Array>({ name, encoding: 'binary', keyEncoding: 'binary', cache: false });

@@ -22,6 +22,13 @@ export class PostingBuffer {
     keys.push(key);
   }
 
+  /** Records that every one of `keys` is indexed under `term` (copied: the caller keeps its array). */
+  addAll(term: Uint8Array, keys: readonly Buffer[]): void {
+    const known = this.#terms.get(term);
+    if (known) for (const key of keys) known.push(key);
+    else this.#terms.set(term, keys.slice());
+  }
+
   /** Drops a not-yet-written posting (a record created and re-indexed in the same commit). */
   remove(term: Uint8Array, key: Buffer): void {
     for (const [t, keys] of this.#terms)
@@ -43,7 +50,8 @@ export class PostingBuffer {
     }
     const entries = [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     for (const [, { term, keys }] of entries) {
-      keys.sort((a, b) => Buffer.compare(a, b));
+      // Keys taken in one commit nearly always arrive in increasing order: check before sorting.
+      if (!ascending(keys)) keys.sort((a, b) => Buffer.compare(a, b));
       const first = keys[0];
       if (!first) continue;
       const entryKey = Buffer.concat([term, first]);
@@ -58,6 +66,24 @@ export class PostingBuffer {
     }
     this.#terms.clear();
   }
+}
+
+/**
+ * Whether record keys are in strictly increasing order, read as the two big-endian words of an
+ * 8-byte key (plain JS reads, not a native compare per pair); false for any other length.
+ */
+function ascending(keys: readonly Buffer[]): boolean {
+  let high = -1;
+  let low = -1;
+  for (const key of keys) {
+    if (key.byteLength !== KEY_BYTES) return false;
+    const h = key.readUInt32BE(0);
+    const l = key.readUInt32BE(4);
+    if (h < high || (h === high && l <= low)) return false;
+    high = h;
+    low = l;
+  }
+  return true;
 }
 
 /** The sorted union of an entry's keys and new keys. */

@@ -46,13 +46,17 @@ export function sealRecord(
   return sealPlain(keyring, table, key, version, encodeCbor(body));
 }
 
-/** Seals already-encoded bytes (rotation re-seals plaintext as is; tests seal deliberate garbage). */
+/**
+ * Seals already-encoded bytes (rotation re-seals plaintext as is; tests seal deliberate garbage).
+ * With `into` (from {@link sealedSize} bytes of a slab) the envelope is written there.
+ */
 export function sealPlain(
   keyring: Keyring,
   table: string,
   key: Uint8Array,
   version: number,
   plain: Uint8Array,
+  into?: Buffer,
 ): Buffer {
   const epoch = keyring.currentEpoch;
   const dek = keyring.dek(epoch);
@@ -62,8 +66,14 @@ export function sealPlain(
   header[0] = FORMAT;
   header.writeUInt16BE(version, 1);
   header.writeUInt32BE(epoch, 3);
-  const sealed = keyring.backend.seal(plain, aadOf(table, key, header), dek, header);
+  const sealed = keyring.backend.seal(plain, aadOf(table, key, header), dek, header, into);
+  if (into) return into;
   return Buffer.isBuffer(sealed) ? sealed : Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
+}
+
+/** Bytes of the envelope {@link sealPlain} makes of `plainBytes` bytes of plaintext. */
+export function sealedSize(plainBytes: number): number {
+  return HEADER_BYTES + NONCE_BYTES + plainBytes + TAG_BYTES;
 }
 
 /** The envelope fields readable without the key (used by rotation to skip current records). */

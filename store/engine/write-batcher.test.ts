@@ -5,6 +5,7 @@ import { contextOf } from '../record-store.ts';
 import type { BodyOf } from '../tables.ts';
 import { BLIND_TAGS } from '../tables/blind-index.ts';
 import type { WriteTx } from './write-tx.ts';
+import { LaneGroup } from './write-batcher.ts';
 import { tempStores } from '../test-fixtures.ts';
 
 /** A sample reading as the observations table stores it. */
@@ -59,6 +60,56 @@ describe('write batcher', () => {
     await batcher.enqueue((tx) => tx.putRecord('messages', keyOf(5), body, true));
     expect(dbs.tables.messages.get(keyOf(5))).toBeDefined();
     expect([...dbs.tables.messages.getKeys()]).toHaveLength(2);
+    await store.close();
+  });
+
+  it('joins readings that arrive before a commit into one operation; each caller gets its own records', async () => {
+    const store = await temp.open();
+    // The first write after opening waits for the id reservation; after it, ids are at hand.
+    const [warm] = await store.addObservations([sampleObservation(0, 'v-warm')]);
+    const commits = store.commitCount;
+    const calls = [1, 2, 3, 4, 5].map((i) =>
+      store.addObservations(
+        i === 3
+          ? [sampleObservation(30, 'v-a'), sampleObservation(31, 'v-b')]
+          : [sampleObservation(i, 'v-a')],
+      ),
+    );
+    const results = await Promise.all(calls);
+    expect(results.map((r) => r.length)).toEqual([1, 1, 2, 1, 1]);
+    expect(results[2]?.map((o) => o.visitId)).toEqual(['v-a', 'v-b']);
+    const ids = results.flat().map((o) => o.id);
+    expect([...ids].sort()).toEqual(ids);
+    expect(store.commitCount - commits).toBe(1);
+    expect((await store.observationsByVisit('v-a')).map((o) => o.id)).toEqual(ids.filter((_, i) => i !== 3));
+    // One audit note names every reading of the group.
+    const created = (await store.readAudit()).filter(
+      (e) => e.action === 'create' && e.table === 'observations',
+    );
+    expect(created.map((e) => e.recordIds)).toEqual([[warm?.id], ids]);
+    await store.close();
+  });
+
+  it('fails a group whole when it throws, rejecting every caller that joined it; companions commit', async () => {
+    const store = await temp.open();
+    const { batcher } = contextOf(store);
+    const lane = {};
+    class Failing extends LaneGroup<string> {
+      run(tx: WriteTx): string[] {
+        tx.putRecord('messages', keyOf(7), { note: 'written before the throw' });
+        throw new Error('group failed');
+      }
+    }
+    const joined = [0, 1, 2].map(() => batcher.group(lane, () => new Failing()).settled());
+    const reading = store.addObservations([sampleObservation(1, 'v-c')]);
+    const results = await Promise.allSettled([...joined, reading]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'fulfilled']);
+    expect(contextOf(store).dbs.tables.messages.get(keyOf(7))).toBeUndefined();
+    expect(await store.observationsByVisit('v-c')).toHaveLength(1);
+    // The next transaction opens a fresh group.
+    const next = batcher.group(lane, () => new Failing());
+    expect(joined).toHaveLength(3);
+    await expect(next.settled()).rejects.toThrow('group failed');
     await store.close();
   });
 });

@@ -14,6 +14,54 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+/** What the batcher needs of a {@link LaneGroup}, whatever its result type (method-bivariant). */
+interface Joinable {
+  run(tx: WriteTx): unknown[];
+  resolveAll(values: readonly unknown[]): void;
+  rejectAll(error: unknown): void;
+}
+
+/**
+ * Many small writes of one kind joined into ONE operation of the next transaction: a stream of
+ * single readings would otherwise cost an operation each (a closure, a staging pass, an audit
+ * note and a result slot per reading), work done inside the transaction, on the commit's critical
+ * path. A group gathers its items outside the transaction (while the previous commit is being
+ * flushed) and {@link LaneGroup.run}s them all at once. The group is one operation: it commits
+ * whole or fails whole, and every caller that joined it gets that outcome.
+ */
+export abstract class LaneGroup<R> implements Joinable {
+  readonly #resolves: ((value: R) => void)[] = [];
+  readonly #rejects: ((error: unknown) => void)[] = [];
+
+  /**
+   * The outcome of the caller's item(s) just added: call once per caller, right after adding,
+   * in the same synchronous step. Resolves once the transaction is durable.
+   */
+  settled(): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.#resolves.push(resolve);
+      this.#rejects.push(reject);
+    });
+  }
+
+  /**
+   * Writes every item inside the transaction and returns one result per {@link settled} call, in
+   * order. May run twice (the batcher replays a batch when another operation of it threw), so it
+   * must not change the group.
+   */
+  abstract run(tx: WriteTx): R[];
+
+  /** Settles every caller with its result (after the flush). */
+  resolveAll(values: readonly R[]): void {
+    this.#resolves.forEach((resolve, i) => resolve(values[i] as R));
+  }
+
+  /** Settles every caller with the group's failure. */
+  rejectAll(error: unknown): void {
+    for (const reject of this.#rejects) reject(error);
+  }
+}
+
 /**
  * Group commit. Operations issued while the previous commit is in progress share the next
  * transaction; an operation on an idle store starts its commit on the next event-loop turn.
@@ -26,6 +74,8 @@ export class WriteBatcher {
   #scheduled = false;
   #committing = false;
   #inFlight = new Set<Promise<void>>();
+  // The group of each lane that the next transaction will run, while it still takes items.
+  readonly #open = new Map<object, Joinable>();
   /** Transactions committed so far (observability and tests of batching). */
   commits = 0;
 
@@ -41,6 +91,25 @@ export class WriteBatcher {
     });
   }
 
+  /**
+   * The group of `lane` (any object naming a kind of write) that the next transaction will run,
+   * opened with `open` and queued as one operation if none is taking items yet. Add items to it
+   * and take each caller's {@link LaneGroup.settled} in one synchronous step.
+   */
+  group<G extends Joinable>(lane: object, open: () => G): G {
+    const current = this.#open.get(lane);
+    if (current) return current as G;
+    const group = open();
+    this.#open.set(lane, group);
+    this.#pending.push({
+      op: (tx) => group.run(tx),
+      resolve: (values) => group.resolveAll(values as readonly unknown[]),
+      reject: (error) => group.rejectAll(error),
+    });
+    this.#schedule();
+    return group;
+  }
+
   #schedule(): void {
     if (this.#scheduled || this.#committing) return;
     this.#scheduled = true;
@@ -54,6 +123,8 @@ export class WriteBatcher {
     const batch = this.#pending;
     if (batch.length === 0) return;
     this.#pending = [];
+    // The groups in this batch take no more items: later ones open groups of the next batch.
+    this.#open.clear();
     this.#committing = true;
     const done = this.#commit(batch).finally(() => this.#inFlight.delete(done));
     this.#inFlight.add(done);

@@ -135,6 +135,14 @@ export class WriteTx {
     this.#stage.adds.push(term, key);
   }
 
+  /**
+   * Indexes many record keys under one blind term (a group of readings sharing their visit): one
+   * staging step instead of one per key. `keys` is copied at commit, never kept or changed.
+   */
+  indexAll(term: Uint8Array, keys: readonly Buffer[]): void {
+    this.#stage.lists.push({ term, keys });
+  }
+
   /** Removes a record key from a term's postings, written or still pending in this commit. */
   unindex(term: Uint8Array, key: Buffer): void {
     removePosting(this.#dbs.index, term, key);
@@ -148,10 +156,11 @@ export class WriteTx {
 
   /** Keeps what the operation that just succeeded gathered (postings, audit). */
   commitStage(): void {
-    const { adds, removes, audits } = this.#stage;
+    const { adds, lists, removes, audits } = this.#stage;
     for (let i = 0; i < removes.length; i += 2)
       this.#postings.remove(removes[i] as Uint8Array, removes[i + 1] as Buffer);
     for (let i = 0; i < adds.length; i += 2) this.#postings.add(adds[i] as Uint8Array, adds[i + 1] as Buffer);
+    for (const { term, keys } of lists) this.#postings.addAll(term, keys);
     for (const a of audits) this.#group(a.actor, a.action, a.table, a.ids);
     this.dropStage();
   }
@@ -160,6 +169,7 @@ export class WriteTx {
   dropStage(): void {
     // Emptied in place: one stage per transaction, not one allocation per operation.
     this.#stage.adds.length = 0;
+    this.#stage.lists.length = 0;
     this.#stage.removes.length = 0;
     this.#stage.audits.length = 0;
   }
@@ -238,6 +248,7 @@ function wrote(result: void): boolean {
 function emptyStage() {
   return {
     adds: [] as (Uint8Array | Buffer)[],
+    lists: [] as { term: Uint8Array; keys: readonly Buffer[] }[],
     removes: [] as (Uint8Array | Buffer)[],
     audits: [] as { actor: string; action: AuditAction; table: string; ids: readonly string[] }[],
   };

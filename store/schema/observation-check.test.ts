@@ -7,7 +7,7 @@ import {
   unpackObservation,
 } from '../tables/observation-codec.ts';
 import { ObservationInput } from './observation.ts';
-import { checkObservation } from './observation-check.ts';
+import { USES_ZOD_DATETIME_PATTERN, checkObservation } from './observation-check.ts';
 import { ObservationBody } from './stored-observation.ts';
 import { sampleObservation } from '../testing.ts';
 
@@ -119,6 +119,26 @@ describe('checkObservation (plain-code twin of the zod schema)', () => {
         fc.oneof(fc.anything(), fc.constant('DELETE'), fc.constant(undefined), fc.constant(null)),
         (input, path, replacement) => agree(mutate(input, path, replacement)),
       ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("tests zod's own datetime pattern directly, and agrees with zod on near-ISO times", () => {
+    expect(USES_ZOD_DATETIME_PATTERN).toBe(true);
+    // ISO strings with one character replaced, offsets, fractions, leap days: the pattern's edges.
+    const nearIso = fc
+      .tuple(
+        fc.date({ noInvalidDate: true, min: new Date(0), max: new Date(Date.UTC(2400, 0, 1)) }),
+        fc.nat(40),
+        fc.constantFrom('', '0', '9', 'Z', '+', '-', ':', '.', 'T', ' ', '+03:00', '-24:00', '.5'),
+      )
+      .map(([d, at, ch]) => {
+        const iso = d.toISOString();
+        const i = at % (iso.length + 1);
+        return iso.slice(0, i) + ch + iso.slice(i + (ch.length > 0 && at % 2 === 0 ? 1 : 0));
+      });
+    fc.assert(
+      fc.property(nearIso, (effectiveAt) => agree({ ...sampleObservation(1), effectiveAt })),
       { numRuns: 3000 },
     );
   });

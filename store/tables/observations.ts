@@ -6,8 +6,11 @@ import { auditedList, getById, readByTerm, readMany } from '../engine/reads.ts';
 import { StoreError } from '../errors.ts';
 import { idOf, idOfSeq, keyOf } from '../engine/ids.ts';
 import { encodeObservationBody } from './observation-cbor.ts';
-import { sealPlain } from '../engine/record-seal.ts';
+import { sealPlain, sealedSize } from '../engine/record-seal.ts';
+import { SealSlabs } from '../engine/seal-slabs.ts';
 import { TABLES } from '../tables.ts';
+import { LaneGroup } from '../engine/write-batcher.ts';
+import type { WriteTx } from '../engine/write-tx.ts';
 import { lookupPostings } from '../engine/postings.ts';
 import { BLIND_TAGS, hourBucket } from './blind-index.ts';
 import type { z } from 'zod';
@@ -41,28 +44,82 @@ export function parseObservations(inputs: readonly ObservationInput[]): z.output
   });
 }
 
-/** One reading encoded, sealed and blind-indexed before its transaction (see addObservations). */
-interface Prepared {
-  key: Buffer;
-  sealed: Buffer;
-  terms: Uint8Array[];
-  record: ObservationRecord;
+/**
+ * The readings that joined the next transaction, encoded, sealed and blind-indexed before it
+ * (see addObservations): parallel arrays, and postings already gathered per term, so the
+ * transaction only puts bytes, one index entry list per term and one audit note for them all.
+ */
+class ObservationGroup extends LaneGroup<ObservationRecord[]> {
+  readonly #actor: string;
+  readonly #keys: Buffer[] = [];
+  readonly #sealed: Buffer[] = [];
+  readonly #records: ObservationRecord[] = [];
+  readonly #ids: string[] = [];
+  // Keyed by term object: the blind memo returns the same object for the same value.
+  readonly #postings = new Map<Uint8Array, Buffer[]>();
+  // Where each caller's records end in #records.
+  readonly #ends: number[] = [];
+  // The envelopes' memory, reused once the transaction has put them.
+  readonly #slabs = new SealSlabs();
+
+  constructor(actor: string) {
+    super();
+    this.#actor = actor;
+  }
+
+  /** Encodes, seals and indexes one reading on record counter `seq`. */
+  add(ctx: StoreContext, body: StoredBody, seq: number): void {
+    const key = keyOf(seq);
+    if (body.visitId !== null) this.#index(ctx.blinds.term(TAGS.visit, body.visitId), key);
+    if (body.patientId !== null) this.#index(ctx.blinds.term(TAGS.patient, body.patientId), key);
+    this.#index(ctx.blinds.term(TAGS.hour, hourBucket(body.effectiveAt)), key);
+    // The same terms as observationTerms (blind-index.ts), computed through the memo: the hot path.
+    // The encoder's output is a view into its scratch buffer: sealed (copied) before the next call.
+    const plain = encodeObservationBody(body);
+    const into = this.#slabs.take(sealedSize(plain.byteLength));
+    this.#sealed.push(sealPlain(ctx.keyring, T, key, TABLES.observations.version, plain, into));
+    this.#keys.push(key);
+    const record = body as ObservationRecord;
+    record.id = idOfSeq(PREFIX, seq);
+    this.#records.push(record);
+    this.#ids.push(record.id);
+  }
+
+  /** Closes one caller's share of the group (its readings since the previous call). */
+  endCall(): Promise<ObservationRecord[]> {
+    this.#ends.push(this.#records.length);
+    return this.settled();
+  }
+
+  #index(term: Uint8Array, key: Buffer): void {
+    const keys = this.#postings.get(term);
+    if (keys) keys.push(key);
+    else this.#postings.set(term, [key]);
+  }
+
+  run(tx: WriteTx): ObservationRecord[][] {
+    const keys = this.#keys;
+    const sealed = this.#sealed;
+    for (let i = 0; i < keys.length; i++) tx.putSealed(T, keys[i] as Buffer, sealed[i] as Buffer, true);
+    for (const [term, termKeys] of this.#postings) tx.indexAll(term, termKeys);
+    tx.audit(this.#actor, 'create', T, this.#ids);
+    let from = 0;
+    return this.#ends.map((end) => this.#records.slice(from, (from = end)));
+  }
+
+  override resolveAll(values: readonly ObservationRecord[][]): void {
+    this.#slabs.release();
+    super.resolveAll(values);
+  }
+
+  override rejectAll(error: unknown): void {
+    this.#slabs.release();
+    super.rejectAll(error);
+  }
 }
 
-function prepare(ctx: StoreContext, body: StoredBody, seq: number): Prepared {
-  const key = keyOf(seq);
-  const terms: Uint8Array[] = [];
-  if (body.visitId !== null) terms.push(ctx.blinds.term(TAGS.visit, body.visitId));
-  if (body.patientId !== null) terms.push(ctx.blinds.term(TAGS.patient, body.patientId));
-  terms.push(ctx.blinds.term(TAGS.hour, hourBucket(body.effectiveAt)));
-  // The same terms as observationTerms (blind-index.ts), computed through the memo: the hot path.
-  // The encoder's output is a view into its scratch buffer: sealed (copied) before the next call.
-  const plain = encodeObservationBody(body);
-  const sealed = sealPlain(ctx.keyring, T, key, TABLES.observations.version, plain);
-  const record = body as ObservationRecord;
-  record.id = idOfSeq(PREFIX, seq);
-  return { key, sealed, terms, record };
-}
+/** Names the observation lane in the write batcher (one open group per transaction). */
+const LANE = { lane: 'observations' } as const;
 
 let lastMs = 0;
 let lastIso = new Date(0).toISOString();
@@ -114,31 +171,24 @@ async function addAfterRefill(ctx: StoreContext, valid: StoredInput[]): Promise<
   return enqueuePrepared(ctx, valid, first);
 }
 
-/** Seals the readings on ids [first, ...] and queues their transaction, in one synchronous step. */
+/**
+ * Seals the readings on ids [first, ...] into the next transaction's observation group, in one
+ * synchronous step (so ids reach the table in increasing order).
+ */
 function enqueuePrepared(
   ctx: StoreContext,
   valid: StoredInput[],
   first: number,
 ): Promise<ObservationRecord[]> {
   const recordedAt = nowIso();
-  const prepared = valid.map((input, i) => {
+  const group = ctx.batcher.group(LANE, () => new ObservationGroup(ctx.actor));
+  valid.forEach((input, i) => {
     // The parsed input is a fresh object: extend it in place rather than copying per record.
     const body = input as StoredBody;
     body.recordedAt = recordedAt;
-    return prepare(ctx, body, first + i);
+    group.add(ctx, body, first + i);
   });
-  return ctx.batcher.enqueue((tx) => {
-    const records: ObservationRecord[] = [];
-    const ids: string[] = [];
-    for (const p of prepared) {
-      tx.putSealed(T, p.key, p.sealed, true);
-      for (const term of p.terms) tx.index(term, p.key);
-      records.push(p.record);
-      ids.push(p.record.id);
-    }
-    tx.audit(ctx.actor, 'create', T, ids);
-    return records;
-  });
+  return group.endCall();
 }
 
 /** The newest observations first (by commit order, which the monotonic keys give for free). */

@@ -65,6 +65,11 @@ describe('the house call on a tablet', () => {
     expect(await page.getAttribute('html', 'lang')).toBe('ru');
     await page.waitForSelector('[data-testid="pairing-screen"]', WAIT);
     expect(new URL(page.url()).pathname).toBe('/pair');
+    // The kit answered (it refused): the bar says the tablet is not paired, not that the kit is away.
+    await expect
+      .poll(() => page.getAttribute('[data-testid="link-status"]', 'data-state'), WAIT)
+      .toBe('unpaired');
+    expect(await page.textContent('[data-testid="link-status"]')).toContain('не подключён к комплекту');
     // A wrong code is refused, and nothing is paired.
     await page.fill('[data-testid="pair-code"]', '0000 0000');
     await page.click('[data-testid="pair-submit"]');

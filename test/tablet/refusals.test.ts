@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WirePatient, WireVisit, WireVisitView } from '../../runtime/http/api/wire-types.ts';
+import { KitClient } from '../helpers/kit-client.ts';
+import { slowUpload } from '../helpers/slow-upload.ts';
 import { startTabletKit, type TabletKit } from '../helpers/tablet-kit.ts';
+import { launchTablets } from '../helpers/tablets.ts';
 
 /**
  * Refusals over the kit's real HTTPS: no token 401, a coordinator writing in a visit 403,
@@ -138,11 +141,147 @@ describe('the kit refuses bad requests and stores nothing', () => {
 
     const view = (await (await send(`visits/${visit.id}`, {})).json()) as WireVisitView;
     expect(view.entries).toEqual([]);
-    // (An oversized upload is refused in process by runtime/http/api/api.test.ts: over the socket
-    // the kit answers 413 and closes the connection while the client still sends, which Node's
-    // client reports as a hang-up.)
     expect(await kit.store.attachmentsByVisit(visit.id)).toEqual([]);
     expect(await kit.store.observationsByVisit(visit.id)).toEqual([]);
     expect(await kit.store.findPatientsByNamePrefix('Орлов')).toHaveLength(1);
   });
+
+  it('answers an oversized body over the real socket with its JSON refusal, not a hang-up', async () => {
+    const patient = (await (
+      await send('patients', {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ clientId: 'socket-patient', familyName: 'Зайцева' }),
+      })
+    ).json()) as WirePatient;
+    const visit = (await (
+      await send('visits', {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ clientId: 'socket-visit', patientId: patient.id }),
+      })
+    ).json()) as WireVisit;
+    const bearer = { authorization: `Bearer ${kit.token}` };
+    const entries = `${kit.url}api/visits/${visit.id}/entries`;
+    const photo = (clientId: string) =>
+      `${kit.url}api/visits/${visit.id}/attachments?kind=photo&clientId=${clientId}` +
+      `&enteredAt=${encodeURIComponent(new Date().toISOString())}`;
+
+    // A tablet on slow Wi-Fi that reads the answer only after sending everything: the kit decides
+    // at once (the declared length, or no token) and must keep reading what still arrives, or its
+    // kernel resets the connection and the answer is lost. Each body takes over a second to send.
+    const slow = { pauseMs: 80, ca: kit.caPem } as const;
+    const cases = [
+      {
+        name: 'a 1 MiB note, Content-Length declared',
+        run: () =>
+          slowUpload({
+            ...slow,
+            url: entries,
+            headers: { ...bearer, ...json },
+            pieces: 16,
+            pieceBytes: 64 << 10,
+          }),
+        status: 413,
+        error: 'body_too_large',
+      },
+      {
+        name: 'the same asking for Connection: close',
+        run: () =>
+          slowUpload({
+            ...slow,
+            url: entries,
+            headers: { ...bearer, ...json, connection: 'close' },
+            pieces: 16,
+            pieceBytes: 64 << 10,
+          }),
+        status: 413,
+        error: 'body_too_large',
+      },
+      {
+        name: 'a 1 MiB note, chunked',
+        run: () =>
+          slowUpload({
+            ...slow,
+            url: entries,
+            headers: { ...bearer, ...json },
+            pieces: 16,
+            pieceBytes: 64 << 10,
+            chunked: true,
+          }),
+        status: 413,
+        error: 'body_too_large',
+      },
+      {
+        name: 'a 16 MiB photo (the limit is 15 MiB), Content-Length declared',
+        run: () =>
+          slowUpload({
+            ...slow,
+            url: photo('socket-photo-1'),
+            headers: { ...bearer, 'content-type': 'image/jpeg' },
+            pieces: 16,
+            pieceBytes: 1 << 20,
+          }),
+        status: 413,
+        error: 'body_too_large',
+      },
+      {
+        name: 'a 1 MiB note without a token',
+        run: () => slowUpload({ ...slow, url: entries, headers: json, pieces: 16, pieceBytes: 64 << 10 }),
+        status: 401,
+        error: 'unauthorized',
+      },
+    ];
+    for (const c of cases) {
+      const answer = await c.run();
+      expect(answer, c.name).toMatchObject({ ok: true, status: c.status });
+      if (!answer.ok) continue;
+      expect(answer.headers, c.name).toMatch(/\r\ncontent-type: application\/json/i);
+      expect((JSON.parse(answer.body) as { error: string }).error, c.name).toBe(c.error);
+    }
+
+    // Node's own HTTPS client sending 10 MiB at once (the whole body written before the answer is read).
+    const client = new KitClient(kit.url, kit.caPem);
+    const big = JSON.stringify({
+      clientId: 'socket-note-big',
+      enteredAt: new Date().toISOString(),
+      kind: 'note',
+      text: 'x'.repeat(10 << 20),
+    });
+    const node = await client.request(entries, {
+      method: 'POST',
+      body: big,
+      headers: json,
+      token: kit.token,
+    });
+    expect(node.status).toBe(413);
+    expect(node.json<{ error: string }>().error).toBe('body_too_large');
+    // The connection was not cut: the kit still answers.
+    expect((await client.request(`/api/visits/${visit.id}`, { token: kit.token })).status).toBe(200);
+
+    // And Chromium's fetch, trusting the kit CA as a tablet does.
+    const tablets = await launchTablets({ trustCaPem: [kit.caPem] });
+    try {
+      const { page } = await tablets.tablet();
+      await page.goto(kit.url);
+      const seen = await page.evaluate(
+        async ({ url, token }) => {
+          const res = await fetch(url, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ clientId: 'socket-note-web', kind: 'note', text: 'x'.repeat(10 << 20) }),
+          });
+          return { status: res.status, body: (await res.json()) as { error: string } };
+        },
+        { url: entries, token: kit.token },
+      );
+      expect(seen).toMatchObject({ status: 413, body: { error: 'body_too_large' } });
+    } finally {
+      await tablets.close();
+    }
+
+    const view = (await (await send(`visits/${visit.id}`, {})).json()) as WireVisitView;
+    expect(view.entries).toEqual([]);
+    expect(await kit.store.attachmentsByVisit(visit.id)).toEqual([]);
+  }, 120_000);
 });

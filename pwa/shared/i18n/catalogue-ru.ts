@@ -9,6 +9,7 @@ export const RU = {
   linkOnline: 'связь с комплектом есть',
   linkOffline: 'нет связи с комплектом',
   linkConnecting: 'подключение к комплекту…',
+  linkUnpaired: 'планшет не подключён к комплекту — введите код',
   offlineReady: 'Приложение сохранено на планшете и работает без связи',
   updateReady: 'Доступно обновление — применится после закрытия визита',
   updateNow: 'Обновить',
@@ -214,6 +215,10 @@ export const RU = {
   // errors
   errorSaving: 'Не сохранено: {reason}',
   storeFailing: 'Запись не удаётся: показания НЕ сохраняются.',
+  storeCauseDiskFull:
+    'Диск комплекта заполнен: свободно {free} МБ. Освободите место или замените карту памяти.',
+  storeCauseUnknown:
+    'Хранилище комплекта не принимает записи. Если это не пройдёт само, перезапустите комплект.',
   notStoredCount: 'Не сохранено показаний',
   storeResumed: 'Запись снова работает.',
   remeasure: 'Повторите измерения за время сбоя.',
@@ -287,6 +292,7 @@ export const RU = {
   icd10: 'МКБ-10',
   recommendations: 'Рекомендации',
   referral: 'Направление',
+  referralInPerson: 'нужен очный осмотр',
   signatureFailed: 'подпись не проверена: {reason}',
   reasonBadSignature: 'подпись не сходится с текстом',
   reasonUnknownSender: 'автора нет в справочнике организации',

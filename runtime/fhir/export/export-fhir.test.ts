@@ -56,9 +56,13 @@ describe('FHIR export of a full visit', () => {
       PractitionerRole: 2,
       Organization: 1,
       Device: 7,
-      Observation: 18,
-      Provenance: 11,
+      // 14 instrument readings, 3 typed on the tablet, the ECG strip, NEWS2.
+      Observation: 22,
+      // One per instrument frame, one per typed entry, one for the strip.
+      Provenance: 14,
       Media: 2,
+      DocumentReference: 1,
+      ServiceRequest: 1,
     });
     expect(summary.skippedAttachments).toBe(0);
     expect(summary.damaged).toEqual([]);
@@ -109,5 +113,71 @@ describe('FHIR export of a full visit', () => {
       'codec-version': visit.ecg.codecVersion,
       'clock-offset': 2500,
     });
+  });
+
+  it('writes NEWS2 as its own Observation: the total, one component per parameter, from the readings it used', async () => {
+    const store = await stores();
+    const visit = await storeFullVisit(store);
+    const { bundle } = await exportToFile(store, visit.visitId);
+    const news2 = bundle.entry.filter((e) =>
+      JSON.stringify((e.resource as { code?: unknown }).code ?? '').includes('1104051000000101'),
+    );
+    expect(news2).toHaveLength(1);
+    const obs = news2[0]!.resource as unknown as {
+      status: string;
+      category: { coding: { code: string }[] }[];
+      valueQuantity: { value: number; code: string; comparator?: string };
+      derivedFrom: { reference: string }[];
+      component: { code: { coding: { code: string }[] }; valueQuantity?: { value: number } }[];
+    };
+    // RR 24 (typed) 2, SpO2 scale 1 from the newest usable reading (the CMS50's) 0, air 0, systolic 152 0,
+    // pulse 0, alert 0, 38.60 °C 1: total 3, complete, low risk.
+    expect(obs.status).toBe('final');
+    expect(obs.category[0]!.coding[0]!.code).toBe('survey');
+    expect(obs.valueQuantity).toMatchObject({ value: 3, code: '{score}' });
+    expect(obs.valueQuantity.comparator).toBeUndefined();
+    expect(obs.component.map((c) => [c.code.coding[1]!.code, c.valueQuantity?.value])).toEqual([
+      ['respirationRate', 2],
+      ['spo2-scale1', 0],
+      ['oxygen', 0],
+      ['systolic', 0],
+      ['pulse', 0],
+      ['consciousness', 0],
+      ['temperature', 1],
+    ]);
+    const byUrl = new Map(bundle.entry.map((e) => [e.fullUrl, e.resource]));
+    const sources = obs.derivedFrom.map(
+      (r) => byUrl.get(r.reference) as unknown as { code: { coding: { code: string }[] } },
+    );
+    expect(sources.map((s) => s.code.coding[0]!.code).sort()).toEqual(
+      ['9279-1', '2708-6', '3151-8', '85354-9', '8867-4', '67775-7', '8310-5'].sort(),
+    );
+  });
+
+  it('writes the consultation request as a ServiceRequest with urgency, specialty, question and what was sent', async () => {
+    const store = await stores();
+    const visit = await storeFullVisit(store);
+    const { bundle } = await exportToFile(store, visit.visitId);
+    const sr = bundle.entry.find((e) => e.resource.resourceType === 'ServiceRequest')!;
+    const r = sr.resource as unknown as {
+      priority: string;
+      intent: string;
+      performerType: { coding: { code: string }[] };
+      note: { text: string }[];
+      supportingInfo: { reference: string }[];
+      encounter: { reference: string };
+    };
+    expect(r).toMatchObject({
+      priority: 'urgent',
+      intent: 'order',
+      performerType: { coding: [{ code: 'cardiology' }] },
+    });
+    expect(r.note[0]!.text).toMatch(/Госпитализировать\?/);
+    expect(r.note[1]!.text).toMatch(/NEWS2.*6/);
+    const types = r.supportingInfo.map(
+      (ref) => bundle.entry.find((e) => e.fullUrl === ref.reference)!.resource.resourceType,
+    );
+    expect(types).toEqual(['Observation', 'Observation', 'Observation', 'Observation', 'Media']);
+    expect(sr.request.ifNoneExist).toContain(encodeURIComponent(visit.consultationId));
   });
 });

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { isStoreError } from '../../../store/index.ts';
 import type { BundleEntry } from '../fhir-types.ts';
 import type { IdentifierProfile } from '../profiles/identifier-profile.ts';
 import type { Brigade } from './brigade.ts';
@@ -9,6 +10,7 @@ import type { ExportSource } from './export-source.ts';
 import { toOrganization } from './mappers/organization.ts';
 import { toPractitioner } from './mappers/practitioner.ts';
 import { toPractitionerRole } from './mappers/practitioner-role.ts';
+import { LinkAnswers } from './link-answers.ts';
 import { KitNames } from './refs.ts';
 import { selectVisits, type VisitSelection } from './select-visits.ts';
 import { visitEntries, type ExportState } from './visit-entries.ts';
@@ -36,6 +38,8 @@ export interface ExportSummary {
   readonly damaged: readonly string[];
   /** Attachments not exported by this build (waveform blobs of a format it does not know). */
   readonly skippedAttachments: number;
+  /** Specialists' answers found for no visit (their consultation's readings are unknown here). */
+  readonly answersWithoutVisit: number;
 }
 
 function brigadeEntries(brigade: Brigade, ctx: MapContext): BundleEntry[] {
@@ -77,9 +81,17 @@ export async function exportFhir(
   out: Writable,
   options: ExportOptions,
 ): Promise<ExportSummary> {
-  const visits = await selectVisits(source, selection);
+  // Only the ids are kept across the export; each visit is read again when its turn comes, so
+  // what the export holds does not grow with the number of visits selected.
+  const visits = (await selectVisits(source, selection)).map((v) => v.id);
   const ctx: MapContext = { names: new KitNames(source.publicIdentity.signing), profile: options.profile };
-  const state: ExportState = { patients: new Set(), devices: new Set(), damaged: [], skippedAttachments: 0 };
+  const state: ExportState = {
+    patients: new Set(),
+    devices: new Set(),
+    damaged: [],
+    skippedAttachments: 0,
+    links: await LinkAnswers.build(source),
+  };
   const resources: Record<string, number> = {};
   const writer = new BundleWriter(out);
   const count = (e: BundleEntry): void => {
@@ -92,7 +104,17 @@ export async function exportFhir(
       count(e);
     }
   let done = 0;
-  for (const visit of visits) {
+  for (const id of visits) {
+    let visit;
+    try {
+      visit = await source.getVisit(id);
+    } catch (error) {
+      // Damaged since it was selected: left out and named, like every unreadable record.
+      if (!isStoreError(error)) throw error;
+      state.damaged.push(id);
+      options.onProgress?.(++done, visits.length);
+      continue;
+    }
     for await (const pending of visitEntries(visit, source, ctx, state, options.brigade)) {
       options.signal?.throwIfAborted();
       await writer.add(pending.entry, pending.blob);
@@ -112,5 +134,6 @@ export async function exportFhir(
     resources,
     damaged: state.damaged,
     skippedAttachments: state.skippedAttachments,
+    answersWithoutVisit: state.links.unplaced,
   };
 }

@@ -1,5 +1,6 @@
 import type {
   AttachmentRecord,
+  ConsultationRecord,
   ObservationRecord,
   PatientRecord,
   VisitRecord,
@@ -10,6 +11,10 @@ import { KIND, type MapContext } from './context.ts';
 import { createEntry, matchingIdentifier } from './entries.ts';
 import type { ExportSource } from './export-source.ts';
 import type { InstrumentFacts } from './instrument-facts.ts';
+import type { LinkAnswers } from './link-answers.ts';
+import { toConclusionReport, toMessageCommunication, toSignatureProvenance } from './mappers/link-answer.ts';
+import { toNews2Observation, visitNews2 } from './mappers/news2.ts';
+import { toLinkServiceRequest, toServiceRequest } from './mappers/service-request.ts';
 import { ECG_STRIP_MEDIA_TYPE, decodeEcgStrip } from '../../pipeline/ecg-strip-format.ts';
 import { toDevice } from './mappers/device.ts';
 import { toEcgObservation, toEcgProvenance } from './mappers/ecg.ts';
@@ -33,7 +38,13 @@ export interface ExportState {
   readonly damaged: string[];
   /** Attachments this build cannot export (waveform blobs of a format it does not know). */
   skippedAttachments: number;
+  /** The link's consultations and specialists' answers, by visit. */
+  readonly links: LinkAnswers;
 }
+
+/** Readings entered by hand on the tablet: no instrument, so no Device. */
+const MANUAL_CODEC = 'manual-entry';
+const byInstrument = (o: ObservationRecord): boolean => o.provenance.codec !== MANUAL_CODEC;
 
 /** Everything a visit contributes, in the order a reader expects. */
 export async function* visitEntries(
@@ -63,10 +74,23 @@ export async function* visitEntries(
     ),
   };
   yield* observationEntries(observations, ctx);
+  const news2 = visitNews2(observations);
+  if (news2)
+    yield {
+      entry: createEntry(
+        ctx.names.fullUrl(KIND.news2, visit.id),
+        toNews2Observation(visit, news2, ctx),
+        ctx.names.identifier(KIND.news2, visit.id),
+      ),
+    };
+  const inBundle = { observation: new Set(observations.map((o) => o.id)), attachment: new Set<string>() };
   const attachments = await source.attachmentsByVisit(visit.id, { onDamaged });
   for (const a of attachments) {
     if (a.kind === 'ecg' && a.mediaType === ECG_STRIP_MEDIA_TYPE) {
-      yield* ecgEntries(a, source, ctx, state);
+      for await (const e of ecgEntries(a, source, ctx, state)) {
+        if (e.entry.resource.resourceType === 'Observation') inBundle.attachment.add(a.id);
+        yield e;
+      }
       continue;
     }
     const entry = attachmentEntry(a, ctx);
@@ -74,7 +98,88 @@ export async function* visitEntries(
       state.skippedAttachments++;
       continue;
     }
+    inBundle.attachment.add(a.id);
     yield { entry, blob: { source: source.readBlob(a.id), size: a.size } };
+  }
+  const has = (kind: 'observation' | 'attachment', id: string): boolean => inBundle[kind].has(id);
+  for (const c of await source.consultationsByVisit(visit.id, { onDamaged }))
+    yield consultationEntry(c, ctx, has);
+  yield* linkEntries(visit, source, ctx, state, has);
+}
+
+function consultationEntry(
+  c: ConsultationRecord,
+  ctx: MapContext,
+  has: (kind: 'observation' | 'attachment', id: string) => boolean,
+): PendingEntry {
+  return {
+    entry: createEntry(
+      ctx.names.fullUrl(KIND.consultation, c.id),
+      toServiceRequest(c, ctx, has),
+      ctx.names.identifier(KIND.consultation, c.id),
+    ),
+  };
+}
+
+/**
+ * The link's part of a visit: the consultations sent to specialists (ServiceRequest), their
+ * messages (Communication) and signed conclusions (DiagnosticReport and the Provenance carrying
+ * the signature).
+ */
+async function* linkEntries(
+  visit: VisitRecord,
+  _source: ExportSource,
+  ctx: MapContext,
+  state: ExportState,
+  has: (kind: 'observation' | 'attachment', id: string) => boolean,
+): AsyncGenerator<PendingEntry> {
+  const items = state.links.forVisit(visit.id);
+  const sent = new Set<string>();
+  for (const c of items.consultations) {
+    sent.add(c.itemId);
+    yield {
+      entry: createEntry(
+        ctx.names.fullUrl(KIND.consultation, c.itemId),
+        toLinkServiceRequest(c, visit, ctx, has),
+        ctx.names.identifier(KIND.consultation, c.itemId),
+      ),
+    };
+  }
+  for (const envelopeId of items.answers) {
+    const a = await state.links.answer(envelopeId);
+    if (!a) {
+      state.damaged.push(`link answer ${envelopeId}`);
+      continue;
+    }
+    const place = {
+      visitId: visit.id,
+      patientId: visit.patientId,
+      ...(a.ref !== null && sent.has(a.ref) ? { basedOn: a.ref } : {}),
+      inBundle: has,
+    };
+    if (a.answer.kind === 'message') {
+      yield {
+        entry: createEntry(
+          ctx.names.fullUrl(KIND.message, a.itemId),
+          toMessageCommunication(a, place, ctx),
+          ctx.names.identifier(KIND.message, a.itemId),
+        ),
+      };
+      continue;
+    }
+    yield {
+      entry: createEntry(
+        ctx.names.fullUrl(KIND.conclusion, a.itemId),
+        toConclusionReport(a, place, ctx),
+        ctx.names.identifier(KIND.conclusion, a.itemId),
+      ),
+    };
+    yield {
+      entry: createEntry(
+        ctx.names.fullUrl(KIND.provenance, `signature:${a.itemId}`),
+        toSignatureProvenance(a, ctx),
+      ),
+    };
   }
 }
 
@@ -100,7 +205,7 @@ function* deviceEntries(
 ): Generator<PendingEntry> {
   for (const o of observations) {
     const p = o.provenance;
-    if (state.devices.has(p.deviceId)) continue;
+    if (!byInstrument(o) || state.devices.has(p.deviceId)) continue;
     state.devices.add(p.deviceId);
     const facts: InstrumentFacts = { deviceId: p.deviceId, name: p.deviceName, codec: p.codec };
     yield {
@@ -122,7 +227,7 @@ function* observationEntries(
     yield {
       entry: createEntry(
         ctx.names.fullUrl(KIND.observation, o.id),
-        toObservation(o, ctx),
+        toObservation(o, ctx, byInstrument(o)),
         ctx.names.identifier(KIND.observation, o.id),
       ),
     };
@@ -133,7 +238,10 @@ function* observationEntries(
   }
   for (const group of frames.values())
     yield {
-      entry: createEntry(ctx.names.fullUrl(KIND.provenance, group[0]!.id), toReadingProvenance(group, ctx)),
+      entry: createEntry(
+        ctx.names.fullUrl(KIND.provenance, group[0]!.id),
+        toReadingProvenance(group, ctx, byInstrument(group[0]!)),
+      ),
     };
 }
 

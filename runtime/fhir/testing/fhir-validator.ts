@@ -13,6 +13,7 @@ const TYPES = [
   'Observation',
   'Media',
   'DocumentReference',
+  'ServiceRequest',
   'Communication',
   'DiagnosticReport',
   'Provenance',
@@ -106,6 +107,10 @@ const TARGETS: Readonly<Record<string, readonly string[]>> = {
   result: ['Observation'],
   inResponseTo: ['Communication'],
   operator: ['Practitioner', 'PractitionerRole'],
+  basedOn: ['ServiceRequest'],
+  reasonReference: ['Observation', 'DiagnosticReport', 'DocumentReference'],
+  supportingInfo: ['Observation', 'Media', 'DocumentReference'],
+  requester: ['Practitioner', 'PractitionerRole', 'Organization', 'Device'],
 };
 
 /**

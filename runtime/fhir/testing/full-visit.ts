@@ -13,6 +13,7 @@ import { EcgSynth } from '../../../sim/instruments/ecg-synth.ts';
 import type { EcgStrip } from '../../pipeline/ecg-strip-format.ts';
 import { EcgStripRecorder } from '../../pipeline/ecg-strip.ts';
 import type { Brigade } from '../export/brigade.ts';
+import { manualObservation } from '../../http/api/manual-entries.ts';
 
 /** A mantissa/exponent pair as the instrument sends it (36.60 is 3660e-2). */
 export const num = (mantissa: number, exponent = 0): MderFloat => ({ kind: 'number', mantissa, exponent });
@@ -108,6 +109,10 @@ export interface FullVisit {
   readonly voice: Uint8Array;
   /** The ECG strip as the recorder stored it (samples, gaps). */
   readonly ecg: EcgStrip;
+  /** The consultation request written on the tablet. */
+  readonly consultationId: string;
+  /** Ids of the visit's instrument readings (what a consultation over the link carries). */
+  readonly readingIds: readonly string[];
 }
 
 /** The H10's ECG: 130 Hz, 73 samples per notification. */
@@ -248,10 +253,19 @@ export async function storeFullVisit(store: RecordStore): Promise<FullVisit> {
     frameInputs('contec_live_5byte', 'C5 3A 06 48 61', where, cms50, at(10)),
   );
   // As the pipeline stores them: one call per frame, so a frame's observations share a commit.
-  for (const inputs of readings) await store.addObservations(inputs);
+  const readingIds: string[] = [];
+  for (const inputs of readings) readingIds.push(...(await store.addObservations(inputs)).map((o) => o.id));
+  // The NEWS2 parameters no instrument measures, typed on the tablet (as the API stores them).
+  const typed = { visitId: visit.id, patientId: patient.id, author: 'Петров А.', tabletId: 'tablet-1' };
+  for (const [m, min] of [
+    [{ type: 'respiration-rate', value: 24 }, 11],
+    [{ type: 'consciousness', value: 'A' }, 11],
+    [{ type: 'oxygen', onOxygen: false }, 12],
+  ] as const)
+    await store.addObservations([manualObservation(m, { ...typed, enteredAt: at(min).toISOString() })]);
   const photo = new Uint8Array(70_001).map((_, i) => (i * 31 + 7) & 0xff);
   const voice = new Uint8Array(12_345).map((_, i) => (i * 17 + 3) & 0xff);
-  await store.putBlob(
+  const photoRecord = await store.putBlob(
     {
       kind: 'photo',
       mediaType: 'image/jpeg',
@@ -264,7 +278,38 @@ export async function storeFullVisit(store: RecordStore): Promise<FullVisit> {
   await store.putBlob({ kind: 'voice', mediaType: 'audio/ogg', visitId: visit.id, patientId: patient.id }, [
     voice,
   ]);
+  await store.putBlob(
+    {
+      kind: 'document',
+      mediaType: 'application/pdf',
+      visitId: visit.id,
+      patientId: patient.id,
+      note: 'выписка',
+    },
+    [new TextEncoder().encode('%PDF-1.4 выписка из стационара')],
+  );
   const ecg = await storeEcgStrip(store, where, T0 + 8 * 60_000);
+  const consultation = await store.createConsultation({
+    visitId: visit.id,
+    patientId: patient.id,
+    clientId: 'full-visit-consult-1',
+    author: 'Соколова Е. И.',
+    enteredAt: at(14).toISOString(),
+    question: 'Одышка, SpO2 93 %, ЧДД 24, ЧСС 118. Госпитализировать?',
+    specialty: 'cardiology',
+    urgency: 'urgent',
+    observationIds: readingIds.slice(0, 4),
+    attachmentIds: [photoRecord.id],
+    news2Total: 6,
+  });
   await store.closeVisit(visit.id);
-  return { patientId: patient.id, visitId: visit.id, photo, voice, ecg };
+  return {
+    patientId: patient.id,
+    visitId: visit.id,
+    photo,
+    voice,
+    ecg,
+    consultationId: consultation.consultation.id,
+    readingIds,
+  };
 }

@@ -104,7 +104,8 @@ export interface WireConclusion {
   /** ICD-10 code of the diagnosis (e.g. `R07.4`). */
   readonly icd10: string | null;
   readonly recommendations: string | null;
-  readonly referral: string | null;
+  /** Where to refer as text, `true` for "seen in person" with no text, null for none. */
+  readonly referral: string | true | null;
 }
 
 /**

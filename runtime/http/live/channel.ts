@@ -5,6 +5,17 @@ import type { EphemeralMessage, LiveJournal } from './journal.ts';
 
 /** Live-only events a connection may hold while it is being written; older ones are dropped first. */
 const MAX_EPHEMERAL = 64;
+/** Events written to the socket together, up to about this many characters per write. */
+const BATCH_CHARS = 64 * 1024;
+
+/** One event in the `text/event-stream` format (event names and ids are the kit's own, one line). */
+function sseText(m: { readonly event: string; readonly data: string; readonly id?: string }): string {
+  const data = m.data
+    .split(/\r\n|\r|\n/)
+    .map((line) => `data: ${line}\n`)
+    .join('');
+  return `event: ${m.event}\n${data}${m.id === undefined ? '' : `id: ${m.id}\n`}\n`;
+}
 
 /** What a live connection needs besides the journal. */
 export interface LiveChannelOptions {
@@ -76,12 +87,22 @@ export function liveChannel(c: Context, journal: LiveJournal, options: LiveChann
             data: JSON.stringify({ reason: 'too_old' }),
             id: journal.idOf(cursor),
           });
-        } else
+        } else {
+          // Everything that arrived since the last write goes out together: one write (one TLS
+          // record, one packet) per wake-up, not one per event, for every connected tablet.
+          let batch = '';
           for (const e of entries) {
             if (stream.aborted) break;
-            await stream.writeSSE({ event: e.event, data: e.data, id: journal.idOf(e.seq) });
+            batch += sseText({ event: e.event, data: e.data, id: journal.idOf(e.seq) });
             cursor = e.seq;
+            if (batch.length >= BATCH_CHARS) {
+              await stream.write(batch);
+              batch = '';
+            }
           }
+          while (ephemeral.length > 0) batch += sseText(ephemeral.shift()!);
+          if (batch !== '' && !stream.aborted) await stream.write(batch);
+        }
         while (ephemeral.length > 0 && !stream.aborted) await stream.writeSSE(ephemeral.shift()!);
         if (dirty || stream.aborted || journal.closed) continue;
         const timedOut = await new Promise<boolean>((resolve) => {

@@ -46,7 +46,7 @@ function Answer({ a }: { a: WireAnswer }) {
           {c.referral && (
             <>
               <dt>{w.t('referral')}</dt>
-              <dd>{c.referral}</dd>
+              <dd>{c.referral === true ? w.t('referralInPerson') : c.referral}</dd>
             </>
           )}
         </dl>

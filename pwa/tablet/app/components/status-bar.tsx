@@ -2,6 +2,14 @@ import { useCell } from '../state/cell.ts';
 import { useApp, useWords } from '../state/context.ts';
 import { OutboxSummary } from './outbox-summary.tsx';
 
+const LABEL = {
+  online: 'linkOnline',
+  offline: 'linkOffline',
+  connecting: 'linkConnecting',
+  unpaired: 'linkUnpaired',
+} as const;
+const ICON = { online: '●', offline: '○', connecting: '◌', unpaired: '◇' } as const;
+
 /** The header on every screen: where the kit is, what waits to be sent, language, instruments. */
 export function StatusBar() {
   const app = useApp();
@@ -9,7 +17,6 @@ export function StatusBar() {
   const link = useCell(app.link);
   const fresh = useCell(app.newAnswers);
   const latest = fresh.at(-1);
-  const label = link === 'online' ? 'linkOnline' : link === 'offline' ? 'linkOffline' : 'linkConnecting';
   return (
     <header class={latest ? 'bar has-badge' : 'bar'}>
       <a
@@ -23,8 +30,7 @@ export function StatusBar() {
         {w.t('appTitle')}
       </a>
       <span class={`link link-${link}`} data-testid="link-status" data-state={link} role="status">
-        <span aria-hidden="true">{link === 'online' ? '●' : link === 'offline' ? '○' : '◌'}</span>{' '}
-        {w.t(label)}
+        <span aria-hidden="true">{ICON[link]}</span> {w.t(LABEL[link])}
       </span>
       <OutboxSummary />
       {latest && (

@@ -1,11 +1,24 @@
 import { useState } from 'preact/hooks';
+import type { WireStorage } from '../../../../runtime/http/wire.ts';
 import { useCell } from '../state/cell.ts';
 import { useApp, useWords } from '../state/context.ts';
 
-function mb(bytes: number | null): string {
+/** Megabytes in the locale's own digits ("3,5" in Russian). */
+function mb(bytes: number | null, tag: string): string {
   if (bytes === null) return '—';
   const v = bytes / 1024 / 1024;
-  return v < 10 ? v.toFixed(1) : String(Math.round(v));
+  return v.toLocaleString(tag, { maximumFractionDigits: v < 10 ? 1 : 0 });
+}
+
+/**
+ * Why writes fail, in the catalogue's words: the disk is full when it is below the warning
+ * threshold (the usual cause), otherwise the store itself. The kit's own message is a technical
+ * English line for the logs; the tablet keeps it only in an attribute, not on screen.
+ */
+function causeKey(storage: WireStorage): 'storeCauseDiskFull' | 'storeCauseUnknown' {
+  const low =
+    storage.lowSpace || (storage.freeBytes !== null && storage.freeBytes < storage.lowSpaceThresholdBytes);
+  return low ? 'storeCauseDiskFull' : 'storeCauseUnknown';
 }
 
 /**
@@ -30,7 +43,9 @@ export function StorageBanner() {
       {!storage.writable && (
         <p class="emergency" role="alert">
           {w.t('storeFailing')} {w.t('notStoredCount')}: <b class="count">{lost}</b>
-          {storeError && <span class="detail"> {storeError}</span>}
+          <span class="detail" data-testid="store-cause" data-error={storeError ?? undefined}>
+            {w.t(causeKey(storage), { free: mb(storage.freeBytes, w.tag) })}
+          </span>
         </p>
       )}
       {storage.writable && lost > understood && (
@@ -43,7 +58,7 @@ export function StorageBanner() {
       )}
       {storage.lowSpace && (
         <p class="notice" role="status" data-testid="low-space">
-          {w.t('lowSpace')}: <b>{mb(storage.freeBytes)}</b> {w.t('mb')}
+          {w.t('lowSpace')}: <b>{mb(storage.freeBytes, w.tag)}</b> {w.t('mb')}
         </p>
       )}
     </div>

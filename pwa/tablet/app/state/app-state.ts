@@ -22,8 +22,12 @@ import { EMPTY_LIVE, reduceLive, type LiveState } from './live-model.ts';
 import { applyConsultationChange, applyVisitChange, mergeEntry } from './visit-model.ts';
 import { WaveformBuffer } from './waveform-buffer.ts';
 
-/** The link to the kit as the status bar shows it (offline only after a short debounce). */
-export type LinkState = 'online' | 'connecting' | 'offline';
+/**
+ * The link to the kit as the status bar shows it (offline only after a short debounce).
+ * `unpaired`: the kit answers but refuses this tablet (no token yet, or a revoked one): not the
+ * same thing as a kit out of reach, and the fix is a pairing code, not the Wi-Fi.
+ */
+export type LinkState = 'online' | 'connecting' | 'offline' | 'unpaired';
 
 /** The open visit: the kit's view of it, and whether that view came from the tablet's cache. */
 export interface OpenVisit {
@@ -110,6 +114,8 @@ export function createAppState(deps: AppDeps) {
       void unauthorized();
       return;
     }
+    // Refused, the stream is stopped until a pairing: a failing request changes nothing then.
+    if (link.value === 'unpaired' && s !== 'open') return;
     if (s === 'open') {
       clearTimeout(offlineTimer);
       offlineTimer = undefined;
@@ -234,6 +240,9 @@ export function createAppState(deps: AppDeps) {
   /** The kit refused this tablet's token: forget it and ask for a pairing code. */
   async function unauthorized(): Promise<void> {
     stream.stop();
+    clearTimeout(offlineTimer);
+    offlineTimer = undefined;
+    link.set('unpaired');
     // A tablet that had a token was refused (revoked, or the kit was reset): say so. A new one just pairs.
     if (deps.session.token() !== null) await deps.session.forget();
     if (route.value.name !== 'pair') {
@@ -268,6 +277,7 @@ export function createAppState(deps: AppDeps) {
     async pair(code: string, name: string) {
       const failure = await deps.session.pair(deps.api, code, name);
       if (failure) return failure;
+      link.set('connecting');
       stream.start();
       void sender.kick();
       hist.replaceState(null, '', pathOf({ name: 'patients' }));

@@ -16,4 +16,12 @@ export const EXTENSIONS = {
   clockOffset: 'urn:fieldkit:fhir:extension:clock-offset',
   /** The instant the instrument itself stated, uncorrected. */
   deviceTime: 'urn:fieldkit:fhir:extension:device-time',
+  /** Whether the kit verified a specialist's signed item against its pinned directory (boolean). */
+  signatureVerified: 'urn:fieldkit:fhir:extension:signature-verified',
+  /** Why a signed item did not verify (one extension per reason). */
+  verificationProblem: 'urn:fieldkit:fhir:extension:verification-problem',
+  /** The exact signed bytes (CBOR signed item) the signature covers, after its domain prefix. */
+  signedBytes: 'urn:fieldkit:fhir:extension:signed-bytes',
+  /** The signer device's Ed25519 public key (base64). */
+  signingKey: 'urn:fieldkit:fhir:extension:signing-key',
 } as const;

@@ -1,0 +1,97 @@
+import { fromHex } from '../../../../crypto/bytes.ts';
+import type { Directory } from '../../../../crypto/directory.ts';
+import type { SealedEnvelope } from '../../../../crypto/envelope.ts';
+import { sealEnvelope } from '../../../../crypto/envelope.ts';
+import type { Receipt, ReceiptState } from '../../../../crypto/receipt.ts';
+import { signReceipt } from '../../../../crypto/receipt.ts';
+import type { Signer } from '../../../../crypto/signed-item.ts';
+import { getSodium } from '../../../../crypto/wasm-sodium.ts';
+import { encodeWire } from '../../../../crypto/wire-cbor.ts';
+import type { ConclusionBody, MessageBody } from '../../../../runtime/link/items.ts';
+import {
+  ConclusionBody as ConclusionSchema,
+  MessageBody as MessageSchema,
+  RECEIPT_PRIORITY,
+  priorityOf,
+} from '../../../../runtime/link/items.ts';
+import { browserCompressor } from '../link/compressor.ts';
+
+/** Who answers, and the directory that says where the answer goes. */
+export interface AnswerContext {
+  readonly signer: Signer;
+  /** This console's identity id. */
+  readonly me: string;
+  readonly directory: Directory;
+}
+
+/** Why an answer could not be sealed. */
+export class AnswerError extends Error {
+  override readonly name = 'AnswerError';
+}
+
+async function seal(
+  ctx: AnswerContext,
+  kind: 'conclusion' | 'message',
+  to: string,
+  ref: string,
+  body: Uint8Array,
+): Promise<SealedEnvelope> {
+  const recipients = ctx.directory.sealingKeysFor(to);
+  if (recipients.length === 0) throw new AnswerError(`${to} is not in the organisation directory`);
+  const s = await getSodium();
+  return sealEnvelope({
+    item: {
+      id: s.randombytes_buf(16),
+      kind,
+      from: ctx.me,
+      to,
+      at: Date.now(),
+      pri: priorityOf(kind),
+      ref,
+      media: 'application/cbor',
+      body,
+    },
+    signer: ctx.signer,
+    recipients,
+    compressor: browserCompressor,
+  });
+}
+
+/**
+ * A structured conclusion signed in the browser with the device's Ed25519 key and sealed to the
+ * kit's devices: the signed item names the consultation it answers, and its body binds the
+ * SHA-256 of every record it refers to, so the kit can verify it offline against exactly what it
+ * sent. Schema-checked before signing.
+ */
+export async function sealConclusion(
+  ctx: AnswerContext,
+  consultation: { from: string; itemId: string },
+  conclusion: ConclusionBody,
+): Promise<SealedEnvelope> {
+  const parsed = ConclusionSchema.safeParse(conclusion);
+  if (!parsed.success) throw new AnswerError(parsed.error.issues[0]?.message ?? 'invalid conclusion');
+  return seal(ctx, 'conclusion', consultation.from, consultation.itemId, encodeWire(parsed.data));
+}
+
+/** A text message in the consultation's thread, signed and sealed the same way. */
+export async function sealMessage(
+  ctx: AnswerContext,
+  consultation: { from: string; itemId: string },
+  message: MessageBody,
+): Promise<SealedEnvelope> {
+  const parsed = MessageSchema.safeParse(message);
+  if (!parsed.success) throw new AnswerError(parsed.error.issues[0]?.message ?? 'invalid message');
+  return seal(ctx, 'message', consultation.from, consultation.itemId, encodeWire(parsed.data));
+}
+
+/** A signed receipt for an envelope this console received ('read' when the case is claimed). */
+export async function receiptFor(
+  ctx: AnswerContext,
+  envelopeId: string,
+  to: string,
+  state: ReceiptState,
+): Promise<Receipt> {
+  const env = fromHex(envelopeId);
+  if (!env) throw new AnswerError('not an envelope id');
+  return signReceipt({ env, state, at: Date.now(), from: ctx.me, to, pri: RECEIPT_PRIORITY }, ctx.signer);
+}

@@ -1,0 +1,259 @@
+/**
+ * The console's words. Russian is the language of the brigade and its specialists, so it is the
+ * catalogue every key is defined in; English has the same keys (a second locale, for foreign
+ * consultants). Screens never hold text of their own: they ask {@link t}.
+ */
+export const RU = {
+  appTitle: 'Консоль специалиста',
+  enrolTitle: 'Регистрация устройства',
+  enrolIntro:
+    'Введите одноразовый код, выданный организацией. Ключи устройства создаются в этом браузере и не покидают его.',
+  enrolCode: 'Одноразовый код',
+  deviceLabel: 'Название устройства',
+  deviceLabelDefault: 'Браузер специалиста',
+  passphrase: 'Пароль к ключам',
+  passphraseRepeat: 'Пароль ещё раз',
+  passphraseHint: 'Не короче 8 символов. Без него ключи не открыть, восстановить его нельзя.',
+  enrolSubmit: 'Зарегистрировать устройство',
+  enrolWorking: 'Создаём ключи и регистрируем устройство…',
+  enrolBadCode: 'Код не подошёл: неверный, уже использован или истёк.',
+  enrolFailed: 'Регистрация не удалась: {why}',
+  passphraseMismatch: 'Пароли не совпадают',
+  passphraseShort: 'Пароль короче 8 символов',
+  unlockTitle: 'Вход',
+  unlockIntro: 'Устройство специалиста {identity}. Введите пароль, чтобы открыть ключи.',
+  unlockSubmit: 'Открыть ключи',
+  unlockWorking: 'Открываем ключи…',
+  unlockWrong: 'Неверный пароль',
+  hubUp: 'на связи с хабом',
+  hubDown: 'нет связи с хабом',
+  hubConnecting: 'подключение к хабу…',
+  hubRefused: 'хаб не принял устройство: {why}',
+  notInDirectory:
+    'Устройства ещё нет в справочнике организации: консультации к нему не дойдут, а заключения не будут приняты.',
+  queueTitle: 'Очередь консультаций',
+  queueEmpty: 'Новых консультаций нет',
+  deadlines: 'Срок ответа: срочно — {urgent}, планово — {routine}',
+  urgent: 'Срочно',
+  routine: 'Планово',
+  colUrgency: 'Срочность',
+  colPatient: 'Пациент',
+  colQuestion: 'Вопрос',
+  colWaiting: 'Ожидает',
+  colDeadline: 'Срок ответа',
+  colStatus: 'Состояние',
+  dueIn: 'осталось {d}',
+  overdueBy: 'просрочено на {d}',
+  statusNew: 'новая',
+  statusClaimed: 'взята мной',
+  statusAnswered: 'отвечено',
+  unverified: 'не проверено: {why}',
+  claim: 'Взять',
+  open: 'Открыть',
+  caseTitle: 'Консультация',
+  backToQueue: '← К очереди',
+  patient: 'Пациент',
+  sexF: 'женщина',
+  sexM: 'мужчина',
+  sexX: 'пол не указан',
+  ageUnknown: 'возраст не указан',
+  yearsOne: '{n} год',
+  yearsFew: '{n} года',
+  yearsMany: '{n} лет',
+  fromKit: 'Бригада',
+  sentAt: 'Отправлено',
+  question: 'Вопрос',
+  vitals: 'Показатели',
+  vitalName: 'Показатель',
+  vitalValue: 'Значение',
+  vitalTime: 'Время',
+  noVitals: 'Показатели не присланы',
+  news2: 'Шкала NEWS2',
+  news2Total: '{total} баллов',
+  news2Incomplete: 'неполная: нет {n} параметров',
+  riskLow: 'низкий риск',
+  riskLowMedium: 'риск низкий–средний',
+  riskMedium: 'средний риск',
+  riskHigh: 'высокий риск',
+  ecg: 'ЭКГ',
+  ecgScale: '25 мм/с · 10 мм/мВ',
+  ecgNone: 'ЭКГ не прислана',
+  zoomIn: 'Крупнее',
+  zoomOut: 'Мельче',
+  calipers: 'Циркуль',
+  caliperReading: '{ms} мс · {bpm} уд/мин · {mv} мВ',
+  caliperHint: 'Нажмите на ЭКГ в двух точках',
+  photos: 'Фото',
+  photosNone: 'Фото не присланы',
+  conclusion: 'Заключение',
+  findings: 'Находки и заключение',
+  diagnosis: 'Диагноз',
+  icd10: 'Код МКБ-10',
+  recommendations: 'Рекомендации',
+  referral: 'Нужна очная консультация',
+  bindsRecords: 'Подпись закрепит {n} записей консультации по SHA-256',
+  signAndSend: 'Подписать и отправить',
+  signing: 'Подписываем и отправляем…',
+  conclusionQueued: 'Заключение подписано ключом устройства и отправлено',
+  conclusionAtHub: 'Заключение подписано и принято хабом',
+  conclusionFailed: 'Заключение не отправлено: {why}',
+  conclusionEmpty: 'Напишите заключение',
+  message: 'Сообщение бригаде',
+  sendMessage: 'Отправить сообщение',
+  messageSent: 'Сообщение отправлено',
+  minutes: '{n} мин',
+  hours: '{n} ч',
+  hoursMinutes: '{h} ч {m} мин',
+  days: '{n} дн',
+  daysHours: '{d} дн {h} ч',
+} as const;
+
+/** A message key. */
+export type MessageKey = keyof typeof RU;
+/** A catalogue: every key of the Russian one. */
+export type Catalogue = { readonly [K in MessageKey]: string };
+
+/** The English catalogue (same keys). */
+export const EN: Catalogue = {
+  appTitle: 'Specialist console',
+  enrolTitle: 'Register this device',
+  enrolIntro:
+    'Type the one-time code your organisation gave you. The device keys are made in this browser and never leave it.',
+  enrolCode: 'One-time code',
+  deviceLabel: 'Device name',
+  deviceLabelDefault: 'Specialist browser',
+  passphrase: 'Key passphrase',
+  passphraseRepeat: 'Passphrase again',
+  passphraseHint: 'At least 8 characters. Without it the keys cannot be opened; it cannot be recovered.',
+  enrolSubmit: 'Register device',
+  enrolWorking: 'Making keys and registering the device…',
+  enrolBadCode: 'The code did not work: wrong, used or expired.',
+  enrolFailed: 'Registration failed: {why}',
+  passphraseMismatch: 'The passphrases differ',
+  passphraseShort: 'The passphrase is shorter than 8 characters',
+  unlockTitle: 'Sign in',
+  unlockIntro: 'Specialist device {identity}. Type the passphrase to open the keys.',
+  unlockSubmit: 'Open keys',
+  unlockWorking: 'Opening the keys…',
+  unlockWrong: 'Wrong passphrase',
+  hubUp: 'connected to the hub',
+  hubDown: 'no connection to the hub',
+  hubConnecting: 'connecting to the hub…',
+  hubRefused: 'the hub refused this device: {why}',
+  notInDirectory:
+    'This device is not in the organisation directory yet: consultations will not reach it and conclusions will not be accepted.',
+  queueTitle: 'Consultation queue',
+  queueEmpty: 'No new consultations',
+  deadlines: 'Answer within: urgent {urgent}, routine {routine}',
+  urgent: 'Urgent',
+  routine: 'Routine',
+  colUrgency: 'Urgency',
+  colPatient: 'Patient',
+  colQuestion: 'Question',
+  colWaiting: 'Waiting',
+  colDeadline: 'Deadline',
+  colStatus: 'Status',
+  dueIn: '{d} left',
+  overdueBy: 'overdue by {d}',
+  statusNew: 'new',
+  statusClaimed: 'claimed by me',
+  statusAnswered: 'answered',
+  unverified: 'unverified: {why}',
+  claim: 'Claim',
+  open: 'Open',
+  caseTitle: 'Consultation',
+  backToQueue: '← Queue',
+  patient: 'Patient',
+  sexF: 'female',
+  sexM: 'male',
+  sexX: 'sex not given',
+  ageUnknown: 'age not given',
+  yearsOne: '{n} year',
+  yearsFew: '{n} years',
+  yearsMany: '{n} years',
+  fromKit: 'Brigade',
+  sentAt: 'Sent',
+  question: 'Question',
+  vitals: 'Vitals',
+  vitalName: 'Parameter',
+  vitalValue: 'Value',
+  vitalTime: 'Time',
+  noVitals: 'No vitals sent',
+  news2: 'NEWS2 score',
+  news2Total: '{total} points',
+  news2Incomplete: 'incomplete: {n} parameters missing',
+  riskLow: 'low risk',
+  riskLowMedium: 'low–medium risk',
+  riskMedium: 'medium risk',
+  riskHigh: 'high risk',
+  ecg: 'ECG',
+  ecgScale: '25 mm/s · 10 mm/mV',
+  ecgNone: 'No ECG sent',
+  zoomIn: 'Zoom in',
+  zoomOut: 'Zoom out',
+  calipers: 'Calipers',
+  caliperReading: '{ms} ms · {bpm} bpm · {mv} mV',
+  caliperHint: 'Tap the ECG at two points',
+  photos: 'Photos',
+  photosNone: 'No photos sent',
+  conclusion: 'Conclusion',
+  findings: 'Findings and conclusion',
+  diagnosis: 'Diagnosis',
+  icd10: 'ICD-10 code',
+  recommendations: 'Recommendations',
+  referral: 'In-person referral needed',
+  bindsRecords: 'The signature binds {n} records of the consultation by SHA-256',
+  signAndSend: 'Sign and send',
+  signing: 'Signing and sending…',
+  conclusionQueued: 'Conclusion signed with the device key and sent',
+  conclusionAtHub: 'Conclusion signed and accepted by the hub',
+  conclusionFailed: 'Conclusion not sent: {why}',
+  conclusionEmpty: 'Write the conclusion',
+  message: 'Message to the brigade',
+  sendMessage: 'Send message',
+  messageSent: 'Message sent',
+  minutes: '{n} min',
+  hours: '{n} h',
+  hoursMinutes: '{h} h {m} min',
+  days: '{n} d',
+  daysHours: '{d} d {h} h',
+};
+
+/** The console's locales: Russian first. */
+export type Locale = 'ru' | 'en';
+const CATALOGUES: Readonly<Record<Locale, Catalogue>> = { ru: RU, en: EN };
+let current: Locale = 'ru';
+
+/** Switches the locale (the screens re-render with the new words). */
+export function setLocale(locale: Locale): void {
+  current = locale;
+}
+
+/** The current locale. */
+export function locale(): Locale {
+  return current;
+}
+
+/** A message with `{name}` placeholders filled. */
+export function t(key: MessageKey, vars: Readonly<Record<string, string | number>> = {}): string {
+  return CATALOGUES[current][key].replace(/\{(\w+)\}/g, (m, name: string) =>
+    name in vars ? String(vars[name]) : m,
+  );
+}
+
+/** A duration as a specialist reads it at a glance: "12 мин", "3 ч 5 мин", "2 дн 4 ч". */
+export function duration(ms: number): string {
+  const minutes = Math.max(0, Math.floor(ms / 60_000));
+  if (minutes < 60) return t('minutes', { n: minutes });
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24)
+    return minutes % 60 ? t('hoursMinutes', { h: hours, m: minutes % 60 }) : t('hours', { n: hours });
+  const days = Math.floor(hours / 24);
+  return hours % 24 ? t('daysHours', { d: days, h: hours % 24 }) : t('days', { n: days });
+}
+
+/** An age in years with the right Russian form: 1 год, 3 года, 25 лет. */
+export function years(n: number): string {
+  const category = new Intl.PluralRules(current === 'ru' ? 'ru-RU' : 'en-GB').select(n);
+  return t(category === 'one' ? 'yearsOne' : category === 'few' ? 'yearsFew' : 'yearsMany', { n });
+}

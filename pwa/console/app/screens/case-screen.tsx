@@ -1,0 +1,102 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { CaseContent } from '../case/consultation.ts';
+import { readCase } from '../case/consultation.ts';
+import { ConclusionForm } from '../components/conclusion-form.tsx';
+import { EcgCanvas } from '../components/ecg-canvas.tsx';
+import { VitalsTable } from '../components/vitals-table.tsx';
+import { clock, patientLine } from '../format.ts';
+import { t } from '../i18n.ts';
+import { useConsole } from '../use-console.ts';
+
+/** One consultation: who and what, the vitals with NEWS2, the ECG, the question, the answer. */
+export function CaseScreen({ itemId }: { itemId: string }) {
+  const state = useConsole();
+  const consultation = state.consultations().find((c) => c.itemId === itemId);
+  const [content, setContent] = useState<CaseContent | null>(null);
+  const [error, setError] = useState('');
+  const [message, setMessage] = useState('');
+  const [messageSent, setMessageSent] = useState(false);
+  useEffect(() => {
+    if (!consultation) return;
+    readCase(consultation.item.body)
+      .then(setContent)
+      .catch((e: unknown) => setError(String(e instanceof Error ? e.message : e)));
+  }, [consultation?.item.envelopeId]);
+  if (!consultation) return null;
+  const kitName = state.directory?.identity(consultation.item.from)?.name ?? consultation.item.from;
+  return (
+    <section class="case" data-case={itemId}>
+      <div class="case-head">
+        <button type="button" class="link" onClick={() => void state.open(null)}>
+          {t('backToQueue')}
+        </button>
+        <h2>
+          {t('caseTitle')}{' '}
+          <span class={`urgency ${consultation.urgency}`}>
+            {consultation.urgency === 'urgent' ? t('urgent') : t('routine')}
+          </span>
+        </h2>
+      </div>
+      <div class="grid">
+        <div class="card">
+          <h3>{t('patient')}</h3>
+          <p class="big">{patientLine(consultation.patient)}</p>
+          <p>
+            {t('fromKit')}: {kitName} · {t('sentAt')}: {clock(consultation.sentAt)}
+          </p>
+          {!consultation.item.verified ? (
+            <p class="error">{t('unverified', { why: consultation.item.reasons.join('; ') })}</p>
+          ) : null}
+          <h3>{t('question')}</h3>
+          <p class="question-text">{consultation.question}</p>
+        </div>
+        <div class="card">
+          <h3>{t('vitals')}</h3>
+          {content ? <VitalsTable observations={content.observations} /> : null}
+        </div>
+      </div>
+      <div class="card">
+        <h3>{t('ecg')}</h3>
+        {content && content.ecg.length > 0 ? (
+          content.ecg.map((strip, i) => <EcgCanvas key={i} strip={strip} />)
+        ) : (
+          <p class="empty">{t('ecgNone')}</p>
+        )}
+      </div>
+      <div class="card">
+        <h3>{t('photos')}</h3>
+        <p class="empty">{t('photosNone')}</p>
+      </div>
+      {error ? <p class="error">{error}</p> : null}
+      <div class="grid">
+        <div class="card">
+          <h3>{t('conclusion')}</h3>
+          {content ? (
+            <ConclusionForm itemId={itemId} refs={content.refs} state={consultation.conclusion} />
+          ) : null}
+        </div>
+        <form
+          class="card"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!message.trim()) return;
+            void state.message(itemId, message.trim()).then(() => {
+              setMessage('');
+              setMessageSent(true);
+            });
+          }}
+        >
+          <h3>{t('message')}</h3>
+          <textarea
+            name="message"
+            rows={3}
+            value={message}
+            onInput={(e) => setMessage(e.currentTarget.value)}
+          />
+          {messageSent ? <p class="done">{t('messageSent')}</p> : null}
+          <button type="submit">{t('sendMessage')}</button>
+        </form>
+      </div>
+    </section>
+  );
+}

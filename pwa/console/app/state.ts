@@ -1,0 +1,353 @@
+import { fromBase64Url, toBase64Url } from '../../../crypto/bytes.ts';
+import type { Directory } from '../../../crypto/directory.ts';
+import { verifyDirectory } from '../../../crypto/directory.ts';
+import type { ReceiptState } from '../../../crypto/receipt.ts';
+import { decodeWire } from '../../../crypto/wire-cbor.ts';
+import type { ConclusionBody } from '../../../runtime/link/items.ts';
+import { ConsultationBody } from '../../../runtime/link/items.ts';
+import type { AnswerContext } from './case/answer.ts';
+import { receiptFor, sealConclusion, sealMessage } from './case/answer.ts';
+import { ConsoleDb } from './keys/console-db.ts';
+import type { DeviceKeys, SealedVault } from './keys/vault.ts';
+import { VaultError, newDeviceKeys, openVault, openerOf, sealVault, signerOf } from './keys/vault.ts';
+import type { ConsoleItem, ConsoleReceipt } from './link/received.ts';
+import { openReceived } from './link/received.ts';
+import { HubApi, HubError } from './net/hub-api.ts';
+import { LinkSocket } from './net/link-socket.ts';
+import type { DeadlinePolicy, QueueInput } from './queue/queue.ts';
+import { parseDeadlines } from './queue/queue.ts';
+
+/** Which screen the console is on. */
+export type Phase =
+  | { readonly kind: 'loading' }
+  | { readonly kind: 'enrol'; readonly error?: string; readonly busy?: boolean }
+  | { readonly kind: 'unlock'; readonly identity: string; readonly error?: string; readonly busy?: boolean }
+  | { readonly kind: 'ready' };
+
+/** A consultation as the queue and the case view see it. */
+export interface Consultation extends QueueInput {
+  readonly item: ConsoleItem;
+  readonly question: string;
+  readonly patient: ConsultationBody['patient'];
+  readonly claimed: boolean;
+  /** State of this console's conclusion for it: none, sent (queued), or held by the hub. */
+  readonly conclusion: 'none' | 'queued' | 'at_hub';
+}
+
+/** An answer waiting to reach the hub (kept in IndexedDB until the hub says STORED). */
+interface Pending {
+  readonly id: string;
+  readonly bytes: Uint8Array;
+  /** The consultation it answers (for the queue's state), if a conclusion. */
+  readonly conclusionFor?: string;
+}
+
+const VAULT_KEY = 'device';
+const DIRECTORY_KEY = 'directory';
+const CLAIMS_KEY = 'claims';
+const CONCLUDED_KEY = 'concluded';
+const PENDING_PREFIX = 'pending/';
+
+/**
+ * Everything the console knows and does, in one place the screens subscribe to: enrolment and
+ * the key vault, the hub connection (token, directory, link socket, reconnects), the received
+ * items kept in IndexedDB, claims, and the answers (signed in this browser, kept until the hub
+ * holds them, so nothing written is lost to a dropped connection).
+ */
+export class ConsoleState {
+  phase: Phase = { kind: 'loading' };
+  hub: { state: 'connecting' | 'up' | 'down'; reason?: string } = { state: 'connecting' };
+  identity = '';
+  directory: Directory | undefined;
+  items: ConsoleItem[] = [];
+  receipts: ConsoleReceipt[] = [];
+  claims = new Set<string>();
+  concluded = new Map<string, 'queued' | 'at_hub'>();
+  openCase: string | null = null;
+  readonly deadlines: DeadlinePolicy;
+  readonly #api: HubApi;
+  readonly #listeners = new Set<() => void>();
+  #db: ConsoleDb | undefined;
+  #keys: DeviceKeys | undefined;
+  #vault: SealedVault | undefined;
+  #socket: LinkSocket | undefined;
+  #retryMs = 1000;
+  #flushing = false;
+
+  constructor(options: { api?: HubApi; deadlines?: string | null } = {}) {
+    this.#api = options.api ?? new HubApi('');
+    this.deadlines = parseDeadlines(options.deadlines);
+  }
+
+  /** Calls `fn` after every change; returns the unsubscribe. */
+  subscribe(fn: () => void): () => void {
+    this.#listeners.add(fn);
+    return () => this.#listeners.delete(fn);
+  }
+
+  #changed(): void {
+    for (const fn of this.#listeners) fn();
+  }
+
+  /** Opens the database and picks the first screen. */
+  async start(): Promise<void> {
+    this.#db = await ConsoleDb.open();
+    const stored = await this.#db.get('vault', VAULT_KEY);
+    const identity =
+      typeof stored === 'object' && stored && 'identity' in stored ? String(stored.identity) : '';
+    this.phase = stored ? { kind: 'unlock', identity } : { kind: 'enrol' };
+    this.#changed();
+  }
+
+  /** Makes the device keys, enrols them with the one-time code and keeps them sealed. */
+  async enrol(input: { code: string; label: string; passphrase: string; repeat: string }): Promise<void> {
+    const { t } = await import('./i18n.ts');
+    if (input.passphrase.length < 8) return this.#setPhase({ kind: 'enrol', error: t('passphraseShort') });
+    if (input.passphrase !== input.repeat)
+      return this.#setPhase({ kind: 'enrol', error: t('passphraseMismatch') });
+    this.#setPhase({ kind: 'enrol', busy: true });
+    try {
+      const keys = await newDeviceKeys();
+      const label = input.label.trim() || t('deviceLabelDefault');
+      const enrolled = await this.#api.enrol({
+        code: input.code,
+        signPublic: keys.signPublic,
+        boxPublic: keys.boxPublic,
+        label,
+      });
+      const vault = await sealVault(keys, input.passphrase, {
+        identity: enrolled.identity,
+        org: enrolled.org,
+        label,
+      });
+      await this.#db!.put('vault', VAULT_KEY, vault);
+      this.#ready(vault, keys);
+    } catch (error) {
+      const why =
+        error instanceof HubError && error.code === 'unauthorized'
+          ? t('enrolBadCode')
+          : t('enrolFailed', { why: String(error instanceof Error ? error.message : error) });
+      this.#setPhase({ kind: 'enrol', error: why });
+    }
+  }
+
+  /** Opens the vault with the passphrase. */
+  async unlock(passphrase: string): Promise<void> {
+    const { t } = await import('./i18n.ts');
+    const identity = this.phase.kind === 'unlock' ? this.phase.identity : '';
+    this.#setPhase({ kind: 'unlock', identity, busy: true });
+    try {
+      const { vault, keys } = await openVault(await this.#db!.get('vault', VAULT_KEY), passphrase);
+      this.#ready(vault, keys);
+    } catch (error) {
+      const why =
+        error instanceof VaultError && error.code === 'wrong_passphrase' ? t('unlockWrong') : String(error);
+      this.#setPhase({ kind: 'unlock', identity, error: why });
+    }
+  }
+
+  #setPhase(phase: Phase): void {
+    this.phase = phase;
+    this.#changed();
+  }
+
+  #ready(vault: SealedVault, keys: DeviceKeys): void {
+    this.#vault = vault;
+    this.#keys = keys;
+    this.identity = vault.identity;
+    this.phase = { kind: 'ready' };
+    this.#changed();
+    void this.#load().then(() => this.#connect());
+  }
+
+  async #load(): Promise<void> {
+    const db = this.#db!;
+    const dirBytes = await db.get('state', DIRECTORY_KEY);
+    if (dirBytes instanceof Uint8Array) await this.#acceptDirectory(dirBytes).catch(() => undefined);
+    this.items = (await db.all('items')).filter((i): i is ConsoleItem => (i as ConsoleItem)?.type === 'item');
+    this.receipts = (await db.all('items')).filter(
+      (i): i is ConsoleReceipt => (i as ConsoleReceipt)?.type === 'receipt',
+    );
+    const claims = await db.get('state', CLAIMS_KEY);
+    if (Array.isArray(claims)) this.claims = new Set(claims.map(String));
+    const concluded = await db.get('state', CONCLUDED_KEY);
+    if (concluded && typeof concluded === 'object')
+      this.concluded = new Map(Object.entries(concluded as Record<string, 'queued' | 'at_hub'>));
+    this.#changed();
+  }
+
+  async #acceptDirectory(bytes: Uint8Array): Promise<void> {
+    const org = this.#vault?.org ? fromBase64Url(this.#vault.org) : undefined;
+    let pinned = org;
+    if (!pinned) {
+      // No directory at enrolment: pin the organisation key of the first directory (trust on first use).
+      const { DirectoryFields } = await import('../../../crypto/directory.ts');
+      const body = decodeWire(bytes.subarray(8, bytes.byteLength - 64));
+      const fields = body.ok ? DirectoryFields.safeParse(body.value) : undefined;
+      if (!fields?.success) throw new Error('the directory does not parse');
+      pinned = fields.data.org;
+      this.#vault = { ...this.#vault!, org: toBase64Url(pinned) };
+      await this.#db!.put('vault', VAULT_KEY, this.#vault);
+    }
+    const dir = await verifyDirectory(bytes, pinned, this.directory?.serial ?? 0);
+    this.directory = dir;
+    await this.#db!.put('state', DIRECTORY_KEY, bytes);
+  }
+
+  /** This device is listed in the directory (else nothing reaches it and its answers are refused). */
+  get inDirectory(): boolean {
+    return !!this.#keys && !!this.directory?.isDeviceOf(this.identity, this.#keys.signPublic);
+  }
+
+  async #connect(): Promise<void> {
+    if (!this.#keys) return;
+    this.hub = { state: 'connecting' };
+    this.#changed();
+    try {
+      const signer = signerOf(this.#keys);
+      const { token } = await this.#api.token(signer);
+      const dir = await this.#api.directory(token).catch((e: unknown) => {
+        if (e instanceof HubError && e.code === 'no_directory') return undefined;
+        throw e;
+      });
+      if (dir) await this.#acceptDirectory(dir);
+      this.#socket = await LinkSocket.open(location.origin, token, {
+        onObject: (id, bytes) => this.#received(id, bytes),
+        onClose: (reason) => {
+          this.#socket = undefined;
+          this.hub = { state: 'down', reason };
+          this.#changed();
+          this.#retry();
+        },
+      });
+      this.#retryMs = 1000;
+      this.hub = { state: 'up' };
+      this.#changed();
+      void this.#flush();
+    } catch (error) {
+      this.hub = { state: 'down', reason: error instanceof Error ? error.message : String(error) };
+      this.#changed();
+      this.#retry();
+    }
+  }
+
+  #retry(): void {
+    const wait = this.#retryMs;
+    this.#retryMs = Math.min(15_000, this.#retryMs * 2);
+    setTimeout(() => void this.#connect(), wait);
+  }
+
+  async #received(id: string, bytes: Uint8Array): Promise<'stored' | 'duplicate'> {
+    const db = this.#db!;
+    if (await db.get('items', id)) return 'duplicate';
+    const opened = await openReceived(id, bytes, {
+      opener: openerOf(this.#keys!),
+      directory: this.directory,
+      me: this.identity,
+    });
+    await db.put('items', id, opened);
+    if (opened.type === 'item') this.items = [...this.items, opened];
+    else this.receipts = [...this.receipts, opened];
+    this.#changed();
+    return 'stored';
+  }
+
+  /** The consultations received, with their queue state. */
+  consultations(): Consultation[] {
+    const out: Consultation[] = [];
+    for (const item of this.items) {
+      if (item.kind !== 'consultation') continue;
+      const decoded = decodeWire(item.body);
+      const body = decoded.ok ? ConsultationBody.safeParse(decoded.value) : undefined;
+      const conclusion = this.concluded.get(item.itemId) ?? 'none';
+      out.push({
+        item,
+        itemId: item.itemId,
+        urgency: body?.success ? body.data.urgency : item.pri === 1 ? 'urgent' : 'routine',
+        sentAt: item.at,
+        answered: conclusion !== 'none',
+        question: body?.success ? body.data.question : '',
+        patient: body?.success ? body.data.patient : undefined,
+        claimed: this.claims.has(item.itemId),
+        conclusion,
+      });
+    }
+    return out;
+  }
+
+  #answerContext(): AnswerContext {
+    if (!this.#keys || !this.directory) throw new Error('no keys or no directory');
+    return { signer: signerOf(this.#keys), me: this.identity, directory: this.directory };
+  }
+
+  async #queue(p: Pending): Promise<void> {
+    await this.#db!.put('state', `${PENDING_PREFIX}${p.id}`, p);
+    void this.#flush();
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#flushing || !this.#socket) return;
+    this.#flushing = true;
+    try {
+      const all = await this.#db!.all('state');
+      for (const p of all) {
+        const pending = p as Pending;
+        if (!pending || !(pending.bytes instanceof Uint8Array) || typeof pending.id !== 'string') continue;
+        if (!this.#socket) break;
+        await this.#socket.send(pending.bytes);
+        const tx = this.#db!.db.transaction('state', 'readwrite');
+        tx.objectStore('state').delete(`${PENDING_PREFIX}${pending.id}`);
+        if (pending.conclusionFor) {
+          this.concluded.set(pending.conclusionFor, 'at_hub');
+          tx.objectStore('state').put(Object.fromEntries(this.concluded), CONCLUDED_KEY);
+        }
+        this.#changed();
+      }
+    } catch {
+      // the link dropped or the hub refused: kept, retried on the next connection
+    } finally {
+      this.#flushing = false;
+    }
+  }
+
+  /** Claims a consultation and tells the kit it is being read (a signed 'read' receipt). */
+  async claim(itemId: string): Promise<void> {
+    const c = this.consultations().find((x) => x.itemId === itemId);
+    if (!c) return;
+    this.claims.add(itemId);
+    await this.#db!.put('state', CLAIMS_KEY, [...this.claims]);
+    this.#changed();
+    await this.#receipt(c.item, 'read');
+  }
+
+  async #receipt(item: ConsoleItem, state: ReceiptState): Promise<void> {
+    const receipt = await receiptFor(this.#answerContext(), item.envelopeId, item.from, state);
+    await this.#queue({ id: receipt.id, bytes: receipt.bytes });
+  }
+
+  /** Opens a case (claiming it if nobody has). */
+  async open(itemId: string | null): Promise<void> {
+    this.openCase = itemId;
+    this.#changed();
+    if (itemId && !this.claims.has(itemId)) await this.claim(itemId);
+  }
+
+  /** Signs the conclusion in this browser and sends it sealed to the kit. */
+  async conclude(itemId: string, conclusion: ConclusionBody): Promise<void> {
+    const c = this.consultations().find((x) => x.itemId === itemId);
+    if (!c) throw new Error('no such consultation');
+    const sealed = await sealConclusion(this.#answerContext(), { from: c.item.from, itemId }, conclusion);
+    this.concluded.set(itemId, 'queued');
+    await this.#db!.put('state', CONCLUDED_KEY, Object.fromEntries(this.concluded));
+    await this.#queue({ id: sealed.id, bytes: sealed.bytes, conclusionFor: itemId });
+    this.#changed();
+  }
+
+  /** Sends a text message in the consultation's thread. */
+  async message(itemId: string, text: string): Promise<void> {
+    const c = this.consultations().find((x) => x.itemId === itemId);
+    if (!c) throw new Error('no such consultation');
+    const sealed = await sealMessage(this.#answerContext(), { from: c.item.from, itemId }, { text });
+    await this.#queue({ id: sealed.id, bytes: sealed.bytes });
+  }
+}
