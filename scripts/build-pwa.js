@@ -15,47 +15,52 @@ const src = `${root}pwa/tablet/`;
 const out = `${root}pwa/dist/`;
 const target = ['chrome100', 'safari15', 'firefox100'];
 
-// A clean folder: the precache lists exactly this build's files.
-rmSync(out, { recursive: true, force: true });
-mkdirSync(out, { recursive: true });
+/**
+ * One Preact app from `srcDir` (app/main.tsx, index.html, manifest, icon) into a clean `outDir`:
+ * split ESM bundles, and index.html naming the entry's stylesheet, its statically imported chunks
+ * (modulepreload, fetched beside the entry instead of after parsing it) and the entry script. The
+ * tablet app and the console are built the same way; only extra esbuild options differ.
+ */
+async function buildApp(srcDir, outDir, extra = {}) {
+  // A clean folder: a precache lists exactly this build's files.
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const result = await build({
+    entryPoints: [`${srcDir}app/main.tsx`],
+    outdir: outDir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    target,
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    minify: true,
+    sourcemap: true,
+    entryNames: '[name]-[hash]',
+    chunkNames: 'chunks/[name]-[hash]',
+    // Russian strings as UTF-8, not \uXXXX escapes: a third of the bytes to fetch and parse.
+    charset: 'utf8',
+    metafile: true,
+    logLevel: 'warning',
+    ...extra,
+  });
+  const entry = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint?.endsWith('main.tsx'));
+  if (!entry) throw new Error(`build-pwa: no entry output for ${srcDir}`);
+  const url = (file) => `/${relative(outDir, resolve(file)).replace(/\\/g, '/')}`;
+  const css = entry[1].cssBundle ? url(entry[1].cssBundle) : null;
+  const preloads = entry[1].imports
+    .filter((i) => i.kind === 'import-statement')
+    .map((i) => `<link rel="modulepreload" href="${url(i.path)}" />`)
+    .join('');
+  const html = readFileSync(`${srcDir}index.html`, 'utf8')
+    .replace('<!--styles-->', css ? `<link rel="stylesheet" href="${css}" />` : '')
+    .replace('<!--scripts-->', `${preloads}<script type="module" src="${url(entry[0])}"></script>`);
+  writeFileSync(`${outDir}index.html`, html);
+  copyFileSync(`${srcDir}manifest.webmanifest`, `${outDir}manifest.webmanifest`);
+  copyFileSync(`${srcDir}icon.svg`, `${outDir}icon.svg`);
+}
 
-const app = await build({
-  entryPoints: [`${src}app/main.tsx`],
-  outdir: out,
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  target,
-  jsx: 'automatic',
-  jsxImportSource: 'preact',
-  minify: true,
-  sourcemap: true,
-  entryNames: '[name]-[hash]',
-  chunkNames: 'chunks/[name]-[hash]',
-  // Russian strings as UTF-8, not \uXXXX escapes: a third of the bytes to fetch and parse.
-  charset: 'utf8',
-  metafile: true,
-  logLevel: 'warning',
-});
-
-const outputs = Object.entries(app.metafile.outputs);
-const entry = outputs.find(([, o]) => o.entryPoint?.endsWith('main.tsx'));
-if (!entry) throw new Error('build-pwa: no entry output');
-const url = (file) => `/${relative(out, resolve(file)).replace(/\\/g, '/')}`;
-const js = url(entry[0]);
-const css = entry[1].cssBundle ? url(entry[1].cssBundle) : null;
-// The chunks the entry imports statically are announced up front (modulepreload), so the
-// browser fetches and compiles them beside the entry instead of after parsing it.
-const preloads = entry[1].imports
-  .filter((i) => i.kind === 'import-statement')
-  .map((i) => `<link rel="modulepreload" href="${url(i.path)}" />`)
-  .join('');
-const html = readFileSync(`${src}index.html`, 'utf8')
-  .replace('<!--styles-->', css ? `<link rel="stylesheet" href="${css}" />` : '')
-  .replace('<!--scripts-->', `${preloads}<script type="module" src="${js}"></script>`);
-writeFileSync(`${out}index.html`, html);
-copyFileSync(`${src}manifest.webmanifest`, `${out}manifest.webmanifest`);
-copyFileSync(`${src}icon.svg`, `${out}icon.svg`);
+await buildApp(src, out);
 
 // The worker: bundled first (workbox modules are ES modules), then the manifest injected.
 const swTemp = join(tmpdir(), `fieldkit-sw-${process.pid}.js`);
@@ -82,40 +87,9 @@ console.log(`tablet app built into ${out} (${count} files precached, ${Math.roun
 
 // The specialist's console: the same toolchain, its own folder (the hub serves it; the kit never
 // does). No service worker yet: the console needs the hub to be of any use.
-const consoleSrc = `${root}pwa/console/`;
 const consoleOut = `${root}pwa/dist-console/`;
-rmSync(consoleOut, { recursive: true, force: true });
-mkdirSync(consoleOut, { recursive: true });
-const consoleApp = await build({
-  entryPoints: [`${consoleSrc}app/main.tsx`],
-  outdir: consoleOut,
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  target,
-  jsx: 'automatic',
-  jsxImportSource: 'preact',
-  minify: true,
-  sourcemap: true,
-  entryNames: '[name]-[hash]',
-  chunkNames: 'chunks/[name]-[hash]',
-  metafile: true,
+await buildApp(`${root}pwa/console/`, consoleOut, {
   // libsodium's Emscripten glue names Node modules it only loads under Node.
   external: ['fs', 'path', 'crypto'],
-  logLevel: 'warning',
 });
-const consoleUrl = (file) => `/${relative(consoleOut, resolve(file)).replace(/\\/g, '/')}`;
-const consoleEntry = Object.entries(consoleApp.metafile.outputs).find(([, o]) =>
-  o.entryPoint?.endsWith('main.tsx'),
-);
-if (!consoleEntry) throw new Error('build-pwa: no console entry output');
-const consoleCss = consoleEntry[1].cssBundle ? consoleUrl(consoleEntry[1].cssBundle) : null;
-writeFileSync(
-  `${consoleOut}index.html`,
-  readFileSync(`${consoleSrc}index.html`, 'utf8')
-    .replace('<!--styles-->', consoleCss ? `<link rel="stylesheet" href="${consoleCss}" />` : '')
-    .replace('<!--scripts-->', `<script type="module" src="${consoleUrl(consoleEntry[0])}"></script>`),
-);
-copyFileSync(`${consoleSrc}manifest.webmanifest`, `${consoleOut}manifest.webmanifest`);
-copyFileSync(`${consoleSrc}icon.svg`, `${consoleOut}icon.svg`);
 console.log(`specialist console built into ${consoleOut}`);
