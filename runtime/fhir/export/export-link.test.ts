@@ -161,6 +161,7 @@ describe('FHIR export of a visit answered over the link', () => {
     expect(r.conclusionCode[0]!.coding[0]).toEqual({
       system: 'http://hl7.org/fhir/sid/icd-10',
       code: 'R07.4',
+      display: 'Боль в груди неуточнённая',
     });
     const resultIds = r.result.map(
       (ref) =>
