@@ -52,7 +52,12 @@ export const SignalIn = z.union([
     z.object({ from: z.string().regex(/^[0-9a-f]{64}$/), fromIdentity: z.string().min(1).max(128) }),
   ),
   z.object({ kind: z.literal('unreachable'), to: z.string().max(128), session: z.string().max(64) }),
-  z.object({ kind: z.literal('refused'), detail: z.string().max(200) }),
+  /** The hub refused a message: malformed, or beyond the sender's rate (then with its session). */
+  z.object({
+    kind: z.literal('refused'),
+    detail: z.string().max(200),
+    session: z.string().max(64).optional(),
+  }),
 ]);
 export type SignalIn = z.infer<typeof SignalIn>;
 

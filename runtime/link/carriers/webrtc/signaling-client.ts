@@ -3,6 +3,10 @@ import type { ClientOptions } from 'ws';
 import { TOKEN_PROTOCOL, pinnedTlsOptions } from '../hub-socket/hub-protocol.ts';
 import type { SignalOut } from './signal-protocol.ts';
 import { MAX_SIGNAL_BYTES, SIGNAL_PATH, SIGNAL_PROTOCOL, SignalIn, parseSignal } from './signal-protocol.ts';
+import { CLIENT_SIGNAL_LIMIT, TokenBucket } from './signal-rate.ts';
+
+/** Messages held back by pacing at most; beyond this a send fails (the caller's timeout handles it). */
+const MAX_PACED = 2000;
 
 /** Options of {@link SignalingClient}. */
 export interface SignalingClientOptions {
@@ -33,6 +37,10 @@ export class SignalingClient {
   #markReady: () => void = () => undefined;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
+  readonly #bucket = new TokenBucket(CLIENT_SIGNAL_LIMIT);
+  /** Messages waiting for the pacing bucket, in order, for the socket they were accepted on. */
+  #paced: string[] = [];
+  #pacer: NodeJS.Timeout | undefined;
   /** Messages from the hub that were refused (not JSON, schema). */
   refused = 0;
   /** Signaling sockets opened so far. */
@@ -67,12 +75,42 @@ export class SignalingClient {
     return this.#ws?.readyState === WebSocket.OPEN;
   }
 
-  /** Sends one message; false when the socket is not open (the caller's timeout handles it). */
+  /**
+   * Sends one message, paced to stay inside the hub's per-device rate (a burst of reconnects is
+   * delayed, not refused); false when the socket is not open or too much is already waiting (the
+   * caller's timeout handles it).
+   */
   send(msg: SignalOut): boolean {
     const ws = this.#ws;
     if (ws?.readyState !== WebSocket.OPEN) return false;
-    ws.send(JSON.stringify(msg));
+    const text = JSON.stringify(msg);
+    if (this.#paced.length === 0 && this.#bucket.take()) {
+      ws.send(text);
+      return true;
+    }
+    if (this.#paced.length >= MAX_PACED) return false;
+    this.#paced.push(text);
+    this.#schedulePacer();
     return true;
+  }
+
+  /** Messages waiting for the pacing bucket now. */
+  get pacedCount(): number {
+    return this.#paced.length;
+  }
+
+  #schedulePacer(): void {
+    if (this.#pacer) return;
+    this.#pacer = setTimeout(() => {
+      this.#pacer = undefined;
+      const ws = this.#ws;
+      if (ws?.readyState !== WebSocket.OPEN) {
+        this.#paced = [];
+        return;
+      }
+      while (this.#paced.length > 0 && this.#bucket.take()) ws.send(this.#paced.shift()!);
+      if (this.#paced.length > 0) this.#schedulePacer();
+    }, Math.max(1, this.#bucket.waitMs()));
   }
 
   /** Subscribes to incoming messages; returns the unsubscribe function. */
@@ -94,6 +132,9 @@ export class SignalingClient {
   /** Stops for good. */
   async stop(): Promise<void> {
     this.#abort.abort();
+    clearTimeout(this.#pacer);
+    this.#pacer = undefined;
+    this.#paced = [];
     this.#ws?.terminate();
     this.#wake?.();
     await this.#loop;
@@ -113,6 +154,7 @@ export class SignalingClient {
         this.#markReady();
         await new Promise<void>((resolve) => ws.once('close', () => resolve()));
         this.#ws = undefined;
+        this.#paced = []; // addressed to sessions of the socket that closed
         this.#ready = new Promise((r) => (this.#markReady = r));
       } catch {
         failures++;

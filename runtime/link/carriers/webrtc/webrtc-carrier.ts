@@ -126,6 +126,8 @@ export class WebRtcCarrier implements Carrier {
         if (done || !('session' in msg) || msg.session !== session) return;
         if (msg.kind === 'unreachable')
           return finish(new CarrierError('unreachable', `${this.#peer} is not online for a direct path`));
+        if (msg.kind === 'refused')
+          return finish(new CarrierError('unreachable', `the hub refused the offer: ${msg.detail}`));
         if (!('from' in msg)) return;
         if (msg.kind === 'answer' && !peerDevice) {
           peerDevice = msg.from;
