@@ -75,7 +75,7 @@ it('the hub refuses a flooding client and says so for its offer; the paced clien
       ws.once('error', reject);
     });
     const answers: SignalIn[] = [];
-    ws.on('message', (d) => answers.push(JSON.parse(String(d)) as SignalIn));
+    ws.on('message', (d) => answers.push(JSON.parse(Buffer.from(d as Buffer).toString()) as SignalIn));
     const before = received.length;
     for (let i = 0; i < HUB_SIGNAL_LIMIT.burst + 50; i++)
       ws.send(

@@ -101,16 +101,19 @@ export class SignalingClient {
 
   #schedulePacer(): void {
     if (this.#pacer) return;
-    this.#pacer = setTimeout(() => {
-      this.#pacer = undefined;
-      const ws = this.#ws;
-      if (ws?.readyState !== WebSocket.OPEN) {
-        this.#paced = [];
-        return;
-      }
-      while (this.#paced.length > 0 && this.#bucket.take()) ws.send(this.#paced.shift()!);
-      if (this.#paced.length > 0) this.#schedulePacer();
-    }, Math.max(1, this.#bucket.waitMs()));
+    this.#pacer = setTimeout(
+      () => {
+        this.#pacer = undefined;
+        const ws = this.#ws;
+        if (ws?.readyState !== WebSocket.OPEN) {
+          this.#paced = [];
+          return;
+        }
+        while (this.#paced.length > 0 && this.#bucket.take()) ws.send(this.#paced.shift()!);
+        if (this.#paced.length > 0) this.#schedulePacer();
+      },
+      Math.max(1, this.#bucket.waitMs()),
+    );
   }
 
   /** Subscribes to incoming messages; returns the unsubscribe function. */
