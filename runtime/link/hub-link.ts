@@ -116,9 +116,14 @@ export class HubLink {
       } catch (error) {
         if (signal.aborted) break;
         failures++;
+        // Refusals that retrying soon cannot cure: a directory that does not verify, and a hub
+        // that does not know this device (never enrolled, or revoked).
         if (error instanceof DirectoryRefusedError) {
           pause = this.#options.refusedBackoffMs ?? 60_000;
           this.#set({ state: 'refused', reason: error.message, retryInMs: pause });
+        } else if (error instanceof CarrierError && error.code === 'unauthorized') {
+          pause = this.#options.refusedBackoffMs ?? 60_000;
+          this.#set({ state: 'refused', reason: `unauthorized: ${error.message}`, retryInMs: pause });
         } else {
           pause = this.#backoff(failures);
           const reason = error instanceof CarrierError ? `${error.code}: ${error.message}` : String(error);
