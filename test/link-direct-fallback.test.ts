@@ -222,7 +222,9 @@ describe('the kit prefers the direct path and falls back to the hub', () => {
     for (const item of [first, photo, after]) expect(received(item.itemId)).toBe(1);
     const kinds = specEvents.flatMap((e) => (e.type === 'received' ? [e.entry.kind] : []));
     expect(kinds.sort()).toEqual(['message', 'photo', 'vitals']);
-    // (The inbox's entries() cannot be read back here: it keeps a received item in one record,
-    // and a 3 MB photo exceeds the store's 1 MiB read limit. Reported as its own issue.)
+    // The stored inbox reads back too (a 3 MB photo is kept in pieces, not one oversized record).
+    const stored = await spec.endpoint.inbox.entries();
+    expect(stored.map((e) => e.kind).sort()).toEqual(['message', 'photo', 'vitals']);
+    expect(stored.find((e) => e.itemId === photo.itemId)?.body.byteLength).toBe(3 * 1024 * 1024);
   }, 180_000);
 });

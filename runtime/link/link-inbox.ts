@@ -20,30 +20,12 @@ import type { RejectCode } from './reject.ts';
 import { LinkRejectError } from './reject.ts';
 import type { IncomingSink } from './transfer.ts';
 import type { Verdict } from './verify-item.ts';
+import type { InboxEntry } from './inbox-records.ts';
+import { hasInboxEntry, putInboxEntry, readInboxEntries, readInboxEntry } from './inbox-records.ts';
+
+export type { InboxEntry } from './inbox-records.ts';
 import { verifyItem } from './verify-item.ts';
 
-/** A received item as kept in the store (verified or not: a bad one is kept and shown unverified). */
-export interface InboxEntry {
-  readonly envelopeId: string;
-  readonly itemId: string;
-  readonly kind: string;
-  readonly from: string;
-  readonly to: string;
-  readonly priority: number;
-  /** When the sender signed it (its clock). */
-  readonly sentAt: string;
-  readonly receivedAt: string;
-  readonly ref?: string;
-  readonly media?: string;
-  readonly body: Uint8Array;
-  /** The exact signed bytes and signature, to verify again offline at any time. */
-  readonly signed: Uint8Array;
-  readonly signature: Uint8Array;
-  readonly header: { readonly to: string; readonly pri: number };
-  readonly verdict: Verdict;
-}
-
-const rxKey = (envelopeId: string) => `rx/${envelopeId}`;
 const itemKey = (itemId: string) => `ri/${itemId}`;
 const receiptKey = (id: string) => `rr/${id}`;
 const upKey = (id: string) => `iu/${id}`;
@@ -79,7 +61,7 @@ export class LinkInbox implements IncomingSink {
 
   async begin(id: string, size: number, hashes: Uint8Array): Promise<{ complete: boolean; have?: Bitset }> {
     const kv = this.#o.kv;
-    if ((await kv.linkGet(rxKey(id))) || (await kv.linkGet(receiptKey(id)))) return { complete: true };
+    if ((await hasInboxEntry(kv, id)) || (await kv.linkGet(receiptKey(id)))) return { complete: true };
     return kv.linkTransaction((tx) => {
       const up = tx.get(upKey(id));
       const n = blockCount(size);
@@ -129,9 +111,12 @@ export class LinkInbox implements IncomingSink {
 
   /** Every stored item, oldest first. */
   async entries(): Promise<InboxEntry[]> {
-    return (await this.#o.kv.linkScan('rx/'))
-      .map((e) => e.body as unknown as InboxEntry)
-      .sort((a, b) => (a.receivedAt < b.receivedAt ? -1 : 1));
+    return readInboxEntries(this.#o.kv);
+  }
+
+  /** One stored item by its envelope id, or undefined. */
+  async entry(envelopeId: string): Promise<InboxEntry | undefined> {
+    return readInboxEntry(this.#o.kv, envelopeId);
   }
 
   /** Checks a stored item again against the pinned directory (offline). */
@@ -224,7 +209,7 @@ export class LinkInbox implements IncomingSink {
     bytes: Uint8Array,
     cleanup?: (tx: LinkTx) => void,
   ): Promise<'stored' | 'duplicate'> {
-    if (await this.#o.kv.linkGet(rxKey(id))) return 'duplicate';
+    if (await hasInboxEntry(this.#o.kv, id)) return 'duplicate';
     const d = await decryptEnvelope(bytes, this.#o.identity.openers, nodeCompressor);
     const me = this.#me();
     const dir = this.#o.pin.current;
@@ -254,9 +239,9 @@ export class LinkInbox implements IncomingSink {
       verdict,
     };
     await this.#o.kv.linkTransaction((tx) => {
-      tx.put(rxKey(id), { ...entry });
+      const key = putInboxEntry(tx, entry);
       tx.put(itemKey(itemId), { env: id });
-      tx.audit('create', [rxKey(id)]);
+      tx.audit('create', [key]);
       cleanup?.(tx);
     });
     this.#o.onReceived(entry);

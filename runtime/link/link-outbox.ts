@@ -18,6 +18,7 @@ import { deleteBlockRecords, putBlockRecords } from './link-kv.ts';
 import { blockCount } from './frames.ts';
 import { buildManifest, sha256Hex } from './manifest.ts';
 import { OutboxQueue } from './outbox-queue.ts';
+import { MAX_INLINE_BODY_BYTES, SendInputError } from './send-error.ts';
 
 /** What the outbox needs of the record store. */
 export type OutboxStore = LinkKv &
@@ -118,6 +119,11 @@ export class LinkOutbox {
 
   /** Queues an item: durable once this resolves (state `stored`, then `queued` once sealed). */
   async send(input: SendInput): Promise<DeliveryRecord> {
+    if (input.body && input.body.byteLength > MAX_INLINE_BODY_BYTES)
+      throw new SendInputError(
+        'body_too_large',
+        `a body of ${input.body.byteLength} bytes is over ${MAX_INLINE_BODY_BYTES}: store it as a blob and send its attachmentId`,
+      );
     const payload: Payload = Payload.parse({
       v: 1,
       itemId: randomBytes(16),
