@@ -406,7 +406,7 @@ const hub: CliCommand = {
     'tls-cert': 'Use this certificate (PEM) instead of the generated self-signed one',
     'tls-key': 'The private key (PEM) of --tls-cert',
     hostname: 'A host name or address to put in a generated certificate',
-    role: 'For enroll: kit or specialist (default kit); for enroll-code: default specialist',
+    role: 'For enroll: kit, specialist or coordinator (default kit); for enroll-code: default specialist',
     label: 'For enroll: a note on the device',
     json: 'For list: active self-enrolled devices per identity, as directory.json device entries',
     'log-level': 'fatal|error|warn|info|debug|trace|silent (default info)',

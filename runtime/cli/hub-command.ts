@@ -72,7 +72,8 @@ async function enroll(args: CliArgs, io: CliIo, store: RecordStore, rest: string
   if (!identity) throw new CliError('usage: fieldkit hub enroll <identity> <device-key>', EXIT_USAGE);
   const key = deviceKey(keyText);
   const role = stringFlag(args, 'role') ?? 'kit';
-  if (role !== 'kit' && role !== 'specialist') throw new CliError('--role is kit or specialist', EXIT_USAGE);
+  if (role !== 'kit' && role !== 'specialist' && role !== 'coordinator')
+    throw new CliError('--role is kit, specialist or coordinator', EXIT_USAGE);
   const label = stringFlag(args, 'label');
   try {
     await new Enrolments(store).enroll({ device: toHex(key), identity, role, ...(label ? { label } : {}) });
@@ -91,7 +92,8 @@ async function enrollCode(args: CliArgs, io: CliIo, store: RecordStore, rest: st
   if (!identity)
     throw new CliError('usage: fieldkit hub enroll-code <identity> [--role specialist]', EXIT_USAGE);
   const role = stringFlag(args, 'role') ?? 'specialist';
-  if (role !== 'kit' && role !== 'specialist') throw new CliError('--role is kit or specialist', EXIT_USAGE);
+  if (role !== 'kit' && role !== 'specialist' && role !== 'coordinator')
+    throw new CliError('--role is kit, specialist or coordinator', EXIT_USAGE);
   let issued: { code: string; expiresAt: Date };
   try {
     issued = await new EnrolCodes(store).issue(identity, role);

@@ -49,7 +49,7 @@ export class HubAuth {
     keyText: unknown,
     challengeText: unknown,
     signatureText: unknown,
-  ): Promise<{ token: string; expiresAt: string; identity: string } | undefined> {
+  ): Promise<{ token: string; expiresAt: string; identity: string; role: Enrolment['role'] } | undefined> {
     if (typeof keyText !== 'string' || typeof challengeText !== 'string' || typeof signatureText !== 'string')
       return undefined;
     const key = fromBase64Url(keyText);
@@ -65,7 +65,12 @@ export class HubAuth {
     const token = toBase64Url(randomBytes(32));
     const expires = Date.now() + TOKEN_MS;
     bounded(this.#tokens, token, { device: pending.device, expires });
-    return { token, expiresAt: new Date(expires).toISOString(), identity: enrolment.identity };
+    return {
+      token,
+      expiresAt: new Date(expires).toISOString(),
+      identity: enrolment.identity,
+      role: enrolment.role,
+    };
   }
 
   /** The caller a token stands for, if it is current and the device is still enrolled. */

@@ -14,7 +14,7 @@ export const ENROL_CODE_TTL_MS = 24 * 3600_000;
 /** A one-time code as kept by the hub: only its hash, the identity it enrols, and its expiry. */
 const StoredCode = z.object({
   identity: LinkAddress,
-  role: z.enum(['kit', 'specialist']),
+  role: z.enum(['kit', 'specialist', 'coordinator']),
   expiresAt: z.number().int(),
   usedAt: z.number().int().optional(),
   usedBy: z.string().optional(),
@@ -50,7 +50,7 @@ export class EnrolCodes {
   /** Issues a code for an identity; returns it grouped in fours for reading aloud. */
   async issue(
     identity: string,
-    role: 'kit' | 'specialist',
+    role: 'kit' | 'specialist' | 'coordinator',
     ttlMs = ENROL_CODE_TTL_MS,
   ): Promise<{ code: string; expiresAt: Date }> {
     let code = '';
@@ -68,7 +68,7 @@ export class EnrolCodes {
   async consume(
     text: unknown,
     device: string,
-  ): Promise<{ identity: string; role: 'kit' | 'specialist' } | undefined> {
+  ): Promise<{ identity: string; role: 'kit' | 'specialist' | 'coordinator' } | undefined> {
     const parsed = EnrolCodeText.safeParse(text);
     if (!parsed.success) return undefined;
     const key = keyOf(parsed.data);

@@ -14,7 +14,8 @@ export const Enrolment = z.object({
     .regex(/^[0-9a-f]{64}$/)
     .optional(),
   identity: LinkAddress,
-  role: z.enum(['kit', 'specialist']),
+  /** A coordinator sees every open consultation and reassigns them (hub role only, not in the directory). */
+  role: z.enum(['kit', 'specialist', 'coordinator']),
   label: z.string().max(100).optional(),
   enrolledAt: z.string(),
   revokedAt: z.string().optional(),

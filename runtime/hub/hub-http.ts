@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { HubAuth, HubCaller } from './auth.ts';
+import type { Coordination } from './coordination.ts';
+import { coordinationRoutes } from './coordination-routes.ts';
 
 /** What the hub's HTTP routes read. */
 export interface HubHttpDeps {
@@ -13,6 +15,8 @@ export interface HubHttpDeps {
   readonly enrol?: (body: Record<string, unknown>) => Promise<EnrolAnswer | undefined>;
   /** The console's static files (no identity needed), if this hub serves the console. */
   readonly consoleFiles?: (request: Request) => Promise<Response | undefined>;
+  /** Claims and reassignment of consultations (the /api/cases routes), if this hub coordinates. */
+  readonly coordination?: Coordination;
 }
 
 /** What a device learns when its one-time code enrolled it. */
@@ -91,6 +95,7 @@ export function createHubApp(deps: HubHttpDeps): Hono<{ Variables: { caller: Hub
     return c.body(Buffer.from(signed), 200, { 'content-type': 'application/vnd.fieldkit.directory' });
   });
   app.get('/api/status', async (c) => c.json(await deps.status(c.get('caller'))));
+  if (deps.coordination) coordinationRoutes(app, deps.coordination);
   app.all('*', (c) => c.json({ error: 'not_found' }, 404));
   app.onError((err, c) => c.json({ error: 'internal', detail: err.message.slice(0, 200) }, 500));
   return app;

@@ -3,7 +3,7 @@ import type { RemotePeer } from '../link/carrier.ts';
 import { sha256Hex } from '../link/manifest.ts';
 import { LinkRejectError } from '../link/reject.ts';
 import type { IncomingSink } from '../link/transfer.ts';
-import type { Mailbox } from './mailbox.ts';
+import type { Mailbox, MailboxRoute } from './mailbox.ts';
 import type { Router } from './router.ts';
 
 /**
@@ -15,10 +15,22 @@ import type { Router } from './router.ts';
 export class HubSink implements IncomingSink {
   readonly #mailbox: Mailbox;
   readonly #router: Router;
+  readonly #onStored: ((id: string, route: MailboxRoute) => Promise<void>) | undefined;
 
-  constructor(mailbox: Mailbox, router: Router) {
+  /** `onStored`: told of each newly stored object after it is durable (coordination). */
+  constructor(
+    mailbox: Mailbox,
+    router: Router,
+    onStored?: (id: string, route: MailboxRoute) => Promise<void>,
+  ) {
     this.#mailbox = mailbox;
     this.#router = router;
+    this.#onStored = onStored;
+  }
+
+  async #stored(id: string, route: MailboxRoute, outcome: 'stored' | 'duplicate') {
+    if (outcome === 'stored' && this.#onStored) await this.#onStored(id, route).catch(() => undefined);
+    return outcome;
   }
 
   async begin(id: string, size: number, hashes: Uint8Array, from: RemotePeer) {
@@ -39,7 +51,7 @@ export class HubSink implements IncomingSink {
       if (sha256Hex(bytes) !== id)
         throw new LinkRejectError('id_mismatch', 'the blocks do not hash to the id');
       const route = await this.#router.route(bytes, toHex(from.signingKey));
-      return await this.#mailbox.commit(id, route);
+      return await this.#stored(id, route, await this.#mailbox.commit(id, route));
     } catch (error) {
       if (error instanceof LinkRejectError) await this.#mailbox.discard(id);
       throw error;
@@ -51,6 +63,6 @@ export class HubSink implements IncomingSink {
     if (state.state === 'gone') throw new LinkRejectError('replay', 'this object was already delivered');
     if (state.state === 'held') return 'duplicate';
     const route = await this.#router.route(bytes, toHex(from.signingKey));
-    return this.#mailbox.putWhole(id, bytes, route);
+    return this.#stored(id, route, await this.#mailbox.putWhole(id, bytes, route));
   }
 }

@@ -7,6 +7,7 @@ import { HubSocketCarrier } from '../link/carriers/hub-socket/hub-socket-carrier
 import { LINK_PATH, pinnedTlsOptions } from '../link/carriers/hub-socket/hub-protocol.ts';
 import { hubRequest } from '../link/carriers/hub-socket/pinned-https.ts';
 import { HubAuth } from './auth.ts';
+import { Coordination } from './coordination.ts';
 import { Enrolments } from './enrolment.ts';
 import { createHubApp } from './hub-http.ts';
 import { loadHubTls } from './tls.ts';
@@ -47,6 +48,7 @@ describe('the hub', () => {
       auth: new HubAuth(new Enrolments(h.store)),
       directory: () => undefined,
       status: () => Promise.resolve({}),
+      coordination: new Coordination(h.store, () => undefined),
     });
     const routes = app.routes.filter((r) => r.method !== 'ALL' || r.path !== '*');
     expect(routes.length).toBeGreaterThanOrEqual(4);
@@ -77,6 +79,9 @@ describe('the hub', () => {
         'GET /api/directory',
         'GET /api/status',
         'POST /api/enrol',
+        'GET /api/cases',
+        'POST /api/cases/:id/claim',
+        'POST /api/cases/:id/assign',
       ]),
     );
     // Only the console's static files answer without identity; anything else under /api/, any

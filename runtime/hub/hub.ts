@@ -20,6 +20,8 @@ import { LinkSession } from '../link/session.ts';
 import type { HubCaller } from './auth.ts';
 import { HubAuth } from './auth.ts';
 import { CONSOLE_DIST, consoleStatic } from './console-static.ts';
+import type { HubDeadlines } from './coordination.ts';
+import { Coordination } from './coordination.ts';
 import { EnrolCodes } from './enrol-codes.ts';
 import { enrolWithCode } from './enrol-route.ts';
 import { Enrolments } from './enrolment.ts';
@@ -58,6 +60,8 @@ export interface HubOptions {
    * serves no console.
    */
   readonly consoleDir?: string | false;
+  /** Answer deadlines the hub flags overdue consultations by (default urgent 30 min, routine 24 h). */
+  readonly deadlines?: HubDeadlines;
 }
 
 /** A running hub. */
@@ -69,6 +73,8 @@ export interface HubHandle {
   readonly enrolments: Enrolments;
   /** One-time enrolment codes (`fieldkit hub enroll-code`). */
   readonly codes: EnrolCodes;
+  /** Who holds which consultation; what is open and overdue. */
+  readonly coordination: Coordination;
   /** Refusals of bad input from the wire, by code. */
   readonly counters: RejectCounters;
   /** The signaling relay of the direct carrier (devices with a signaling socket open). */
@@ -116,12 +122,19 @@ export async function startHub(options: HubOptions): Promise<HubHandle> {
   };
   await refreshDirectory();
   const router = new Router(enrolments, directory);
-  const sink = new HubSink(mailbox, router);
+  const coordination = new Coordination(store, directory, {
+    ...(options.deadlines ? { deadlines: options.deadlines } : {}),
+  });
+  const sink = new HubSink(mailbox, router, async (id, route) => {
+    const sender = await enrolments.active(route.from);
+    if (sender) await coordination.arrived(id, route, sender);
+  });
 
   const app = createHubApp({
     auth,
     directory: directoryBytes,
     enrol: enrolWithCode(codes, enrolments, directory),
+    coordination,
     ...(options.consoleDir === false
       ? {}
       : { consoleFiles: consoleStatic(options.consoleDir ?? CONSOLE_DIST) }),
@@ -217,6 +230,7 @@ export async function startHub(options: HubOptions): Promise<HubHandle> {
     mailbox,
     enrolments,
     codes,
+    coordination,
     counters,
     signaling,
     connected: () => [...sessions.keys()],
