@@ -85,6 +85,13 @@ export class BluezSession {
     return this.#entries.size;
   }
 
+  /** Listeners held by the cached device entries (a diagnostic). */
+  get entryListeners(): number {
+    let n = 0;
+    for (const e of this.#entries.values()) n += e.listenerCount;
+    return n;
+  }
+
   /** Called once if the session dies (bus lost). */
   onDeath(listener: (reason: string) => void): void {
     this.#onDeath.add(listener);

@@ -1,6 +1,12 @@
+import type { EventEmitter } from 'node:events';
 import type { MessageBus, Variant } from 'dbus-next';
 import { uuidKey } from '../../codecs/uuid.ts';
 import type { NodeBleCharacteristic, NodeBleClasses, NodeBleDevice } from './node-ble-internals.ts';
+
+/** Every listener an emitter holds, whatever the event. */
+function emitterListeners(e: EventEmitter): number {
+  return e.eventNames().reduce((n, name) => n + e.listenerCount(name), 0);
+}
 
 /** A GATT characteristic as BlueZ exported it, with node-ble's object built on first use. */
 export class CharEntry {
@@ -43,6 +49,11 @@ export class CharEntry {
       return;
     }
     this.subscriber?.(new Uint8Array(v));
+  }
+
+  /** Listeners on node-ble's object and its proxy (a diagnostic: reconnects must add none). */
+  get listenerCount(): number {
+    return this.#nb ? emitterListeners(this.#nb) + emitterListeners(this.#nb.helper) : 0;
   }
 
   /** Drops node-ble's object and its D-Bus listener (RemoveMatch goes out with our refcount fix). */
@@ -112,6 +123,16 @@ export class DeviceEntry {
     this.#apply(values);
     if (wasConnected && !this.props.Connected) this.onLinkLost?.('link lost');
     for (const w of [...this.#waiters]) w();
+  }
+
+  /**
+   * Listeners held for this device: on node-ble's Device proxy, its characteristics, and the
+   * property waiters (a diagnostic for leak tests).
+   */
+  get listenerCount(): number {
+    let n = emitterListeners(this.device.helper) + this.#waiters.size;
+    for (const c of this.chars?.values() ?? []) n += c.listenerCount;
+    return n;
   }
 
   /** Calls `check` now and after every property change until it returns true or `off()` is called. */

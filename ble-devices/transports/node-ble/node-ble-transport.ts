@@ -261,21 +261,29 @@ export class NodeBleTransport implements Transport {
     await session.removeDevice(id);
   }
 
-  /** Counts for leak tests: our match rules, bus signal listeners, cached device entries. */
+  /**
+   * Counts for leak tests: our match rules, bus signal listeners, cached device entries, the
+   * listeners on their node-ble objects, and live links.
+   */
   async diagnostics(): Promise<{
     matchRules: number;
     signalListeners: number;
     entries: number;
+    entryListeners: number;
+    links: number;
     busName: string | null;
   }> {
     const session = this.#session ? await this.#session.catch(() => null) : null;
-    if (!session) return { matchRules: 0, signalListeners: 0, entries: 0, busName: null };
+    if (!session)
+      return { matchRules: 0, signalListeners: 0, entries: 0, entryListeners: 0, links: 0, busName: null };
     const signals = (session.bus as unknown as { _signals: EventEmitter })._signals;
     const signalListeners = signals.eventNames().reduce((n, e) => n + signals.listenerCount(e), 0);
     return {
       matchRules: localMatchRuleCount(session.bus),
       signalListeners,
       entries: session.entryCount,
+      entryListeners: session.entryListeners,
+      links: this.#links.size,
       busName: (session.bus as unknown as { name: string | null }).name,
     };
   }
