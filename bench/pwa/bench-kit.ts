@@ -37,6 +37,8 @@ export async function startBenchKit(opts: {
   oximeters: number;
   oximeterHz: number;
   cuffs: number;
+  /** Another build of the tablet app to serve (comparing two builds side by side); pwa/dist by default. */
+  staticRoot?: string;
 }): Promise<BenchKit> {
   const base = mkdtempSync(join(tmpdir(), 'fieldkit-bench-pwa-'));
   const store = await openStore({
@@ -72,7 +74,10 @@ export async function startBenchKit(opts: {
     logLevel: 'silent',
   });
   const transport = new SimTransport(instruments.map((i) => i.peripheral));
-  const kit = await startKit(config, store, createLogger('silent'), 'bench', { transport });
+  const kit = await startKit(config, store, createLogger('silent'), 'bench', {
+    transport,
+    ...(opts.staticRoot === undefined ? {} : { staticRoot: opts.staticRoot }),
+  });
   const patient = await store.addPatient({
     familyName: 'Смирнова',
     givenName: 'Анна',

@@ -1,72 +1,135 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { pairedTablet } from './browser.ts';
 
-/** Installed before the app runs: notes when the visit screen is first in a painted frame. */
+/**
+ * Installed before the app runs: notes when the visit screen (its heading, drawn only with the
+ * whole screen) is first in a painted frame. The DOM change is seen by a MutationObserver; the
+ * frame that shows it is the next animation frame, and a message posted from its rAF callback
+ * runs after that frame's style, layout and paint: that instant is `__visitDrawnAt`.
+ */
 const MARK_DRAWN = `(() => {
   const seen = () => document.querySelector('[data-testid="visit-screen"] .visit-head h1');
-  const mark = () => requestAnimationFrame(() => { window.__visitDrawnAt = performance.now(); });
+  const mark = () => requestAnimationFrame(() => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => { window.__visitDrawnAt = performance.now(); };
+    ch.port2.postMessage(0);
+  });
   const obs = new MutationObserver(() => { if (seen()) { obs.disconnect(); mark(); } });
   document.addEventListener('DOMContentLoaded', () => obs.observe(document.body, { childList: true, subtree: true }));
 })();`;
 
-async function drawnAt(page: Page): Promise<number> {
-  await page.waitForFunction(
-    () => (window as unknown as { __visitDrawnAt?: number }).__visitDrawnAt !== undefined,
-    null,
-    { timeout: 30_000 },
-  );
-  return page.evaluate(() => (window as unknown as { __visitDrawnAt: number }).__visitDrawnAt);
+/** Where one first render spent its time (ms from navigation start; see {@link firstRender}). */
+export interface RenderPhases {
+  /** The page's HTML received (from the service worker on the warm path). */
+  readonly html: number;
+  /** The app's modules fetched, compiled and run (`fk:main`, the first line of main.tsx). */
+  readonly modules: number;
+  /** What the tablet kept read from IndexedDB (`fk:restored`). */
+  readonly restored: number;
+  /** The first frame showing the visit screen painted. */
+  readonly drawn: number;
 }
 
-async function throttle(context: BrowserContext, page: Page, rate: number): Promise<void> {
+const PHASES = `(() => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const mark = (n) => performance.getEntriesByName(n)[0]?.startTime ?? NaN;
+  return { html: nav ? nav.responseEnd : NaN, modules: mark('fk:main'), restored: mark('fk:restored'), drawn: window.__visitDrawnAt };
+})()`;
+
+/**
+ * Waits for the drawn mark with bare CDP `Runtime.evaluate` calls of one property read: unlike
+ * playwright's waitForFunction, which compiles its injected script in the page, this puts no
+ * work of the bench on the page's (throttled) main thread while the app is starting.
+ */
+async function phasesOf(cdp: CDPSession): Promise<RenderPhases> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const r = await cdp.send('Runtime.evaluate', {
+      expression: 'window.__visitDrawnAt',
+      returnByValue: true,
+    });
+    if (typeof r.result.value === 'number') break;
+    if (Date.now() > deadline) throw new Error('the visit screen was not drawn within 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const r = await cdp.send('Runtime.evaluate', { expression: PHASES, returnByValue: true });
+  return r.result.value as RenderPhases;
+}
+
+/** A page of `context` with its CPU slowed `rate` times, its CDP session and how to end both. */
+async function throttledPage(
+  context: BrowserContext,
+  rate: number,
+): Promise<{ page: Page; cdp: CDPSession }> {
+  const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+  return { page, cdp };
+}
+
+/** The samples of {@link firstRender}. */
+export interface FirstRenderSamples {
+  /** The app opened in a new page (as from the home screen), warm service worker. */
+  readonly warm: RenderPhases[];
+  /** The same tablet reloading an open visit page (the old page's teardown included). */
+  readonly reload: RenderPhases[];
+  /** A tablet just paired, no service worker, empty HTTP cache. */
+  readonly cold: RenderPhases[];
 }
 
 /**
- * Milliseconds from navigation start to the first frame showing the visit screen, with the CPU
- * slowed 4x (CDP Emulation.setCPUThrottlingRate): `warm` with the service worker installed and
- * the visit already cached on the tablet (the tablet reopening the app during a house call), and
- * the peer `cold`, a tablet just paired with no service worker and an empty HTTP cache. Both
- * tablets pair with the kit first (over its real HTTPS, with a one-time code).
+ * From navigation start to the first painted frame showing the visit screen, with the CPU slowed
+ * 4x (CDP Emulation.setCPUThrottlingRate, set before the navigation):
+ * - `warm`: the tablet opening the app during a house call: a new page (a new renderer, as when
+ *   the app is launched from the home screen), the service worker installed and holding the app,
+ *   the visit cached in IndexedDB;
+ * - `reload`: the same tablet reloading the visit page (navigation start is before the old
+ *   page is torn down, so its teardown counts);
+ * - `cold`: a tablet just paired, no service worker and an empty HTTP cache.
+ * Every tablet pairs with the kit first (over its real HTTPS, with a one-time code).
  */
 export async function firstRender(
   browser: Browser,
   kit: { readonly url: string; pairingCode(): Promise<string> },
   url: string,
   rounds: number,
-): Promise<{ warm: number[]; cold: number[] }> {
-  const warm: number[] = [];
-  const cold: number[] = [];
+): Promise<FirstRenderSamples> {
+  const warm: RenderPhases[] = [];
+  const reload: RenderPhases[] = [];
+  const cold: RenderPhases[] = [];
   const { context, page } = await pairedTablet(browser, kit, {
     serviceWorkers: 'allow',
     initScript: MARK_DRAWN,
   });
   await page.goto(url);
-  await drawnAt(page);
+  await page.waitForSelector('[data-testid="live-panel"]');
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
   // Let the app cache the visit, then reload once so the worker controls the page.
-  await page.waitForSelector('[data-testid="live-panel"]');
   await page.waitForTimeout(500);
   await page.reload();
-  await drawnAt(page);
+  await page.waitForSelector('[data-testid="live-panel"]');
   if (!(await page.evaluate(() => navigator.serviceWorker.controller !== null)))
     throw new Error('service worker not in control');
-  await throttle(context, page, 4);
+  // One page of this tablet at a time: pages of one site may share a renderer (and its thread).
+  await page.close();
   for (let r = 0; r < rounds; r++) {
-    await page.reload();
-    warm.push(await drawnAt(page));
+    const opened = await throttledPage(context, 4);
+    await opened.page.goto(url, { waitUntil: 'commit' });
+    warm.push(await phasesOf(opened.cdp));
+    await opened.page.reload({ waitUntil: 'commit' });
+    reload.push(await phasesOf(opened.cdp));
+    await opened.page.close();
+
     const { context: fresh, page: pairing } = await pairedTablet(browser, kit, {
       serviceWorkers: 'block',
       initScript: MARK_DRAWN,
     });
-    const p = await fresh.newPage();
+    const first = await throttledPage(fresh, 4);
     await pairing.close();
-    await throttle(fresh, p, 4);
-    await p.goto(url);
-    cold.push(await drawnAt(p));
+    await first.page.goto(url, { waitUntil: 'commit' });
+    cold.push(await phasesOf(first.cdp));
     await fresh.close();
   }
   await context.close();
-  return { warm, cold };
+  return { warm, reload, cold };
 }

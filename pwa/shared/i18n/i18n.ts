@@ -9,6 +9,9 @@ export const CATALOGUES: Readonly<Record<Locale, Catalogue>> = { ru: RU, en: EN 
 
 const TAGS: Readonly<Record<Locale, string>> = { ru: 'ru-RU', en: 'en-GB' };
 const rules = new Map<Locale, Intl.PluralRules>();
+// `n.toLocaleString(tag)` builds a new ICU formatter at every call (V8 caches only the default
+// locale's): in a freshly started tablet page that was a tenth of the first render.
+const counts = new Map<Locale, Intl.NumberFormat>();
 
 /** The BCP 47 tag of a locale (for Intl formatters). */
 export function localeTag(locale: Locale): string {
@@ -45,5 +48,10 @@ export function plural(locale: Locale, key: PluralKey, n: number): string {
   const text =
     (category === 'one' || category === 'few' || category === 'many' ? forms[category] : undefined) ??
     forms.other;
-  return fill(text, { n: n.toLocaleString(TAGS[locale]) });
+  let f = counts.get(locale);
+  if (!f) {
+    f = new Intl.NumberFormat(TAGS[locale]);
+    counts.set(locale, f);
+  }
+  return fill(text, { n: f.format(n) });
 }

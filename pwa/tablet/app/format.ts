@@ -36,8 +36,8 @@ export function unitName(w: Words, ucum: string | null): string {
 }
 
 // Intl formatters are costly to build (a live value repaints many times a second): one per shape.
-const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
-function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => T): T {
+const formatters = new Map<string, Intl.NumberFormat>();
+function cached<T extends Intl.NumberFormat>(key: string, make: () => T): T {
   let f = formatters.get(key) as T | undefined;
   if (!f) {
     f = make();
@@ -77,19 +77,27 @@ export function valueUnit(w: Words, o: WireObservation): string {
   return unitName(w, o.unit);
 }
 
-/** Time of day in the tablet's zone. */
-export function timeOfDay(w: Words, iso: string): string {
-  return cached(
-    `t|${w.tag}`,
-    () => new Intl.DateTimeFormat(w.tag, { hour: '2-digit', minute: '2-digit' }),
-  ).format(new Date(iso));
+const two = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * Time of day in the tablet's zone, "14:05": what Intl.DateTimeFormat gives for both locales
+ * (ru-RU and en-GB write 24-hour HH:MM), written out here because building that formatter in a
+ * freshly started page costs more than drawing the whole visit screen (format.test.ts holds the
+ * two to the same output).
+ */
+export function timeOfDay(_w: Words, iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '' : `${two(d.getHours())}:${two(d.getMinutes())}`;
 }
 
-/** A date as the locale writes it. */
+/**
+ * A date as the locale writes it: 02.03.1948 (ru-RU), 02/03/1948 (en-GB); written out for the
+ * same reason as {@link timeOfDay}, and held to Intl's output by format.test.ts.
+ */
 export function dateText(w: Words, isoDate: string): string {
-  return cached(`d|${w.tag}`, () => new Intl.DateTimeFormat(w.tag)).format(
-    new Date(`${isoDate.slice(0, 10)}T12:00:00`),
-  );
+  const [y, m, d] = isoDate.slice(0, 10).split('-');
+  if (!y || !m || !d) return isoDate;
+  return w.locale === 'ru' ? `${d}.${m}.${y}` : `${d}/${m}/${y}`;
 }
 
 /** Whole years between a birth date and now. */

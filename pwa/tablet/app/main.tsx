@@ -10,7 +10,9 @@ import { watchServiceWorker } from './sw-bridge.ts';
 import './app.css';
 
 async function boot(): Promise<void> {
+  performance.mark('fk:main');
   const db = await TabletDb.open();
+  performance.mark('fk:db');
   const session = createSession(db);
   let app: AppState | undefined = undefined;
   const api = createKitApi({ token: session.token, onUnauthorized: () => void app?.unauthorized() });
@@ -20,12 +22,15 @@ async function boot(): Promise<void> {
     session,
     stream: (handlers) => createLiveStream({ url: '/api/live', token: session.token, ...handlers }),
   });
+  await app.restore();
+  performance.mark('fk:restored');
   render(
     <AppContext.Provider value={app}>
       <App />
     </AppContext.Provider>,
     document.getElementById('app')!,
   );
+  performance.mark('fk:render');
   await app.start(navigator.storage);
   watchServiceWorker(app);
 }

@@ -81,4 +81,29 @@ describe('tablet database', () => {
     ]);
     db.close();
   });
+
+  it('reads what the first render needs in one go: settings, the queue in order and the visit', async () => {
+    const db = await TabletDb.open(new IDBFactory());
+    await db.setSetting('session', {
+      token: 't-1',
+      tablet: { id: 'tab-1', name: 'Планшет', role: 'feldsher' },
+    });
+    await db.setSetting('locale', 'en');
+    await db.enqueue(item('c-first-0001'));
+    await db.enqueue(item('c-second-002'));
+    await db.saveVisit({ id: 'v-0000000000000001', view: { marker: 'cached' } as never, savedAt: 'now' });
+    const kept = await db.startup(['session', 'locale', 'absent'], 'v-0000000000000001');
+    expect(kept.settings.get('session')).toEqual({
+      token: 't-1',
+      tablet: { id: 'tab-1', name: 'Планшет', role: 'feldsher' },
+    });
+    expect(kept.settings.get('locale')).toBe('en');
+    expect(kept.settings.has('absent')).toBe(false);
+    expect(kept.queue.map((i) => i.clientId)).toEqual(['c-first-0001', 'c-second-002']);
+    expect(kept.visit?.view).toEqual({ marker: 'cached' });
+    // Not opening a visit, or one never seen on this tablet: no visit, the rest as before.
+    expect((await db.startup(['locale'], null)).visit).toBeUndefined();
+    expect((await db.startup(['locale'], 'v-unknown')).visit).toBeUndefined();
+    db.close();
+  });
 });

@@ -66,6 +66,30 @@ export class TabletDb {
     await this.#write('visits', (s) => s.put(visit));
   }
 
+  /**
+   * What the app needs before its first frame, in one read-only transaction (one round trip to
+   * the browser's IndexedDB backend instead of one per value): the given settings, the queue
+   * (what was typed and is not on the kit yet shows on the screen at once) and, when a visit is
+   * being opened, its last view. The visit screen can then draw complete from the first render.
+   */
+  async startup(
+    settingKeys: readonly string[],
+    visitId: string | null,
+  ): Promise<{ settings: Map<string, unknown>; queue: QueueItem[]; visit: CachedVisit | undefined }> {
+    const tx = this.db.transaction(['settings', 'queue', 'visits'], 'readonly');
+    const settings = tx.objectStore('settings');
+    const rows = settingKeys.map((k) => done(settings.get(k) as IDBRequest<Setting | undefined>));
+    const queue = done(tx.objectStore('queue').index('bySeq').getAll()) as Promise<QueueItem[]>;
+    const visit =
+      visitId === null
+        ? Promise.resolve(undefined)
+        : done(tx.objectStore('visits').get(visitId) as IDBRequest<CachedVisit | undefined>);
+    const [values, items, cached] = await Promise.all([Promise.all(rows), queue, visit]);
+    const found = new Map<string, unknown>();
+    values.forEach((row, i) => row !== undefined && found.set(settingKeys[i]!, row.value));
+    return { settings: found, queue: items, visit: cached };
+  }
+
   async visit(id: string): Promise<CachedVisit | undefined> {
     return this.#read('visits', (s) => s.get(id) as IDBRequest<CachedVisit | undefined>);
   }

@@ -165,15 +165,17 @@ export function createAppState(deps: AppDeps) {
   }
 
   async function loadVisit(id: string): Promise<void> {
-    const cached = await deps.db.visit(id);
-    if (cached && visit.value?.view.visit.id !== id) visit.set({ view: cached.view, fromCache: true });
+    // Shown already (read before the first render, or open): only the kit's view is awaited.
+    const shown = visit.value?.view.visit.id === id;
+    const cached = shown ? null : await deps.db.visit(id);
+    if (cached) visit.set({ view: cached.view, fromCache: true });
     try {
       const view = await deps.api.get<WireVisitView>(`/api/visits/${encodeURIComponent(id)}`);
       // Live entries that arrived while the request was in flight are kept.
       const current = visit.value?.view.visit.id === id ? visit.value.view : null;
       setVisitView(current ? current.entries.reduce(mergeEntry, view) : view, false);
     } catch (error) {
-      if (!cached) throw error;
+      if (!shown && !cached) throw error;
     }
   }
 
@@ -285,12 +287,26 @@ export function createAppState(deps: AppDeps) {
       return null;
     },
 
-    /** Starts the live channel and the sender, restores settings, asks for persistent storage. */
+    /**
+     * Reads what the tablet kept (its pairing, its language, its queue and, when a visit is
+     * being opened, that visit's last view) in one IndexedDB read, before the first render: the screen then
+     * draws from its first frame, and the first request already carries the token.
+     */
+    async restore(): Promise<void> {
+      const r = route.value;
+      const kept = await deps.db.startup([deps.session.key, 'locale'], r.name === 'visit' ? r.id : null);
+      deps.session.restore(kept.settings.get(deps.session.key));
+      const saved = kept.settings.get('locale');
+      if (saved === 'ru' || saved === 'en') {
+        locale.set(saved);
+        document.documentElement.lang = saved;
+      }
+      queue.set(kept.queue);
+      if (kept.visit) visit.set({ view: kept.visit.view, fromCache: true });
+    },
+
+    /** Starts the live channel and the sender, asks for persistent storage (after {@link restore}). */
     async start(storage?: StorageManager): Promise<void> {
-      await deps.session.load();
-      const saved = await deps.db.setting<Locale>('locale');
-      if (saved) this.setLocale(saved);
-      queue.set(await deps.db.queue());
       await deps.db.pruneSent(now());
       stream.start();
       void sender.kick();

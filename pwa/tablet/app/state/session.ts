@@ -37,17 +37,26 @@ export function createSession(db: TabletDb) {
   const tablet = new Cell<TabletIdentity | null>(null);
   /** True once the kit refused this tablet's token (or it has none and the kit asked for one). */
   const refused = new Cell(false);
+  const restore = (saved: unknown): void => {
+    const s = saved as Partial<SavedSession> | null | undefined;
+    if (s && typeof s.token === 'string' && s.tablet) {
+      token = s.token;
+      tablet.set(s.tablet);
+    }
+  };
   return {
     tablet,
     refused,
     token: (): string | null => token,
 
+    /** The settings key the session is kept under (read by the app's startup read). */
+    key: KEY,
+
+    /** Takes the session as read from the tablet's database (anything else is no session). */
+    restore,
+
     async load(): Promise<void> {
-      const saved = await db.setting<SavedSession>(KEY);
-      if (saved && typeof saved.token === 'string') {
-        token = saved.token;
-        tablet.set(saved.tablet);
-      }
+      restore(await db.setting<SavedSession>(KEY));
     },
 
     /** Exchanges a code for a token (once: the code is spent by the kit). */
