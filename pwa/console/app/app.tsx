@@ -1,5 +1,6 @@
 import { t } from './i18n.ts';
 import { CaseScreen } from './screens/case-screen.tsx';
+import { CoordinatorScreen } from './screens/coordinator-screen.tsx';
 import { EnrolScreen } from './screens/enrol-screen.tsx';
 import { QueueScreen } from './screens/queue-screen.tsx';
 import { UnlockScreen } from './screens/unlock-screen.tsx';
@@ -39,8 +40,14 @@ export function App() {
           <UnlockScreen />
         ) : (
           <>
-            {state.directory && !state.inDirectory ? <p class="warning">{t('notInDirectory')}</p> : null}
-            {state.openCase ? <CaseScreen itemId={state.openCase} /> : <QueueScreen />}
+            {state.role === 'coordinator' ? (
+              <CoordinatorScreen />
+            ) : (
+              <>
+                {state.directory && !state.inDirectory ? <p class="warning">{t('notInDirectory')}</p> : null}
+                {state.openCase ? <CaseScreen itemId={state.openCase} /> : <QueueScreen />}
+              </>
+            )}
           </>
         )}
       </main>

@@ -12,10 +12,15 @@ import type { DeviceKeys, SealedVault } from './keys/vault.ts';
 import { VaultError, newDeviceKeys, openVault, openerOf, sealVault, signerOf } from './keys/vault.ts';
 import type { ConsoleItem, ConsoleReceipt } from './link/received.ts';
 import { openReceived } from './link/received.ts';
+import type { HubCase } from './net/cases-api.ts';
+import { CasesApi } from './net/cases-api.ts';
 import { HubApi, HubError } from './net/hub-api.ts';
 import { LinkSocket } from './net/link-socket.ts';
 import type { DeadlinePolicy, QueueInput } from './queue/queue.ts';
 import { parseDeadlines } from './queue/queue.ts';
+
+/** How often the hub's view of claims is read again while connected. */
+const CASES_REFRESH_MS = 5000;
 
 /** Which screen the console is on. */
 export type Phase =
@@ -29,7 +34,12 @@ export interface Consultation extends QueueInput {
   readonly item: ConsoleItem;
   readonly question: string;
   readonly patient: ConsultationBody['patient'];
+  /** This specialist holds it (at the hub). */
   readonly claimed: boolean;
+  /** Who holds it at the hub (identity id), if anyone. */
+  readonly claimedBy: string | null;
+  /** A coordinator gave it to its holder. */
+  readonly assignedBy: string | null;
   /** State of this console's conclusion for it: none, sent (queued), or held by the hub. */
   readonly conclusion: 'none' | 'queued' | 'at_hub';
 }
@@ -44,7 +54,6 @@ interface Pending {
 
 const VAULT_KEY = 'device';
 const DIRECTORY_KEY = 'directory';
-const CLAIMS_KEY = 'claims';
 const CONCLUDED_KEY = 'concluded';
 const PENDING_PREFIX = 'pending/';
 
@@ -61,11 +70,19 @@ export class ConsoleState {
   directory: Directory | undefined;
   items: ConsoleItem[] = [];
   receipts: ConsoleReceipt[] = [];
-  claims = new Set<string>();
+  /** The role the hub enrolled this device for (a coordinator sees every open consultation). */
+  role: 'kit' | 'specialist' | 'coordinator' = 'specialist';
+  /** Open consultations as the hub's coordination sees them (claims, deadlines), by envelope id. */
+  hubCases: HubCase[] = [];
+  /** The last refusal of a claim or assignment, for the screen. */
+  notice: string | null = null;
   concluded = new Map<string, 'queued' | 'at_hub'>();
   openCase: string | null = null;
   readonly deadlines: DeadlinePolicy;
   readonly #api: HubApi;
+  readonly #cases: CasesApi;
+  #token: string | undefined;
+  #casesTimer: ReturnType<typeof setInterval> | undefined;
   readonly #listeners = new Set<() => void>();
   #db: ConsoleDb | undefined;
   #keys: DeviceKeys | undefined;
@@ -77,6 +94,7 @@ export class ConsoleState {
 
   constructor(options: { api?: HubApi; deadlines?: string | null } = {}) {
     this.#api = options.api ?? new HubApi('');
+    this.#cases = new CasesApi(this.#api.base);
     this.deadlines = parseDeadlines(options.deadlines);
   }
 
@@ -169,8 +187,6 @@ export class ConsoleState {
     this.receipts = (await db.all('items')).filter(
       (i): i is ConsoleReceipt => (i as ConsoleReceipt)?.type === 'receipt',
     );
-    const claims = await db.get('state', CLAIMS_KEY);
-    if (Array.isArray(claims)) this.claims = new Set(claims.map(String));
     const concluded = await db.get('state', CONCLUDED_KEY);
     if (concluded && typeof concluded === 'object')
       this.concluded = new Map(Object.entries(concluded as Record<string, 'queued' | 'at_hub'>));
@@ -206,7 +222,11 @@ export class ConsoleState {
     this.#changed();
     try {
       const signer = signerOf(this.#keys);
-      const { token } = await this.#api.token(signer);
+      const { token, role } = await this.#api.token(signer);
+      this.#token = token;
+      this.role = role;
+      void this.refreshCases();
+      if (!this.#casesTimer) this.#casesTimer = setInterval(() => void this.refreshCases(), CASES_REFRESH_MS);
       const dir = await this.#api.directory(token).catch((e: unknown) => {
         if (e instanceof HubError && e.code === 'no_directory') return undefined;
         throw e;
@@ -253,6 +273,16 @@ export class ConsoleState {
     // As the kit's inbox does: a verified item is acknowledged to its sender with a signed receipt.
     if (opened.type === 'item' && opened.verified && this.directory)
       void this.#receipt(opened, 'delivered').catch(() => undefined);
+    if (opened.type === 'item' && opened.kind === 'consultation') void this.refreshCases();
+    // The hub takes a kit's envelope at priority 1 or 3 for a consultation (it cannot read it);
+    // one that is something else (an urgent message) is dismissed from the coordination queue.
+    else if (
+      opened.type === 'item' &&
+      opened.verified &&
+      (opened.pri === 1 || opened.pri === 3) &&
+      this.directory?.identity(opened.from)?.role === 'kit'
+    )
+      void this.#act(opened.envelopeId, 'dismiss').catch(() => undefined);
     return 'stored';
   }
 
@@ -264,6 +294,7 @@ export class ConsoleState {
       const decoded = decodeWire(item.body);
       const body = decoded.ok ? ConsultationBody.safeParse(decoded.value) : undefined;
       const conclusion = this.concluded.get(item.itemId) ?? 'none';
+      const claim = this.hubCases.find((h) => h.id === item.envelopeId)?.claim ?? null;
       out.push({
         item,
         itemId: item.itemId,
@@ -272,7 +303,9 @@ export class ConsoleState {
         answered: conclusion !== 'none',
         question: body?.success ? body.data.question : '',
         patient: body?.success ? body.data.patient : undefined,
-        claimed: this.claims.has(item.itemId),
+        claimed: claim?.by === this.identity,
+        claimedBy: claim?.by ?? null,
+        assignedBy: claim?.assignedBy ?? null,
         conclusion,
       });
     }
@@ -319,19 +352,93 @@ export class ConsoleState {
       if (pending.conclusionFor) {
         this.concluded.set(pending.conclusionFor, 'at_hub');
         tx.objectStore('state').put(Object.fromEntries(this.concluded), CONCLUDED_KEY);
+        const answered = this.items.find((i) => i.itemId === pending.conclusionFor);
+        if (answered) void this.#act(answered.envelopeId, 'answered').catch(() => undefined);
       }
       this.#changed();
     }
   }
 
-  /** Claims a consultation and tells the kit it is being read (a signed 'read' receipt). */
-  async claim(itemId: string): Promise<void> {
+  /**
+   * Claims a consultation at the hub and tells the kit it is being read (a signed 'read'
+   * receipt). Refused when someone else holds it: the queue then shows who.
+   */
+  async claim(itemId: string): Promise<boolean> {
     const c = this.consultations().find((x) => x.itemId === itemId);
-    if (!c) return;
-    this.claims.add(itemId);
-    await this.#db!.put('state', CLAIMS_KEY, [...this.claims]);
+    if (!c) return false;
+    const outcome = await this.#act(c.item.envelopeId, 'claim');
+    if (!outcome.ok) {
+      const { t } = await import('./i18n.ts');
+      this.notice =
+        outcome.error === 'taken' && outcome.by
+          ? t('takenBy', { name: this.nameOf(outcome.by) })
+          : t('claimRefused', { why: outcome.why ?? outcome.error });
+      await this.refreshCases();
+      this.#changed();
+      return false;
+    }
+    this.notice = null;
     this.#changed();
     await this.#receipt(c.item, 'read');
+    return true;
+  }
+
+  /** A coordinator gives a consultation (envelope id) to one of the identities it was sent to. */
+  async assign(caseId: string, to: string): Promise<void> {
+    const outcome = await this.#act(caseId, 'assign', to);
+    if (!outcome.ok) {
+      const { t } = await import('./i18n.ts');
+      this.notice = t('assignRefused', { why: outcome.why ?? outcome.error });
+    } else this.notice = null;
+    this.#changed();
+  }
+
+  /** Reads the hub's open consultations and claims again (every few seconds while connected). */
+  async refreshCases(): Promise<void> {
+    if (!this.#token) return;
+    try {
+      this.hubCases = await this.#withToken((token) => this.#cases.list(token));
+      this.#changed();
+    } catch {
+      // offline or refused: the last view stays; the next connection reads it again
+    }
+  }
+
+  async #act(id: string, action: 'claim' | 'release' | 'answered' | 'dismiss' | 'assign', to?: string) {
+    const outcome = await this.#withToken((token) => this.#cases.act(token, id, action, to));
+    if (outcome.ok) {
+      const rest = this.hubCases.filter((h) => h.id !== id);
+      this.hubCases =
+        action === 'answered' || action === 'dismiss'
+          ? rest
+          : this.hubCases.some((h) => h.id === id)
+            ? this.hubCases.map((h) => (h.id === id ? outcome.case : h))
+            : [...this.hubCases, outcome.case];
+      this.#changed();
+    }
+    return outcome;
+  }
+
+  /** Runs a hub call with the current token, signing in again once when it expired (401). */
+  async #withToken<T>(fn: (token: string) => Promise<T>): Promise<T> {
+    if (!this.#keys) throw new Error('locked');
+    if (this.#token) {
+      try {
+        return await fn(this.#token);
+      } catch (error) {
+        if (!(error instanceof HubError && error.code === 'unauthorized')) throw error;
+      }
+    }
+    const fresh = await this.#api.token(signerOf(this.#keys));
+    this.#token = fresh.token;
+    this.role = fresh.role;
+    return fn(fresh.token);
+  }
+
+  /** A person's name as the directory gives it, up to the first comma ("Иванова А. П."). */
+  nameOf(identity: string): string {
+    const name = this.directory?.identity(identity)?.name;
+    return name ? (name.split(',')[0] ?? name).trim() : identity;
   }
 
   async #receipt(item: ConsoleItem, state: ReceiptState): Promise<void> {
@@ -339,11 +446,13 @@ export class ConsoleState {
     await this.#queue({ id: receipt.id, bytes: receipt.bytes });
   }
 
-  /** Opens a case (claiming it if nobody has). */
+  /** Opens a case (claiming it if nobody holds it; one held by someone else opens to read). */
   async open(itemId: string | null): Promise<void> {
     this.openCase = itemId;
+    this.notice = null;
     this.#changed();
-    if (itemId && !this.claims.has(itemId)) await this.claim(itemId);
+    const c = itemId ? this.consultations().find((x) => x.itemId === itemId) : undefined;
+    if (c && c.claimedBy === null) await this.claim(c.itemId).catch(() => false);
   }
 
   /** Signs the conclusion in this browser and sends it sealed to the kit. */

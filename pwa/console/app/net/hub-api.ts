@@ -25,9 +25,11 @@ const Token = z.object({
   token: z.string().max(200),
   expiresAt: z.string().max(40),
   identity: z.string().max(64),
+  role: z.enum(['kit', 'specialist', 'coordinator']).default('specialist'),
 });
 
-async function bodyOf(res: Response, limit: number): Promise<Uint8Array> {
+/** Reads a size-limited answer body (exported for the other small API modules). */
+export async function bodyOf(res: Response, limit: number): Promise<Uint8Array> {
   const declared = Number(res.headers.get('content-length') ?? '0');
   if (declared > limit) throw new HubError('bad_answer', `answer of ${declared} bytes`);
   const bytes = new Uint8Array(await res.arrayBuffer());
@@ -89,7 +91,12 @@ export class HubApi {
   }
 
   /** A bearer token for this device: the hub's challenge signed with the device key. */
-  async token(signer: Signer): Promise<{ token: string; expiresAt: number; identity: string }> {
+  async token(signer: Signer): Promise<{
+    token: string;
+    expiresAt: number;
+    identity: string;
+    role: 'kit' | 'specialist' | 'coordinator';
+  }> {
     const key = toBase64Url(signer.publicKey);
     const asked = await post(this.base, '/api/auth/challenge', { key }, Challenge);
     const challenge = fromBase64Url(asked.challenge);
@@ -101,7 +108,7 @@ export class HubApi {
       { key, challenge: asked.challenge, signature: toBase64Url(signature) },
       Token,
     );
-    return { token: got.token, expiresAt: Date.parse(got.expiresAt), identity: got.identity };
+    return { token: got.token, expiresAt: Date.parse(got.expiresAt), identity: got.identity, role: got.role };
   }
 
   /** The signed directory the hub serves (the caller verifies it against the pinned org key). */

@@ -71,7 +71,11 @@ export function CaseScreen({ itemId }: { itemId: string }) {
       <div class="grid">
         <div class="card">
           <h3>{t('conclusion')}</h3>
-          {content ? (
+          {consultation.claimedBy && !consultation.claimed ? (
+            <p class="warning held-by-other">
+              {t('heldByOther', { name: state.nameOf(consultation.claimedBy) })}
+            </p>
+          ) : content ? (
             <ConclusionForm itemId={itemId} refs={content.refs} state={consultation.conclusion} />
           ) : null}
         </div>

@@ -17,6 +17,7 @@ export function QueueScreen() {
           routine: duration(state.deadlines.routineMs),
         })}
       </p>
+      {state.notice ? <p class="error notice">{state.notice}</p> : null}
       {rows.length === 0 ? (
         <p class="empty">{t('queueEmpty')}</p>
       ) : (
@@ -59,15 +60,22 @@ export function QueueScreen() {
                         : t('dueIn', { d: duration(row.remainingMs) })}
                     </div>
                   </td>
-                  <td>
-                    {c.claimed ? t('statusClaimed') : t('statusNew')}
+                  <td class="holder" data-claimed-by={c.claimedBy ?? ''}>
+                    {c.claimed
+                      ? t('statusClaimed')
+                      : c.claimedBy
+                        ? t('takenBy', { name: state.nameOf(c.claimedBy) })
+                        : t('statusNew')}
+                    {c.assignedBy ? (
+                      <div class="hint">{t('assignedNote', { name: state.nameOf(c.assignedBy) })}</div>
+                    ) : null}
                     {!c.item.verified ? (
                       <div class="late">{t('unverified', { why: c.item.reasons[0] ?? '' })}</div>
                     ) : null}
                   </td>
                   <td>
                     <div class="actions">
-                      {!c.claimed ? (
+                      {c.claimedBy === null ? (
                         <button type="button" onClick={() => void state.claim(c.itemId)}>
                           {t('claim')}
                         </button>
