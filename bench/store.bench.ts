@@ -30,6 +30,9 @@ import { percentile, round } from './store/timing.ts';
  * - `pouchdb`: bulkDocs of the same observations, 1,000 per call, no encryption and no fsync per
  *   write (weaker durability than ours). Target: >= 3.
  *
+ * Every peer builds its input before its clock starts and then collects garbage (settleHeap in
+ * bench/store/timing.ts), so no peer's timed run pays for promoting the harness's own input.
+ *
  * Also: loading a 200-observation visit (`visit_load_p99_ms`, target < 5), acknowledgement
  * latency, and ours with the WebAssembly libsodium. Rates are the best round of each peer; the
  * paired ratios compare peers measured in the same round (their median is the steadier figure on

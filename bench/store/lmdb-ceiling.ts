@@ -6,7 +6,7 @@ import { ObservationBody } from '../../store/schema/stored-observation.ts';
 import { encodeObservationBody } from '../../store/tables/observation-cbor.ts';
 import { driveArrivals } from './arrivals.ts';
 import { benchObservation } from './records.ts';
-import { percentile, rate } from './timing.ts';
+import { percentile, rate, settleHeap } from './timing.ts';
 
 const APPEND = { append: true } as const;
 
@@ -116,6 +116,7 @@ export async function benchLmdbCeiling(dir: string, count: number, backend: Cryp
   const values = sealedBodies(count, backend);
   const keys = values.map((_, i) => keyOf(i + 1));
   const writer = new GroupCommit(env, db);
+  settleHeap();
   const { ms, acks } = await driveArrivals(count, (i) => writer.put(keys[i] as Buffer, values[i] as Buffer));
   await env.close();
   return {

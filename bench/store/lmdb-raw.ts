@@ -4,7 +4,7 @@ import { open } from 'lmdb';
 import { encodeCbor } from '../../store/cbor.ts';
 import { ObservationInput } from '../../store/schema/observation.ts';
 import { benchObservation } from './records.ts';
-import { rate } from './timing.ts';
+import { rate, settleHeap } from './timing.ts';
 
 /**
  * The naive lmdb-js peer (`lmdb_encode_in_txn` in the bench): the same observations CBOR-encoded
@@ -21,6 +21,7 @@ export async function benchLmdbRaw(dir: string, count: number): Promise<number> 
     overlappingSync: false,
   });
   const bodies = Array.from({ length: count }, (_, i) => ObservationInput.parse(benchObservation(i)));
+  settleHeap();
   const start = performance.now();
   for (let i = 0; i < count; i += 1000) {
     await env.transaction(() => {

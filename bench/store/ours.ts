@@ -3,7 +3,7 @@ import { openStore } from '../../store/index.ts';
 import { TEST_KDF } from '../../store/testing.ts';
 import { OBS_PER_VISIT, benchObservation } from './records.ts';
 import { driveArrivals } from './arrivals.ts';
-import { percentile, rate } from './timing.ts';
+import { percentile, rate, settleHeap } from './timing.ts';
 import type { ObservationInput } from '../../store/index.ts';
 
 /**
@@ -15,6 +15,7 @@ export async function benchOurs(dir: string, count: number, crypto: BackendName,
   const store = await openStore({ path: dir, passphrase: 'bench', kdf: TEST_KDF, crypto });
   const inputs = Array.from({ length: count }, (_, i) => benchObservation(i));
   const commitsBefore = store.commitCount;
+  settleHeap();
   const { ms, acks } = await driveArrivals(count, (i) =>
     store.addObservations([inputs[i] as ObservationInput]),
   );

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import PouchDB from 'pouchdb-node';
 import { ObservationInput } from '../../store/schema/observation.ts';
 import { benchObservation } from './records.ts';
-import { rate } from './timing.ts';
+import { rate, settleHeap } from './timing.ts';
 
 /**
  * The PouchDB peer: bulkDocs of the same observations (raw frame as base64, as JSON needs),
@@ -22,6 +22,7 @@ export async function benchPouchdb(dir: string, count: number): Promise<number> 
       recordedAt: new Date().toISOString(),
     };
   });
+  settleHeap();
   const start = performance.now();
   for (let i = 0; i < count; i += 1000) await db.bulkDocs(docs.slice(i, i + 1000));
   const ms = performance.now() - start;

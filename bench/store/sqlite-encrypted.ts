@@ -6,7 +6,7 @@ import { encodeCbor } from '../../store/cbor.ts';
 import { ObservationInput } from '../../store/schema/observation.ts';
 import { BLIND_TAGS } from '../../store/tables/blind-index.ts';
 import { benchObservation, indexedFields } from './records.ts';
-import { rate } from './timing.ts';
+import { rate, settleHeap } from './timing.ts';
 
 /**
  * The SQLite peer: better-sqlite3 in WAL mode with synchronous=FULL (each commit durable), the
@@ -61,6 +61,7 @@ export function benchSqliteEncrypted(
       });
     }
   });
+  settleHeap();
   const start = performance.now();
   for (let i = 0; i < count; i += 1000) writeBatch(i, Math.min(count, i + 1000));
   const ms = performance.now() - start;

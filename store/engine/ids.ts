@@ -26,11 +26,43 @@ export function idOf(prefix: string, key: Uint8Array): string {
   return `${prefix}-${Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('hex')}`;
 }
 
-/** The id of the record whose key is `keyOf(seq)`, computed from the counter (no Buffer walk). */
+/** Zeros that left-pad a hex word of `8 - n` digits to 8 (index: the digits missing). */
+const PAD = ['', '0', '00', '000', '0000', '00000', '000000', '0000000', '00000000'];
+// The id's `${prefix}-${high word}` part of the previous call: every id of a store below 2^32
+// records shares it, so only the low word is formatted per record.
+let headPrefix = '';
+let headHigh = -1;
+let head = '';
+
+/**
+ * The id of the record whose key is `keyOf(seq)`, computed from the counter (no Buffer walk).
+ * Called once per record written: the prefix and high word are reused from the previous call.
+ */
 export function idOfSeq(prefix: string, seq: number): string {
   const high = Math.floor(seq / 0x1_0000_0000);
-  const low = seq % 0x1_0000_0000;
-  return `${prefix}-${high.toString(16).padStart(8, '0')}${low.toString(16).padStart(8, '0')}`;
+  const low = seq - high * 0x1_0000_0000;
+  if (high !== headHigh || prefix !== headPrefix) {
+    const word = high.toString(16);
+    head = `${prefix}-${PAD[8 - word.length] ?? ''}${word}`;
+    headPrefix = prefix;
+    headHigh = high;
+  }
+  const word = low.toString(16);
+  return head + (PAD[8 - word.length] ?? '') + word;
+}
+
+/** Writes the key of counter `seq` (see {@link keyOf}) into `into` at `at`, allocating nothing. */
+export function writeKey(into: Uint8Array, at: number, seq: number): void {
+  const high = Math.floor(seq / 0x1_0000_0000);
+  const low = seq - high * 0x1_0000_0000;
+  into[at] = high >>> 24;
+  into[at + 1] = (high >>> 16) & 0xff;
+  into[at + 2] = (high >>> 8) & 0xff;
+  into[at + 3] = high & 0xff;
+  into[at + 4] = low >>> 24;
+  into[at + 5] = (low >>> 16) & 0xff;
+  into[at + 6] = (low >>> 8) & 0xff;
+  into[at + 7] = low & 0xff;
 }
 
 /** Parses an id back to its key, checking the table letter; anything else is `not_found`. */

@@ -1,5 +1,5 @@
 import type { BinDb } from './db.ts';
-import { KEY_BYTES } from './ids.ts';
+import { KEY_BYTES, keyOf, writeKey } from './ids.ts';
 
 /**
  * Blind index postings. One LMDB entry per (term, commit): key = term || first record key,
@@ -11,6 +11,8 @@ export class PostingBuffer {
   // Keyed by term object: the transaction memoises terms, so a batch sharing a visit shares one
   // array here. Equal terms from different objects are merged (by bytes) at write time.
   #terms = new Map<Uint8Array, Buffer[]>();
+  // Lists of record counters (the observation write path makes no key Buffer per reading).
+  #seqs = new Map<Uint8Array, number[]>();
 
   /** Records that `key` is indexed under `term` (written at commit). */
   add(term: Uint8Array, key: Buffer): void {
@@ -29,8 +31,19 @@ export class PostingBuffer {
     else this.#terms.set(term, keys.slice());
   }
 
+  /**
+   * Records that the records of counters `seqs` (increasing, as taken from the key reservation)
+   * are indexed under `term`. `seqs` is copied, never kept or changed.
+   */
+  addSeqs(term: Uint8Array, seqs: readonly number[]): void {
+    const known = this.#seqs.get(term);
+    if (known) for (const seq of seqs) known.push(seq);
+    else this.#seqs.set(term, seqs.slice());
+  }
+
   /** Drops a not-yet-written posting (a record created and re-indexed in the same commit). */
   remove(term: Uint8Array, key: Buffer): void {
+    this.#keysFromSeqs();
     for (const [t, keys] of this.#terms)
       if (Buffer.compare(t, term) === 0)
         this.#terms.set(
@@ -41,6 +54,11 @@ export class PostingBuffer {
 
   /** Writes one posting entry per term, in term order for B-tree locality. */
   write(index: BinDb): void {
+    if (this.#terms.size === 0) {
+      this.#writeSeqs(index);
+      return;
+    }
+    this.#keysFromSeqs();
     const merged = new Map<string, { term: Uint8Array; keys: Buffer[] }>();
     for (const [term, keys] of this.#terms) {
       const hex = Buffer.from(term.buffer, term.byteOffset, term.byteLength).toString('hex');
@@ -66,6 +84,58 @@ export class PostingBuffer {
     }
     this.#terms.clear();
   }
+
+  /**
+   * The common commit, only counter lists (a stream of readings): one entry per term, its value
+   * the keys written straight from the counters. Entries are put in term order, as in write().
+   */
+  #writeSeqs(index: BinDb): void {
+    const lists = [...this.#seqs].sort(([a], [b]) => Buffer.compare(a, b));
+    this.#seqs.clear();
+    for (let i = 0; i < lists.length; i++) {
+      const [term, seqs] = lists[i] as [Uint8Array, number[]];
+      const next = lists[i + 1];
+      // Equal terms from different objects (the memo was cleared mid-commit): merged by bytes.
+      if (next && Buffer.compare(term, next[0]) === 0) {
+        for (const seq of seqs) next[1].push(seq);
+        continue;
+      }
+      if (!ascendingSeqs(seqs)) seqs.sort((a, b) => a - b);
+      const first = seqs[0];
+      if (first === undefined) continue;
+      const entryKey = Buffer.allocUnsafe(term.byteLength + KEY_BYTES);
+      entryKey.set(term, 0);
+      writeKey(entryKey, term.byteLength, first);
+      const value = Buffer.allocUnsafe(seqs.length * KEY_BYTES);
+      for (let j = 0; j < seqs.length; j++) writeKey(value, j * KEY_BYTES, seqs[j] as number);
+      // As in write(): an entry under this key may exist already; merge rather than overwrite it.
+      const existing = index.getBinaryFast(entryKey);
+      index.putSync(
+        entryKey,
+        existing ? mergeKeys(existing.subarray(0, existing.length), keysOf(value)) : value,
+      );
+    }
+  }
+
+  /** Moves the counter lists into the key lists (a commit that also adds or removes by key). */
+  #keysFromSeqs(): void {
+    for (const [term, seqs] of this.#seqs) this.addAll(term, seqs.map(keyOf));
+    this.#seqs.clear();
+  }
+}
+
+/** Whether counters are strictly increasing. */
+function ascendingSeqs(seqs: readonly number[]): boolean {
+  for (let i = 1; i < seqs.length; i++) if ((seqs[i] as number) <= (seqs[i - 1] as number)) return false;
+  return true;
+}
+
+/** The 8-byte keys concatenated in a posting value, as views. */
+function keysOf(value: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  for (let i = 0; i + KEY_BYTES <= value.byteLength; i += KEY_BYTES)
+    out.push(value.subarray(i, i + KEY_BYTES));
+  return out;
 }
 
 /**

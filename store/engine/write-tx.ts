@@ -6,7 +6,7 @@ import { decodeCbor, encodeCbor } from '../cbor.ts';
 import type { Dbs } from './db.ts';
 import { META } from './db.ts';
 import { StoreError } from '../errors.ts';
-import { idOf, keyOf, seqOf } from './ids.ts';
+import { KEY_BYTES, idOf, keyOf, seqOf, writeKey } from './ids.ts';
 import type { KeyReservation } from './key-reservation.ts';
 import { PostingBuffer, removePosting } from './postings.ts';
 import { envelopeEpoch, openPlain, sealPlain, sealRecord } from './record-seal.ts';
@@ -103,6 +103,15 @@ export class WriteTx {
     this.#put(table, key, value, append);
   }
 
+  /**
+   * {@link WriteTx.putSealed} for the record of counter `seq` (sealed by `sealPlainAt`): its key is
+   * written into a scratch buffer that LMDB copies during the put, so no key Buffer is kept.
+   */
+  putSealedAt(table: TableName, seq: number, sealed: Buffer, append: boolean): void {
+    writeKey(SCRATCH_KEY, 0, seq);
+    this.putSealed(table, SCRATCH_KEY, sealed, append);
+  }
+
   #put(table: TableName, key: Buffer, value: Buffer, append: boolean): void {
     const db = this.#dbs.tables[table];
     // lmdb-js reports a refused append (a key not past the table's end) by returning false, not
@@ -143,6 +152,14 @@ export class WriteTx {
     this.#stage.lists.push({ term, keys });
   }
 
+  /**
+   * {@link WriteTx.indexAll} for the records of counters `seqs` (increasing): one staging step,
+   * and no key Buffer per record. `seqs` is copied at commit, never kept or changed.
+   */
+  indexSeqs(term: Uint8Array, seqs: readonly number[]): void {
+    this.#stage.seqLists.push({ term, seqs });
+  }
+
   /** Removes a record key from a term's postings, written or still pending in this commit. */
   unindex(term: Uint8Array, key: Buffer): void {
     removePosting(this.#dbs.index, term, key);
@@ -156,11 +173,12 @@ export class WriteTx {
 
   /** Keeps what the operation that just succeeded gathered (postings, audit). */
   commitStage(): void {
-    const { adds, lists, removes, audits } = this.#stage;
+    const { adds, lists, seqLists, removes, audits } = this.#stage;
     for (let i = 0; i < removes.length; i += 2)
       this.#postings.remove(removes[i] as Uint8Array, removes[i + 1] as Buffer);
     for (let i = 0; i < adds.length; i += 2) this.#postings.add(adds[i] as Uint8Array, adds[i + 1] as Buffer);
     for (const { term, keys } of lists) this.#postings.addAll(term, keys);
+    for (const { term, seqs } of seqLists) this.#postings.addSeqs(term, seqs);
     for (const a of audits) this.#group(a.actor, a.action, a.table, a.ids);
     this.dropStage();
   }
@@ -170,6 +188,7 @@ export class WriteTx {
     // Emptied in place: one stage per transaction, not one allocation per operation.
     this.#stage.adds.length = 0;
     this.#stage.lists.length = 0;
+    this.#stage.seqLists.length = 0;
     this.#stage.removes.length = 0;
     this.#stage.audits.length = 0;
   }
@@ -226,6 +245,9 @@ export class WriteTx {
   }
 }
 
+/** The key of {@link WriteTx.putSealedAt}'s put: LMDB copies it, so one serves every put. */
+const SCRATCH_KEY = Buffer.alloc(KEY_BYTES);
+
 /** Options of an appending put, allocated once (a put is made per record). */
 const APPEND = { append: true } as const;
 
@@ -249,6 +271,7 @@ function emptyStage() {
   return {
     adds: [] as (Uint8Array | Buffer)[],
     lists: [] as { term: Uint8Array; keys: readonly Buffer[] }[],
+    seqLists: [] as { term: Uint8Array; seqs: readonly number[] }[],
     removes: [] as (Uint8Array | Buffer)[],
     audits: [] as { actor: string; action: AuditAction; table: string; ids: readonly string[] }[],
   };

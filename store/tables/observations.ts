@@ -4,9 +4,9 @@ import type { ObservationRecord } from '../schema/observation.ts';
 import type { ReadOptions, StoreContext } from '../engine/context.ts';
 import { auditedList, getById, readByTerm, readMany } from '../engine/reads.ts';
 import { StoreError } from '../errors.ts';
-import { idOf, idOfSeq, keyOf } from '../engine/ids.ts';
+import { idOf, idOfSeq } from '../engine/ids.ts';
 import { encodeObservationBody } from './observation-cbor.ts';
-import { sealPlain, sealedSize } from '../engine/record-seal.ts';
+import { sealPlainAt, sealedSize } from '../engine/record-seal.ts';
 import { SealSlabs } from '../engine/seal-slabs.ts';
 import { TABLES } from '../tables.ts';
 import { LaneGroup } from '../engine/write-batcher.ts';
@@ -32,16 +32,21 @@ function shape(key: Buffer, body: z.output<typeof ObservationBody>): Observation
 
 /** Validates inputs up front so a bad reading is rejected alone, before any transaction. */
 export function parseObservations(inputs: readonly ObservationInput[]): z.output<typeof ObservationInput>[] {
-  return inputs.map((input, i) => {
-    const checked = checkObservation(input);
-    if (checked) return checked;
-    const parsed = ObservationInput.safeParse(input);
-    if (!parsed.success) {
-      const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', ');
-      throw new StoreError('invalid_record', `Observation ${i} is invalid: ${fields}.`, { table: T });
-    }
-    return parsed.data;
-  });
+  // A plain loop: this runs once per reading (most calls carry one), without a callback per input.
+  const out: StoredInput[] = [];
+  for (let i = 0; i < inputs.length; i++) out.push(parseObservation(inputs[i], i));
+  return out;
+}
+
+function parseObservation(input: unknown, i: number): StoredInput {
+  const checked = checkObservation(input);
+  if (checked) return checked;
+  const parsed = ObservationInput.safeParse(input);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', ');
+    throw new StoreError('invalid_record', `Observation ${i} is invalid: ${fields}.`, { table: T });
+  }
+  return parsed.data;
 }
 
 /**
@@ -51,12 +56,13 @@ export function parseObservations(inputs: readonly ObservationInput[]): z.output
  */
 class ObservationGroup extends LaneGroup<ObservationRecord[]> {
   readonly #actor: string;
-  readonly #keys: Buffer[] = [];
+  // Record counters, not key Buffers: the key is written where it is needed (AAD, put, posting).
+  readonly #seqs: number[] = [];
   readonly #sealed: Buffer[] = [];
   readonly #records: ObservationRecord[] = [];
   readonly #ids: string[] = [];
   // Keyed by term object: the blind memo returns the same object for the same value.
-  readonly #postings = new Map<Uint8Array, Buffer[]>();
+  readonly #postings = new Map<Uint8Array, number[]>();
   // Where each caller's records end in #records.
   readonly #ends: number[] = [];
   // The envelopes' memory, reused once the transaction has put them.
@@ -69,16 +75,15 @@ class ObservationGroup extends LaneGroup<ObservationRecord[]> {
 
   /** Encodes, seals and indexes one reading on record counter `seq`. */
   add(ctx: StoreContext, body: StoredBody, seq: number): void {
-    const key = keyOf(seq);
-    if (body.visitId !== null) this.#index(ctx.blinds.term(TAGS.visit, body.visitId), key);
-    if (body.patientId !== null) this.#index(ctx.blinds.term(TAGS.patient, body.patientId), key);
-    this.#index(ctx.blinds.term(TAGS.hour, hourBucket(body.effectiveAt)), key);
+    if (body.visitId !== null) this.#index(ctx.blinds.term(TAGS.visit, body.visitId), seq);
+    if (body.patientId !== null) this.#index(ctx.blinds.term(TAGS.patient, body.patientId), seq);
+    this.#index(ctx.blinds.term(TAGS.hour, hourBucket(body.effectiveAt)), seq);
     // The same terms as observationTerms (blind-index.ts), computed through the memo: the hot path.
     // The encoder's output is a view into its scratch buffer: sealed (copied) before the next call.
     const plain = encodeObservationBody(body);
     const into = this.#slabs.take(sealedSize(plain.byteLength));
-    this.#sealed.push(sealPlain(ctx.keyring, T, key, TABLES.observations.version, plain, into));
-    this.#keys.push(key);
+    this.#sealed.push(sealPlainAt(ctx.keyring, T, seq, TABLES.observations.version, plain, into));
+    this.#seqs.push(seq);
     const record = body as ObservationRecord;
     record.id = idOfSeq(PREFIX, seq);
     this.#records.push(record);
@@ -91,17 +96,17 @@ class ObservationGroup extends LaneGroup<ObservationRecord[]> {
     return this.settled();
   }
 
-  #index(term: Uint8Array, key: Buffer): void {
-    const keys = this.#postings.get(term);
-    if (keys) keys.push(key);
-    else this.#postings.set(term, [key]);
+  #index(term: Uint8Array, seq: number): void {
+    const seqs = this.#postings.get(term);
+    if (seqs) seqs.push(seq);
+    else this.#postings.set(term, [seq]);
   }
 
   run(tx: WriteTx): ObservationRecord[][] {
-    const keys = this.#keys;
+    const seqs = this.#seqs;
     const sealed = this.#sealed;
-    for (let i = 0; i < keys.length; i++) tx.putSealed(T, keys[i] as Buffer, sealed[i] as Buffer, true);
-    for (const [term, termKeys] of this.#postings) tx.indexAll(term, termKeys);
+    for (let i = 0; i < seqs.length; i++) tx.putSealedAt(T, seqs[i] as number, sealed[i] as Buffer, true);
+    for (const [term, termSeqs] of this.#postings) tx.indexSeqs(term, termSeqs);
     tx.audit(this.#actor, 'create', T, this.#ids);
     let from = 0;
     return this.#ends.map((end) => this.#records.slice(from, (from = end)));
@@ -182,12 +187,12 @@ function enqueuePrepared(
 ): Promise<ObservationRecord[]> {
   const recordedAt = nowIso();
   const group = ctx.batcher.group(LANE, () => new ObservationGroup(ctx.actor));
-  valid.forEach((input, i) => {
+  for (let i = 0; i < valid.length; i++) {
     // The parsed input is a fresh object: extend it in place rather than copying per record.
-    const body = input as StoredBody;
+    const body = valid[i] as StoredBody;
     body.recordedAt = recordedAt;
     group.add(ctx, body, first + i);
-  });
+  }
   return group.endCall();
 }
 
