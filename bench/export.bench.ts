@@ -59,7 +59,8 @@ async function seededStore(dir: string, visits: number): Promise<void> {
  *   export; VmHWM, so it includes the store's LMDB pages mapped in as they are read) and
  *   `export_peak_anon_mb` (sampled RssAnon: heap, buffers, native memory; without the mapped
  *   file), `export_peak_file_mb` (sampled RssFile: Node's own binary and the store's file as the
- *   export reads it; reading every record maps the whole file, so this one grows with the store)
+ *   export reads it; the export, run as `fieldkit export` runs it, has the store unmap the file
+ *   every 64 visits, so this one stays near one window's pages)
  *   and `export_peak_heap_mb` (V8 heap in use). Target: 10k <= 1.2 x 1k. The peer, side by side: the same mappers with
  *   the Bundle built whole in memory and serialised at the end (`whole_*`).
  * - Import: a 10,000-row CSV (the documented header, ;-separated, СНИЛС and ОМС on every row)

@@ -37,6 +37,34 @@ describe('every read path writes an audit entry', () => {
     expect(await auditedBy(s, 'visits', () => s.getVisit(v.id))).toEqual([v.id]);
     expect(await auditedBy(s, 'visits', () => s.visitsByPatient('p-x'))).toEqual([v.id]);
     expect(await auditedBy(s, 'visits', () => s.visitsOpenedBetween())).toEqual([v.id]);
+    expect(
+      await auditedBy(s, 'visits', () => s.visitIdsOpenedBetween(undefined, undefined, { limit: 5 })),
+    ).toEqual([v.id]);
+  });
+
+  it('visits opened between, a page at a time: the same visits as the whole scan, the bounds kept', async () => {
+    const s = await temp.open();
+    const at = (h: number) => new Date(Date.UTC(2026, 5, 1, h)).toISOString();
+    // Opened out of order, so the time filter (not the table order) decides.
+    const hours = [9, 3, 14, 7, 20, 11, 5];
+    for (const h of hours) await s.openVisit({ patientId: null, openedAt: at(h) });
+    const from = new Date(at(5));
+    const to = new Date(at(14));
+    const whole = (await s.visitsOpenedBetween(from, to)).map((v) => v.id);
+    expect(whole).toHaveLength(4);
+    for (const limit of [1, 2, 3, 7, 50]) {
+      const ids: string[] = [];
+      let after: string | undefined;
+      let pages = 0;
+      do {
+        const page = await s.visitIdsOpenedBetween(from, to, { after, limit });
+        ids.push(...page.ids);
+        after = page.next;
+        pages++;
+      } while (after !== undefined);
+      expect(ids).toEqual(whole);
+      expect(pages).toBe(Math.floor(hours.length / limit) + 1);
+    }
   });
 
   it('observations: by id, recent, by visit, by patient, by time', async () => {

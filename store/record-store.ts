@@ -7,6 +7,7 @@ import * as backup from './backup/backup.ts';
 import type { BackupSummary } from './backup/backup.ts';
 import type { ReadOptions, StoreContext } from './engine/context.ts';
 import { closeContext } from './engine/open-context.ts';
+import { releaseMappedPages } from './engine/release-map.ts';
 import { StoreError } from './errors.ts';
 import { checkStore } from './integrity/check.ts';
 import type { StoreCheck } from './integrity/check.ts';
@@ -229,6 +230,20 @@ export class RecordStore {
   async visitsOpenedBetween(from?: Date, to?: Date, options?: ReadOptions): Promise<VisitRecord[]> {
     this.#assertOpen();
     return Promise.resolve(visits.visitsOpenedBetween(this.#ctx, from, to, options));
+  }
+
+  /**
+   * One page of the visits opened in [from, to), as ids: up to `limit` visit records scanned after
+   * the visit `after` (the table scan of {@link visitsOpenedBetween}, a page at a time).
+   */
+  async visitIdsOpenedBetween(
+    from: Date | undefined,
+    to: Date | undefined,
+    page: { readonly after?: string | undefined; readonly limit: number },
+    options?: ReadOptions,
+  ): Promise<visits.VisitIdPage> {
+    this.#assertOpen();
+    return Promise.resolve(visits.visitIdsOpenedBetween(this.#ctx, from, to, page, options));
   }
 
   /** Visits of a patient, oldest first. */
@@ -499,6 +514,19 @@ export class RecordStore {
   async backup(file: string): Promise<BackupSummary> {
     this.#assertOpen();
     return backup.writeBackup(this.#ctx, file);
+  }
+
+  /**
+   * Lets go of the store file's pages this process has mapped (closes and reopens LMDB once no
+   * write is running): a long read of the whole store, such as an export, calls it now and then so
+   * the file it has read does not stay in its RSS. Waits for background work first. Meant for a
+   * process that reads the store in one flow (the CLI): an LMDB iterator held across the call by
+   * other code in the process would be closed under it.
+   */
+  async releaseMappedPages(): Promise<void> {
+    this.#assertOpen();
+    await this.whenIdle();
+    await releaseMappedPages(this.#ctx);
   }
 
   /** Resolves when background work (a resumed rotation) has finished or stopped. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
-import { exportFhir } from '../../runtime/fhir/export/export-fhir.ts';
+import { CLI_RELEASE_MAP_EVERY, exportFhir } from '../../runtime/fhir/export/export-fhir.ts';
 import { LinkAnswers } from '../../runtime/fhir/export/link-answers.ts';
 import { KitNames } from '../../runtime/fhir/export/refs.ts';
 import { selectVisits } from '../../runtime/fhir/export/select-visits.ts';
@@ -54,6 +54,8 @@ async function streaming(store: RecordStore): Promise<{ resources: number; bytes
   const summary = await exportFhir(store, ALL, out, {
     profile: RU_CORE,
     brigade: BRIGADE,
+    // As `fieldkit export` runs it (runtime/cli/export-command.ts).
+    releaseMapEvery: CLI_RELEASE_MAP_EVERY,
     onProgress: (done) => {
       if (done % 50 === 0) sampleAnon();
     },

@@ -6,7 +6,7 @@ import { finished } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { BrigadeFileError, loadBrigade, type Brigade } from '../fhir/export/brigade.ts';
 import { ExportError } from '../fhir/export/bundle-writer.ts';
-import { exportFhir, type ExportSummary } from '../fhir/export/export-fhir.ts';
+import { CLI_RELEASE_MAP_EVERY, exportFhir, type ExportSummary } from '../fhir/export/export-fhir.ts';
 import { ProgressBar } from '../fhir/export/progress-bar.ts';
 import type { VisitSelection } from '../fhir/export/select-visits.ts';
 import { PROFILES, profileByName } from '../fhir/profiles/index.ts';
@@ -101,6 +101,8 @@ export async function runExport(args: CliArgs, io: CliIo): Promise<number> {
       profile,
       ...(brigade ? { brigade } : {}),
       onProgress: (done, total) => bar.update(done, total),
+      // This process does nothing else: the store file's pages can be let go as the export reads on.
+      releaseMapEvery: CLI_RELEASE_MAP_EVERY,
       signal: io.stopSignal,
     });
     bar.finish();

@@ -1,7 +1,7 @@
 import type { Keyring } from '../../crypto/keyring.ts';
 import type { DamageLog, OnDamaged } from '../integrity/damage.ts';
 import type { KeyFile } from '../keys/key-file.ts';
-import type { Dbs } from './db.ts';
+import type { Dbs, DbsSlot } from './db.ts';
 import type { ReadAuditLog } from './read-audit.ts';
 import type { WriteBatcher } from './write-batcher.ts';
 import type { WriteDeps } from './write-tx.ts';
@@ -34,7 +34,9 @@ export interface StoreData {
  */
 export interface StoreContext extends WriteDeps {
   readonly dir: string;
+  /** The open databases: `slot.dbs`, read at each use (the file can be mapped afresh: release-map.ts). */
   readonly dbs: Dbs;
+  readonly slot: DbsSlot;
   readonly keyring: Keyring;
   readonly batcher: WriteBatcher;
   readonly actor: string;

@@ -62,6 +62,15 @@ export function openDatabase(dir: string, options: { readOnly?: boolean } = {}):
   return { env, tables, index: sub('index'), chunks: sub('chunks'), meta: sub('meta') };
 }
 
+/**
+ * Where a store's open databases are kept. `dbs` is replaced when the environment is closed and
+ * opened again to let the pages this process mapped go (engine/release-map.ts); everything reads
+ * it at the moment of use.
+ */
+export interface DbsSlot {
+  dbs: Dbs;
+}
+
 /** Keys of the meta database. */
 export const META = {
   seq: Buffer.from('seq'),

@@ -15,7 +15,7 @@ import { DB_FILE, KEY_FILE, KeyFile, readKeyFile, writeKeyFile } from '../keys/k
 import type { ResolvedStoreOptions } from '../options.ts';
 import { BlindMemo } from './blind-memo.ts';
 import type { StoreContext } from './context.ts';
-import { openDatabase } from './db.ts';
+import { openDatabase, type DbsSlot } from './db.ts';
 import { KeyReservation } from './key-reservation.ts';
 import { ReadAuditLog } from './read-audit.ts';
 import { WriteBatcher } from './write-batcher.ts';
@@ -63,11 +63,26 @@ export async function openContext(opts: ResolvedStoreOptions): Promise<StoreCont
     unlocked = created.unlocked;
   }
   const keyring = new Keyring(backend, unlocked);
-  const dbs = openDatabase(dir);
-  const deps = { dbs, keyring, keys: new KeyReservation(), blinds: new BlindMemo(keyring) };
-  const batcher = new WriteBatcher(deps);
+  const slot: DbsSlot = { dbs: openDatabase(dir) };
+  const keys = new KeyReservation();
+  const blinds = new BlindMemo(keyring);
+  // `dbs` is a getter on both objects: the slot's databases are replaced by release-map.ts.
+  const batcher = new WriteBatcher({
+    get dbs() {
+      return slot.dbs;
+    },
+    keyring,
+    keys,
+    blinds,
+  });
   const ctx: StoreContext = {
-    ...deps,
+    get dbs() {
+      return slot.dbs;
+    },
+    slot,
+    keyring,
+    keys,
+    blinds,
     dir,
     batcher,
     actor: opts.actor,

@@ -199,6 +199,11 @@ export class WriteBatcher {
     }
   }
 
+  /** True while a write transaction is running or being flushed (its databases are in use). */
+  get committing(): boolean {
+    return this.#inFlight.size > 0;
+  }
+
   /** Waits until every queued and in-flight write is durable (before close or backup). */
   async drain(): Promise<void> {
     while (this.#pending.length > 0 || this.#inFlight.size > 0 || this.#scheduled) {

@@ -101,3 +101,44 @@ export function visitsOpenedBetween(
   });
   return auditedList(ctx, T, opened);
 }
+
+/** One page of {@link visitIdsOpenedBetween}: the ids found and where the next page starts. */
+export interface VisitIdPage {
+  readonly ids: string[];
+  /** The last visit scanned (pass as `after`), or undefined when the table is done. */
+  readonly next: string | undefined;
+}
+
+/**
+ * The ids of the visits opened in [from, to), one page of the table scan at a time: up to `limit`
+ * visit records after the visit `after`. For a caller that selects over a large store and must not
+ * hold every visit record at once, nor map the whole table in one go (an export releases the
+ * store's mapped pages between pages).
+ */
+export function visitIdsOpenedBetween(
+  ctx: StoreContext,
+  from: Date | undefined,
+  to: Date | undefined,
+  page: { readonly after?: string | undefined; readonly limit: number },
+  options?: ReadOptions,
+): VisitIdPage {
+  const lo = from?.getTime() ?? Number.NEGATIVE_INFINITY;
+  const hi = to?.getTime() ?? Number.POSITIVE_INFINITY;
+  // Keys are fixed-width: the key followed by a zero byte sorts right after it, before the next.
+  const start =
+    page.after === undefined ? undefined : Buffer.concat([keyOfId(PREFIX, page.after, T), Buffer.alloc(1)]);
+  const keys = [
+    ...(ctx.dbs.tables[T].getKeys(
+      start === undefined ? { limit: page.limit } : { start, limit: page.limit },
+    ) as Iterable<Buffer>),
+  ];
+  const opened = readMany(ctx, T, keys, shape, options).filter((v) => {
+    const at = Date.parse(v.openedAt);
+    return at >= lo && at < hi;
+  });
+  const last = keys.at(-1);
+  return {
+    ids: auditedList(ctx, T, opened).map((v) => v.id),
+    next: keys.length < page.limit || last === undefined ? undefined : idOf(PREFIX, Buffer.from(last)),
+  };
+}

@@ -16,7 +16,8 @@ export class ExportError extends Error {
   }
 }
 
-const FLUSH_AT = 64 * 1024;
+/** Bytes gathered before a write to the output. */
+const CHUNK = 64 * 1024;
 
 function count(text: string, part: string): number {
   let n = 0;
@@ -31,7 +32,11 @@ function count(text: string, part: string): number {
  */
 export class BundleWriter {
   readonly #out: Writable;
-  #pending = '';
+  // Text is encoded into a chunk as it comes, never concatenated: a 64 KB string of Cyrillic
+  // text is 128 KB of UTF-16, which V8 puts straight into the old generation, where each
+  // flushed one stayed until the next full collection (bench export, peak RSS at 10k visits).
+  #chunk = Buffer.allocUnsafeSlow(CHUNK);
+  #used = 0;
   #entries = 0;
   #bytes = 0;
   #failed: Error | undefined;
@@ -101,8 +106,13 @@ export class BundleWriter {
   }
 
   async #write(text: string): Promise<void> {
-    this.#pending += text;
-    if (this.#pending.length >= FLUSH_AT) await this.#flush();
+    const size = Buffer.byteLength(text, 'utf8');
+    if (this.#used + size > CHUNK) await this.#flush();
+    if (size > CHUNK) {
+      await this.#send(Buffer.from(text, 'utf8'));
+      return;
+    }
+    this.#used += this.#chunk.write(text, this.#used, 'utf8');
   }
 
   async #flush(): Promise<void> {
@@ -110,9 +120,19 @@ export class BundleWriter {
       throw new ExportError('output_failed', `cannot write the export: ${this.#failed.message}`, {
         cause: this.#failed,
       });
-    if (this.#pending.length === 0) return;
-    const chunk = Buffer.from(this.#pending, 'utf8');
-    this.#pending = '';
+    if (this.#used === 0) return;
+    // The stream keeps the chunk until it is written: the next one is a new buffer.
+    const chunk = this.#chunk.subarray(0, this.#used);
+    this.#chunk = Buffer.allocUnsafeSlow(CHUNK);
+    this.#used = 0;
+    await this.#send(chunk);
+  }
+
+  async #send(chunk: Buffer): Promise<void> {
+    if (this.#failed)
+      throw new ExportError('output_failed', `cannot write the export: ${this.#failed.message}`, {
+        cause: this.#failed,
+      });
     this.#bytes += chunk.length;
     if (this.#out.write(chunk)) return;
     const stop = new AbortController();

@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempStores } from '../../../store/test-fixtures.ts';
@@ -179,5 +180,40 @@ describe('FHIR export of a full visit', () => {
     );
     expect(types).toEqual(['Observation', 'Observation', 'Observation', 'Observation', 'Media']);
     expect(sr.request.ifNoneExist).toContain(encodeURIComponent(visit.consultationId));
+  });
+
+  it('writes the same bundle when the store lets its mapped pages go between visits', async () => {
+    const store = await stores();
+    for (let i = 0; i < 3; i++) await storeFullVisit(store);
+    const exportText = async (releaseMapEvery?: number) => {
+      let text = '';
+      const out = new Writable({
+        write(chunk: Buffer, _enc, done) {
+          text += chunk.toString('utf8');
+          done();
+        },
+      });
+      const summary = await exportFhir(store, { by: 'since', from: new Date(0) }, out, {
+        profile: RU_CORE,
+        brigade: BRIGADE,
+        now: () => new Date('2026-06-01T12:00:00Z'),
+        ...(releaseMapEvery === undefined ? {} : { releaseMapEvery }),
+      });
+      return { text, summary };
+    };
+    const released = { count: 0 };
+    const release = store.releaseMappedPages.bind(store);
+    store.releaseMappedPages = async () => {
+      released.count++;
+      await release();
+    };
+    const plain = await exportText();
+    expect(released.count).toBe(0);
+    const paged = await exportText(1);
+    // Once after the selection's one page, once after the link records, once per visit.
+    expect(released.count).toBe(5);
+    expect(plain.summary.visits).toBe(3);
+    expect(paged.summary).toEqual(plain.summary);
+    expect(paged.text).toBe(plain.text);
   });
 });

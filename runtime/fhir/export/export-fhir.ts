@@ -12,7 +12,7 @@ import { toPractitioner } from './mappers/practitioner.ts';
 import { toPractitionerRole } from './mappers/practitioner-role.ts';
 import { LinkAnswers } from './link-answers.ts';
 import { KitNames } from './refs.ts';
-import { selectVisits, type VisitSelection } from './select-visits.ts';
+import { selectVisitIds, type VisitSelection } from './select-visits.ts';
 import { visitEntries, type ExportState } from './visit-entries.ts';
 
 /** How an export is made. */
@@ -25,7 +25,17 @@ export interface ExportOptions {
   /** Stops between entries (the bundle is then incomplete: the caller removes it). */
   readonly signal?: AbortSignal;
   readonly now?: () => Date;
+  /**
+   * Every this many visits (and once after the selection), the source lets go of the store
+   * file's pages the export has mapped, so a long export's RSS does not grow with the store it
+   * reads (see ExportSource.releaseMappedPages). For a process that does nothing but the export
+   * (the CLI); unset, pages are never released (a kit serving tablets exports one visit).
+   */
+  readonly releaseMapEvery?: number;
 }
+
+/** The {@link ExportOptions.releaseMapEvery} the CLI uses (bench export: peak RSS at 1k and 10k visits). */
+export const CLI_RELEASE_MAP_EVERY = 64;
 
 /** What an export wrote. */
 export interface ExportSummary {
@@ -83,7 +93,12 @@ export async function exportFhir(
 ): Promise<ExportSummary> {
   // Only the ids are kept across the export; each visit is read again when its turn comes, so
   // what the export holds does not grow with the number of visits selected.
-  const visits = (await selectVisits(source, selection)).map((v) => v.id);
+  const release = options.releaseMapEvery;
+  const releaseMap = async (): Promise<void> => {
+    if (release !== undefined && release > 0) await source.releaseMappedPages?.();
+  };
+  // The selection scans the visits table a page at a time, letting its pages go in between.
+  const visits = await selectVisitIds(source, selection, releaseMap);
   const ctx: MapContext = { names: new KitNames(source.publicIdentity.signing), profile: options.profile };
   const state: ExportState = {
     patients: new Set(),
@@ -92,6 +107,7 @@ export async function exportFhir(
     skippedAttachments: 0,
     links: await LinkAnswers.build(source),
   };
+  await releaseMap();
   const resources: Record<string, number> = {};
   const writer = new BundleWriter(out);
   const count = (e: BundleEntry): void => {
@@ -121,6 +137,7 @@ export async function exportFhir(
       count(pending.entry);
     }
     options.onProgress?.(++done, visits.length);
+    if (release !== undefined && release > 0 && done % release === 0) await releaseMap();
     // A turn of the event loop between visits: the store's background commits (the read audit
     // of this export among them) run during a long export instead of after it, garbage is
     // collected at a steady level, and a stop request or the progress bar is never starved.

@@ -19,4 +19,9 @@ export interface ExportSource extends VisitFinder, LinkRecordSource {
   attachmentsByVisit(visitId: string, options?: ReadOptions): Promise<AttachmentRecord[]>;
   consultationsByVisit(visitId: string, options?: ReadOptions): Promise<ConsultationRecord[]>;
   readBlob(id: string): AsyncIterable<Uint8Array>;
+  /**
+   * Unmaps the store file's pages this process has read (RecordStore: closes and reopens LMDB);
+   * called every {@link ExportOptions.releaseMapEvery} visits when given.
+   */
+  releaseMappedPages?(): Promise<void>;
 }

@@ -13,7 +13,16 @@ export type VisitSelection =
 export interface VisitFinder {
   getVisit(id: string): Promise<VisitRecord>;
   visitsOpenedBetween(from?: Date, to?: Date): Promise<VisitRecord[]>;
+  /** The same scan a page at a time, as ids (RecordStore has it; a finder without it is read whole). */
+  visitIdsOpenedBetween?(
+    from: Date | undefined,
+    to: Date | undefined,
+    page: { readonly after?: string | undefined; readonly limit: number },
+  ): Promise<{ readonly ids: readonly string[]; readonly next: string | undefined }>;
 }
+
+/** Visit records scanned per page by {@link selectVisitIds}. */
+const SELECT_PAGE = 512;
 
 /** The local day [start, next start) of a `YYYY-MM-DD` date; a bad date is a typed refusal. */
 export function localDay(date: string): { from: Date; to: Date } {
@@ -44,4 +53,29 @@ export async function selectVisits(finder: VisitFinder, selection: VisitSelectio
     case 'since':
       return finder.visitsOpenedBetween(selection.from, undefined);
   }
+}
+
+/**
+ * The ids of the visits a selection names, oldest first, without holding their records: a scan
+ * is read a page at a time (`afterPage` runs between pages: the export lets the store's mapped
+ * pages go there). An unknown visit id is `not_found`.
+ */
+export async function selectVisitIds(
+  finder: VisitFinder,
+  selection: VisitSelection,
+  afterPage: () => Promise<void> = async () => {},
+): Promise<string[]> {
+  if (selection.by === 'visit' || !finder.visitIdsOpenedBetween)
+    return (await selectVisits(finder, selection)).map((v) => v.id);
+  const { from, to } =
+    selection.by === 'shift' ? localDay(selection.date) : { from: selection.from, to: undefined };
+  const ids: string[] = [];
+  let after: string | undefined;
+  do {
+    const page = await finder.visitIdsOpenedBetween(from, to, { after, limit: SELECT_PAGE });
+    ids.push(...page.ids);
+    after = page.next;
+    await afterPage();
+  } while (after !== undefined);
+  return ids;
 }
