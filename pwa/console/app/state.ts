@@ -6,7 +6,7 @@ import { decodeWire } from '../../../crypto/wire-cbor.ts';
 import type { ConclusionBody } from '../../../runtime/link/items.ts';
 import { ConsultationBody } from '../../../runtime/link/items.ts';
 import type { AnswerContext } from './case/answer.ts';
-import { receiptFor, sealConclusion, sealMessage } from './case/answer.ts';
+import { receiptFor, sealConclusion, sealMessage, sealVoice } from './case/answer.ts';
 import { ConsoleDb } from './keys/console-db.ts';
 import type { DeviceKeys, SealedVault } from './keys/vault.ts';
 import { VaultError, newDeviceKeys, openVault, openerOf, sealVault, signerOf } from './keys/vault.ts';
@@ -464,6 +464,20 @@ export class ConsoleState {
     await this.#db!.put('state', CONCLUDED_KEY, Object.fromEntries(this.concluded));
     await this.#queue({ id: sealed.id, bytes: sealed.bytes, conclusionFor: itemId });
     this.#changed();
+  }
+
+  /** Sends a recorded voice message in the consultation's thread (kept until the hub holds it). */
+  async voice(itemId: string, recording: { bytes: Uint8Array; media: string }): Promise<void> {
+    const c = this.consultations().find((x) => x.itemId === itemId);
+    if (!c) throw new Error('no such consultation');
+    const sealed = await sealVoice(this.#answerContext(), { from: c.item.from, itemId }, recording);
+    await this.#queue({ id: sealed.id, bytes: sealed.bytes });
+  }
+
+  /** Items received that belong to a consultation (its photos and voice notes), by item id. */
+  attachmentsOf(ids: readonly string[]): Map<string, ConsoleItem> {
+    const wanted = new Set(ids);
+    return new Map(this.items.filter((i) => wanted.has(i.itemId)).map((i) => [i.itemId, i]));
   }
 
   /** Sends a text message in the consultation's thread. */

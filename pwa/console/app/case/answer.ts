@@ -31,10 +31,11 @@ export class AnswerError extends Error {
 
 async function seal(
   ctx: AnswerContext,
-  kind: 'conclusion' | 'message',
+  kind: 'conclusion' | 'message' | 'voice',
   to: string,
   ref: string,
   body: Uint8Array,
+  media = 'application/cbor',
 ): Promise<SealedEnvelope> {
   const recipients = ctx.directory.sealingKeysFor(to);
   if (recipients.length === 0) throw new AnswerError(`${to} is not in the organisation directory`);
@@ -48,7 +49,7 @@ async function seal(
       at: Date.now(),
       pri: priorityOf(kind),
       ref,
-      media: 'application/cbor',
+      media,
       body,
     },
     signer: ctx.signer,
@@ -82,6 +83,28 @@ export async function sealMessage(
   const parsed = MessageSchema.safeParse(message);
   if (!parsed.success) throw new AnswerError(parsed.error.issues[0]?.message ?? 'invalid message');
   return seal(ctx, 'message', consultation.from, consultation.itemId, encodeWire(parsed.data));
+}
+
+/** Largest voice message the console sends (about two minutes of Opus at 32 kbit/s, with room). */
+export const MAX_VOICE_BYTES = 1024 * 1024;
+/** Media types a voice message may have: what MediaRecorder makes (WebM or Ogg Opus, MP4 AAC). */
+export const VOICE_MEDIA = /^audio\/(webm|ogg|mp4)(;\s*codecs="?[a-z0-9.]{1,20}"?)?$/i;
+
+/**
+ * A voice message in the consultation's thread: the recorded bytes as they came from
+ * MediaRecorder, signed and sealed like any answer (item kind 'voice', naming the consultation it
+ * answers), so the kit verifies who spoke before the tablet plays it. Size and type checked.
+ */
+export async function sealVoice(
+  ctx: AnswerContext,
+  consultation: { from: string; itemId: string },
+  voice: { bytes: Uint8Array; media: string },
+): Promise<SealedEnvelope> {
+  if (voice.bytes.byteLength === 0) throw new AnswerError('the recording is empty');
+  if (voice.bytes.byteLength > MAX_VOICE_BYTES)
+    throw new AnswerError(`the recording is ${voice.bytes.byteLength} bytes, more than ${MAX_VOICE_BYTES}`);
+  if (!VOICE_MEDIA.test(voice.media)) throw new AnswerError(`not a voice recording: ${voice.media}`);
+  return seal(ctx, 'voice', consultation.from, consultation.itemId, voice.bytes, voice.media);
 }
 
 /** A signed receipt for an envelope this console received ('read' when the case is claimed). */

@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { CaseContent } from '../case/consultation.ts';
 import { readCase } from '../case/consultation.ts';
+import { CaseMedia } from '../components/case-media.tsx';
 import { ConclusionForm } from '../components/conclusion-form.tsx';
+import { VoiceRecorder } from '../components/voice-recorder.tsx';
 import { EcgCanvas } from '../components/ecg-canvas.tsx';
 import { VitalsTable } from '../components/vitals-table.tsx';
 import { clock, patientLine } from '../format.ts';
@@ -64,8 +66,10 @@ export function CaseScreen({ itemId }: { itemId: string }) {
         )}
       </div>
       <div class="card">
-        <h3>{t('photos')}</h3>
-        <p class="empty">{t('photosNone')}</p>
+        <h3>{t('mediaTitle')}</h3>
+        {content ? (
+          <CaseMedia ids={content.body.attachments} items={state.attachmentsOf(content.body.attachments)} />
+        ) : null}
       </div>
       {error ? <p class="error">{error}</p> : null}
       <div class="grid">
@@ -99,6 +103,7 @@ export function CaseScreen({ itemId }: { itemId: string }) {
           />
           {messageSent ? <p class="done">{t('messageSent')}</p> : null}
           <button type="submit">{t('sendMessage')}</button>
+          <VoiceRecorder itemId={itemId} />
         </form>
       </div>
     </section>
