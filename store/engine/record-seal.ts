@@ -105,9 +105,19 @@ export function sealPlainAt(
 /** The envelope header of a seal under key `epoch` (a scratch: the backend copies it). */
 function envelopeHeader(epoch: number, version: number): Buffer {
   const header = headerScratch;
+  if (!(version >= 0 && version <= 0xffff && epoch >= 0 && epoch <= 0xffff_ffff))
+    throw new StoreError(
+      'invalid_record',
+      `Envelope header out of range (version ${version}, epoch ${epoch}).`,
+    );
+  // Byte writes: Buffer's writeUInt*BE re-checks its arguments on every call, once per record.
   header[0] = FORMAT;
-  header.writeUInt16BE(version, 1);
-  header.writeUInt32BE(epoch, 3);
+  header[1] = version >>> 8;
+  header[2] = version & 0xff;
+  header[3] = epoch >>> 24;
+  header[4] = (epoch >>> 16) & 0xff;
+  header[5] = (epoch >>> 8) & 0xff;
+  header[6] = epoch & 0xff;
   return header;
 }
 

@@ -1,7 +1,7 @@
 import type { Keyring } from '../../crypto/keyring.ts';
 import type { AuditHead } from '../audit/audit-chain.ts';
 import type { BlindMemo } from './blind-memo.ts';
-import { GENESIS, chainHash } from '../audit/audit-chain.ts';
+import { GENESIS, chainHashOf, encodeAuditEntry } from '../audit/audit-chain.ts';
 import { decodeCbor, encodeCbor } from '../cbor.ts';
 import type { Dbs } from './db.ts';
 import { META } from './db.ts';
@@ -233,11 +233,13 @@ export class WriteTx {
       seq += 1;
       const body: AuditBody = { seq, at: this.now, actor, action, table, recordIds: ids, prev: hash };
       const key = keyOf(seq);
+      // The id list encoded once for the stored body and the chain hash (same bytes as encoding each).
+      const { stored, canonical } = encodeAuditEntry(body);
       this.#dbs.tables.audit.putSync(
         key,
-        sealRecord(this.#keyring, 'audit', key, TABLES.audit.version, body),
+        sealPlain(this.#keyring, 'audit', key, TABLES.audit.version, stored),
       );
-      hash = chainHash(this.#keyring, body);
+      hash = chainHashOf(this.#keyring, canonical);
     }
     this.#dbs.meta.putSync(META.auditHead, Buffer.from(encodeCbor({ seq, hash })));
     this.#audit.clear();
