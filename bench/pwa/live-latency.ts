@@ -19,13 +19,13 @@ const MEASURE = `(() => {
       const id = el.dataset.observationId;
       if (shown.get(key) === id) continue;
       shown.set(key, id);
-      if (window.__measure) changed.push(Date.parse(el.dataset.effectiveAt));
+      if (window.__measure) changed.push([id, Date.parse(el.dataset.effectiveAt)]);
     }
     if (changed.length) {
       const ch = new MessageChannel();
       ch.port1.onmessage = () => {
         const painted = performance.timeOrigin + performance.now();
-        for (const at of changed) window.__lat.push(painted - at);
+        for (const [id, at] of changed) window.__lat.push([id, painted - at]);
       };
       ch.port2.postMessage(0);
     }
@@ -33,9 +33,15 @@ const MEASURE = `(() => {
   document.addEventListener('DOMContentLoaded', () => obs.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-observation-id'] }));
 })();`;
 
+/** One painted value: its observation's id and the ms from its notification to its paint. */
+export interface LiveSample {
+  readonly id: string;
+  readonly ms: number;
+}
+
 /**
- * Latencies (ms) over `seconds` of streaming, from every tablet, with `tablets` tablets (each
- * paired with the kit over its HTTPS) on the visit.
+ * Every value painted over `seconds` of streaming, on every tablet, with `tablets` tablets
+ * (each paired with the kit over its HTTPS) on the visit.
  */
 export async function liveLatency(
   browser: Browser,
@@ -43,7 +49,7 @@ export async function liveLatency(
   url: string,
   tablets: number,
   seconds: number,
-): Promise<number[]> {
+): Promise<LiveSample[]> {
   const pages: Page[] = [];
   const contexts: BrowserContext[] = [];
   for (let i = 0; i < tablets; i++) {
@@ -62,8 +68,8 @@ export async function liveLatency(
   );
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const all = await Promise.all(
-    pages.map((p) => p.evaluate(() => (window as unknown as { __lat: number[] }).__lat)),
+    pages.map((p) => p.evaluate(() => (window as unknown as { __lat: [string, number][] }).__lat)),
   );
   for (const c of contexts) await c.close();
-  return all.flat();
+  return all.flat().map(([id, ms]) => ({ id, ms }));
 }

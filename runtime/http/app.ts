@@ -12,7 +12,7 @@ import { ROLES, type AuthEnv } from './auth/identity.ts';
 import { fhirRoutes } from './fhir-routes.ts';
 import { pairingRoutes, type PairingLimits, type PairingStore } from './auth/pairing-routes.ts';
 import { bearerToken, type TokenVerifier } from './auth/verifier.ts';
-import { limitBody } from './body.ts';
+import { bodyTooLarge, bodyTooLargeIn, limitBody } from './body.ts';
 import { apiError, toApiIssues } from './errors.ts';
 import { linkRoutes, type LinkApi } from './link-routes.ts';
 import { liveChannel } from './live/channel.ts';
@@ -48,8 +48,9 @@ export const MAX_JSON_BODY_BYTES = 64 * 1024;
 
 /**
  * Ceiling of any request body (a photo or a voice note); JSON routes declare far smaller limits
- * with `jsonBody`. Bodies are read only after authentication, so a stranger's upload is refused
- * unread.
+ * with `jsonBody`, uploads their own per kind. Bodies are read only after authentication, so a
+ * stranger's upload is refused unread; the ceiling streams (see `limitBody`): no body is held
+ * whole to be measured.
  */
 export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
@@ -124,6 +125,9 @@ export function createApp(deps: AppDeps): Hono<AuthEnv> {
   app.get('*', serveStatic({ root: deps.staticRoot, path: 'index.html' }));
   // Store refusals a handler did not catch still answer in the shared format.
   app.onError((err, c) => {
+    // A body cut off at its limit while a route read it (a chunked upload past the ceiling).
+    const tooLarge = bodyTooLargeIn(err);
+    if (tooLarge) return bodyTooLarge(c, tooLarge.limit);
     // The tablet API's refusals and store errors, in its mapping (runtime/http/api/errors.ts).
     if (err instanceof ApiError || (isStoreError(err) && c.req.path.startsWith('/api/')))
       return errorResponse(c, err);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { jsonBody } from './body.ts';
+import { bodyTooLarge, bodyTooLargeIn, jsonBody, limitBody } from './body.ts';
 
 const Note = z.object({ text: z.string().min(1).max(200), urgent: z.boolean().default(false) });
 
@@ -83,5 +83,92 @@ describe('JSON bodies', () => {
       { numRuns: 150 },
     );
     for (const s of stored) expect(Note.safeParse(s).success).toBe(true);
+  });
+});
+
+/** A chunked body whose later chunks are sent only once `go` resolves (the sender waits on the kit). */
+function heldBody(
+  first: Uint8Array,
+  rest: readonly Uint8Array[],
+  go: Promise<void>,
+): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    async start(ctl) {
+      ctl.enqueue(first);
+      await go;
+      for (const r of rest) ctl.enqueue(r);
+      ctl.close();
+    },
+  });
+}
+
+describe('body limits on raw (upload) bodies', () => {
+  /** A route that streams its body, as the upload route does, counting bytes and chunks. */
+  function streamingApp(limit: number, onFirstChunk: () => void) {
+    const a = new Hono();
+    a.use('*', limitBody(limit));
+    a.post('/upload', async (c) => {
+      let bytes = 0;
+      let chunks = 0;
+      for await (const piece of c.req.raw.body as unknown as AsyncIterable<Uint8Array>) {
+        if (chunks++ === 0) onFirstChunk();
+        bytes += piece.byteLength;
+      }
+      return c.json({ bytes, chunks }, 201);
+    });
+    a.onError((err, c) => {
+      const tooLarge = bodyTooLargeIn(err);
+      return tooLarge ? bodyTooLarge(c, tooLarge.limit) : c.json({ error: 'internal' }, 500);
+    });
+    return a;
+  }
+  const upload = (body: ReadableStream<Uint8Array>) =>
+    ({ method: 'POST', body, headers: { 'content-type': 'image/jpeg' }, duplex: 'half' }) as RequestInit;
+
+  it('hands a chunked body to the route as it arrives, never held whole (the route reads the first chunk before the rest is sent)', async () => {
+    let release!: () => void;
+    const go = new Promise<void>((r) => (release = r));
+    // The rest of the body is sent only after the route has read the first chunk: a limit that
+    // buffered the body to measure it would wait for the end forever (and the test time out).
+    const a = streamingApp(1024 * 1024, release);
+    const res = await a.request(
+      '/upload',
+      upload(heldBody(new Uint8Array(1000), [new Uint8Array(2000)], go)),
+    );
+    expect(res.status).toBe(201);
+    expect(await res.json()).toEqual({ bytes: 3000, chunks: 2 });
+  });
+
+  it('cuts a chunked body off at the limit with the JSON 413, after reading no more than the limit and a chunk', async () => {
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(ctl) {
+        pulled += 64 * 1024;
+        ctl.enqueue(new Uint8Array(64 * 1024));
+      },
+    });
+    const res = await streamingApp(256 * 1024, () => undefined).request('/upload', upload(endless));
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: 'body_too_large', limit: 256 * 1024 });
+    // The route stopped near the limit: the sender was not read to the end (it has none).
+    expect(pulled).toBeLessThanOrEqual(256 * 1024 + 4 * 64 * 1024);
+  });
+
+  it('refuses a declared length over the limit before reading, and passes one within it', async () => {
+    const a = streamingApp(1000, () => undefined);
+    const over = await a.request('/upload', {
+      method: 'POST',
+      body: new Uint8Array(1001),
+      headers: { 'content-type': 'image/jpeg' },
+    });
+    expect(over.status).toBe(413);
+    expect(await over.json()).toMatchObject({ error: 'body_too_large', limit: 1000 });
+    const within = await a.request('/upload', {
+      method: 'POST',
+      body: new Uint8Array(1000),
+      headers: { 'content-type': 'image/jpeg' },
+    });
+    expect(within.status).toBe(201);
+    expect(await within.json()).toMatchObject({ bytes: 1000 });
   });
 });

@@ -226,6 +226,21 @@ describe('the kit refuses bad requests and stores nothing', () => {
         error: 'body_too_large',
       },
       {
+        // Streamed through the kit's limits (never held whole): cut at 15 MiB, the rest drained.
+        name: 'a 16 MiB photo (the limit is 15 MiB), chunked',
+        run: () =>
+          slowUpload({
+            ...slow,
+            url: photo('socket-photo-2'),
+            headers: { ...bearer, 'content-type': 'image/jpeg' },
+            pieces: 16,
+            pieceBytes: 1 << 20,
+            chunked: true,
+          }),
+        status: 413,
+        error: 'body_too_large',
+      },
+      {
         name: 'a 1 MiB note without a token',
         run: () => slowUpload({ ...slow, url: entries, headers: json, pieces: 16, pieceBytes: 64 << 10 }),
         status: 401,

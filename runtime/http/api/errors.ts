@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
 import { isStoreError } from '../../../store/index.ts';
+import { bodyTooLargeIn } from '../body.ts';
 import type { ApiEnv } from './env.ts';
 
 /** Every error body the API answers with: a stable code to branch on, and a one-line message (the same shape as runtime/http/errors.ts on the LAN-security work). */
@@ -31,7 +32,10 @@ export async function readJson<S extends z.ZodType>(c: Context<ApiEnv>, schema: 
   let raw: unknown;
   try {
     raw = JSON.parse(await c.req.text());
-  } catch {
+  } catch (err) {
+    const tooLarge = bodyTooLargeIn(err);
+    if (tooLarge)
+      throw new ApiError(413, { error: 'body_too_large', message: tooLarge.message, limit: tooLarge.limit });
     throw new ApiError(400, { error: 'malformed_json', message: 'the body is not JSON' });
   }
   return parseWith(schema, raw, 'invalid_body');

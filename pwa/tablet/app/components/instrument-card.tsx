@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { WireInstrument } from '../../../../runtime/http/wire.ts';
 import type { TextKey } from '../../../shared/i18n/i18n.ts';
 import { timeOfDay } from '../format.ts';
+import { instrumentErrorKey } from '../instrument-error.ts';
 import { useWords, type Words } from '../state/context.ts';
 
 const PROFILES: Readonly<Record<string, TextKey>> = {
@@ -24,7 +25,8 @@ export function profileName(w: Words, profile: string | null): string {
 /**
  * One remembered instrument: its state in words and symbol (connected, measuring), battery, when
  * it was last heard, the counters that tell a flaky link (dropped frames, reconnects, duplicates
- * suppressed), and "forget" behind a confirmation (stored readings stay).
+ * suppressed), what went wrong last in the tablet's words (the kit's raw error text only as a
+ * detail), and "forget" behind a confirmation (stored readings stay).
  */
 export function InstrumentCard(props: {
   instrument: WireInstrument;
@@ -73,7 +75,20 @@ export function InstrumentCard(props: {
         </li>
         <li data-counter="duplicates">{w.n('duplicates', i.duplicates)}</li>
       </ul>
-      {i.lastError && i.state !== 'connected' && <p class="hint">⚠ {w.t('linkTrouble')}</p>}
+      {i.lastError && (
+        <div class="instrument-error" role="status" data-testid="instrument-error">
+          <p>
+            <span aria-hidden="true">⚠ </span>
+            {w.t(instrumentErrorKey(i.lastError))}
+          </p>
+          <details>
+            <summary>{w.t('errorDetail')}</summary>
+            <code lang="en" data-testid="instrument-error-raw">
+              {i.lastError}
+            </code>
+          </details>
+        </div>
+      )}
       {confirming ? (
         <div class="confirm" role="alertdialog" data-testid="forget-confirm">
           <p>{w.t('forgetConfirm', { name: i.name })}</p>
