@@ -128,7 +128,8 @@ export async function exportFhir(
       // Damaged since it was selected: left out and named, like every unreadable record.
       if (!isStoreError(error)) throw error;
       state.damaged.push(id);
-      options.onProgress?.(++done, visits.length);
+      done++;
+      options.onProgress?.(done, visits.length);
       continue;
     }
     for await (const pending of visitEntries(visit, source, ctx, state, options.brigade)) {
@@ -136,7 +137,9 @@ export async function exportFhir(
       await writer.add(pending.entry, pending.blob);
       count(pending.entry);
     }
-    options.onProgress?.(++done, visits.length);
+    // Counted apart from the call: `f?.(++done)` skips its arguments when there is no `f`.
+    done++;
+    options.onProgress?.(done, visits.length);
     if (release !== undefined && release > 0 && done % release === 0) await releaseMap();
     // A turn of the event loop between visits: the store's background commits (the read audit
     // of this export among them) run during a long export instead of after it, garbage is
