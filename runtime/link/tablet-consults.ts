@@ -466,6 +466,7 @@ export class TabletConsults {
       ...(await this.#patient(c)),
       records,
       attachments: parts.map((p) => p.itemId),
+      ...this.#earlier(c),
     };
     const sent = await link.send({
       kind: 'consultation',
@@ -487,6 +488,16 @@ export class TabletConsults {
         outboxId,
         delivery: this.#fromLink(d, to),
       });
+  }
+
+  /** The item ids of the visit's consultations sent before this one (oldest first), if any. */
+  #earlier(c: ConsultationRecord): { earlier?: string[] } {
+    const earlier = [...this.#forwarded.values()]
+      .filter((f) => f.visitId === c.visitId && f.consultationId !== c.id && f.itemId)
+      .sort((a, b) => a.claimedAt - b.claimedAt)
+      .map((f) => f.itemId!)
+      .slice(-100);
+    return earlier.length > 0 ? { earlier } : {};
   }
 
   /** The question as the specialist reads it: the feldsher's words, the specialty and NEWS2. */

@@ -138,5 +138,27 @@ describe('a voice reply from the console on the tablet (Chromium)', () => {
       .toBeGreaterThanOrEqual(1);
     await answer.scrollIntoViewIfNeeded();
     await tab.screenshot({ path: `${SHOTS}/tablet-answer-voice.png` });
+
+    // A second, routine request in the same visit: the console shows the first as earlier.
+    await tab.click('[data-testid="keep-2708-6"]');
+    await tab.click('[data-testid="open-consult"]');
+    await tab.waitForSelector('[data-testid="consult-composer"]', WAIT);
+    await tab.fill('[data-testid="consult-question"]', 'Через час: боль прошла. Можно ли оставить дома?');
+    await tab.selectOption('[data-testid="consult-specialty"]', 'cardiology');
+    await tab.click('[data-testid="urgency-routine"]');
+    await tab.click('[data-testid="consult-send"]');
+    await con.getByRole('button', { name: '← К очереди' }).click();
+    const routineRow = con.locator('table.queue tr[data-urgency="routine"]');
+    await routineRow.waitFor(WAIT);
+    await routineRow.getByRole('button', { name: 'Открыть' }).click();
+    const earlier = con.locator('.earlier li');
+    await earlier.first().waitFor(WAIT);
+    expect(await earlier.count()).toBe(1);
+    expect(await earlier.first().innerText()).toContain('Боль за грудиной 30 минут');
+    await con.screenshot({ path: `${SHOTS}/console-case-earlier.png`, fullPage: true });
+    await earlier.first().getByRole('button', { name: 'Открыть' }).click();
+    await expect.poll(() => con.locator('.question-text').innerText()).toContain('Боль за грудиной 30 минут');
+    expect(await con.locator('.earlier').count()).toBe(0);
+    expect(await con.getByText('Других консультаций по этому визиту не было').count()).toBe(1);
   }, 400_000);
 });
