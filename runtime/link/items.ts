@@ -79,6 +79,11 @@ export const ConsultationBody = z.object({
     .array(z.string().regex(/^[0-9a-f]{32}$/))
     .max(100)
     .default([]),
+  /** Item ids (hex) of the visit's earlier consultations, so the specialist sees the thread. */
+  earlier: z
+    .array(z.string().regex(/^[0-9a-f]{32}$/))
+    .max(100)
+    .optional(),
 });
 /** See {@link ConsultationBody}. */
 export type ConsultationBody = z.infer<typeof ConsultationBody>;

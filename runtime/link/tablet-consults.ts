@@ -11,6 +11,7 @@ import type {
   WireDelivery as TabletDelivery,
   WireOutboxItem,
 } from '../http/api/wire-types.ts';
+import { MAX_VOICE_ANSWER_BYTES } from '../http/api/wire-types.ts';
 import { toWireObservation } from '../http/wire.ts';
 import type { LiveBus } from '../live-bus.ts';
 import type { Logger } from '../log.ts';
@@ -71,6 +72,9 @@ const Forwarded = z.object({
 });
 type Forwarded = z.infer<typeof Forwarded>;
 const PREFIX = 'tc/';
+
+/** Media types of a specialist's voice message the tablet plays (what MediaRecorder makes). */
+const VOICE_MEDIA = /^audio\/(webm|ogg|mp4)(;\s*codecs="?[a-z0-9.]{1,20}"?)?$/i;
 
 /** The link's item kind for a stored attachment. */
 const ATTACHMENT_KINDS: Readonly<Record<string, ItemKind>> = {
@@ -315,7 +319,7 @@ export class TabletConsults {
 
   /** Turns a received message or conclusion answering a tablet's request into its wire form. */
   #learn(entry: InboxEntry): WireAnswer | undefined {
-    if (entry.kind !== 'message' && entry.kind !== 'conclusion') return undefined;
+    if (entry.kind !== 'message' && entry.kind !== 'conclusion' && entry.kind !== 'voice') return undefined;
     const f = entry.ref ? this.#byItemId(entry.ref) : undefined;
     if (!f) return undefined;
     const decoded = decodeWire(entry.body);
@@ -323,7 +327,27 @@ export class TabletConsults {
     const reasons = entry.verdict.reasons.map((r) => r.split(':')[0]!.trim());
     const author = this.#name(entry.from);
     let answer: WireAnswer;
-    if (entry.kind === 'message') {
+    if (entry.kind === 'voice') {
+      // A voice message from the console: carried inline (bounded) so the tablet plays it offline.
+      const media = entry.media ?? '';
+      const playable = VOICE_MEDIA.test(media) && entry.body.byteLength <= MAX_VOICE_ANSWER_BYTES;
+      answer = {
+        id: entry.envelopeId,
+        consultationId: f.consultationId,
+        kind: 'voice',
+        author,
+        text: '',
+        at: entry.sentAt,
+        signature: { verified: entry.verdict.verified, signer: author, reasons },
+        conclusion: null,
+        audio: playable
+          ? {
+              mediaType: media,
+              dataUrl: `data:${media};base64,${Buffer.from(entry.body).toString('base64')}`,
+            }
+          : null,
+      };
+    } else if (entry.kind === 'message') {
       const body = MessageBody.safeParse(value);
       answer = {
         id: entry.envelopeId,
@@ -442,6 +466,7 @@ export class TabletConsults {
       ...(await this.#patient(c)),
       records,
       attachments: parts.map((p) => p.itemId),
+      ...this.#earlier(c),
     };
     const sent = await link.send({
       kind: 'consultation',
@@ -463,6 +488,16 @@ export class TabletConsults {
         outboxId,
         delivery: this.#fromLink(d, to),
       });
+  }
+
+  /** The item ids of the visit's consultations sent before this one (oldest first), if any. */
+  #earlier(c: ConsultationRecord): { earlier?: string[] } {
+    const earlier = [...this.#forwarded.values()]
+      .filter((f) => f.visitId === c.visitId && f.consultationId !== c.id && f.itemId)
+      .sort((a, b) => a.claimedAt - b.claimedAt)
+      .map((f) => f.itemId!)
+      .slice(-100);
+    return earlier.length > 0 ? { earlier } : {};
   }
 
   /** The question as the specialist reads it: the feldsher's words, the specialty and NEWS2. */

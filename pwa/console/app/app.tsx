@@ -45,7 +45,11 @@ export function App() {
             ) : (
               <>
                 {state.directory && !state.inDirectory ? <p class="warning">{t('notInDirectory')}</p> : null}
-                {state.openCase ? <CaseScreen itemId={state.openCase} /> : <QueueScreen />}
+                {state.openCase ? (
+                  <CaseScreen key={state.openCase} itemId={state.openCase} />
+                ) : (
+                  <QueueScreen />
+                )}
               </>
             )}
           </>

@@ -108,6 +108,9 @@ export interface WireConclusion {
   readonly referral: string | true | null;
 }
 
+/** Largest voice message carried inline in an answer (the console sends at most this). */
+export const MAX_VOICE_ANSWER_BYTES = 1024 * 1024;
+
 /**
  * A specialist's message or signed conclusion (they arrive with the link). `verified` is true
  * only when the kit checked the signature against the pinned directory; never assumed. When it
@@ -117,10 +120,12 @@ export interface WireConclusion {
 export interface WireAnswer {
   readonly id: string;
   readonly consultationId: string;
-  readonly kind: 'message' | 'conclusion';
+  readonly kind: 'message' | 'conclusion' | 'voice';
   readonly author: string;
   readonly text: string;
   readonly at: string;
+  /** A voice message's recording, inline (at most {@link MAX_VOICE_ANSWER_BYTES}), to play offline. */
+  readonly audio?: { readonly mediaType: string; readonly dataUrl: string } | null;
   readonly signature: {
     readonly verified: boolean;
     readonly signer: string | null;

@@ -4,6 +4,7 @@ import { readCase } from '../case/consultation.ts';
 import { CaseMedia } from '../components/case-media.tsx';
 import { ConclusionForm } from '../components/conclusion-form.tsx';
 import { VoiceRecorder } from '../components/voice-recorder.tsx';
+import { EarlierConsultations } from '../components/earlier-consultations.tsx';
 import { EcgCanvas } from '../components/ecg-canvas.tsx';
 import { VitalsTable } from '../components/vitals-table.tsx';
 import { clock, patientLine } from '../format.ts';
@@ -64,6 +65,16 @@ export function CaseScreen({ itemId }: { itemId: string }) {
         ) : (
           <p class="empty">{t('ecgNone')}</p>
         )}
+      </div>
+      <div class="card">
+        <h3>{t('earlierTitle')}</h3>
+        {content ? (
+          <EarlierConsultations
+            ids={content.body.earlier ?? []}
+            all={state.consultations()}
+            onOpen={(id) => void state.open(id)}
+          />
+        ) : null}
       </div>
       <div class="card">
         <h3>{t('mediaTitle')}</h3>

@@ -50,6 +50,10 @@ function Answer({ a }: { a: WireAnswer }) {
             </>
           )}
         </dl>
+      ) : a.kind === 'voice' ? (
+        a.audio ? (
+          <audio controls preload="metadata" src={a.audio.dataUrl} data-testid="answer-audio" />
+        ) : null
       ) : (
         <p>{a.text}</p>
       )}
