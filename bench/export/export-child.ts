@@ -11,6 +11,7 @@ import { BRIGADE } from '../../runtime/fhir/testing/full-visit.ts';
 import type { BundleEntry } from '../../runtime/fhir/fhir-types.ts';
 import { openStore, type RecordStore } from '../../store/index.ts';
 import { TEST_KDF } from '../../store/testing.ts';
+import { fullGc } from '../../runtime/cli/full-gc.ts';
 
 // One export in a process of its own, so its peak RSS is its own: `node --import tsx
 // export-child.ts DIR streaming|whole` prints one JSON line of figures.
@@ -56,6 +57,7 @@ async function streaming(store: RecordStore): Promise<{ resources: number; bytes
     brigade: BRIGADE,
     // As `fieldkit export` runs it (runtime/cli/export-command.ts).
     releaseMapEvery: CLI_RELEASE_MAP_EVERY,
+    collectGarbage: fullGc,
     onProgress: (done) => {
       if (done % 50 === 0) sampleAnon();
     },

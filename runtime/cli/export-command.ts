@@ -13,6 +13,7 @@ import { PROFILES, profileByName } from '../fhir/profiles/index.ts';
 import { CliError, EXIT_USAGE, stringFlag, type CliArgs, type CliIo } from './command.ts';
 import { openStoreForCli } from './open-store.ts';
 import { resolveStoreAccess } from './store-access.ts';
+import { fullGc } from './full-gc.ts';
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
@@ -103,6 +104,7 @@ export async function runExport(args: CliArgs, io: CliIo): Promise<number> {
       onProgress: (done, total) => bar.update(done, total),
       // This process does nothing else: the store file's pages can be let go as the export reads on.
       releaseMapEvery: CLI_RELEASE_MAP_EVERY,
+      collectGarbage: fullGc,
       signal: io.stopSignal,
     });
     bar.finish();

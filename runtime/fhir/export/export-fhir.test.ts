@@ -185,6 +185,7 @@ describe('FHIR export of a full visit', () => {
   it('writes the same bundle when the store lets its mapped pages go between visits', async () => {
     const store = await stores();
     for (let i = 0; i < 3; i++) await storeFullVisit(store);
+    let collected = 0;
     const exportText = async (releaseMapEvery?: number) => {
       let text = '';
       const out = new Writable({
@@ -198,6 +199,7 @@ describe('FHIR export of a full visit', () => {
         brigade: BRIGADE,
         now: () => new Date('2026-06-01T12:00:00Z'),
         ...(releaseMapEvery === undefined ? {} : { releaseMapEvery }),
+        collectGarbage: () => collected++,
       });
       return { text, summary };
     };
@@ -213,6 +215,7 @@ describe('FHIR export of a full visit', () => {
     // Once after the selection's one page, once after the link records, once after visit 2
     // (no onProgress given: the visits are counted all the same).
     expect(released.count).toBe(3);
+    expect(collected).toBe(3); // a garbage collection after each release, none without releases
     expect(plain.summary.visits).toBe(3);
     expect(paged.summary).toEqual(plain.summary);
     expect(paged.text).toBe(plain.text);
