@@ -9,7 +9,7 @@ export const CATALOGUES: Readonly<Record<Locale, Catalogue>> = { ru: RU, en: EN 
 
 const TAGS: Readonly<Record<Locale, string>> = { ru: 'ru-RU', en: 'en-GB' };
 const rules = new Map<Locale, Intl.PluralRules>();
-// `n.toLocaleString(tag)` builds a new ICU formatter at every call (V8 caches only the default
+// `n.toLocaleString(tag)` built a new ICU formatter at every call (V8 caches only the default
 // locale's): in a freshly started tablet page that was a tenth of the first render.
 const counts = new Map<Locale, Intl.NumberFormat>();
 
@@ -48,10 +48,20 @@ export function plural(locale: Locale, key: PluralKey, n: number): string {
   const text =
     (category === 'one' || category === 'few' || category === 'many' ? forms[category] : undefined) ??
     forms.other;
+  return fill(text, { n: countText(locale, n) });
+}
+
+/**
+ * A count as the locale writes it. Below 1000 every locale here writes the bare digits, so no
+ * formatter is built: the first Intl.NumberFormat of a freshly started page loads ICU's number
+ * data, which cost more than the rest of the visit screen's first render.
+ */
+export function countText(locale: Locale, n: number): string {
+  if (Number.isInteger(n) && n >= 0 && n < 1000) return String(n);
   let f = counts.get(locale);
   if (!f) {
     f = new Intl.NumberFormat(TAGS[locale]);
     counts.set(locale, f);
   }
-  return fill(text, { n: f.format(n) });
+  return f.format(n);
 }

@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { localeTag, plural } from '../../shared/i18n/i18n.ts';
+import { countText, localeTag, plural } from '../../shared/i18n/i18n.ts';
 import type { Locale } from '../../shared/i18n/i18n.ts';
-import { dateText, timeOfDay } from './format.ts';
+import { dateText, formatNumber, timeOfDay } from './format.ts';
 import type { Words } from './state/context.ts';
 
 const words = (locale: Locale): Words => ({ locale, tag: localeTag(locale), t: () => '', n: () => '' });
@@ -42,5 +43,35 @@ describe('time and date formatting', () => {
     expect(plural('ru', 'age', 78)).toMatch(/^78 /);
     expect(plural('ru', 'age', 12345)).toContain(new Intl.NumberFormat('ru-RU').format(12345));
     expect(plural('en', 'age', 12345)).toContain('12,345');
+  });
+
+  it('writes vitals as Intl does, at the device precision, in both locales', () => {
+    const intl = (locale: Locale, digits: number, v: number) =>
+      new Intl.NumberFormat(localeTag(locale), {
+        minimumFractionDigits: digits,
+        maximumFractionDigits: digits,
+      }).format(v);
+    const value = fc.oneof(
+      fc.integer({ min: -50, max: 2000 }),
+      fc.double({ min: -10, max: 1500, noNaN: true }),
+      fc.constantFrom(0, -0, 36.6, 36.65, 1.005, 97, 999.95, 0.1, 120, 1000, 12345.6),
+      fc.integer({ min: 0, max: 9999 }).map((n) => n / 10),
+      fc.integer({ min: 0, max: 99999 }).map((n) => n / 100),
+    );
+    fc.assert(
+      fc.property(value, fc.integer({ min: 0, max: 3 }), fc.constantFrom('ru', 'en'), (v, digits, locale) => {
+        const w = words(locale);
+        expect(formatNumber(w, { value: v, precision: digits, unit: null, absentReason: null })).toBe(
+          intl(locale, digits, v),
+        );
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('writes counts as Intl does', () => {
+    for (const locale of ['ru', 'en'] as const)
+      for (const n of [0, 1, 2, 5, 21, 999, 1000, 1234, 10000, 12345678, 2.5])
+        expect(countText(locale, n)).toBe(new Intl.NumberFormat(localeTag(locale)).format(n));
   });
 });

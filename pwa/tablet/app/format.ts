@@ -46,10 +46,17 @@ function cached<T extends Intl.NumberFormat>(key: string, make: () => T): T {
   return f;
 }
 
-/** A number with the device's own precision (97 stays 97, 36.60 stays 36.60). */
+/**
+ * A number with the device's own precision (97 stays 97, 36.60 stays 36.60). A vital below 1000
+ * that needs no rounding at its precision is written out (digits, and the locale's decimal
+ * comma or point): the same text Intl gives (format.test.ts holds them together) without
+ * building a formatter, whose first construction in a fresh page loads ICU's number data.
+ */
 export function formatNumber(w: Words, v: WireValue): string {
   if (v.value === null) return '—';
   const digits = Math.min(v.precision, 12);
+  const plain = (v.value > 0 || Object.is(v.value, 0)) && v.value < 1000 ? v.value.toFixed(digits) : null;
+  if (plain !== null && Number(plain) === v.value) return w.locale === 'ru' ? plain.replace('.', ',') : plain;
   return cached(
     `n|${w.tag}|${digits}`,
     () => new Intl.NumberFormat(w.tag, { minimumFractionDigits: digits, maximumFractionDigits: digits }),
