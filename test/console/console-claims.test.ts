@@ -144,6 +144,15 @@ describe('claims in the console (Chromium)', () => {
     };
     await send('routine', 'Одышка при нагрузке две недели. Нужна ли госпитализация?');
     const urgent = await send('urgent', 'Давящая боль за грудиной 40 минут. Тактика?');
+    // An urgent message rides at priority 1 like an urgent request: the hub takes it for a
+    // consultation until a console that opened it dismisses it.
+    const note = await kit.send({
+      kind: 'message',
+      to: 'cardio',
+      body: encodeWire({ text: 'Пациентка приняла аспирин.' }),
+      media: 'application/cbor',
+    });
+    await watched.untilState(note.itemId, 'at_hub', 60_000);
 
     // Both specialists get both (sealed for each), urgent first; nobody holds them yet.
     for (const page of [iv, pe]) {
@@ -182,6 +191,9 @@ describe('claims in the console (Chromium)', () => {
     await co
       .locator('tr[data-urgency="urgent"] td.holder', { hasText: 'Иванова А. П.' })
       .waitFor({ timeout: 20_000 });
+    await expect
+      .poll(() => co.locator('.coord-summary').innerText(), { timeout: 20_000 })
+      .toBe('Открыто: 2 · просрочено: 0 · не взято: 1');
     expect(await co.locator('tr[data-urgency="routine"] td.holder').innerText()).toBe('не взята');
     await co.clock.setFixedTime(Date.now() + 40 * MIN);
     await co.locator('tr[data-overdue="yes"]').waitFor({ timeout: 20_000 });
@@ -214,9 +226,15 @@ describe('claims in the console (Chromium)', () => {
 
     // All of it audited in the hub's store.
     const audit = await hub.coordination.audit();
-    expect(audit.map((e) => [e.action, e.actor, e.target ?? null])).toEqual([
+    expect(
+      audit.filter((e) => e.action !== 'dismiss').map((e) => [e.action, e.actor, e.target ?? null]),
+    ).toEqual([
       ['assign', 'coord-smirnova', 'spec-petrov'],
       ['claim', 'spec-ivanova', null],
+    ]);
+    // The message was dismissed once (by whichever console opened it first).
+    expect(audit.filter((e) => e.action === 'dismiss').map((e) => e.actor)).toEqual([
+      expect.stringMatching(/^spec-(ivanova|petrov)$/),
     ]);
   }, 400_000);
 });

@@ -311,6 +311,15 @@ describe('the specialist console in Chromium', () => {
     expect(got.entry.from).toBe('spec-ivanova');
     expect(got.entry.ref).toBe(urgent.itemId);
     await watched.untilState(urgent.itemId, 'answered', 30_000);
+    // The console told the hub's coordination it is answered: only the routine one stays open.
+    const coordinator = { identity: 'coord', device: '0'.repeat(64), role: 'coordinator' as const };
+    await expect
+      .poll(async () => (await hubHandle.coordination.open(coordinator)).map((c) => c.urgency), {
+        timeout: 15_000,
+      })
+      .toEqual(['routine']);
+    // The vitals carry their Russian names (the kit sends LOINC's English display).
+    expect(await page.locator('.vitals-table').innerText()).toContain('Частота дыхания');
     // And it leaves the specialist's queue.
     await page.getByRole('button', { name: '← К очереди' }).click();
     await expect.poll(async () => (await rowsOf(page)).map((r) => r.urgency)).toEqual(['routine']);

@@ -399,6 +399,16 @@ export class ConsoleState {
     try {
       this.hubCases = await this.#withToken((token) => this.#cases.list(token));
       this.#changed();
+      // A conclusion that reached the hub while telling the coordination failed: say it again.
+      for (const h of this.hubCases) {
+        const item = this.items.find((i) => i.envelopeId === h.id);
+        if (
+          item &&
+          this.concluded.get(item.itemId) === 'at_hub' &&
+          (!h.claim || h.claim.by === this.identity)
+        )
+          void this.#act(h.id, 'answered').catch(() => undefined);
+      }
     } catch {
       // offline or refused: the last view stays; the next connection reads it again
     }

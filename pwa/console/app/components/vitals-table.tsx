@@ -2,7 +2,21 @@ import type { WireObservation } from '../../../../runtime/http/wire.ts';
 import { news2 } from '../../../shared/news2.ts';
 import { news2InputOf } from '../../../shared/vitals.ts';
 import { clock } from '../format.ts';
+import type { MessageKey } from '../i18n.ts';
 import { points, t } from '../i18n.ts';
+
+/** The vitals' names in the console's language by LOINC (the kit sends the English display). */
+const NAMES: Readonly<Record<string, MessageKey>> = {
+  '9279-1': 'vRespRate',
+  '59408-5': 'vSpo2',
+  '2708-6': 'vSpo2',
+  '3151-8': 'vO2Flow',
+  '85354-9': 'vBp',
+  '8480-6': 'vSystolic',
+  '8867-4': 'vPulse',
+  '67775-7': 'vConsciousness',
+  '8310-5': 'vTemperature',
+};
 
 function valueText(o: {
   value: number | null;
@@ -60,7 +74,7 @@ export function VitalsTable({ observations }: { observations: readonly WireObser
         <tbody>
           {sorted.map((o) => (
             <tr key={o.id}>
-              <td>{o.display}</td>
+              <td title={o.display}>{NAMES[o.loinc] ? t(NAMES[o.loinc]!) : o.display}</td>
               <td class="value">
                 {o.components.length > 0 ? o.components.map((c) => valueText(c)).join(' / ') : valueText(o)}
               </td>
