@@ -140,6 +140,7 @@ export const EN: Catalogue = {
   noAnswers: 'No answers yet',
   message: 'Message',
   conclusion: 'Conclusion',
+  voiceMessage: 'Voice message',
   verified: 'signature verified',
   notVerified: 'signature NOT verified',
   unsigned: 'unsigned',

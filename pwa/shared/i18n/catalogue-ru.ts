@@ -173,6 +173,7 @@ export const RU = {
   noAnswers: 'Ответов пока нет',
   message: 'Сообщение',
   conclusion: 'Заключение',
+  voiceMessage: 'Голосовое сообщение',
   verified: 'подпись проверена',
   notVerified: 'подпись НЕ подтверждена',
   unsigned: 'без подписи',

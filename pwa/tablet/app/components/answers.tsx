@@ -13,7 +13,8 @@ function Answer({ a }: { a: WireAnswer }) {
   return (
     <article class={`answer ${a.kind}`} data-testid={`answer-${a.kind}`} data-verified={String(sig.verified)}>
       <header>
-        <b>{w.t(a.kind === 'conclusion' ? 'conclusion' : 'message')}</b> · {a.author} · {timeOfDay(w, a.at)}
+        <b>{w.t(a.kind === 'conclusion' ? 'conclusion' : a.kind === 'voice' ? 'voiceMessage' : 'message')}</b>{' '}
+        · {a.author} · {timeOfDay(w, a.at)}
       </header>
       {c ? (
         <dl class="conclusion-parts">
