@@ -24,7 +24,7 @@ const PREFIX = TABLES.observations.prefix;
 const TAGS = BLIND_TAGS.observations;
 
 /** Adds the id to a freshly decoded body in place (no copy: the body is ours alone). */
-function shape(key: Buffer, body: z.output<typeof ObservationBody>): ObservationRecord {
+function shape(key: Buffer, body: StoredBody): ObservationRecord {
   const record = body as ObservationRecord;
   record.id = idOf(PREFIX, key);
   return record;
@@ -73,8 +73,8 @@ class ObservationGroup extends LaneGroup<ObservationRecord[]> {
     this.#actor = actor;
   }
 
-  /** Encodes, seals and indexes one reading on record counter `seq`. */
-  add(ctx: StoreContext, body: StoredBody, seq: number): void {
+  /** Encodes, seals and indexes one reading (its record, id and recordedAt set) on counter `seq`. */
+  add(ctx: StoreContext, body: ObservationRecord, seq: number): void {
     if (body.visitId !== null) this.#index(ctx.blinds.term(TAGS.visit, body.visitId), seq);
     if (body.patientId !== null) this.#index(ctx.blinds.term(TAGS.patient, body.patientId), seq);
     this.#index(ctx.blinds.term(TAGS.hour, hourBucket(body.effectiveAt)), seq);
@@ -84,10 +84,8 @@ class ObservationGroup extends LaneGroup<ObservationRecord[]> {
     const into = this.#slabs.take(sealedSize(plain.byteLength));
     this.#sealed.push(sealPlainAt(ctx.keyring, T, seq, TABLES.observations.version, plain, into));
     this.#seqs.push(seq);
-    const record = body as ObservationRecord;
-    record.id = idOfSeq(PREFIX, seq);
-    this.#records.push(record);
-    this.#ids.push(record.id);
+    this.#records.push(body);
+    this.#ids.push(body.id);
   }
 
   /** Closes one caller's share of the group (its readings since the previous call). */
@@ -166,6 +164,28 @@ export function addObservations(
   }
 }
 
+/**
+ * The record of a validated reading, made in one object literal with every field: adding
+ * `recordedAt` and `id` to the validated object instead would move them out of the object into
+ * a separate property array, one more allocation per reading that lives until the commit.
+ * Same field order as before (the input's fields, then `recordedAt`, then `id`).
+ */
+function recordOf(input: StoredInput, recordedAt: string, id: string): ObservationRecord {
+  return {
+    visitId: input.visitId,
+    patientId: input.patientId,
+    code: input.code,
+    value: input.value,
+    components: input.components,
+    status: input.status,
+    category: input.category,
+    effectiveAt: input.effectiveAt,
+    provenance: input.provenance,
+    recordedAt,
+    id,
+  };
+}
+
 /** Only right after opening (or after a burst larger than the reserve): one extra commit. */
 async function addAfterRefill(ctx: StoreContext, valid: StoredInput[]): Promise<ObservationRecord[]> {
   let first: number | undefined;
@@ -188,10 +208,8 @@ function enqueuePrepared(
   const recordedAt = nowIso();
   const group = ctx.batcher.group(LANE, () => new ObservationGroup(ctx.actor));
   for (let i = 0; i < valid.length; i++) {
-    // The parsed input is a fresh object: extend it in place rather than copying per record.
-    const body = valid[i] as StoredBody;
-    body.recordedAt = recordedAt;
-    group.add(ctx, body, first + i);
+    const seq = first + i;
+    group.add(ctx, recordOf(valid[i] as StoredInput, recordedAt, idOfSeq(PREFIX, seq)), seq);
   }
   return group.endCall();
 }
