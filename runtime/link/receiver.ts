@@ -14,6 +14,14 @@ interface Rx {
   readonly have: Bitset;
 }
 
+/**
+ * An ACK waits at most this long for company. ACKs otherwise go out with the next frame's
+ * arrival, in the same write as the PONG to the sender's probe behind that frame: one TCP
+ * segment (and one ACK of it coming back) instead of two. The sender's window is seconds long;
+ * only its progress display sees the delay.
+ */
+const ACK_HOLD_MS = 500;
+
 /** Logs what the receiver could not blame on the peer (a failing disk). */
 export type ReceiverLog = (message: string, detail: Record<string, unknown>) => void;
 
@@ -32,6 +40,8 @@ export class Receiver {
   readonly #objects = new Map<string, Rx>();
   #chain: Promise<void> = Promise.resolve();
   #stopped = false;
+  #pendingAcks: Frame[] = [];
+  #ackTimer: NodeJS.Timeout | undefined;
 
   constructor(conn: CarrierConnection, sink: IncomingSink, counters: RejectCounters, log?: ReceiverLog) {
     this.#conn = conn;
@@ -48,6 +58,8 @@ export class Receiver {
    */
   stop(): void {
     this.#stopped = true;
+    if (this.#ackTimer) clearTimeout(this.#ackTimer);
+    this.#pendingAcks = [];
     void this.#chain.finally(() => this.#objects.clear());
   }
 
@@ -59,6 +71,7 @@ export class Receiver {
   /** Queues a frame for processing in order. */
   handle(frame: Frame & { t: 'item' | 'offer' | 'chunk' }): void {
     if (this.#stopped) return;
+    this.#flushAcks();
     this.#chain = this.#chain.then(() => this.#process(frame));
   }
 
@@ -69,7 +82,27 @@ export class Receiver {
   }
 
   #send(frame: Frame): void {
+    this.#flushAcks();
     if (!this.#stopped) this.#conn.send(encodeFrame(frame));
+  }
+
+  /** Holds an ACK until the next frame arrives, something else is sent, or {@link ACK_HOLD_MS}. */
+  #ack(frame: Frame & { t: 'ack' }): void {
+    if (this.#stopped) return;
+    this.#pendingAcks.push(frame);
+    this.#ackTimer ??= setTimeout(() => {
+      this.#ackTimer = undefined;
+      this.#flushAcks();
+    }, ACK_HOLD_MS);
+  }
+
+  #flushAcks(): void {
+    if (this.#ackTimer) clearTimeout(this.#ackTimer);
+    this.#ackTimer = undefined;
+    const acks = this.#pendingAcks;
+    if (acks.length === 0) return;
+    this.#pendingAcks = [];
+    if (!this.#stopped) for (const a of acks) this.#conn.send(encodeFrame(a));
   }
 
   async #process(frame: Frame & { t: 'item' | 'offer' | 'chunk' }): Promise<void> {
@@ -130,7 +163,7 @@ export class Receiver {
       await this.#sink.putBlocks(hex, first, check.count, data, this.#conn.remote);
       rx.have.setRange(first, check.count);
     }
-    this.#send({ t: 'ack', id, first, count: check.count });
+    this.#ack({ t: 'ack', id, first, count: check.count });
     if (rx.have.full) await this.#finish(id, hex);
   }
 
