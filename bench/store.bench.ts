@@ -33,6 +33,9 @@ import { percentile, round } from './store/timing.ts';
  * Each round runs ours right between the ceiling and SQLite (its two paired peers), which swap
  * sides every round, then the other peers. The paired ratios are medians over the five rounds.
  *
+ * `ours_main_cpu_us_per_reading` (and the ceiling's): main-thread CPU time per reading over the
+ * timed run, median of the rounds; on a loaded machine it moves far less than the rates do.
+ *
  * Every peer builds its input before its clock starts and then collects garbage (settleHeap in
  * bench/store/timing.ts), so no peer's timed run pays for promoting the harness's own input.
  *
@@ -50,6 +53,8 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
     const rounds = opts.quick ? 1 : 5;
     const runs = {
       ceiling: [] as number[],
+      ceilingCpu: [] as number[],
+      oursCpu: [] as number[],
       naive: [] as number[],
       ours: [] as number[],
       sqlite: [] as number[],
@@ -64,6 +69,7 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
       const runCeiling = async () => {
         const ceiling = await benchLmdbCeiling(dir(`ceiling-${r}`), count, native);
         runs.ceiling.push(ceiling.perSecond);
+        runs.ceilingCpu.push(ceiling.mainCpuUs);
         if (ceiling.perSecond === Math.max(...runs.ceiling)) ceilingPerCommit = ceiling.perCommit;
       };
       const runSqlite = () => {
@@ -75,6 +81,7 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
       else runSqlite();
       const ours = await benchOurs(dir(`ours-${r}`), count, 'sodium-native', true);
       runs.ours.push(ours.perSecond);
+      runs.oursCpu.push(ours.mainCpuUs);
       if (!fastest || ours.perSecond > fastest.perSecond) fastest = ours;
       p99 = Math.min(p99, ours.loadP99);
       p50 = Math.min(p50, ours.loadP50);
@@ -98,7 +105,9 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
       ours_records_per_commit: round(fastest?.perCommit ?? Number.NaN, 1),
       ours_ack_p50_ms: round(fastest?.ackP50 ?? Number.NaN),
       ours_ack_p99_ms: round(fastest?.ackP99 ?? Number.NaN),
+      ours_main_cpu_us_per_reading: median(runs.oursCpu),
       lmdb_ceiling_per_s: best(runs.ceiling),
+      lmdb_ceiling_main_cpu_us_per_reading: median(runs.ceilingCpu),
       lmdb_ceiling_records_per_commit: round(ceilingPerCommit, 1),
       lmdb_encode_in_txn_per_s: best(runs.naive),
       sqlite_encrypted_per_s: best(runs.sqlite),

@@ -6,7 +6,7 @@ import { ObservationBody } from '../../store/schema/stored-observation.ts';
 import { encodeObservationBody } from '../../store/tables/observation-cbor.ts';
 import { driveArrivals } from './arrivals.ts';
 import { benchObservation } from './records.ts';
-import { percentile, rate, settleHeap } from './timing.ts';
+import { mainThreadCpuMs, percentile, rate, settleHeap } from './timing.ts';
 
 const APPEND = { append: true } as const;
 
@@ -117,11 +117,14 @@ export async function benchLmdbCeiling(dir: string, count: number, backend: Cryp
   const keys = values.map((_, i) => keyOf(i + 1));
   const writer = new GroupCommit(env, db);
   settleHeap();
+  const cpuBefore = mainThreadCpuMs();
   const { ms, acks } = await driveArrivals(count, (i) => writer.put(keys[i] as Buffer, values[i] as Buffer));
+  const mainCpuUs = ((mainThreadCpuMs() - cpuBefore) * 1000) / count;
   await env.close();
   return {
     perSecond: rate(count, ms),
     perCommit: count / Math.max(1, writer.commits),
+    mainCpuUs,
     ackP99: percentile(acks, 99),
   };
 }

@@ -3,7 +3,7 @@ import { openStore } from '../../store/index.ts';
 import { TEST_KDF } from '../../store/testing.ts';
 import { OBS_PER_VISIT, benchObservation } from './records.ts';
 import { driveArrivals } from './arrivals.ts';
-import { percentile, rate, settleHeap } from './timing.ts';
+import { mainThreadCpuMs, percentile, rate, settleHeap } from './timing.ts';
 import type { ObservationInput } from '../../store/index.ts';
 
 /**
@@ -16,9 +16,11 @@ export async function benchOurs(dir: string, count: number, crypto: BackendName,
   const inputs = Array.from({ length: count }, (_, i) => benchObservation(i));
   const commitsBefore = store.commitCount;
   settleHeap();
+  const cpuBefore = mainThreadCpuMs();
   const { ms, acks } = await driveArrivals(count, (i) =>
     store.addObservations([inputs[i] as ObservationInput]),
   );
+  const mainCpuUs = ((mainThreadCpuMs() - cpuBefore) * 1000) / count;
   const commits = store.commitCount - commitsBefore;
   let loadP99 = Number.NaN;
   let loadP50 = Number.NaN;
@@ -39,6 +41,7 @@ export async function benchOurs(dir: string, count: number, crypto: BackendName,
   return {
     perSecond: rate(count, ms),
     perCommit: count / Math.max(1, commits),
+    mainCpuUs,
     ackP50: percentile(acks, 50),
     ackP99: percentile(acks, 99),
     loadP99,

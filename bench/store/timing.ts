@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
@@ -36,4 +37,18 @@ export function settleHeap(): void {
     collect = runInNewContext('gc') as () => void;
   }
   collect();
+}
+
+/**
+ * CPU time the main thread has run, in ms (Linux: /proc/self/task/<pid>/schedstat), or NaN where
+ * that is not readable. Unlike a rate, it barely moves when other processes load the machine, so
+ * a peer's main-thread work per reading stays comparable between runs on a busy machine.
+ */
+export function mainThreadCpuMs(): number {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ');
+    return Number(fields[0]) / 1e6;
+  } catch {
+    return Number.NaN;
+  }
 }
