@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { encodeWire } from '../crypto/wire-cbor.ts';
 import type { DeliveryRecord } from '../runtime/link/delivery.ts';
 import { rank } from '../runtime/link/delivery.ts';
@@ -58,6 +59,26 @@ async function allAtHub(world: LinkWorld, recs: readonly DeliveryRecord[], ms: n
   for (const r of recs) await world.kit.watched.untilState(r.itemId, 'at_hub', ms);
 }
 
+/** The kit side's TCP counters (its namespace's /proc/net/snmp and netstat): data segments sent, retransmissions. */
+function tcpCounters(link: NetLink): { retrans: number; dataSegs: number } {
+  const read = (file: string, prefix: string): Record<string, number> => {
+    const { cmd, args } = link.execArgs('b', 'cat', [file]);
+    const [head, values] = execFileSync(cmd, args)
+      .toString()
+      .split('\n')
+      .filter((l) => l.startsWith(prefix));
+    const keys = head?.split(/\s+/) ?? [];
+    const vals = values?.split(/\s+/) ?? [];
+    return Object.fromEntries(keys.map((k, i) => [k, Number(vals[i])]));
+  };
+  const snmp = read('/proc/net/snmp', 'Tcp:');
+  const ext = read('/proc/net/netstat', 'TcpExt:');
+  return {
+    retrans: snmp.RetransSegs ?? NaN,
+    dataSegs: ext.TCPOrigDataSent ?? NaN,
+  };
+}
+
 const percentile = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
@@ -80,10 +101,12 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
     try {
       const recs = await queue(world, items);
       const wire0 = await link.counters('b');
+      const tcp0 = tcpCounters(link);
       const t0 = Date.now();
       world.kit.link.start();
       await allAtHub(world, recs, 30 * 60_000);
       const wire1 = await link.counters('b');
+      const tcp1 = tcpCounters(link);
       const times = atHubTimes(world, t0);
       const total = Math.max(...times.values());
       metrics.our_time_ms = total;
@@ -96,6 +119,14 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
       // What the shaper put on the wire kit -> hub (headers, TLS, framing, TCP retransmissions).
       metrics.wire_bytes_ratio = +((wire1.bytes - wire0.bytes) / payload).toFixed(3);
       metrics.wire_overflow_drops = wire1.overflowDrops - wire0.overflowDrops;
+      // Where the wire bytes went, kit -> hub: packets (66 B of headers each), TCP data segments,
+      // retransmitted segments (random loss and the shaper's overflow), and the rest: packets
+      // without new data, mostly pure ACKs of the hub's frames (ACK, PONG, STORED).
+      metrics.wire_packets = wire1.packets - wire0.packets;
+      metrics.wire_data_segments = tcp1.dataSegs - tcp0.dataSegs;
+      metrics.wire_retransmitted_segments = tcp1.retrans - tcp0.retrans;
+      metrics.wire_ack_only_packets =
+        metrics.wire_packets - metrics.wire_data_segments - metrics.wire_retransmitted_segments;
       metrics.line_busy_ratio = +((wire1.bytes - wire0.bytes) / (LINE_BYTES_PER_S * (total / 1000))).toFixed(
         3,
       );
