@@ -32,6 +32,8 @@ export interface KitApi {
   send<T>(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<T>;
   /** Uploads raw bytes, reporting progress (0..1) as they leave the tablet. */
   upload<T>(path: string, blob: Blob, type: string, onProgress?: (fraction: number) => void): Promise<T>;
+  /** Downloads a file the kit streams (a FHIR bundle): the whole body, or a refusal. */
+  download(path: string): Promise<Blob>;
 }
 
 async function answer<T>(res: Response): Promise<T> {
@@ -92,6 +94,21 @@ export function createKitApi(options: KitApiOptions = {}): KitApi {
         headers: headers(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       }),
+    download: async (path) => {
+      let res: Response;
+      try {
+        res = await doFetch(base + path, { headers: headers(), cache: 'no-store', credentials: 'omit' });
+      } catch (error) {
+        throw new KitUnreachable(error);
+      }
+      if (!res.ok) return checked<never>(path, res);
+      try {
+        // A stream the kit cuts part way (a damaged record) rejects here: never a short file.
+        return await res.blob();
+      } catch (error) {
+        throw new KitUnreachable(error);
+      }
+    },
     upload: <T>(path: string, blob: Blob, type: string, onProgress?: (fraction: number) => void) =>
       new Promise<T>((resolve, reject) => {
         // XMLHttpRequest, because fetch reports no upload progress.

@@ -3,6 +3,7 @@ import { news2 } from '../../../shared/news2.ts';
 import { news2InputOf } from '../../../shared/vitals.ts';
 import { Answers } from '../components/answers.tsx';
 import { Capture } from '../components/capture.tsx';
+import { FhirDownload } from '../components/fhir-download.tsx';
 import { Journal } from '../components/journal.tsx';
 import { LivePanel } from '../components/live-panel.tsx';
 import { ManualEntry } from '../components/manual-entry.tsx';
@@ -61,6 +62,7 @@ export function VisitScreen({ id }: { id: string }) {
           >
             {w.t('consult')}
           </button>
+          <FhirDownload visitId={id} />
           {!closed && (
             <button type="button" onClick={() => app.closeVisit()}>
               {w.t('closeVisit')}

@@ -400,6 +400,10 @@ export function createAppState(deps: AppDeps) {
 
     refreshOutbox,
     instrumentsApi: deps.api,
+
+    /** The visit as a FHIR R4 Bundle, as the kit exports it (a doctor's tablet; others are refused). */
+    downloadFhir: (visitId: string): Promise<Blob> =>
+      deps.api.download(`/api/visits/${encodeURIComponent(visitId)}/fhir`),
   };
 }
 
