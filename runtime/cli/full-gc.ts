@@ -9,7 +9,7 @@ let collect: (() => void) | undefined;
  * collection, so a 10,000-visit export's peak RSS grew with the store although what it holds
  * stays flat. The CLI's process was not started with --expose-gc, so the flag is set at run time
  * and `gc` taken from a fresh context (the flag applies to contexts created after it is set).
- * Never called by the kit's server.
+ * Never called by the kit's server; the leak tests use it too (test/helpers/leak-probe.ts).
  */
 export function fullGc(): void {
   if (!collect) {

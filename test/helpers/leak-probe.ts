@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { fullGc } from '../../runtime/cli/full-gc.ts';
 
 /** What a process holds at one moment: handles by type, open file descriptors, memory after GC. */
 export interface ProcessCounts {
@@ -13,24 +12,6 @@ export interface ProcessCounts {
   /** V8 heap in use after two full collections. */
   readonly heapUsed: number;
   readonly rss: number;
-}
-
-let collect: (() => void) | undefined;
-
-/**
- * A full garbage collection without starting the process with --expose-gc (vitest forks its
- * workers itself): the flag is set at run time and the `gc` function taken from a new context.
- */
-export function fullGc(): void {
-  if (!collect) {
-    const exposed = (globalThis as { gc?: () => void }).gc;
-    if (exposed) collect = exposed;
-    else {
-      setFlagsFromString('--expose-gc');
-      collect = runInNewContext('gc') as () => void;
-    }
-  }
-  collect();
 }
 
 /**
