@@ -60,7 +60,7 @@ describe("the visit's FHIR export from a doctor's tablet", () => {
     await doctor.screenshot({ path: join(SHOTS, 'visit-doctor-fhir.png') });
     const [download] = await Promise.all([doctor.waitForEvent('download', WAIT), button.click()]);
     expect(download.suggestedFilename()).toBe(`${visit.id}.fhir.json`);
-    const bundle = JSON.parse(readFileSync((await download.path()), 'utf8')) as Bundle;
+    const bundle = JSON.parse(readFileSync(await download.path(), 'utf8')) as Bundle;
     expect([bundle.resourceType, bundle.type]).toEqual(['Bundle', 'transaction']);
     const patients = bundle.entry.filter((e) => e.resource.resourceType === 'Patient');
     expect(patients.map((p) => p.resource.name?.[0]?.family)).toEqual(['Соколова']);
