@@ -2,7 +2,8 @@ import { loadavg } from 'node:os';
 import { firstRender, type RenderPhases } from './pwa/first-render.ts';
 import { startBenchKit } from './pwa/bench-kit.ts';
 import { launchBenchBrowser, pairedTablet, percentile, round1, TABLET_VIEWPORT } from './pwa/browser.ts';
-import { liveLatency } from './pwa/live-latency.ts';
+import { liveLatency, type PaintedValue } from './pwa/live-latency.ts';
+import { noteNotifications } from './pwa/notification-clock.ts';
 import { firstScreenBytes } from './pwa/size.ts';
 
 /**
@@ -19,8 +20,9 @@ import { firstScreenBytes } from './pwa/size.ts';
  *   navigation start) and the peers `first_render_reload_ms` (the open visit page reloaded: the
  *   old page's teardown counts) and `first_render_cold_ms` (no service worker, empty cache). The
  *   bench waits for the frame with bare CDP reads, so none of its own script runs in the page;
- * - `live_p99_ms`: instrument notification to the value painted, 10 tablets on the visit and
- *   12 simulated instruments streaming (10 PLX oximeters at 2 Hz and 2 BP cuffs: the two kinds
+ * - `live_p99_ms`: instrument notification (its arrival at the kit, `Reading.receivedAt`; not
+ *   the reading's `effectiveAt`, which for a cuff is its own earlier clock) to the value
+ *   painted, 10 tablets on the visit and 12 simulated instruments streaming (10 PLX oximeters at 2 Hz and 2 BP cuffs: the two kinds
  *   of simulated instrument that exist), p99 over every painted value on every tablet (target
  *   <= 50), beside the peer with one tablet; split at the instant the kit published the
  *   reading's live event (after its store commit: the kit announces only what is stored):
@@ -45,22 +47,34 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
 
     const render = await firstRender(browser, kit, visitUrl, opts.quick ? 3 : 9);
     const seconds = opts.quick ? 5 : 20;
-    // When each reading's live event left the pipeline (after its store commit), ms after the
-    // notification: the kit's share of the latency, the rest is the channel and the tablets.
+    // When each reading's notification reached the kit, and when its live event left the
+    // pipeline (after its store commit): the kit's share of the latency; the rest is the channel
+    // and the tablets. All three instants are this machine's wall clock.
+    const clock = noteNotifications(kit.kit.pipeline, kit.store);
     const published = new Map<string, number>();
     const off = kit.kit.bus.subscribe((e) => {
       if (e.type !== 'observations') return;
       const now = Date.now();
-      for (const r of e.records) published.set(r.id, now - Date.parse(r.effectiveAt));
+      for (const r of e.records) published.set(r.id, now);
     });
-    const one = (await liveLatency(browser, kit, visitUrl, 1, seconds)).map((x) => x.ms);
-    const tenSamples = await liveLatency(browser, kit, visitUrl, 10, seconds);
+    const latency = (painted: readonly PaintedValue[]) =>
+      painted.flatMap((x) => {
+        const at = clock.notifiedAt.get(x.id);
+        return at === undefined ? [] : [{ id: x.id, at, ms: x.paintedAt - at }];
+      });
+    const one = latency(await liveLatency(browser, kit, visitUrl, 1, seconds)).map((x) => x.ms);
+    const tenPainted = await liveLatency(browser, kit, visitUrl, 10, seconds);
     off();
+    clock.stop();
+    const tenSamples = latency(tenPainted);
     const ten = tenSamples.map((x) => x.ms);
-    const kitShare = tenSamples.flatMap((x) => published.get(x.id) ?? []);
+    const kitShare = tenSamples.flatMap((x) => {
+      const p = published.get(x.id);
+      return p === undefined ? [] : [p - x.at];
+    });
     const tabletShare = tenSamples.flatMap((x) => {
       const p = published.get(x.id);
-      return p === undefined ? [] : [x.ms - p];
+      return p === undefined ? [] : [x.ms - (p - x.at)];
     });
     const drawn = (xs: readonly RenderPhases[]) => xs.map((x) => x.drawn);
     const median = (xs: readonly number[]) => Math.round(percentile(xs, 50));
@@ -84,6 +98,7 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
       live_p99_ms: round1(percentile(ten, 99)),
       live_p50_ms: round1(percentile(ten, 50)),
       live_samples: ten.length,
+      live_unmatched_samples: tenPainted.length - ten.length,
       live_kit_p50_ms: round1(percentile(kitShare, 50)),
       live_kit_p99_ms: round1(percentile(kitShare, 99)),
       live_channel_and_tablet_p99_ms: round1(percentile(tabletShare, 99)),

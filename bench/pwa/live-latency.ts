@@ -2,11 +2,11 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { pairedTablet } from './browser.ts';
 
 /**
- * Installed before the app runs: for every live value card whose reading changes, the time from
- * the reading's effective instant (the kit's clock when the instrument's notification arrived;
- * the PLX continuous frame carries no time of its own) to the end of the frame that paints it
- * (a task posted when the card changed runs after that frame's rendering steps). Both clocks are
- * this machine's wall clock (epoch ms with sub-millisecond parts).
+ * Installed before the app runs: for every live value card whose reading changes, the instant
+ * (epoch ms with sub-millisecond parts) the frame that paints it ended (a task posted when the
+ * card changed runs after that frame's rendering steps). The bench subtracts the instant the
+ * reading's notification reached the kit (see notification-clock.ts): both are this machine's
+ * wall clock. Not the reading's `effectiveAt`: a cuff states its own (earlier, whole-second) time.
  */
 const MEASURE = `(() => {
   window.__lat = [];
@@ -19,13 +19,13 @@ const MEASURE = `(() => {
       const id = el.dataset.observationId;
       if (shown.get(key) === id) continue;
       shown.set(key, id);
-      if (window.__measure) changed.push([id, Date.parse(el.dataset.effectiveAt)]);
+      if (window.__measure) changed.push(id);
     }
     if (changed.length) {
       const ch = new MessageChannel();
       ch.port1.onmessage = () => {
         const painted = performance.timeOrigin + performance.now();
-        for (const [id, at] of changed) window.__lat.push([id, painted - at]);
+        for (const id of changed) window.__lat.push([id, painted]);
       };
       ch.port2.postMessage(0);
     }
@@ -33,10 +33,10 @@ const MEASURE = `(() => {
   document.addEventListener('DOMContentLoaded', () => obs.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-observation-id'] }));
 })();`;
 
-/** One painted value: its observation's id and the ms from its notification to its paint. */
-export interface LiveSample {
+/** One painted value: its observation's id and when the frame painting it ended (epoch ms). */
+export interface PaintedValue {
   readonly id: string;
-  readonly ms: number;
+  readonly paintedAt: number;
 }
 
 /**
@@ -49,7 +49,7 @@ export async function liveLatency(
   url: string,
   tablets: number,
   seconds: number,
-): Promise<LiveSample[]> {
+): Promise<PaintedValue[]> {
   const pages: Page[] = [];
   const contexts: BrowserContext[] = [];
   for (let i = 0; i < tablets; i++) {
@@ -71,5 +71,5 @@ export async function liveLatency(
     pages.map((p) => p.evaluate(() => (window as unknown as { __lat: [string, number][] }).__lat)),
   );
   for (const c of contexts) await c.close();
-  return all.flat().map(([id, ms]) => ({ id, ms }));
+  return all.flat().map(([id, paintedAt]) => ({ id, paintedAt }));
 }
