@@ -29,6 +29,7 @@ import { PairingSessions } from './instruments/pairing.ts';
 import type { TabletConsults } from './link/tablet-consults.ts';
 import { LiveBus } from './live-bus.ts';
 import type { Logger } from './log.ts';
+import { CoalescingWriter } from './pipeline/coalescing-writer.ts';
 import { MeasurementPipeline, type ObservationWriter } from './pipeline/pipeline.ts';
 import { StorageHealth } from './storage-health.ts';
 
@@ -176,7 +177,13 @@ export async function startKit(
   undo.push(releaseInstruments);
   const bus = new LiveBus<KitEvent>();
   const journal = new LiveJournal(bus);
-  const pipeline = new MeasurementPipeline(store, bus, () => ({ visitId: null, patientId: null }), log);
+  // One transaction per few milliseconds of readings, not one per reading (see CoalescingWriter).
+  const pipeline = new MeasurementPipeline(
+    new CoalescingWriter(store),
+    bus,
+    () => ({ visitId: null, patientId: null }),
+    log,
+  );
   const storage = new StorageHealth({
     dir: config.dataDir,
     bus,

@@ -54,18 +54,19 @@ export async function kitUnderTest(transport: Transport, reconnectDelayMs?: numb
   const store = await openStore({ path: dir, passphrase: 'bench instruments passphrase', kdf: TEST_KDF });
   const commits: Commit[] = [];
   const waiters = new Set<(c: Commit) => void>();
+  // The kit gathers readings of a few milliseconds into one call (CoalescingWriter): one commit
+  // per distinct frame in the call, so every reading is matched to what its instrument sent.
   const addObservations: KitStore['addObservations'] = (inputs) => {
-    const p = inputs[0]?.provenance;
     const calledAt = now();
     return store.addObservations(inputs).then((r) => {
-      if (p) {
-        const c = {
-          deviceId: p.deviceId,
-          characteristic: p.characteristic,
-          key: frameKey(p.characteristic, p.raw),
-          calledAt,
-          at: now(),
-        };
+      const at = now();
+      const seen = new Set<string>();
+      for (const { provenance: p } of inputs) {
+        const key = frameKey(p.characteristic, p.raw);
+        const id = `${p.deviceId} ${key}`;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const c = { deviceId: p.deviceId, characteristic: p.characteristic, key, calledAt, at };
         commits.push(c);
         for (const w of [...waiters]) w(c);
       }

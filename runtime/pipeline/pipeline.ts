@@ -9,6 +9,8 @@ import { toObservationInputs, type VisitContext } from './to-observation-input.t
 /** The part of the store the pipeline needs: durable, acknowledged-after-commit writes. */
 export interface ObservationWriter {
   addObservations(inputs: ObservationInput[]): Promise<ObservationRecord[]>;
+  /** Hands on at once whatever a gathering writer is holding back (see CoalescingWriter). */
+  flush?(): void;
 }
 
 /** Counters a developer or a test can read to see the pipeline is honest. */
@@ -129,6 +131,7 @@ export class MeasurementPipeline implements DriverSink {
 
   /** Resolves when every write already handed to the store has settled (clean shutdown). */
   async drain(): Promise<void> {
+    this.writer.flush?.();
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
   }
 }
