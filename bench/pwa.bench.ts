@@ -50,13 +50,8 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
     // When each reading's notification reached the kit, and when its live event left the
     // pipeline (after its store commit): the kit's share of the latency; the rest is the channel
     // and the tablets. All three instants are this machine's wall clock.
-    const clock = noteNotifications(kit.kit.pipeline, kit.store);
-    const published = new Map<string, number>();
-    const off = kit.kit.bus.subscribe((e) => {
-      if (e.type !== 'observations') return;
-      const now = Date.now();
-      for (const r of e.records) published.set(r.id, now);
-    });
+    const clock = noteNotifications(kit.kit.pipeline, kit.kit.bus);
+    const published = clock.publishedAt;
     const latency = (painted: readonly PaintedValue[]) =>
       painted.flatMap((x) => {
         const at = clock.notifiedAt.get(x.id);
@@ -64,7 +59,6 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
       });
     const one = latency(await liveLatency(browser, kit, visitUrl, 1, seconds)).map((x) => x.ms);
     const tenPainted = await liveLatency(browser, kit, visitUrl, 10, seconds);
-    off();
     clock.stop();
     const tenSamples = latency(tenPainted);
     const ten = tenSamples.map((x) => x.ms);
