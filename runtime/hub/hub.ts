@@ -203,10 +203,11 @@ export async function startHub(options: HubOptions): Promise<HubHandle> {
         return signalWss.handleUpgrade(req, socket, head, (ws) => signaling.attach(ws, caller));
       if (url.pathname !== LINK_PATH) return refuseUpgrade(socket, 404, 'Not Found');
       wss.handleUpgrade(req, socket, head, (ws) => {
-        const conn = new WsConnection(ws, {
-          signingKey: caller.signingKey,
-          identity: caller.enrolment.identity,
-        });
+        const conn = new WsConnection(
+          ws,
+          { signingKey: caller.signingKey, identity: caller.enrolment.identity },
+          socket,
+        );
         if (options.onConnection) options.onConnection(conn, caller);
         else attach(conn, caller);
       });

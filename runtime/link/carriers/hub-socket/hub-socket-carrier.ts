@@ -9,6 +9,7 @@ import type { Carrier, CarrierConnection } from '../../carrier.ts';
 import { CarrierError } from '../../carrier.ts';
 import { MAX_FRAME_BYTES } from '../../frames.ts';
 import { classify, hubRequest } from './pinned-https.ts';
+import type { CorkableSocket } from './ws-connection.ts';
 import { WsConnection } from './ws-connection.ts';
 
 /** Options of {@link HubSocketCarrier}. */
@@ -159,6 +160,9 @@ export class HubSocketCarrier implements Carrier {
       ws.on('error', () => undefined);
       ws.terminate();
     };
+    // The TLS socket under the WebSocket (the upgrade response's), for batching writes.
+    let socket: CorkableSocket | undefined;
+    ws.once('upgrade', (res) => (socket = res.socket));
     return new Promise<CarrierConnection>((resolve, reject) => {
       const onAbort = (): void => {
         cleanup();
@@ -174,7 +178,7 @@ export class HubSocketCarrier implements Carrier {
       };
       const onOpen = (): void => {
         cleanup();
-        resolve(new WsConnection(ws, this.hubPeer));
+        resolve(new WsConnection(ws, this.hubPeer, socket));
       };
       const onError = (error: Error): void => {
         cleanup();

@@ -3,6 +3,12 @@ import type { CarrierConnection, CloseInfo, RemotePeer } from '../../carrier.ts'
 import { ConnectionEvents } from '../../carrier.ts';
 import { MAX_FRAME_BYTES } from '../../frames.ts';
 
+/** The socket under a WebSocket, as far as batching writes needs it (net.Socket, tls.TLSSocket). */
+export interface CorkableSocket {
+  cork(): void;
+  uncork(): void;
+}
+
 /** Close code our side sends for a normal end (the peer sees 'remote'). */
 const NORMAL = 1000;
 
@@ -18,12 +24,16 @@ export class WsConnection implements CarrierConnection {
   readonly #ws: WebSocket;
   readonly #events = new ConnectionEvents();
   #terminateTimer: NodeJS.Timeout | undefined;
+  readonly #socket: CorkableSocket | undefined;
+  #corked = false;
 
   constructor(
     ws: WebSocket,
     readonly remote: RemotePeer,
+    socket?: CorkableSocket,
   ) {
     this.#ws = ws;
+    this.#socket = socket;
     ws.binaryType = 'nodebuffer';
     ws.on('message', (data, isBinary) => {
       if (!isBinary) {
@@ -52,6 +62,7 @@ export class WsConnection implements CarrierConnection {
   send(frame: Uint8Array): boolean {
     if (this.closed || frame.byteLength > this.maxFrameBytes || this.#ws.readyState !== this.#ws.OPEN)
       return false;
+    this.#batch();
     this.#ws.send(frame, { binary: true });
     return true;
   }
@@ -85,6 +96,18 @@ export class WsConnection implements CarrierConnection {
   /** Destroys the socket without a close handshake (tests simulate a dead path with it). */
   kill(): void {
     this.#ws.terminate();
+  }
+
+  /** Corks the socket until the next tick (once per tick): this tick's frames go in one write. */
+  #batch(): void {
+    const socket = this.#socket;
+    if (!socket || this.#corked) return;
+    this.#corked = true;
+    socket.cork();
+    process.nextTick(() => {
+      this.#corked = false;
+      socket.uncork();
+    });
   }
 
   #finish(info: CloseInfo): void {
