@@ -1,6 +1,7 @@
 import type { DroppedFrame, LivePreview } from '../ble-devices/drivers/driver.ts';
 import type { ObservationRecord } from '../store/schema/observation.ts';
 import type { KitLinkEvent } from './link/kit-link.ts';
+import type { WireCall } from './link/live/call-wire.ts';
 import type { WireConsultationChange, WireVisitChange } from './http/api/wire-types.ts';
 import type { InstrumentStatus } from './instruments/instrument-status.ts';
 import type { PairingSessionView } from './instruments/pairing.ts';
@@ -40,7 +41,9 @@ export type KitEvent =
   /** A tablet's consultation moved on the link (delivery state) or was answered. */
   | { readonly type: 'consultation'; readonly change: WireConsultationChange }
   /** A run of waveform samples (ECG, pleth) for the live strip: display only, stored as a blob elsewhere. */
-  | { readonly type: 'waveform'; readonly waveform: Waveform };
+  | { readonly type: 'waveform'; readonly waveform: Waveform }
+  /** A specialist's call ringing, its signaling, or its end (live only, never replayed). */
+  | { readonly type: 'call'; readonly call: WireCall };
 
 /** Consecutive samples of one waveform channel, in physical units where the source has them. */
 export interface Waveform {

@@ -257,6 +257,18 @@ export async function startKit(
       : undefined;
   await consults?.start().catch(abandon);
   undo.push(() => consults?.stop());
+  // Live vitals and calls for specialists' consoles, over the direct paths' signaling.
+  const live =
+    link && options.link && consults
+      ? (await import('./link/live/kit-live.ts')).startKitLive({
+          link,
+          store: options.link.store,
+          bus,
+          log: log.child({ part: 'live' }),
+          visitOf: (itemId) => consults.visitOfItem(itemId),
+        })
+      : undefined;
+  undo.push(() => live?.stop());
   const app = createApp({
     version,
     journal,
@@ -275,6 +287,7 @@ export async function startKit(
       ...(consults
         ? { delivery: consults, answers: (visitId: string) => Promise.resolve(consults.answers(visitId)) }
         : {}),
+      ...(live ? { calls: live } : {}),
     },
   });
   const tls = await tlsReady.catch(abandon);
@@ -324,6 +337,7 @@ export async function startKit(
     storage,
     link,
     async stop() {
+      live?.stop();
       await consults?.stop();
       await link?.stop();
       await pairing.close();

@@ -67,6 +67,10 @@ export const BROWSER_SAFE = [
   'runtime/link/reject.ts',
   'runtime/link/items.ts',
   'runtime/link/carriers/hub-socket/hub-wire.ts',
+  'runtime/link/carriers/webrtc/signal-protocol.ts',
+  'runtime/link/carriers/webrtc/fragments.ts',
+  'runtime/link/live/live-wire.ts',
+  'runtime/link/live/call-wire.ts',
 ];
 /** Packages the browser-safe files may use. */
 const BROWSER_SAFE_PACKAGES = ['zod', 'cbor-x', 'libsodium-wrappers-sumo'];

@@ -1,5 +1,6 @@
 import type { ObservationRecord, ObservationValue } from '../../store/schema/observation.ts';
 import type { WireDelivery, WireInboxItem, WireLinkStatus } from '../link/wire-link.ts';
+import type { WireCall } from '../link/live/call-wire.ts';
 import type { WireConsultationChange, WireVisitChange } from './api/wire-types.ts';
 import type { StorageStatus } from '../storage-status.ts';
 
@@ -146,6 +147,8 @@ export interface WireEvents {
   };
   /** A pairing session changed: the question to answer (or passkey to type), or the outcome. */
   readonly pairing: WirePairingSession;
+  /** A specialist's call: ringing (with the console's offer), candidates, taken, ended. */
+  readonly call: WireCall;
 }
 
 /** A pairing session as the tablet shows it (runtime/instruments/pairing.ts). */

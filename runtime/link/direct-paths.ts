@@ -48,6 +48,11 @@ export class DirectPaths {
     });
   }
 
+  /** The kit's signaling socket to the hub (live channels and calls share it). */
+  get signaling(): SignalingClient {
+    return this.#signaling;
+  }
+
   /** The direct link to each specialist started so far. */
   get links(): ReadonlyMap<string, DirectLink> {
     return this.#links;

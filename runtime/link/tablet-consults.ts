@@ -226,6 +226,12 @@ export class TabletConsults {
     return out;
   }
 
+  /** The visit and addressee of a consultation this kit sent, by its link item id (live sessions). */
+  visitOfItem(itemId: string): { visitId: string; to: string } | undefined {
+    const f = this.#byItemId(itemId);
+    return f ? { visitId: f.visitId, to: f.to } : undefined;
+  }
+
   /** The specialists' messages and conclusions of a visit, oldest first. */
   answers(visitId: string): WireAnswer[] {
     const ids = new Set(

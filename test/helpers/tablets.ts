@@ -13,7 +13,9 @@ export const TABLET_VIEWPORT = { width: 1280, height: 800 } as const;
  * IndexedDB, service worker registration and cache, as two physical tablets would. `trustCaPem`:
  * the kit CAs the tablets trust (installed in the NSS database Chromium reads, as a user would).
  */
-export async function launchTablets(options: { trustCaPem?: readonly string[] } = {}): Promise<{
+export async function launchTablets(
+  options: { trustCaPem?: readonly string[]; extraArgs?: readonly string[] } = {},
+): Promise<{
   browser: Browser;
   tablet: () => Promise<{ context: BrowserContext; page: Page }>;
   close: () => Promise<void>;
@@ -35,6 +37,7 @@ export async function launchTablets(options: { trustCaPem?: readonly string[] } 
       '--disable-sync',
       '--use-fake-device-for-media-stream',
       '--use-fake-ui-for-media-stream',
+      ...(options.extraArgs ?? []),
     ],
   });
   return {

@@ -490,6 +490,16 @@ export class ConsoleState {
     return new Map(this.items.filter((i) => wanted.has(i.itemId)).map((i) => [i.itemId, i]));
   }
 
+  /** The device's signer and opener for the live session and calls (undefined while locked). */
+  liveKeys(): { signer: ReturnType<typeof signerOf>; opener: ReturnType<typeof openerOf> } | undefined {
+    return this.#keys ? { signer: signerOf(this.#keys), opener: openerOf(this.#keys) } : undefined;
+  }
+
+  /** A current hub token (signing in again when it expired): the signaling socket's. */
+  hubToken(): Promise<string> {
+    return this.#withToken((token) => Promise.resolve(token));
+  }
+
   /** Sends a text message in the consultation's thread. */
   async message(itemId: string, text: string): Promise<void> {
     const c = this.consultations().find((x) => x.itemId === itemId);

@@ -3,6 +3,7 @@ import { StatusBar } from './components/status-bar.tsx';
 import { StorageBanner } from './components/storage-banner.tsx';
 import { WorkerNotice } from './components/worker-notice.tsx';
 import { Lazy } from './components/lazy.tsx';
+import { CallHost } from './call/call-host.tsx';
 import { PairingScreen } from './screens/pairing-screen.tsx';
 import { PatientForm } from './screens/patient-form.tsx';
 import { PatientList } from './screens/patient-list.tsx';
@@ -28,6 +29,7 @@ export function App() {
   return (
     <>
       <StatusBar />
+      <CallHost />
       <main>
         <StorageBanner />
         <WorkerNotice />

@@ -1,5 +1,6 @@
 import type { RecordStore } from '../../../store/index.ts';
 import type { KitEvent } from '../../events.ts';
+import type { CallFromTablet } from '../../link/live/call-wire.ts';
 import type { LiveBus } from '../../live-bus.ts';
 import type { InstrumentControl } from './instrument-control.ts';
 import type { WireAnswer, WireDelivery, WireOutboxItem } from './wire-types.ts';
@@ -48,5 +49,7 @@ export interface ApiDeps {
   readonly instruments: InstrumentControl;
   readonly delivery?: DeliveryTracker;
   readonly answers?: AnswerSource;
+  /** The specialists' calls the kit relays (absent without a direct link). */
+  readonly calls?: { fromTablet(tablet: string, msg: CallFromTablet): void };
   readonly now?: () => Date;
 }

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { attachmentRoutes } from './attachments.ts';
+import { callRoutes } from './calls.ts';
 import { consultationRoutes } from './consultations.ts';
 import type { ApiDeps } from './deps.ts';
 import { entryRoutes } from './entries.ts';
@@ -31,6 +32,7 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
     consultationRoutes(deps),
     outboxRoutes(deps),
     instrumentRoutes(deps),
+    callRoutes(deps),
   ])
     api.route('/', routes);
   return api;

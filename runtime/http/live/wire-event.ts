@@ -9,7 +9,7 @@ export type WireEvent = { [K in keyof WireEvents]: { event: K; data: WireEvents[
  * pressure while it inflates). They are not kept for replay and carry no event id; everything
  * else is kept and replayed to a tablet that reconnects.
  */
-export const EPHEMERAL: ReadonlySet<WireEvent['event']> = new Set(['preview', 'waveform']);
+export const EPHEMERAL: ReadonlySet<WireEvent['event']> = new Set(['preview', 'waveform', 'call']);
 
 /** Maps a kit event to its wire form. */
 export function toWireEvent(e: KitEvent): WireEvent {
@@ -60,5 +60,7 @@ export function toWireEvent(e: KitEvent): WireEvent {
       return { event: 'link-received', data: e.item };
     case 'link-status':
       return { event: 'link-status', data: e.status };
+    case 'call':
+      return { event: 'call', data: e.call };
   }
 }

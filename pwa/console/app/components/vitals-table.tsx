@@ -29,8 +29,14 @@ function valueText(o: {
   return o.unit && o.unit !== '{score}' ? `${n} ${unitText(o.unit)}` : n;
 }
 
+/** A vital's name in the console's language (the live strip shares the table's names). */
+export function vitalName(loinc: string, display: string): string {
+  const key = NAMES[loinc];
+  return key ? t(key) : display;
+}
+
 /** UCUM units as a Russian clinician writes them. */
-function unitText(unit: string): string {
+export function unitText(unit: string): string {
   const map: Record<string, string> = {
     '%': '%',
     'mm[Hg]': 'мм рт. ст.',

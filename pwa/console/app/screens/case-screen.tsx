@@ -6,6 +6,7 @@ import { ConclusionForm } from '../components/conclusion-form.tsx';
 import { VoiceRecorder } from '../components/voice-recorder.tsx';
 import { EarlierConsultations } from '../components/earlier-consultations.tsx';
 import { EcgCanvas } from '../components/ecg-canvas.tsx';
+import { LivePanel } from '../live/live-panel.tsx';
 import { VitalsTable } from '../components/vitals-table.tsx';
 import { clock, patientLine } from '../format.ts';
 import { t } from '../i18n.ts';
@@ -58,6 +59,7 @@ export function CaseScreen({ itemId }: { itemId: string }) {
           {content ? <VitalsTable observations={content.observations} /> : null}
         </div>
       </div>
+      <LivePanel state={state} kit={consultation.item.from} consultation={itemId} />
       <div class="card">
         <h3>{t('ecg')}</h3>
         {content && content.ecg.length > 0 ? (

@@ -41,6 +41,7 @@ const KNOWN: readonly (keyof WireEvents)[] = [
   'waveform',
   'pairing',
   'consultation',
+  'call',
 ];
 
 const ARRAY_EVENTS = new Set<keyof WireEvents>(['observations']);

@@ -13,6 +13,7 @@ import type { ManualMeasure } from '../../../shared/manual-measure.ts';
 import type { QueueItem } from '../db/schema.ts';
 import type { TabletDb } from '../db/tablet-db.ts';
 import type { KitApi } from '../net/api.ts';
+import { callBus } from '../call/call-bus.ts';
 import { createSender, type Sending } from '../net/sender.ts';
 import type { LiveMessage, StreamStatus } from '../net/stream.ts';
 import { parseRoute, pathOf, type Route } from '../router.ts';
@@ -203,6 +204,7 @@ export function createAppState(deps: AppDeps) {
       }
     }
     if (m.type === 'consultation') onConsultation(m.data);
+    if (m.type === 'call') callBus.push(m.data);
   }
 
   function onConsultation(change: WireConsultationChange): void {

@@ -164,6 +164,8 @@ export class WebRtcCarrier implements Carrier {
 export interface AnswererOptions extends WebRtcOptions {
   /** Decides whether to answer a device (default: any device the hub routes, i.e. enrolled). */
   readonly accept?: (device: string, identity: string) => boolean;
+  /** Which signaling sessions it answers (default: all; the kit's live channels use `live:…`). */
+  readonly sessions?: (session: string) => boolean;
 }
 
 /**
@@ -215,6 +217,7 @@ export class WebRtcAnswerer {
 
   #onSignal(msg: SignalIn): void {
     if (msg.kind !== 'offer' || !('from' in msg)) return;
+    if (this.#options.sessions && !this.#options.sessions(msg.session)) return;
     if ([...this.#live].some((c) => c.session === msg.session)) return; // a restart: the connection answers
     if (this.#pending.has(msg.session) || this.#pending.size >= 16) return;
     if (this.#options.accept && !this.#options.accept(msg.from, msg.fromIdentity)) {

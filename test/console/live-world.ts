@@ -1,0 +1,163 @@
+import type { Page } from 'playwright-core';
+import type { DirectoryIdentity } from '../../crypto/directory.ts';
+import type { WirePatient, WireVisit, WireVisitView } from '../../runtime/http/api/wire-types.ts';
+import type { HubHandle } from '../../runtime/hub/hub.ts';
+import { launchTablets } from '../helpers/tablets.ts';
+import { startTabletKit, type TabletKit } from '../helpers/tablet-kit.ts';
+import { testDirectory, testOrg, testStore } from '../helpers/link-world.ts';
+import { echoErrors, enrolConsole, reopenConsole, startConsoleHub } from './console-world.ts';
+
+/** Waits used by the live tests (a loaded machine runs two Chromiums, a kit and a hub). */
+export const WAIT = { timeout: 60_000 };
+
+/**
+ * Chromium flags for WebRTC between processes on this machine: host candidates as addresses (not
+ * mDNS names the kit's wrtc cannot resolve) and loopback allowed; no STUN is configured anywhere.
+ */
+export const WEBRTC_ARGS = [
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+  '--allow-loopback-in-peer-connection',
+  '--autoplay-policy=no-user-gesture-required',
+] as const;
+
+/** A live world: the hub, the kit linked to it, the console and the tablet, a consultation open. */
+export interface LiveWorld {
+  readonly hub: HubHandle;
+  readonly kit: TabletKit;
+  readonly con: Page;
+  readonly tab: Page;
+  readonly visitId: string;
+  /** The visit's readings kept so far (values by observation id), read from the kit's API. */
+  kept(): Promise<Map<string, number | null>>;
+  /** Keeps the tablet's current SpO2 reading in the visit (a reading taken on the kit). */
+  keepSpo2(): Promise<void>;
+}
+
+/**
+ * Builds the world every live test starts from, in real parts: the hub (console served over
+ * HTTPS from a test CA), the console enrolled in one Chromium, the kit with simulated
+ * instruments linked to the hub with a directory listing both, the tablet paired in another
+ * Chromium; the feldsher keeps an SpO2 reading and sends an urgent consultation, and the
+ * specialist opens it. `cleanups` collects what to undo.
+ */
+export async function liveWorld(cleanups: (() => Promise<void>)[]): Promise<LiveWorld> {
+  const org = await testOrg();
+  const hubS = await testStore('hub');
+  cleanups.push(hubS.cleanup);
+  let served: Uint8Array | undefined;
+  const { hub, tls, rootPem } = await startConsoleHub(hubS.store, () => served);
+  cleanups.push(() => hub.stop());
+  const browsers = await launchTablets({ trustCaPem: [rootPem], extraArgs: WEBRTC_ARGS });
+  cleanups.push(browsers.close);
+  const { page: con } = await browsers.tablet();
+  echoErrors(con, 'console');
+  await con.goto(`https://localhost:${hub.port}/`);
+  await enrolConsole(con, {
+    code: (await hub.codes.issue('spec-ivanova', 'specialist')).code,
+    label: 'Ноутбук Ивановой',
+    passphrase: 'кардиолог-2026',
+    identity: 'spec-ivanova',
+  });
+  const device = (await hub.enrolments.all()).find((d) => d.identity === 'spec-ivanova')!;
+  const kit = await startTabletKit(
+    { oximeterRateHz: 2, bpIntervalMs: 3_600_000 },
+    {
+      link: async (store) => {
+        const id = store.publicIdentity;
+        const identities: DirectoryIdentity[] = [
+          { id: 'kit-01', role: 'kit', name: 'Бригада 1', devices: [{ key: id.signing, box: id.sealing }] },
+          {
+            id: 'spec-ivanova',
+            role: 'specialist',
+            name: 'Иванова А. П., кардиолог',
+            devices: [{ key: Buffer.from(device.device, 'hex'), box: Buffer.from(device.box!, 'hex') }],
+          },
+        ];
+        served = await testDirectory(org, identities);
+        await hub.enrolments.enroll({
+          device: Buffer.from(id.signing).toString('hex'),
+          identity: 'kit-01',
+          role: 'kit',
+        });
+        return {
+          store,
+          orgKey: org.publicKey,
+          hub: { url: hub.url, certPem: tls.cert },
+          directory: served,
+        };
+      },
+    },
+  );
+  cleanups.push(() => kit.dispose());
+  await reopenConsole(con, 'кардиолог-2026');
+
+  const tabletBrowsers = await launchTablets({ trustCaPem: [kit.caPem], extraArgs: WEBRTC_ARGS });
+  cleanups.push(tabletBrowsers.close);
+  const { page: tab } = await tabletBrowsers.tablet();
+  echoErrors(tab, 'tablet');
+  await tab.goto(`${kit.url}pair#code=${await kit.pairingCode('feldsher')}`);
+  await tab.click('[data-testid="pair-submit"]');
+  await tab.waitForSelector('[data-testid="patient-search"]', WAIT);
+  const post = async <T>(path: string, body: unknown): Promise<T> =>
+    (await (
+      await kit.fetch(`${kit.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+    ).json()) as T;
+  const patient = await post<WirePatient>('api/patients', {
+    clientId: `live-patient-${Date.now()}`,
+    familyName: 'Кузнецов',
+    givenName: 'Пётр',
+    birthDate: '1951-09-12',
+    sex: 'male',
+  });
+  const visit = await post<WireVisit>('api/visits', {
+    clientId: `live-visit-${Date.now()}`,
+    patientId: patient.id,
+  });
+  await tab.goto(`${kit.url}visits/${visit.id}`);
+  await tab.waitForSelector('[data-testid="visit-screen"]', WAIT);
+  await tab.locator('[data-testid="live-2708-6"]').waitFor(WAIT);
+  const kept = async (): Promise<Map<string, number | null>> => {
+    const view = (await (await kit.fetch(`${kit.url}api/visits/${visit.id}`)).json()) as WireVisitView;
+    return new Map(
+      view.entries
+        .filter((e) => e.kind === 'keep' && e.observation)
+        .map((e) => [e.observation!.id, e.observation!.value]),
+    );
+  };
+  const keepSpo2 = async (): Promise<void> => {
+    const before = (await kept()).size;
+    await tab.click('[data-testid="keep-2708-6"]');
+    await expectEventually(async () => (await kept()).size > before);
+  };
+  await keepSpo2();
+  await tab.click('[data-testid="open-consult"]');
+  await tab.waitForSelector('[data-testid="consult-composer"]', WAIT);
+  await tab.fill('[data-testid="consult-question"]', 'Одышка, SpO2 снижается. Посмотрите в динамике?');
+  await tab.selectOption('[data-testid="consult-specialty"]', 'cardiology');
+  await tab.click('[data-testid="urgency-urgent"]');
+  await tab.click('[data-testid="consult-send"]');
+  await tab.waitForSelector('.journal [data-kind="consultation"][data-place="kit"]', WAIT);
+  // Back on the visit screen (the composer returns to it), where readings are kept.
+  await tab.goto(`${kit.url}visits/${visit.id}`);
+  await tab.waitForSelector('[data-testid="visit-screen"]', WAIT);
+  await tab.locator('[data-testid="live-2708-6"]').waitFor(WAIT);
+
+  await con.locator('table.queue tbody tr').first().waitFor(WAIT);
+  await con.getByRole('button', { name: 'Открыть' }).click();
+  await con.locator('.case').waitFor(WAIT);
+  return { hub, kit, con, tab, visitId: visit.id, kept, keepSpo2 };
+}
+
+/** Polls `check` until true (60 s). */
+export async function expectEventually(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
