@@ -12,7 +12,8 @@ import { VisitScreen } from './screens/visit-screen.tsx';
 import { useCell } from './state/cell.ts';
 import { useApp } from './state/context.ts';
 
-// Screens used away from the house call's main path load on demand (and are precached).
+// Screens used away from the house call's main path are set up on demand (esbuild runs a module's
+// top level at its first import(); the app is one script, see scripts/build-pwa.js).
 const loadConsult = () => import('./screens/consult-composer.tsx').then((m) => m.ConsultComposer);
 const loadOutbox = () => import('./screens/outbox-screen.tsx').then((m) => m.OutboxScreen);
 const loadInstruments = () => import('./screens/instruments-screen.tsx').then((m) => m.InstrumentsScreen);
