@@ -3,7 +3,8 @@ import { CallError } from '../../link/live/call-relay.ts';
 import { CallFromTablet, MAX_CALL_BODY_BYTES } from '../../link/live/call-wire.ts';
 import type { ApiDeps } from './deps.ts';
 import { type ApiEnv, canWrite, tabletIdOf } from './env.ts';
-import { ApiError, readJson } from './errors.ts';
+import { jsonBody } from '../body.ts';
+import { ApiError } from './errors.ts';
 
 const STATUS = { no_such_call: 404, taken_elsewhere: 409, signaling_down: 503 } as const;
 
@@ -15,15 +16,8 @@ const STATUS = { no_such_call: 404, taken_elsewhere: 409, signaling_down: 503 } 
  */
 export function callRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const r = new Hono<ApiEnv>();
-  r.post('/call', canWrite, async (c) => {
-    const length = Number(c.req.header('content-length') ?? '0');
-    if (length > MAX_CALL_BODY_BYTES)
-      throw new ApiError(413, {
-        error: 'body_too_large',
-        message: 'a call message is a few KiB',
-        limit: MAX_CALL_BODY_BYTES,
-      });
-    const msg = await readJson(c, CallFromTablet);
+  r.post('/call', canWrite, jsonBody(CallFromTablet, { maxBytes: MAX_CALL_BODY_BYTES }), (c) => {
+    const msg = c.req.valid('json');
     if (!deps.calls) throw new ApiError(404, { error: 'no_such_call', message: 'the kit has no live link' });
     try {
       deps.calls.fromTablet(tabletIdOf(c), msg);
