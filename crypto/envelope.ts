@@ -42,6 +42,15 @@ export const EnvelopeHeader = z.object({
   pri: LinkPriority,
   /** 1 when the plaintext is raw-deflated. */
   z: z.union([z.literal(0), z.literal(1)]),
+  /**
+   * The consultation a reply belongs to (its envelope id, hex), in clear so that the hub can
+   * refuse a reply from a specialist who does not hold that consultation. Optional: only a
+   * console's replies carry it.
+   */
+  re: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   wraps: z
     .array(z.tuple([bytes(KID_BYTES), bytes(WRAP_BYTES)]))
     .min(1)
@@ -98,6 +107,8 @@ export interface SealInput {
   readonly recipients: readonly Uint8Array[];
   /** Given, the plaintext is deflated when that makes it smaller (CBOR, waveforms; not JPEG). */
   readonly compressor?: Compressor;
+  /** The consultation (envelope id, hex) a reply belongs to: put in the clear header (see `re`). */
+  readonly re?: string;
 }
 
 /** Signs the item, then seals it under a fresh content key wrapped for every recipient device. */
@@ -129,6 +140,7 @@ export async function sealEnvelope(input: SealInput): Promise<SealedEnvelope> {
       pri: signed.fields.pri,
       z: compressed,
       wraps,
+      ...(input.re ? { re: input.re } : {}),
     };
     const headerBytes = encodeWire(header);
     if (headerBytes.byteLength > MAX_HEADER_BYTES)

@@ -8,6 +8,8 @@ import type { Actor, CaseView, Coordination, CoordinationRefusal } from './coord
 const CaseId = z.string().regex(/^[0-9a-f]{64}$/);
 /** The body of POST /api/cases/:id/assign. */
 export const AssignRequest = z.object({ to: LinkAddress }).strict();
+/** The query of GET /api/cases: an optional cursor from an earlier answer. */
+const ListQuery = z.object({ since: z.string().max(40).optional() });
 /** The query of GET /api/cases/audit. */
 const AuditQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).optional() });
 
@@ -34,7 +36,9 @@ function answer(c: Context<Env>, result: CaseView | CoordinationRefusal) {
 /**
  * The coordination routes (behind the hub's token check, so 401 without identity):
  *
- *   GET  /api/cases                 open consultations the caller may see (a coordinator: all)
+ *   GET  /api/cases[?since=cursor]  open consultations the caller may see (a coordinator: all);
+ *                                   with the cursor of an earlier answer, only what changed since
+ *                                   ({cases, removed, cursor, full}: see CaseDelta)
  *   POST /api/cases/:id/claim       take one (409 with who holds it when taken)
  *   POST /api/cases/:id/release     give it back
  *   POST /api/cases/:id/answered    the conclusion is sent: it leaves the queues
@@ -52,7 +56,9 @@ export function coordinationRoutes(app: Hono<Env>, coordination: Coordination): 
   app.get('/api/cases', async (c) => {
     const refused = forbiddenKit(c);
     if (refused) return refused;
-    return c.json({ cases: await coordination.open(actorOf(c)) });
+    const query = ListQuery.safeParse(c.req.query());
+    if (!query.success) return c.json({ error: 'bad_request' }, 400);
+    return c.json(await coordination.changes(actorOf(c), query.data.since));
   });
   app.get('/api/cases/audit', async (c) => {
     if (actorOf(c).role !== 'coordinator')

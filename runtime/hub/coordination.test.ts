@@ -16,6 +16,12 @@ import { storeIdentity } from '../link/endpoint-identity.ts';
 import { LinkEndpoint } from '../link/endpoint.ts';
 import { HubLink } from '../link/hub-link.ts';
 import type { CaseView } from './coordination.ts';
+import { readEnvelopeHeader, sealEnvelope } from '../../crypto/envelope.ts';
+import { getSodium } from '../../crypto/wasm-sodium.ts';
+import type { Frame } from '../link/frames.ts';
+import { MAX_FRAME_BYTES, PROTOCOL_VERSION, decodeFrame, encodeFrame } from '../link/frames.ts';
+import type { LinkEvent } from '../link/endpoint.ts';
+import { priorityOf } from '../link/items.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -98,6 +104,9 @@ async function world() {
     call,
     consult,
     kit,
+    kitSealing: kitId.sealing,
+    carrier,
+    devices: { ivanova, petrov },
     watched,
     tokens: {
       ivanova: await tokenOf(ivanova),
@@ -235,5 +244,133 @@ describe('claims on the hub (coordination)', () => {
     expect((await call('POST', `/api/cases/${c!.id}/dismiss`, tokens.ivanova)).status).toBe(200);
     expect(casesOf((await call('GET', '/api/cases', tokens.coordinator)).json)).toEqual([]);
     expect(sent.itemId).toMatch(/^[0-9a-f]{32}$/);
+  }, 120_000);
+
+  it('a poll with the cursor of the last answer gets only what changed since', async () => {
+    const w = await world();
+    const { call, tokens } = w;
+    await w.consult(true, 'Боль за грудиной');
+    await w.consult(false, 'Одышка при нагрузке');
+    const first = (await call('GET', '/api/cases', tokens.ivanova)).json;
+    expect(first.full).toBe(true);
+    expect(casesOf(first)).toHaveLength(2);
+    const cursor = first.cursor as string;
+    expect(cursor).toMatch(/^[a-z0-9]+\.\d+$/);
+    const since = (c: string, token = tokens.ivanova) =>
+      call('GET', `/api/cases?since=${encodeURIComponent(c)}`, token);
+
+    // Nothing moved: an empty change, the same cursor.
+    const idle = (await since(cursor)).json;
+    expect(idle).toEqual({ cases: [], removed: [], cursor, full: false });
+
+    // Петров takes the urgent one: Иванова's next poll has that case only, with the claim.
+    const urgent = casesOf(first)[0]!.id;
+    expect((await call('POST', `/api/cases/${urgent}/claim`, tokens.petrov)).status).toBe(200);
+    const claimed = (await since(cursor)).json;
+    expect(claimed.full).toBe(false);
+    expect(casesOf(claimed).map((c) => [c.id, c.claim?.by])).toEqual([[urgent, 'spec-petrov']]);
+    expect(claimed.removed).toEqual([]);
+    // Сидоров is not a recipient: the change is not his to see.
+    const sid = (await call('GET', '/api/cases', tokens.sidorov)).json;
+    expect(casesOf((await since(sid.cursor as string, tokens.sidorov)).json)).toEqual([]);
+
+    // A new consultation arrives, and Петров answers the urgent one: one added, one removed.
+    const next = claimed.cursor as string;
+    await w.consult(false, 'Отёки голеней');
+    expect((await call('POST', `/api/cases/${urgent}/answered`, tokens.petrov)).status).toBe(200);
+    const moved = (await since(next)).json;
+    expect(casesOf(moved).map((c) => c.urgency)).toEqual(['routine']);
+    expect(moved.removed).toEqual([urgent]);
+    // Applied to the first list, the changes give what a whole list says now.
+    const merged = new Map(casesOf(first).map((c) => [c.id, c]));
+    for (const c of casesOf(claimed)) merged.set(c.id, c);
+    for (const c of casesOf(moved)) merged.set(c.id, c);
+    for (const id of moved.removed as string[]) merged.delete(id);
+    const whole = casesOf((await call('GET', '/api/cases', tokens.ivanova)).json);
+    expect([...merged.keys()].sort()).toEqual(whole.map((c) => c.id).sort());
+
+    // A cursor this hub process did not issue (another process, or made up) gets the whole list.
+    for (const bad of ['zzzz.1', `${cursor.split('.')[0]}.999999`]) {
+      const again = (await since(bad)).json;
+      expect(again.full).toBe(true);
+      expect(casesOf(again)).toHaveLength(whole.length);
+    }
+    expect((await since('x'.repeat(41))).status).toBe(400);
+    // A restarted hub (a new Coordination over the same store) has forgotten the cursor.
+    const { Coordination } = await import('./coordination.ts');
+    const restarted = new Coordination(w.hub.store, () => undefined);
+    const fresh = await restarted.changes(
+      { identity: 'coord-smirnova', device: 'ab'.repeat(32), role: 'coordinator' },
+      cursor,
+    );
+    expect(fresh.full).toBe(true);
+    expect(fresh.cases.map((c) => c.id).sort()).toEqual(whole.map((c) => c.id).sort());
+  }, 120_000);
+
+  it('refuses a reply from a specialist who does not hold the consultation, naming the holder', async () => {
+    const w = await world();
+    const { call, tokens } = w;
+    const sent = await w.consult(true, 'Боль за грудиной');
+    const [c] = casesOf((await call('GET', '/api/cases', tokens.ivanova)).json);
+    expect((await call('POST', `/api/cases/${c!.id}/claim`, tokens.ivanova)).status).toBe(200);
+    const s = await getSodium();
+    const reply = (device: TestDevice, from: string, text: string) =>
+      sealEnvelope({
+        item: {
+          id: s.randombytes_buf(16),
+          kind: 'message',
+          from,
+          to: 'kit-01',
+          at: Date.now(),
+          pri: priorityOf('message'),
+          ref: sent.itemId,
+          media: 'application/cbor',
+          body: encodeWire({ text }),
+        },
+        signer: device.signer,
+        recipients: [w.kitSealing],
+        re: c!.id,
+      });
+    // Each device uploads over its own link socket, as a console does: HELLO, then the ITEM.
+    const upload = async (device: TestDevice, bytes: Uint8Array) => {
+      const conn = await w.carrier(device.signer).connect();
+      try {
+        const answer = new Promise<Frame>((resolve) =>
+          conn.onFrame((raw) => {
+            const d = decodeFrame(raw, MAX_FRAME_BYTES);
+            if (d.ok && (d.frame.t === 'stored' || d.frame.t === 'nack')) resolve(d.frame);
+          }),
+        );
+        conn.send(encodeFrame({ t: 'hello', version: PROTOCOL_VERSION, maxFrameBytes: MAX_FRAME_BYTES }));
+        conn.send(encodeFrame({ t: 'item', id: s.crypto_hash_sha256(bytes), bytes }));
+        return await answer;
+      } finally {
+        conn.close('done');
+      }
+    };
+    const fromPetrov = await reply(w.devices.petrov, 'spec-petrov', 'Вводите гепарин.');
+    expect(readEnvelopeHeader(fromPetrov.bytes).header.re).toBe(c!.id);
+    const refused = await upload(w.devices.petrov, fromPetrov.bytes);
+    expect(refused).toMatchObject({ t: 'nack', code: 'taken', detail: 'held by spec-ivanova' });
+    expect(await w.hub.hub.mailbox.state(fromPetrov.id)).toEqual({ state: 'none' });
+    // The holder's reply is taken and reaches the kit; Петров's never does.
+    const fromIvanova = await reply(w.devices.ivanova, 'spec-ivanova', 'Аспирин 250 мг разжевать.');
+    expect(await upload(w.devices.ivanova, fromIvanova.bytes)).toMatchObject({ t: 'stored' });
+    const got = await w.watched.until(
+      (e): e is Extract<LinkEvent, { type: 'received' }> => e.type === 'received',
+      30_000,
+    );
+    expect(got.entry.from).toBe('spec-ivanova');
+    expect(w.watched.received().map((e) => e.from)).toEqual(['spec-ivanova']);
+    // Once the coordinator gives the case to Петров, his reply goes through and hers is refused.
+    const moved = await call('POST', `/api/cases/${c!.id}/assign`, tokens.coordinator, { to: 'spec-petrov' });
+    expect(moved.status).toBe(200);
+    expect(await upload(w.devices.petrov, fromPetrov.bytes)).toMatchObject({ t: 'stored' });
+    const late = await reply(w.devices.ivanova, 'spec-ivanova', 'Ещё одно.');
+    expect(await upload(w.devices.ivanova, late.bytes)).toMatchObject({
+      t: 'nack',
+      code: 'taken',
+      detail: 'held by spec-petrov',
+    });
   }, 120_000);
 });

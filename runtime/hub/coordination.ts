@@ -80,6 +80,23 @@ export interface CaseView {
   readonly candidates: readonly string[];
 }
 
+/**
+ * What changed in a caller's queue since its cursor (GET /api/cases?since=): the open
+ * consultations that are new or changed, the ids that left (answered, dismissed, no longer
+ * visible), and the cursor to ask with next time. `full`: the whole list (no cursor, or one this
+ * hub process did not issue or has forgotten): the caller replaces what it had.
+ * `overdueMs` of an unchanged case is not sent again: callers count it from `dueAt`.
+ */
+export interface CaseDelta {
+  readonly cases: CaseView[];
+  readonly removed: string[];
+  readonly cursor: string;
+  readonly full: boolean;
+}
+
+/** Removals remembered for callers' cursors; an older cursor gets the full list. */
+const MAX_REMOVED_LOG = 50_000;
+
 /** The acting identity (from its authenticated device). */
 export interface Actor {
   readonly identity: string;
@@ -107,6 +124,21 @@ export class Coordination {
   readonly #directory: () => Directory | undefined;
   readonly #deadlines: HubDeadlines;
   readonly #now: () => number;
+  /**
+   * Every consultation record, read from the store once and then kept in step with each write
+   * (this class is the only writer): listing the queue is a walk of memory, not a scan and
+   * decryption of up to 20,000 records every few seconds per console.
+   */
+  #cache: Map<string, CaseRecord> | undefined;
+  #loading: Promise<Map<string, CaseRecord>> | undefined;
+  /** This process's cursors: a random prefix, then a change counter. */
+  readonly #epoch = Math.random().toString(36).slice(2, 10);
+  #rev = 0;
+  /** The change counter at each case's last change; and at each id's removal. */
+  readonly #changedAt = new Map<string, number>();
+  readonly #removedAt = new Map<string, number>();
+  /** Cursors at or below this may have missed a forgotten removal. */
+  #removedFloor = 0;
 
   constructor(
     kv: LinkKv,
@@ -131,9 +163,13 @@ export class Coordination {
       from: sender.identity,
       arrivedAt: this.#now(),
     });
-    await this.#kv.linkTransaction((tx) => {
-      if (!tx.get(caseKey(id))) tx.put(caseKey(id), { ...record });
+    const cache = await this.#records();
+    const added = await this.#kv.linkTransaction((tx) => {
+      if (tx.get(caseKey(id))) return false;
+      tx.put(caseKey(id), { ...record });
+      return true;
     });
+    if (added) this.#touch(cache, id, record);
     await this.#prune();
   }
 
@@ -160,13 +196,51 @@ export class Coordination {
     };
   }
 
-  async #all(): Promise<CaseRecord[]> {
-    const out: CaseRecord[] = [];
-    for (const e of await this.#kv.linkScan(`${P}c/`, MAX_CASES + 1)) {
-      const parsed = CaseRecord.safeParse(e.body);
-      if (parsed.success) out.push(parsed.data);
+  /** The records, read from the store on first use (concurrent first callers share one read). */
+  #records(): Promise<Map<string, CaseRecord>> {
+    if (this.#cache) return Promise.resolve(this.#cache);
+    this.#loading ??= (async () => {
+      const map = new Map<string, CaseRecord>();
+      for (const e of await this.#kv.linkScan(`${P}c/`, MAX_CASES + 1)) {
+        const parsed = CaseRecord.safeParse(e.body);
+        if (parsed.success) map.set(parsed.data.id, parsed.data);
+      }
+      this.#cache = map;
+      return map;
+    })();
+    return this.#loading;
+  }
+
+  /** Keeps the cache in step with a committed write, and counts the change for cursors. */
+  #touch(cache: Map<string, CaseRecord>, id: string, record: CaseRecord | undefined): void {
+    this.#rev++;
+    if (record) {
+      cache.set(id, record);
+      this.#removedAt.delete(id);
+      this.#changedAt.set(id, this.#rev);
+      // An answered case leaves the queues: for callers it is a removal.
+      if (record.answeredAt !== undefined) this.#removedAt.set(id, this.#rev);
+    } else {
+      cache.delete(id);
+      this.#changedAt.delete(id);
+      this.#removedAt.set(id, this.#rev);
     }
-    return out;
+    if (this.#removedAt.size > MAX_REMOVED_LOG) {
+      // Forget the oldest half; cursors from before then get the full list.
+      const drop = [...this.#removedAt].sort((a, b) => a[1] - b[1]).slice(0, MAX_REMOVED_LOG / 2);
+      for (const [k, rev] of drop) {
+        this.#removedAt.delete(k);
+        this.#removedFloor = Math.max(this.#removedFloor, rev);
+      }
+    }
+  }
+
+  async #all(): Promise<CaseRecord[]> {
+    return [...(await this.#records()).values()];
+  }
+
+  #visible(actor: Actor, c: CaseRecord): boolean {
+    return actor.role === 'coordinator' || this.#recipients(c.to).includes(actor.identity);
   }
 
   /**
@@ -178,9 +252,40 @@ export class Coordination {
     const now = this.#now();
     return (await this.#all())
       .filter((c) => c.answeredAt === undefined)
-      .filter((c) => actor.role === 'coordinator' || this.#recipients(c.to).includes(actor.identity))
+      .filter((c) => this.#visible(actor, c))
       .sort((a, b) => a.pri - b.pri || a.arrivedAt - b.arrivedAt || (a.id < b.id ? -1 : 1))
       .map((c) => this.#view(c, now));
+  }
+
+  /**
+   * The caller's queue as a change since `since` (a cursor an earlier call returned), or whole
+   * when there is no usable cursor. A console polling every few seconds then costs the hub a walk
+   * of the ids changed since (usually none) and an answer of a few bytes.
+   */
+  async changes(actor: Actor, since?: string): Promise<CaseDelta> {
+    const cache = await this.#records();
+    const cursor = `${this.#epoch}.${this.#rev}`;
+    const m = since ? /^([a-z0-9]{1,12})\.(\d{1,15})$/.exec(since) : null;
+    const from = m && m[1] === this.#epoch ? Number(m[2]) : undefined;
+    if (from === undefined || from > this.#rev || from < this.#removedFloor || actor.role === 'kit')
+      return { cases: await this.open(actor), removed: [], cursor, full: true };
+    const now = this.#now();
+    const cases: CaseView[] = [];
+    for (const [id, rev] of this.#changedAt) {
+      if (rev <= from) continue;
+      const c = cache.get(id);
+      if (c && c.answeredAt === undefined && this.#visible(actor, c)) cases.push(this.#view(c, now));
+    }
+    const removed: string[] = [];
+    for (const [id, rev] of this.#removedAt) if (rev > from) removed.push(id);
+    return { cases, removed, cursor, full: false };
+  }
+
+  /** Who holds an open consultation (identity), if anyone; undefined for an unknown or closed one. */
+  async holderOf(id: string): Promise<string | null | undefined> {
+    const c = (await this.#records()).get(id);
+    if (!c || c.answeredAt !== undefined) return undefined;
+    return c.claim?.by ?? null;
   }
 
   /** Takes a consultation for the actor; refused when another identity holds it. */
@@ -257,7 +362,9 @@ export class Coordination {
   ): Promise<CaseView | CoordinationRefusal> {
     if (actor.role === 'kit') return { error: 'forbidden', why: 'kits do not take consultations' };
     const now = this.#now();
-    return this.#kv.linkTransaction((tx): CaseView | CoordinationRefusal => {
+    const cache = await this.#records();
+    let written: { record: CaseRecord | undefined } | undefined;
+    const result = await this.#kv.linkTransaction((tx): CaseView | CoordinationRefusal => {
       const parsed = CaseRecord.safeParse(tx.get(caseKey(id)));
       if (!parsed.success) return { error: 'not_found' };
       if (parsed.data.answeredAt !== undefined) return { error: 'answered' };
@@ -266,6 +373,7 @@ export class Coordination {
       const previous = parsed.data.claim?.by;
       if (decision.record) tx.put(caseKey(id), { ...decision.record });
       else tx.delete(caseKey(id));
+      written = { record: decision.record };
       const seqBody = tx.get(SEQ);
       const seq = (typeof seqBody?.n === 'number' ? seqBody.n : 0) + 1;
       tx.put(SEQ, { n: seq });
@@ -282,6 +390,9 @@ export class Coordination {
       tx.put(auditKey(seq), { ...entry });
       return this.#view(decision.record ?? parsed.data, now);
     });
+    // Only once committed: a failed transaction leaves the cache as the store is.
+    if (written) this.#touch(cache, id, written.record);
+    return result;
   }
 
   /** Forgets the oldest answered consultations beyond {@link MAX_CASES}. */
@@ -294,5 +405,7 @@ export class Coordination {
     await this.#kv.linkTransaction((tx) => {
       for (const c of excess) tx.delete(caseKey(c.id));
     });
+    const cache = await this.#records();
+    for (const c of excess) this.#touch(cache, c.id, undefined);
   }
 }

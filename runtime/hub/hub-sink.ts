@@ -16,16 +16,23 @@ export class HubSink implements IncomingSink {
   readonly #mailbox: Mailbox;
   readonly #router: Router;
   readonly #onStored: ((id: string, route: MailboxRoute) => Promise<void>) | undefined;
+  readonly #admit: ((route: MailboxRoute) => Promise<void>) | undefined;
 
-  /** `onStored`: told of each newly stored object after it is durable (coordination). */
+  /**
+   * `onStored`: told of each newly stored object after it is durable (coordination). `admit`:
+   * asked before an object is stored; throws a {@link LinkRejectError} to refuse it (a reply to
+   * a consultation another specialist holds).
+   */
   constructor(
     mailbox: Mailbox,
     router: Router,
     onStored?: (id: string, route: MailboxRoute) => Promise<void>,
+    admit?: (route: MailboxRoute) => Promise<void>,
   ) {
     this.#mailbox = mailbox;
     this.#router = router;
     this.#onStored = onStored;
+    this.#admit = admit;
   }
 
   async #stored(id: string, route: MailboxRoute, outcome: 'stored' | 'duplicate') {
@@ -51,6 +58,7 @@ export class HubSink implements IncomingSink {
       if (sha256Hex(bytes) !== id)
         throw new LinkRejectError('id_mismatch', 'the blocks do not hash to the id');
       const route = await this.#router.route(bytes, toHex(from.signingKey));
+      await this.#admit?.(route);
       return await this.#stored(id, route, await this.#mailbox.commit(id, route));
     } catch (error) {
       if (error instanceof LinkRejectError) await this.#mailbox.discard(id);
@@ -63,6 +71,7 @@ export class HubSink implements IncomingSink {
     if (state.state === 'gone') throw new LinkRejectError('replay', 'this object was already delivered');
     if (state.state === 'held') return 'duplicate';
     const route = await this.#router.route(bytes, toHex(from.signingKey));
+    await this.#admit?.(route);
     return this.#stored(id, route, await this.#mailbox.putWhole(id, bytes, route));
   }
 }

@@ -15,7 +15,7 @@ import { WsConnection } from '../link/carriers/hub-socket/ws-connection.ts';
 import type { CarrierConnection } from '../link/carrier.ts';
 import { MAX_FRAME_BYTES } from '../link/frames.ts';
 import type { LivenessOptions } from '../link/liveness.ts';
-import { RejectCounters } from '../link/reject.ts';
+import { LinkRejectError, RejectCounters } from '../link/reject.ts';
 import { LinkSession } from '../link/session.ts';
 import type { HubCaller } from './auth.ts';
 import { HubAuth } from './auth.ts';
@@ -28,7 +28,7 @@ import { Enrolments } from './enrolment.ts';
 import { bearer, createHubApp } from './hub-http.ts';
 import { HubSink } from './hub-sink.ts';
 import { LmdbMailbox } from './lmdb-mailbox.ts';
-import type { Mailbox } from './mailbox.ts';
+import type { Mailbox, MailboxRoute } from './mailbox.ts';
 import { MailboxQueue } from './mailbox-queue.ts';
 import { Router } from './router.ts';
 import { SignalRelay } from './signal-relay.ts';
@@ -125,10 +125,15 @@ export async function startHub(options: HubOptions): Promise<HubHandle> {
   const coordination = new Coordination(store, directory, {
     ...(options.deadlines ? { deadlines: options.deadlines } : {}),
   });
-  const sink = new HubSink(mailbox, router, async (id, route) => {
-    const sender = await enrolments.active(route.from);
-    if (sender) await coordination.arrived(id, route, sender);
-  });
+  const sink = new HubSink(
+    mailbox,
+    router,
+    async (id, route) => {
+      const sender = await enrolments.active(route.from);
+      if (sender) await coordination.arrived(id, route, sender);
+    },
+    (route) => admitReply(route, enrolments, coordination),
+  );
 
   const app = createHubApp({
     auth,
@@ -249,6 +254,23 @@ export async function startHub(options: HubOptions): Promise<HubHandle> {
       });
     },
   };
+}
+
+/**
+ * Refuses a specialist's reply (an envelope naming its consultation in the clear `re`) to a
+ * consultation another identity holds: the link's 409, a NACK `taken` naming the holder. A
+ * consultation nobody holds, one this hub does not coordinate, or a kit's own upload passes.
+ */
+export async function admitReply(
+  route: MailboxRoute,
+  enrolments: Enrolments,
+  coordination: Coordination,
+): Promise<void> {
+  if (route.kind !== 'envelope' || !route.re) return;
+  const sender = await enrolments.active(route.from);
+  if (!sender || sender.role === 'kit') return;
+  const holder = await coordination.holderOf(route.re);
+  if (holder && holder !== sender.identity) throw new LinkRejectError('taken', `held by ${holder}`);
 }
 
 /**

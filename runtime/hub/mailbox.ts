@@ -12,6 +12,8 @@ export interface MailboxRoute {
   readonly from: string;
   /** Devices (Ed25519 keys, hex) that must each receive it. */
   readonly recipients: readonly string[];
+  /** The consultation (envelope id) a reply names in its clear header, if it does. */
+  readonly re?: string;
 }
 
 /** One item waiting for a device, in send order. */

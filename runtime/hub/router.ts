@@ -30,6 +30,7 @@ export class Router {
     let to: string;
     let priority: MailboxRoute['priority'];
     let kind: MailboxRoute['kind'];
+    let re: string | undefined;
     try {
       if (looksLikeReceipt(bytes)) {
         const receipt = await verifyReceipt(bytes);
@@ -38,7 +39,7 @@ export class Router {
         ({ to, pri: priority } = receipt.fields);
         kind = 'receipt';
       } else {
-        ({ to, pri: priority } = readEnvelopeHeader(bytes).header);
+        ({ to, pri: priority, re } = readEnvelopeHeader(bytes).header);
         kind = 'envelope';
       }
     } catch (error) {
@@ -51,7 +52,7 @@ export class Router {
     }
     const recipients = (await this.devicesFor(to)).filter((d) => d !== fromDevice);
     if (recipients.length === 0) throw new LinkRejectError('unknown_peer', `no enrolled device for ${to}`);
-    return { to, priority, kind, from: fromDevice, recipients };
+    return { to, priority, kind, from: fromDevice, recipients, ...(re ? { re } : {}) };
   }
 
   /** Enrolled devices an address reaches (a team: its members' devices too). */

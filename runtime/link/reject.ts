@@ -40,7 +40,9 @@ export type RejectCode =
   /** The receiver could not commit it (disk); the sender retries later. */
   | 'storage_failed'
   /** Kept by the receiver, but it does not verify (a conclusion whose record hashes differ...). */
-  | 'unverified';
+  | 'unverified'
+  /** A reply to a consultation another specialist holds (the detail names the holder). */
+  | 'taken';
 
 /** Every code, for counters and tests. */
 export const REJECT_CODES: readonly RejectCode[] = [
@@ -63,6 +65,7 @@ export const REJECT_CODES: readonly RejectCode[] = [
   'not_allowed',
   'storage_failed',
   'unverified',
+  'taken',
 ];
 
 /** Counts refusals by code: what a status page and the bad-input tests read. */

@@ -183,7 +183,18 @@ describe('claims in the console (Chromium)', () => {
     await rowText(pe, 'urgent').getByRole('button', { name: 'Открыть' }).click();
     await pe.locator('.held-by-other', { hasText: 'Иванова А. П.' }).waitFor({ timeout: 15_000 });
     expect(await pe.getByRole('button', { name: 'Подписать и отправить' }).count()).toBe(0);
+    // Nor can he write to it: no message form or voice recorder, and the reason instead.
+    expect(await pe.locator('[data-reply="blocked"]').innerText()).toContain(
+      'Ответить нельзя: консультацию ведёт Иванова А. П.',
+    );
+    expect(await pe.locator('textarea[name="message"]').count()).toBe(0);
+    expect(await pe.getByRole('button', { name: 'Записать голосовое' }).count()).toBe(0);
+    await pe.screenshot({ path: `${SHOTS}/console-reply-blocked.png`, fullPage: true });
     await pe.getByRole('button', { name: '← К очереди' }).click();
+
+    // Иванова has her case open, ready to write.
+    await rowText(iv, 'urgent').getByRole('button', { name: 'Открыть' }).click();
+    await iv.locator('textarea[name="message"]').waitFor({ timeout: 15_000 });
 
     // The coordinator sees both open ones, who holds which, and (40 minutes on) what is overdue.
     const coRows = co.locator('table.coord tbody tr');
@@ -209,10 +220,22 @@ describe('claims in the console (Chromium)', () => {
     const urgentRow = co.locator('tr[data-urgency="urgent"]');
     expect(await urgentRow.getByLabel('Передать').inputValue()).toBe('spec-petrov');
     await co.screenshot({ path: `${SHOTS}/console-coordinator.png`, fullPage: true });
+    // Her console will not hear of the reassignment (its polls are cut off), so her form stays:
+    // the hub itself must refuse what she writes.
+    const caseList = /\/api\/cases(\?.*)?$/;
+    await iv.route(caseList, (r) => r.abort());
     await urgentRow.getByRole('button', { name: 'Передать' }).click();
     await co
       .locator('tr[data-urgency="urgent"] td.holder', { hasText: 'Петров И. С.' })
       .waitFor({ timeout: 20_000 });
+    await iv.locator('textarea[name="message"]').fill('Вводите гепарин 5000 ЕД.');
+    await iv.getByRole('button', { name: 'Отправить сообщение' }).click();
+    await iv
+      .locator('[data-reply="blocked"]', { hasText: 'Хаб не принял ответ: консультацию ведёт Петров И. С.' })
+      .waitFor({ timeout: 30_000 });
+    await iv.screenshot({ path: `${SHOTS}/console-reply-refused.png`, fullPage: true });
+    await iv.unroute(caseList);
+    await iv.getByRole('button', { name: '← К очереди' }).click();
 
     // Петров now holds it (assigned), Иванова sees it taken by him.
     await rowText(pe, 'urgent').locator('td.holder', { hasText: 'взята мной' }).waitFor({ timeout: 20_000 });
@@ -223,6 +246,9 @@ describe('claims in the console (Chromium)', () => {
       .locator('td.holder', { hasText: 'взята: Петров И. С.' })
       .waitFor({ timeout: 20_000 });
     await pe.screenshot({ path: `${SHOTS}/console-queue-assigned.png`, fullPage: true });
+
+    // The refused message never reached the kit.
+    expect(watched.received('message')).toEqual([]);
 
     // All of it audited in the hub's store.
     const audit = await hub.coordination.audit();

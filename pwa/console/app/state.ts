@@ -15,12 +15,16 @@ import { openReceived } from './link/received.ts';
 import type { HubCase } from './net/cases-api.ts';
 import { CasesApi } from './net/cases-api.ts';
 import { HubApi, HubError } from './net/hub-api.ts';
-import { LinkSocket } from './net/link-socket.ts';
+import { LinkSocket, ObjectRefusal } from './net/link-socket.ts';
 import type { DeadlinePolicy, QueueInput } from './queue/queue.ts';
 import { parseDeadlines } from './queue/queue.ts';
 
-/** How often the hub's view of claims is read again while connected. */
+/** How often the hub's view of claims is read again while connected (only changes come back). */
 const CASES_REFRESH_MS = 5000;
+/** A burst of arriving consultations asks the hub once, this long after the first. */
+const ARRIVAL_REFRESH_MS = 300;
+/** Screens are told of changes at most this often (a burst of arrivals renders a few times, not per item). */
+const NOTIFY_MS = 50;
 
 /** Which screen the console is on. */
 export type Phase =
@@ -50,6 +54,8 @@ interface Pending {
   readonly bytes: Uint8Array;
   /** The consultation it answers (for the queue's state), if a conclusion. */
   readonly conclusionFor?: string;
+  /** The consultation (item id) a message or voice message belongs to. */
+  readonly replyTo?: string;
 }
 
 const VAULT_KEY = 'device';
@@ -72,11 +78,24 @@ export class ConsoleState {
   receipts: ConsoleReceipt[] = [];
   /** The role the hub enrolled this device for (a coordinator sees every open consultation). */
   role: 'kit' | 'specialist' | 'coordinator' = 'specialist';
-  /** Open consultations as the hub's coordination sees them (claims, deadlines), by envelope id. */
+  /** Open consultations as the hub's coordination sees them (claims, deadlines), urgent first. */
   hubCases: HubCase[] = [];
+  /** The same, by envelope id. */
+  #hubById = new Map<string, HubCase>();
+  /** The hub's cursor after the last list (the next poll asks only for what changed since). */
+  #casesCursor: string | undefined;
+  #refreshing: Promise<void> | undefined;
+  #refreshAgain = false;
+  #arrivalTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Consultation bodies as decoded once, by item id (the queue reads them on every render). */
+  readonly #bodies = new Map<string, ConsultationBody | undefined>();
+  #notifyTimer: ReturnType<typeof setTimeout> | undefined;
+  #notifiedAt = 0;
   /** The last refusal of a claim or assignment, for the screen. */
   notice: string | null = null;
   concluded = new Map<string, 'queued' | 'at_hub'>();
+  /** Replies the hub refused for good, by consultation item id: why, for the case screen. */
+  replyRefusals = new Map<string, string>();
   openCase: string | null = null;
   readonly deadlines: DeadlinePolicy;
   readonly #api: HubApi;
@@ -104,8 +123,28 @@ export class ConsoleState {
     return () => this.#listeners.delete(fn);
   }
 
+  /**
+   * Tells the screens, at once when they were last told more than {@link NOTIFY_MS} ago, else
+   * once at the end of that interval: a thousand arrivals cost a few renders, not a thousand.
+   */
   #changed(): void {
-    for (const fn of this.#listeners) fn();
+    if (this.#notifyTimer) return;
+    const wait = this.#notifiedAt + NOTIFY_MS - Date.now();
+    const notify = () => {
+      this.#notifyTimer = undefined;
+      this.#notifiedAt = Date.now();
+      for (const fn of this.#listeners) fn();
+    };
+    if (wait <= 0) notify();
+    else this.#notifyTimer = setTimeout(notify, wait);
+  }
+
+  #setHubCases(list: readonly HubCase[]): void {
+    const rank = (h: HubCase) => (h.urgency === 'urgent' ? 0 : 1);
+    this.hubCases = [...list].sort(
+      (a, b) => rank(a) - rank(b) || a.arrivedAt - b.arrivedAt || (a.id < b.id ? -1 : 1),
+    );
+    this.#hubById = new Map(this.hubCases.map((h) => [h.id, h]));
   }
 
   /** Opens the database and picks the first screen. */
@@ -273,7 +312,7 @@ export class ConsoleState {
     // As the kit's inbox does: a verified item is acknowledged to its sender with a signed receipt.
     if (opened.type === 'item' && opened.verified && this.directory)
       void this.#receipt(opened, 'delivered').catch(() => undefined);
-    if (opened.type === 'item' && opened.kind === 'consultation') void this.refreshCases();
+    if (opened.type === 'item' && opened.kind === 'consultation') this.#refreshSoon();
     // The hub takes a kit's envelope at priority 1 or 3 for a consultation (it cannot read it);
     // one that is something else (an urgent message) is dismissed from the coordination queue.
     else if (
@@ -291,18 +330,17 @@ export class ConsoleState {
     const out: Consultation[] = [];
     for (const item of this.items) {
       if (item.kind !== 'consultation') continue;
-      const decoded = decodeWire(item.body);
-      const body = decoded.ok ? ConsultationBody.safeParse(decoded.value) : undefined;
+      const body = this.#bodyOf(item);
       const conclusion = this.concluded.get(item.itemId) ?? 'none';
-      const claim = this.hubCases.find((h) => h.id === item.envelopeId)?.claim ?? null;
+      const claim = this.#hubById.get(item.envelopeId)?.claim ?? null;
       out.push({
         item,
         itemId: item.itemId,
-        urgency: body?.success ? body.data.urgency : item.pri === 1 ? 'urgent' : 'routine',
+        urgency: body ? body.urgency : item.pri === 1 ? 'urgent' : 'routine',
         sentAt: item.at,
         answered: conclusion !== 'none',
-        question: body?.success ? body.data.question : '',
-        patient: body?.success ? body.data.patient : undefined,
+        question: body ? body.question : '',
+        patient: body ? body.patient : undefined,
         claimed: claim?.by === this.identity,
         claimedBy: claim?.by ?? null,
         assignedBy: claim?.assignedBy ?? null,
@@ -310,6 +348,15 @@ export class ConsoleState {
       });
     }
     return out;
+  }
+
+  #bodyOf(item: ConsoleItem): ConsultationBody | undefined {
+    if (this.#bodies.has(item.itemId)) return this.#bodies.get(item.itemId);
+    const decoded = decodeWire(item.body);
+    const parsed = decoded.ok ? ConsultationBody.safeParse(decoded.value) : undefined;
+    const body = parsed?.success ? parsed.data : undefined;
+    this.#bodies.set(item.itemId, body);
+    return body;
   }
 
   #answerContext(): AnswerContext {
@@ -346,7 +393,14 @@ export class ConsoleState {
       const pending = p as Pending;
       if (!pending || !(pending.bytes instanceof Uint8Array) || typeof pending.id !== 'string') continue;
       if (!this.#socket) break;
-      await this.#socket.send(pending.bytes);
+      try {
+        await this.#socket.send(pending.bytes);
+      } catch (error) {
+        // storage_failed: the hub could not commit it now; kept and sent again later.
+        if (!(error instanceof ObjectRefusal) || error.code === 'storage_failed') throw error;
+        await this.#refused(pending, error);
+        continue;
+      }
       const tx = this.#db!.db.transaction('state', 'readwrite');
       tx.objectStore('state').delete(`${PENDING_PREFIX}${pending.id}`);
       if (pending.conclusionFor) {
@@ -357,6 +411,27 @@ export class ConsoleState {
       }
       this.#changed();
     }
+  }
+
+  /**
+   * The hub refused an answer for good (a NACK: sending it again would be refused again): it
+   * leaves the outbox, and the case says why (who holds the consultation, for `taken`).
+   */
+  async #refused(pending: Pending, refusal: ObjectRefusal): Promise<void> {
+    const { t } = await import('./i18n.ts');
+    const holder = refusal.code === 'taken' ? /held by (\S+)/.exec(refusal.message)?.[1] : undefined;
+    const why = holder
+      ? t('replyRefused', { name: this.nameOf(holder) })
+      : t('replyRefusedWhy', { why: `${refusal.code}: ${refusal.message}` });
+    const about = pending.conclusionFor ?? pending.replyTo;
+    if (about) this.replyRefusals.set(about, why);
+    else this.notice = why;
+    if (pending.conclusionFor) this.concluded.delete(pending.conclusionFor);
+    const tx = this.#db!.db.transaction('state', 'readwrite');
+    tx.objectStore('state').delete(`${PENDING_PREFIX}${pending.id}`);
+    tx.objectStore('state').put(Object.fromEntries(this.concluded), CONCLUDED_KEY);
+    this.#changed();
+    void this.refreshCases();
   }
 
   /**
@@ -393,20 +468,58 @@ export class ConsoleState {
     this.#changed();
   }
 
-  /** Reads the hub's open consultations and claims again (every few seconds while connected). */
-  async refreshCases(): Promise<void> {
+  #refreshSoon(): void {
+    if (this.#arrivalTimer) return;
+    this.#arrivalTimer = setTimeout(() => {
+      this.#arrivalTimer = undefined;
+      void this.refreshCases();
+    }, ARRIVAL_REFRESH_MS);
+  }
+
+  /**
+   * Reads what changed in the hub's open consultations and claims since the last read (every
+   * few seconds while connected; the whole list the first time). One read at a time: a call
+   * while one runs makes one more read after it.
+   */
+  refreshCases(): Promise<void> {
+    if (this.#refreshing) {
+      this.#refreshAgain = true;
+      return this.#refreshing;
+    }
+    this.#refreshing = (async () => {
+      try {
+        do {
+          this.#refreshAgain = false;
+          await this.#refreshOnce();
+        } while (this.#refreshAgain);
+      } finally {
+        this.#refreshing = undefined;
+      }
+    })();
+    return this.#refreshing;
+  }
+
+  async #refreshOnce(): Promise<void> {
     if (!this.#token) return;
     try {
-      this.hubCases = await this.#withToken((token) => this.#cases.list(token));
-      this.#changed();
+      const since = this.#casesCursor;
+      const changes = await this.#withToken((token) => this.#cases.list(token, since));
+      const moved = changes.full || changes.cases.length > 0 || changes.removed.length > 0;
+      if (changes.full) this.#setHubCases(changes.cases);
+      else if (moved) {
+        const next = new Map(this.#hubById);
+        for (const id of changes.removed) next.delete(id);
+        for (const h of changes.cases) next.set(h.id, h);
+        this.#setHubCases([...next.values()]);
+      }
+      this.#casesCursor = changes.cursor;
+      if (moved) this.#changed();
       // A conclusion that reached the hub while telling the coordination failed: say it again.
-      for (const h of this.hubCases) {
-        const item = this.items.find((i) => i.envelopeId === h.id);
-        if (
-          item &&
-          this.concluded.get(item.itemId) === 'at_hub' &&
-          (!h.claim || h.claim.by === this.identity)
-        )
+      for (const [itemId, state] of this.concluded) {
+        if (state !== 'at_hub') continue;
+        const item = this.items.find((i) => i.itemId === itemId);
+        const h = item ? this.#hubById.get(item.envelopeId) : undefined;
+        if (h && (!h.claim || h.claim.by === this.identity))
           void this.#act(h.id, 'answered').catch(() => undefined);
       }
     } catch {
@@ -417,13 +530,10 @@ export class ConsoleState {
   async #act(id: string, action: 'claim' | 'release' | 'answered' | 'dismiss' | 'assign', to?: string) {
     const outcome = await this.#withToken((token) => this.#cases.act(token, id, action, to));
     if (outcome.ok) {
-      const rest = this.hubCases.filter((h) => h.id !== id);
-      this.hubCases =
-        action === 'answered' || action === 'dismiss'
-          ? rest
-          : this.hubCases.some((h) => h.id === id)
-            ? this.hubCases.map((h) => (h.id === id ? outcome.case : h))
-            : [...this.hubCases, outcome.case];
+      const next = new Map(this.#hubById);
+      if (action === 'answered' || action === 'dismiss') next.delete(id);
+      else next.set(id, outcome.case);
+      this.#setHubCases([...next.values()]);
       this.#changed();
     }
     return outcome;
@@ -469,7 +579,11 @@ export class ConsoleState {
   async conclude(itemId: string, conclusion: ConclusionBody): Promise<void> {
     const c = this.consultations().find((x) => x.itemId === itemId);
     if (!c) throw new Error('no such consultation');
-    const sealed = await sealConclusion(this.#answerContext(), { from: c.item.from, itemId }, conclusion);
+    const sealed = await sealConclusion(
+      this.#answerContext(),
+      { from: c.item.from, itemId, envelopeId: c.item.envelopeId },
+      conclusion,
+    );
     this.concluded.set(itemId, 'queued');
     await this.#db!.put('state', CONCLUDED_KEY, Object.fromEntries(this.concluded));
     await this.#queue({ id: sealed.id, bytes: sealed.bytes, conclusionFor: itemId });
@@ -480,8 +594,12 @@ export class ConsoleState {
   async voice(itemId: string, recording: { bytes: Uint8Array; media: string }): Promise<void> {
     const c = this.consultations().find((x) => x.itemId === itemId);
     if (!c) throw new Error('no such consultation');
-    const sealed = await sealVoice(this.#answerContext(), { from: c.item.from, itemId }, recording);
-    await this.#queue({ id: sealed.id, bytes: sealed.bytes });
+    const sealed = await sealVoice(
+      this.#answerContext(),
+      { from: c.item.from, itemId, envelopeId: c.item.envelopeId },
+      recording,
+    );
+    await this.#queue({ id: sealed.id, bytes: sealed.bytes, replyTo: itemId });
   }
 
   /** Items received that belong to a consultation (its photos and voice notes), by item id. */
@@ -504,7 +622,11 @@ export class ConsoleState {
   async message(itemId: string, text: string): Promise<void> {
     const c = this.consultations().find((x) => x.itemId === itemId);
     if (!c) throw new Error('no such consultation');
-    const sealed = await sealMessage(this.#answerContext(), { from: c.item.from, itemId }, { text });
-    await this.#queue({ id: sealed.id, bytes: sealed.bytes });
+    const sealed = await sealMessage(
+      this.#answerContext(),
+      { from: c.item.from, itemId, envelopeId: c.item.envelopeId },
+      { text },
+    );
+    await this.#queue({ id: sealed.id, bytes: sealed.bytes, replyTo: itemId });
   }
 }

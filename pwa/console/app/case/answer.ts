@@ -29,14 +29,26 @@ export class AnswerError extends Error {
   override readonly name = 'AnswerError';
 }
 
+/**
+ * The consultation an answer belongs to: the kit that sent it, its item id (signed into the
+ * answer as `ref`) and, when known, its envelope id (put in the clear header as `re`, so the hub
+ * can refuse a reply from someone who does not hold the consultation).
+ */
+export interface AnswerTarget {
+  readonly from: string;
+  readonly itemId: string;
+  readonly envelopeId?: string;
+}
+
 async function seal(
   ctx: AnswerContext,
   kind: 'conclusion' | 'message' | 'voice',
-  to: string,
-  ref: string,
+  target: AnswerTarget,
   body: Uint8Array,
   media = 'application/cbor',
 ): Promise<SealedEnvelope> {
+  const to = target.from;
+  const ref = target.itemId;
   const recipients = ctx.directory.sealingKeysFor(to);
   if (recipients.length === 0) throw new AnswerError(`${to} is not in the organisation directory`);
   const s = await getSodium();
@@ -55,6 +67,7 @@ async function seal(
     signer: ctx.signer,
     recipients,
     compressor: browserCompressor,
+    ...(target.envelopeId ? { re: target.envelopeId } : {}),
   });
 }
 
@@ -66,23 +79,23 @@ async function seal(
  */
 export async function sealConclusion(
   ctx: AnswerContext,
-  consultation: { from: string; itemId: string },
+  consultation: AnswerTarget,
   conclusion: ConclusionBody,
 ): Promise<SealedEnvelope> {
   const parsed = ConclusionSchema.safeParse(conclusion);
   if (!parsed.success) throw new AnswerError(parsed.error.issues[0]?.message ?? 'invalid conclusion');
-  return seal(ctx, 'conclusion', consultation.from, consultation.itemId, encodeWire(parsed.data));
+  return seal(ctx, 'conclusion', consultation, encodeWire(parsed.data));
 }
 
 /** A text message in the consultation's thread, signed and sealed the same way. */
 export async function sealMessage(
   ctx: AnswerContext,
-  consultation: { from: string; itemId: string },
+  consultation: AnswerTarget,
   message: MessageBody,
 ): Promise<SealedEnvelope> {
   const parsed = MessageSchema.safeParse(message);
   if (!parsed.success) throw new AnswerError(parsed.error.issues[0]?.message ?? 'invalid message');
-  return seal(ctx, 'message', consultation.from, consultation.itemId, encodeWire(parsed.data));
+  return seal(ctx, 'message', consultation, encodeWire(parsed.data));
 }
 
 /** Largest voice message the console sends (about two minutes of Opus at 32 kbit/s, with room). */
@@ -97,14 +110,14 @@ export const VOICE_MEDIA = /^audio\/(webm|ogg|mp4)(;\s*codecs="?[a-z0-9.]{1,20}"
  */
 export async function sealVoice(
   ctx: AnswerContext,
-  consultation: { from: string; itemId: string },
+  consultation: AnswerTarget,
   voice: { bytes: Uint8Array; media: string },
 ): Promise<SealedEnvelope> {
   if (voice.bytes.byteLength === 0) throw new AnswerError('the recording is empty');
   if (voice.bytes.byteLength > MAX_VOICE_BYTES)
     throw new AnswerError(`the recording is ${voice.bytes.byteLength} bytes, more than ${MAX_VOICE_BYTES}`);
   if (!VOICE_MEDIA.test(voice.media)) throw new AnswerError(`not a voice recording: ${voice.media}`);
-  return seal(ctx, 'voice', consultation.from, consultation.itemId, voice.bytes, voice.media);
+  return seal(ctx, 'voice', consultation, voice.bytes, voice.media);
 }
 
 /** A signed receipt for an envelope this console received ('read' when the case is claimed). */

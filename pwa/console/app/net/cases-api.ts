@@ -21,7 +21,23 @@ export const HubCase = z.object({
 /** See {@link HubCase}. */
 export type HubCase = z.infer<typeof HubCase>;
 
-const CaseList = z.object({ cases: z.array(HubCase).max(50_000) });
+const CaseList = z.object({
+  cases: z.array(HubCase).max(50_000),
+  removed: z.array(Hex64).max(100_000).default([]),
+  cursor: z.string().max(40).optional(),
+  full: z.boolean().default(true),
+});
+
+/** The open consultations, or what changed in them since the cursor given (see {@link CasesApi.list}). */
+export interface CaseChanges {
+  readonly cases: readonly HubCase[];
+  /** Ids that left the queue (answered, dismissed). */
+  readonly removed: readonly string[];
+  /** To ask with next time; undefined from a hub that does not give one. */
+  readonly cursor: string | undefined;
+  /** The whole list: replaces what the caller had. */
+  readonly full: boolean;
+}
 const Refusal = z.object({
   error: z.string().max(40),
   by: Address.optional(),
@@ -65,14 +81,20 @@ async function json(res: Response, limit: number): Promise<unknown> {
 export class CasesApi {
   constructor(readonly base = '') {}
 
-  /** Open consultations, urgent first then longest waiting. */
-  async list(token: string): Promise<HubCase[]> {
-    const res = await call(this.base, token, 'GET', '/api/cases');
+  /**
+   * Open consultations, urgent first then longest waiting; with `since` (the cursor of the last
+   * answer), only those new or changed since and the ids that left, so polling a queue of a
+   * thousand costs a few bytes when nothing moved. The hub may answer whole (`full`) anyway.
+   */
+  async list(token: string, since?: string): Promise<CaseChanges> {
+    const path = since ? `/api/cases?since=${encodeURIComponent(since)}` : '/api/cases';
+    const res = await call(this.base, token, 'GET', path);
     if (res.status === 401) throw new HubError('unauthorized', '/api/cases: 401');
     if (!res.ok) throw new HubError('bad_answer', `/api/cases: ${res.status}`);
     const parsed = CaseList.safeParse(await json(res, MAX_CASES_BYTES));
     if (!parsed.success) throw new HubError('bad_answer', '/api/cases: unexpected answer');
-    return parsed.data.cases;
+    const { cases, removed, cursor, full } = parsed.data;
+    return { cases, removed, cursor, full };
   }
 
   /** Takes, gives back, closes or dismisses a consultation; or (a coordinator) assigns it. */

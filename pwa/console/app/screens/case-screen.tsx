@@ -96,28 +96,38 @@ export function CaseScreen({ itemId }: { itemId: string }) {
             <ConclusionForm itemId={itemId} refs={content.refs} state={consultation.conclusion} />
           ) : null}
         </div>
-        <form
-          class="card"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (!message.trim()) return;
-            void state.message(itemId, message.trim()).then(() => {
-              setMessage('');
-              setMessageSent(true);
-            });
-          }}
-        >
-          <h3>{t('message')}</h3>
-          <textarea
-            name="message"
-            rows={3}
-            value={message}
-            onInput={(e) => setMessage(e.currentTarget.value)}
-          />
-          {messageSent ? <p class="done">{t('messageSent')}</p> : null}
-          <button type="submit">{t('sendMessage')}</button>
-          <VoiceRecorder itemId={itemId} />
-        </form>
+        {state.replyRefusals.has(itemId) || (consultation.claimedBy && !consultation.claimed) ? (
+          <div class="card reply-blocked" data-reply="blocked">
+            <h3>{t('message')}</h3>
+            <p class="warning">
+              {state.replyRefusals.get(itemId) ??
+                t('replyBlocked', { name: state.nameOf(consultation.claimedBy ?? '') })}
+            </p>
+          </div>
+        ) : (
+          <form
+            class="card"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (!message.trim()) return;
+              void state.message(itemId, message.trim()).then(() => {
+                setMessage('');
+                setMessageSent(true);
+              });
+            }}
+          >
+            <h3>{t('message')}</h3>
+            <textarea
+              name="message"
+              rows={3}
+              value={message}
+              onInput={(e) => setMessage(e.currentTarget.value)}
+            />
+            {messageSent ? <p class="done">{t('messageSent')}</p> : null}
+            <button type="submit">{t('sendMessage')}</button>
+            <VoiceRecorder itemId={itemId} />
+          </form>
+        )}
       </div>
     </section>
   );

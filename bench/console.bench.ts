@@ -1,0 +1,51 @@
+import { loadavg } from 'node:os';
+import { conclusionVerify } from './console/verify.ts';
+import { queueRender } from './console/queue-render.ts';
+import { consoleWorld } from './console/world.ts';
+
+const percentile = (xs: readonly number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? Number.NaN;
+};
+const r1 = (x: number) => Math.round(x * 10) / 10;
+const load = () => Math.round((loadavg()[0] ?? Number.NaN) * 100) / 100;
+
+/**
+ * `npm run bench -- console --json` (issue 12), real parts only:
+ * - `queue_render_ms_p95`: 1,000 open consultations sent by a real kit through the real hub to
+ *   the console in real Chromium; «← К очереди» clicked in a case to the queue's painted frame
+ *   (target <= 100). Beside it, in the same page and run, the peer `plain_table_ms_p95` (the same
+ *   number of rows as one plain HTML table) and their ratio; `queue_claim_ms_p95` («Взять» to the
+ *   row painted as taken, hub round trip included); the idle queue's CPU per minute in the page
+ *   and in the hub's process (polling).
+ * - `conclusion_verify_ms_p99`: the kit's check of a conclusion referring to 200 records, against
+ *   its real store (target <= 20); `conclusion_accept_ms_p99`: taking a new one (decrypt, verify,
+ *   durable commit).
+ * The load average is reported at the start and the end: the machine is shared.
+ */
+export default async function run(opts: { quick: boolean }): Promise<Record<string, number>> {
+  const metrics: Record<string, number> = { load_at_start: load() };
+  const verify = await conclusionVerify(200, opts.quick ? 50 : 200);
+  metrics.conclusion_verify_ms_p99 = r1(percentile(verify.verify, 99));
+  metrics.conclusion_verify_ms_p50 = r1(percentile(verify.verify, 50));
+  metrics.conclusion_accept_ms_p99 = r1(percentile(verify.accept, 99));
+
+  const count = opts.quick ? 200 : 1000;
+  const world = await consoleWorld();
+  try {
+    const q = await queueRender(world, count, opts.quick ? 5 : 20, opts.quick ? 15_000 : 60_000);
+    metrics.queue_consultations = count;
+    metrics.queue_render_ms_p95 = r1(percentile(q.render, 95));
+    metrics.queue_render_ms_p50 = r1(percentile(q.render, 50));
+    metrics.plain_table_ms_p95 = r1(percentile(q.plainTable, 95));
+    metrics.queue_vs_plain_table = r1((percentile(q.render, 95) / percentile(q.plainTable, 95)) * 100) / 100;
+    metrics.queue_claim_ms_p95 = r1(percentile(q.claim, 95));
+    metrics.queue_fill_ms = Math.round(q.fillMs);
+    metrics.idle_console_cpu_ms_per_min = Math.round(q.idleConsoleCpuMsPerMin);
+    metrics.idle_hub_cpu_ms_per_min = Math.round(q.idleHubCpuMsPerMin);
+  } finally {
+    await world.close();
+  }
+  metrics.load_at_end = load();
+  return metrics;
+}
