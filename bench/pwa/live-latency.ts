@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { pairedTablet } from './browser.ts';
+import { startCpuWindow, type CpuWindow } from './cpu-meter.ts';
 
 /**
  * Installed before the app runs: for every live value card whose reading changes, the instant
@@ -49,7 +50,7 @@ export async function liveLatency(
   url: string,
   tablets: number,
   seconds: number,
-): Promise<PaintedValue[]> {
+): Promise<{ painted: PaintedValue[]; cpu: CpuWindow; seconds: number }> {
   const pages: Page[] = [];
   const contexts: BrowserContext[] = [];
   for (let i = 0; i < tablets; i++) {
@@ -66,10 +67,14 @@ export async function liveLatency(
   await Promise.all(
     pages.map((p) => p.evaluate(() => ((window as unknown as { __measure: boolean }).__measure = true))),
   );
+  const cpuWindow = startCpuWindow();
+  const started = performance.now();
   await new Promise((r) => setTimeout(r, seconds * 1000));
+  const cpu = cpuWindow();
+  const measured = (performance.now() - started) / 1000;
   const all = await Promise.all(
     pages.map((p) => p.evaluate(() => (window as unknown as { __lat: [string, number][] }).__lat)),
   );
   for (const c of contexts) await c.close();
-  return all.flat().map(([id, paintedAt]) => ({ id, paintedAt }));
+  return { painted: all.flat().map(([id, paintedAt]) => ({ id, paintedAt })), cpu, seconds: measured };
 }
