@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { toHex } from '../crypto/bytes.ts';
+import { toBase64Url, toHex } from '../crypto/bytes.ts';
+import { LmdbMailbox } from '../runtime/hub/lmdb-mailbox.ts';
+import { HUB_CERT_FILE } from '../runtime/hub/tls.ts';
 import { HubSocketCarrier } from '../runtime/link/carriers/hub-socket/hub-socket-carrier.ts';
 import type { DeliveryState } from '../runtime/link/delivery.ts';
 import { rank } from '../runtime/link/delivery.ts';
@@ -12,13 +14,17 @@ import { storeIdentity } from '../runtime/link/endpoint-identity.ts';
 import { HubLink } from '../runtime/link/hub-link.ts';
 import { openStore } from '../store/index.ts';
 import { TEST_KDF, tempDir } from '../store/testing.ts';
+import type { HubProcess } from './helpers/hub-process.ts';
+import { spawnHub } from './helpers/hub-process.ts';
+import { runCli } from './helpers/kit-process.ts';
 import { onLines } from './helpers/lines.ts';
 import { testDirectory, testOrg, testStore, watch } from './helpers/link-world.ts';
 import type { TcpRelay } from './helpers/tcp-relay.ts';
 import { startTcpRelay } from './helpers/tcp-relay.ts';
 import { until } from './helpers/until.ts';
 
-const HUB_CHILD = fileURLToPath(new URL('./helpers/link-crash-hub.ts', import.meta.url));
+/** The hub's store passphrase (its store is made and opened by the real `fieldkit hub`). */
+const HUB_PASS = 'hub passphrase';
 const KIT_CHILD = fileURLToPath(new URL('./helpers/link-crash-kit.ts', import.meta.url));
 
 /** What the children print (one JSON object per line). */
@@ -129,7 +135,10 @@ const BACKLOG = { photos: 6, photoBytes: 300_000, vitals: 10 };
 /**
  * A kit and a hub as real processes (SIGKILLable, restartable on the same data directories), the
  * kit reaching the hub through a 256 KiB/s relay so that transfers take seconds, and the
- * specialist's endpoint in this process, connected to the hub directly.
+ * specialist's endpoint in this process, connected to the hub directly. The hub is the real CLI
+ * (`bin/fieldkit.js hub enroll`, then `bin/fieldkit.js hub --directory …`). The kit is a child
+ * running `startKitLink` (what `fieldkit start --hub` runs) on its own store, because the kit's
+ * HTTP API cannot queue photos for the link, and the kill must land part-way through a large item.
  */
 async function crashWorld() {
   const org = await testOrg();
@@ -160,16 +169,32 @@ async function crashWorld() {
   ]);
   const directoryFile = join(hubDir.dir, 'directory.bin');
   writeFileSync(directoryFile, directory);
-  const enrol = JSON.stringify([
-    { device: toHex(kitKeys.signing), identity: 'kit-01', role: 'kit' },
-    { device: toHex(specKeys.signing), identity: 'spec-ivanova', role: 'specialist' },
-  ]);
-  const startHubChild = async (port: number): Promise<{ child: Child; port: number; cert: string }> => {
-    const child = spawnChild(HUB_CHILD, [hubDir.dir, String(port), directoryFile, enrol]);
-    const ready = await child.line((l) => l.type === 'ready', 'hub ready');
-    return { child, port: ready.port!, cert: ready.cert! };
+  const hubData = join(hubDir.dir, 'hub');
+  for (const [identity, key, role] of [
+    ['kit-01', kitKeys.signing, 'kit'],
+    ['spec-ivanova', specKeys.signing, 'specialist'],
+  ] as const) {
+    const r = await runCli(
+      ['hub', 'enroll', identity, toBase64Url(key), '--role', role, '--data', hubData],
+      hubData,
+      HUB_PASS,
+    );
+    if (r.code !== 0) throw new Error(`fieldkit hub enroll failed: ${r.stderr}`);
+  }
+  const startHubProcess = async (port: number): Promise<{ proc: HubProcess; port: number; cert: string }> => {
+    const proc = spawnHub(hubData, HUB_PASS, [
+      '--port',
+      String(port),
+      '--directory',
+      directoryFile,
+      '--log-level',
+      'warn',
+    ]);
+    cleanups.push(() => proc.kill());
+    const url = new URL(await proc.url);
+    return { proc, port: Number(url.port), cert: readFileSync(join(hubData, HUB_CERT_FILE), 'utf8') };
   };
-  let hub = await startHubChild(0);
+  let hub = await startHubProcess(0);
   const relay: TcpRelay = await startTcpRelay(hub.port, { bytesPerSecond: 256 * 1024 });
   cleanups.push(() => relay.close());
 
@@ -226,7 +251,19 @@ async function crashWorld() {
       return hub;
     },
     async restartHub(): Promise<void> {
-      hub = await startHubChild(hub.port);
+      hub = await startHubProcess(hub.port);
+    },
+    /** What the (stopped) hub's mailbox holds of each envelope, read from its store on disk. */
+    async mailboxStates(envelopeIds: readonly string[]): Promise<string[]> {
+      const store = await openStore({ path: hubData, passphrase: HUB_PASS, actor: 'test' });
+      try {
+        const mailbox = new LmdbMailbox(store);
+        const out: string[] = [];
+        for (const id of envelopeIds) out.push((await mailbox.state(id)).state);
+        return out;
+      } finally {
+        await store.close();
+      }
     },
     startKitChild,
     receivedCounts,
@@ -265,26 +302,18 @@ describe('kill -9 during transfers (real processes, same data directories after 
       intervalMs: 2,
       what: 'three items at the hub and one part-way',
     });
-    const hub = world.hub;
-    await hub.child.kill();
+    await world.hub.proc.kill();
     // Read after the kill: an acknowledgement printed now was sent before the hub died.
     const acked = acknowledged(kit);
     expect(acked.size).toBeLessThan(queued.length); // the kill landed mid-backlog
 
+    // The dead hub's store, opened from here: held for the specialist, or already delivered to
+    // it (freed, id remembered), on disk either way.
+    const held = await world.mailboxStates([...acked.values()]);
+    for (const state of held) expect(['held', 'gone']).toContain(state);
     await world.restartHub();
-    const held: string[] = [];
-    for (const [, envelopeId] of acked) {
-      world.hub.child.send({ q: 'state', id: envelopeId });
-      const answer = await world.hub.child.line(
-        (l) => l.type === 'state' && l.id === envelopeId,
-        `mailbox state of ${envelopeId}`,
-      );
-      // Held for the specialist, or already delivered to it (freed, id remembered): on disk either way.
-      expect(['held', 'gone']).toContain(answer.state);
-      held.push(answer.state!);
-    }
     console.log(
-      `link-crash hub: ${queued.length} queued, ${acked.size} acknowledged before the kill; after the restart ${held.filter((h) => h === 'held').length} held, ${held.filter((h) => h === 'gone').length} delivered`,
+      `link-crash hub: ${queued.length} queued, ${acked.size} acknowledged before the kill; on the dead hub's disk ${held.filter((h) => h === 'held').length} held, ${held.filter((h) => h === 'gone').length} delivered`,
     );
     await expectExactlyOnce(world, queued);
     await until(

@@ -27,6 +27,7 @@ const LINK_OFF: WireLinkStatus = {
   identity: null,
   pending: 0,
   refused: {},
+  direct: [],
 };
 
 const ConsultRequest = z.object({

@@ -14,6 +14,7 @@ import type { ConsultationBody, SentRecord } from './items.ts';
 import type { InboxEntry } from './link-inbox.ts';
 import type { SendInput } from './link-outbox.ts';
 import type { DeliveryRecord } from './delivery.ts';
+import type { DirectLink } from './direct-link.ts';
 import type { DirectPathsOptions } from './direct-paths.ts';
 import { DirectPaths } from './direct-paths.ts';
 import type { LivenessOptions } from './liveness.ts';
@@ -113,9 +114,10 @@ export function toWireInboxItem(e: InboxEntry): WireInboxItem {
 export async function startKitLink(options: KitLinkOptions): Promise<KitLink> {
   const { log } = options;
   let hubStatus: HubLinkStatus = { state: 'stopped' };
-  const holder: { endpoint?: LinkEndpoint } = {};
+  const holder: { endpoint?: LinkEndpoint; direct?: DirectPaths } = {};
   const status = (): WireLinkStatus => {
     const ep = holder.endpoint!;
+    const names = new Map((ep.pin.current?.fields.identities ?? []).map((i) => [i.id, i.name]));
     return {
       hub: hubStatus.state,
       reason: 'reason' in hubStatus ? hubStatus.reason : null,
@@ -127,6 +129,16 @@ export async function startKitLink(options: KitLinkOptions): Promise<KitLink> {
         .records()
         .filter((r) => r.state === 'stored' || r.state === 'queued' || r.state === 'sending').length,
       refused: ep.counters.snapshot(),
+      direct: [...(holder.direct?.links ?? new Map<string, DirectLink>())].map(([peer, l]) => {
+        const d = l.status;
+        return {
+          peer,
+          name: names.get(peer) ?? null,
+          state: d.state,
+          since: d.state === 'up' ? d.since : null,
+          reason: d.state === 'down' ? d.reason : null,
+        };
+      }),
     };
   };
   const onEvent = (e: LinkEvent): void => {
@@ -197,8 +209,10 @@ export async function startKitLink(options: KitLinkOptions): Promise<KitLink> {
             if (s.state === 'up') log.info({ peer }, 'link: direct path to the console is up');
             else if (s.state === 'down' && !s.reason.startsWith('unreachable'))
               log.warn({ peer, reason: s.reason }, 'link: direct path lost; items go through the hub');
+            options.onEvent({ type: 'link-status', status: status() });
           },
         });
+  holder.direct = direct;
   direct?.start();
   const ep = endpoint;
   return {

@@ -24,6 +24,22 @@ export interface WireInboxItem {
   readonly bytes: number;
 }
 
+/**
+ * One direct (WebRTC) path to a specialist's console: items for that specialist go this way while
+ * it is up, through the hub otherwise, so the tablet shows it beside the hub's state.
+ */
+export interface WireDirectPath {
+  /** The specialist's identity id. */
+  readonly peer: string;
+  /** Their name in the pinned directory, if listed. */
+  readonly name: string | null;
+  readonly state: 'connecting' | 'up' | 'down' | 'stopped';
+  /** Up since (ISO time), when up. */
+  readonly since: string | null;
+  /** Why it is down, when down. */
+  readonly reason: string | null;
+}
+
 /** The link's state for a status line. */
 export interface WireLinkStatus {
   readonly hub: 'off' | 'connecting' | 'up' | 'down' | 'refused' | 'stopped';
@@ -36,4 +52,6 @@ export interface WireLinkStatus {
   readonly pending: number;
   /** Refusals of bad input from the wire, by code. */
   readonly refused: Readonly<Record<string, number>>;
+  /** Direct paths to specialists' consoles opened so far (empty when none, or direct is off). */
+  readonly direct: readonly WireDirectPath[];
 }

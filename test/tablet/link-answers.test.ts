@@ -179,6 +179,28 @@ describe('the link answers on a tablet', () => {
     expect(requests.map((i) => i.delivery.state)).toEqual(['answered', 'answered']);
     // Nothing of the tablets' requests is left on the store's outbox: the link holds them.
     expect((await kit.store.peekOutbox(100)).filter((i) => i.kind === 'consultation-request')).toEqual([]);
+
+    // The direct path to the specialist's console beside the hub's line: the simulated
+    // specialist answers WebRTC offers as a console does (the screen reads the status on opening).
+    await expect
+      .poll(
+        async () => {
+          await page.goto(`${kit.url}outbox`);
+          await page.waitForSelector('[data-testid="outbox-screen"]', WAIT);
+          await page.locator('[data-testid="hub-state"]').waitFor(WAIT);
+          const direct = page.locator('[data-testid="direct-state"]');
+          return (await direct.count()) > 0 ? direct.first().getAttribute('data-direct') : null;
+        },
+        { timeout: 60_000, interval: 1000 },
+      )
+      .toBe('up');
+    expect(await page.textContent('[data-testid="direct-state"]')).toContain(
+      'напрямую: Иванова А. П., кардиолог (симуляция) — связь есть',
+    );
+    for (const [name, size] of VIEWPORTS) {
+      await page.setViewportSize(size);
+      await page.screenshot({ path: `${SHOTS}/link-outbox-direct-${name}.png` });
+    }
     expect(errors).toEqual([]);
   }, 240_000);
 });

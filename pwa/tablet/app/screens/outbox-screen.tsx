@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { WireLinkStatus } from '../../../../runtime/link/wire-link.ts';
+import type { WireDirectPath, WireLinkStatus } from '../../../../runtime/link/wire-link.ts';
 import type { WireOutboxItem } from '../../../../runtime/http/api/wire-types.ts';
 import { deliveryText } from '../delivery-text.ts';
 import type { TextKey } from '../../../shared/i18n/i18n.ts';
@@ -14,6 +14,12 @@ const HUB_WORDS: Readonly<Record<Exclude<WireLinkStatus['hub'], 'off'>, TextKey>
   connecting: 'hubConnecting',
   stopped: 'hubDown',
   refused: 'hubRefused',
+};
+const DIRECT_WORDS: Readonly<Record<WireDirectPath['state'], TextKey>> = {
+  up: 'directUp',
+  connecting: 'directConnecting',
+  down: 'directDown',
+  stopped: 'directDown',
 };
 const KINDS: Record<QueueItem['kind'], TextKey> = {
   entry: 'journal',
@@ -71,12 +77,13 @@ export function OutboxScreen() {
   const sending = useCell(app.sending);
   const kit = useCell(app.kitOutbox);
   const persisted = useCell(app.persisted);
-  const [hub, setHub] = useState<WireLinkStatus['hub'] | null>(null);
+  const [link, setLink] = useState<WireLinkStatus | null>(null);
+  const hub = link?.hub ?? null;
   useEffect(() => {
     void app.refreshOutbox();
     app.instrumentsApi
       .get<WireLinkStatus>('/api/link/status')
-      .then((s) => setHub(s.hub))
+      .then(setLink)
       .catch(() => undefined);
   }, [app]);
   const onTablet = queue.filter((i) => i.state !== 'sent');
@@ -111,6 +118,18 @@ export function OutboxScreen() {
           {w.t(HUB_WORDS[hub])}
         </p>
       )}
+      {kit?.linkPresent &&
+        link?.direct.map((d) => (
+          <p
+            key={d.peer}
+            class={d.state === 'up' ? 'hint' : 'notice'}
+            data-testid="direct-state"
+            data-peer={d.peer}
+            data-direct={d.state}
+          >
+            {w.t(DIRECT_WORDS[d.state], { name: d.name ?? d.peer })}
+          </p>
+        ))}
       <ul class="outbox-list" data-testid="kit-outbox">
         {kit?.items.map((i) => (
           <KitRow key={i.id} item={i} />
