@@ -14,7 +14,8 @@ export type SignalHandler = (msg: SignalIn) => void;
  * The console's signaling socket to the hub (the same relay the kit's direct carrier uses): a
  * WebSocket on the hub's origin, authenticated by the device's bearer token in a subprotocol,
  * kept open with backoff while something needs it. Every message from the hub is size- and
- * schema-checked (signal-protocol.ts); what does not parse is counted and dropped.
+ * schema-checked (signal-protocol.ts); what does not parse is counted and dropped. Offers to the
+ * console are declined (it offers, never answers).
  */
 export class SignalSocket {
   readonly #origin: string;
@@ -95,7 +96,22 @@ export class SignalSocket {
         if (typeof event.data !== 'string') return void this.refused++;
         const parsed = parseSignal(SignalIn, event.data);
         if (!parsed.ok) return void this.refused++;
-        for (const h of [...this.#handlers]) h(parsed.value);
+        const msg = parsed.value;
+        // The console only offers (live channels, calls); the kit's direct link offers too, for
+        // link items: refused at once, so the kit sends them through the hub without waiting out
+        // its connect timeout.
+        if (msg.kind === 'offer' && 'from' in msg) {
+          ws.send(
+            JSON.stringify({
+              kind: 'bye',
+              to: msg.from,
+              session: msg.session,
+              reason: 'the console takes link items through the hub',
+            } satisfies SignalOut),
+          );
+          return;
+        }
+        for (const h of [...this.#handlers]) h(msg);
       };
       ws.onclose = () => {
         if (this.#ws === ws) this.#ws = undefined;

@@ -140,7 +140,9 @@ export class WebRtcCarrier implements Carrier {
             .catch((e: unknown) => finish(new CarrierError('protocol', `bad answer: ${String(e)}`)));
         } else if (msg.kind === 'ice' && (!peerDevice || msg.from === peerDevice))
           void candidates.add(msg.candidate);
-        else if (msg.kind === 'bye' && msg.from === peerDevice)
+        // A bye before any answer is a device of the peer declining the offer (an answerer's
+        // `accept` saying no, a console that takes link items through the hub): fail at once.
+        else if (msg.kind === 'bye' && (!peerDevice || msg.from === peerDevice))
           finish(new CarrierError('unreachable', `the peer refused: ${msg.reason}`));
       });
       channel.onopen = () => {
