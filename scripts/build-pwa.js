@@ -73,6 +73,23 @@ async function buildApp(srcDir, outDir, extra = {}) {
 // trace with the CPU slowed 4x: render 234 -> 40 ms, module evaluation 77 -> ~6 ms). The screens
 // that were split off (consult, outbox, instruments) ride along: about 4 KiB gzip more.
 await buildApp(src, out, { format: 'iife', splitting: false });
+// The tablet page's start script, inlined in its head: opens the tablet's database while the
+// app's script loads (see pwa/tablet/app/db/early-open.ts).
+const early = await build({
+  entryPoints: [`${src}app/db/early-entry.ts`],
+  bundle: true,
+  format: 'iife',
+  target,
+  minify: true,
+  write: false,
+  logLevel: 'warning',
+});
+const earlyJs = early.outputFiles[0].text.trim();
+if (earlyJs.includes('</')) throw new Error('build-pwa: the start script cannot be inlined');
+writeFileSync(
+  `${out}index.html`,
+  readFileSync(`${out}index.html`, 'utf8').replace('<!--early-->', `<script>${earlyJs}</script>`),
+);
 // The tablet's favicon: a small PNG (see icon-png.js for why not the SVG).
 writeFileSync(`${out}icon-32.png`, iconPng(32));
 

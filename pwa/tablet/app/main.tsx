@@ -1,5 +1,7 @@
 import { render } from 'preact';
 import { App } from './app.tsx';
+import { takeEarlyDb } from './db/early-open.ts';
+import { DB_NAME } from './db/schema.ts';
 import { TabletDb } from './db/tablet-db.ts';
 import { createKitApi } from './net/api.ts';
 import { createLiveStream } from './net/stream.ts';
@@ -11,7 +13,8 @@ import './app.css';
 
 async function boot(): Promise<void> {
   performance.mark('fk:main');
-  const db = await TabletDb.open();
+  // Opened by the page's start script while this script loaded, when the database exists.
+  const db = await TabletDb.open(indexedDB, DB_NAME, takeEarlyDb(globalThis));
   performance.mark('fk:db');
   const session = createSession(db);
   let app: AppState | undefined = undefined;

@@ -18,6 +18,11 @@ export function committed(tx: IDBTransaction): Promise<void> {
 /** A schema step: runs inside the upgrade transaction when the stored version is below its number. */
 export type Migration = (db: IDBDatabase, tx: IDBTransaction) => void;
 
+/** The version a set of migrations brings a database to: its highest step (1 when there is none). */
+export function schemaVersion(migrations: Readonly<Record<number, Migration>>): number {
+  return Math.max(1, ...Object.keys(migrations).map(Number));
+}
+
 /**
  * Opens a database and applies every numbered migration above the stored version, in order, in
  * the one upgrade transaction (so a failed step leaves the previous version intact).
@@ -30,7 +35,7 @@ export function openDatabase(
   const steps = Object.keys(migrations)
     .map(Number)
     .sort((a, b) => a - b);
-  const version = steps[steps.length - 1] ?? 1;
+  const version = schemaVersion(migrations);
   return new Promise((resolve, reject) => {
     const request = factory.open(name, version);
     request.onupgradeneeded = (event) => {

@@ -1,5 +1,6 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
+import { openIfExists } from './early-open.ts';
 import { openDatabase } from './idb.ts';
 import { MIGRATIONS } from './schema.ts';
 import { TabletDb } from './tablet-db.ts';
@@ -105,5 +106,36 @@ describe('tablet database', () => {
     expect((await db.startup(['locale'], null)).visit).toBeUndefined();
     expect((await db.startup(['locale'], 'v-unknown')).visit).toBeUndefined();
     db.close();
+  });
+
+  it('opens early only a database that exists, and the app uses that connection when it is current', async () => {
+    const factory = new IDBFactory();
+    // A tablet's first start: nothing is created early (the app creates and migrates).
+    expect(await openIfExists(factory, 'fieldkit-tablet')).toBeNull();
+    expect((await factory.databases()).map((d) => d.name)).toEqual([]);
+    const first = await TabletDb.open(factory, 'fieldkit-tablet', openIfExists(factory, 'fieldkit-tablet'));
+    await first.enqueue(item('c-first-0001'));
+    first.close();
+    // Later starts: the early connection is the app's (closing the app's closes it).
+    const early = await openIfExists(factory, 'fieldkit-tablet');
+    expect(early?.version).toBe(1);
+    const db = await TabletDb.open(factory, 'fieldkit-tablet', Promise.resolve(early));
+    expect((await db.queue()).map((i) => i.clientId)).toEqual(['c-first-0001']);
+    db.close();
+    expect(() => early!.transaction('queue')).toThrow();
+  });
+
+  it('does not use an early connection at another version: it is closed and the usual open decides', async () => {
+    const factory = new IDBFactory();
+    const newer = await openDatabase(factory, 'fieldkit-tablet', { ...MIGRATIONS, 2: () => undefined });
+    newer.close();
+    const early = await openIfExists(factory, 'fieldkit-tablet');
+    expect(early?.version).toBe(2);
+    // A database of a later release is refused (never reopened lower, never wiped), as without it.
+    const opened = await TabletDb.open(factory, 'fieldkit-tablet', Promise.resolve(early)).catch(
+      (e: Error) => e,
+    );
+    expect(opened).toBeInstanceOf(Error);
+    expect(() => early!.transaction('queue')).toThrow();
   });
 });

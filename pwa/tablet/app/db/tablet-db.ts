@@ -1,4 +1,4 @@
-import { committed, done, openDatabase } from './idb.ts';
+import { committed, done, openDatabase, schemaVersion } from './idb.ts';
 import { DB_NAME, MIGRATIONS, type CachedVisit, type QueueItem, type Setting } from './schema.ts';
 
 /** Sent items older than this are pruned from the queue (they are on the kit). */
@@ -11,8 +11,20 @@ const KEEP_SENT_MS = 7 * 24 * 3600 * 1000;
 export class TabletDb {
   private constructor(private readonly db: IDBDatabase) {}
 
-  /** Opens (and migrates) the database. */
-  static async open(factory: IDBFactory = indexedDB, name = DB_NAME): Promise<TabletDb> {
+  /**
+   * Opens (and migrates) the database. `early`: a connection the page opened before the app ran
+   * (early-open.ts), used when it is at this schema's version; otherwise it is closed and the
+   * database opened (created, upgraded) here.
+   */
+  static async open(
+    factory: IDBFactory = indexedDB,
+    name = DB_NAME,
+    early?: Promise<IDBDatabase | null>,
+  ): Promise<TabletDb> {
+    const ready = await early?.catch(() => null);
+    if (ready && ready.name === name && ready.version === schemaVersion(MIGRATIONS))
+      return new TabletDb(ready);
+    ready?.close();
     return new TabletDb(await openDatabase(factory, name, MIGRATIONS));
   }
 
