@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { encodeWire } from '../../crypto/wire-cbor.ts';
+import { ECG_STRIP_MEDIA_TYPE, encodeEcgStrip } from '../../runtime/pipeline/ecg-strip-format.ts';
+import { EcgSynth } from '../../sim/instruments/ecg-synth.ts';
 import type { PouchItem } from './pouchdb-peer.ts';
 
 /** One item of the link bench's backlog. */
@@ -7,11 +9,38 @@ export interface BacklogItem extends PouchItem {
   readonly urgent?: boolean;
 }
 
+/** Polar H10's ECG rate: a 30 s strip is 3,900 samples. */
+const ECG_HZ = 130;
+
+/**
+ * Visit `v`'s 30 s ECG strip as the kit stores and sends it: the strip file the recorder writes
+ * (runtime/pipeline/ecg-strip-format.ts, int32 µV per sample and a JSON header) of the simulated
+ * H10's synthetic ECG (beats, sinus arrhythmia, baseline wander, noise), seeded by the visit, so
+ * its size and its compressibility are those of a real strip, not random bytes.
+ */
+function ecgStrip(v: number): Uint8Array {
+  const synth = new EcgSynth({ rateHz: ECG_HZ, heartRateBpm: 62 + ((v * 7) % 40), seed: 1000 + v });
+  const samples = Int32Array.from({ length: 30 * ECG_HZ }, () => synth.next());
+  return encodeEcgStrip({
+    startUnixNs: BigInt(Date.UTC(2026, 11, 3, 8, v)) * 1_000_000n,
+    rateHz: ECG_HZ,
+    unit: 'uV',
+    samples,
+    gaps: [],
+    device: { id: `h10-${v}`, name: 'Polar H10 (симуляция)', profile: 'polar-h10' },
+    clock: { state: 'utc', offsetMs: 0 },
+    codec: 'polar-pmd-ecg',
+    codecVersion: '1',
+    endReason: 'complete',
+  });
+}
+
 /**
  * A shift's backlog: `visits` of vitals, a 30 s ECG strip and two 200 KB photos, and
- * consultations (every eighth visit's urgent). Bodies are random bytes: nothing compresses, as
- * with JPEG. Shared by the bench and its direct-carrier peer processes, so both carriers carry
- * the same sizes in the same order.
+ * consultations (every eighth visit's urgent). Photos are random bytes: nothing compresses, as
+ * with JPEG; vitals and consultations are CBOR records, the ECG strip is the kit's strip file
+ * of a synthetic ECG (both compress, as real ones do). Shared by the bench and its
+ * direct-carrier peer processes, so both carriers carry the same sizes in the same order.
  */
 export function backlog(visits: number): BacklogItem[] {
   const items: BacklogItem[] = [];
@@ -24,8 +53,8 @@ export function backlog(visits: number): BacklogItem[] {
     items.push({
       id: `v${v}-ecg`,
       kind: 'ecg',
-      body: new Uint8Array(randomBytes(7800)),
-      media: 'application/x-ecg',
+      body: ecgStrip(v),
+      media: ECG_STRIP_MEDIA_TYPE,
     });
     for (let p = 0; p < 2; p++)
       items.push({

@@ -19,8 +19,18 @@ export const nodeCompressor: Compressor = {
 };
 
 /**
- * Whether compressing an item's content pays: records (CBOR) and waveforms do, already
- * compressed media (JPEG, Opus, PNG, MP4...) do not and only cost CPU.
+ * Whether compressing an item's content pays: records (CBOR) and waveforms (an ECG strip file
+ * deflates to ~42%) do, already compressed media (JPEG, Opus, PNG, MP4...) do not and only cost
+ * CPU.
+ *
+ * Compressing before sealing is safe here, and only because of how items are made: each envelope
+ * compresses one signed item on its own (never two items, never key material: the content key is
+ * wrapped outside the compressed plaintext), and its content is authored on the kit (records,
+ * waveforms from the kit's own instruments, the brigade's own text). A length attack of the
+ * CRIME/BREACH kind needs attacker-chosen bytes compressed together with a secret, and many
+ * observed lengths; no item mixes the two. An item kind that ever carries attacker-controlled
+ * content beside secrets (a stranger's text forwarded inside a patient record, say) must be
+ * sent uncompressed: return false for its media type here.
  */
 export function worthCompressing(media: string | undefined): boolean {
   if (!media) return true;
