@@ -65,6 +65,7 @@ export class LinkPacer {
   #recent: { at: number; rate: number }[] = [];
   #minRtt = Infinity;
   #confirmed: { at: number; bytes: number }[] = [];
+  #measured = false;
 
   constructor(options: PacingOptions = {}) {
     this.#chunkSeconds = options.chunkSeconds ?? 0.375;
@@ -83,6 +84,11 @@ export class LinkPacer {
     let best = this.#smoothed;
     for (const r of this.#recent) best = Math.max(best, r.rate);
     return best;
+  }
+
+  /** True once the link was measured (before, {@link rate} is only the assumed initial rate). */
+  get measured(): boolean {
+    return this.#measured;
   }
 
   /**
@@ -112,6 +118,7 @@ export class LinkPacer {
     let total = 0;
     for (let i = 1; i < this.#confirmed.length; i++) total += this.#confirmed[i]!.bytes;
     this.#smoothed = 0.7 * this.#smoothed + 0.3 * (total / span);
+    this.#measured = true;
     this.#recent.push({ at: now, rate: this.#smoothed });
     while (this.#recent.length > 0 && now - this.#recent[0]!.at > RECENT_MS) this.#recent.shift();
   }

@@ -7,6 +7,7 @@ import { HubSocketCarrier } from '../../runtime/link/carriers/hub-socket/hub-soc
 import type { SignalIn } from '../../runtime/link/carriers/webrtc/signal-protocol.ts';
 import { SignalingClient } from '../../runtime/link/carriers/webrtc/signaling-client.ts';
 import { CallRelay } from '../../runtime/link/live/call-relay.ts';
+import { LinkPacer } from '../../runtime/link/rate.ts';
 import type { WireCall } from '../../runtime/link/live/call-wire.ts';
 import { MAX_CALL_BODY_BYTES, callMedia } from '../../runtime/link/live/call-wire.ts';
 import type { TestDevice } from '../helpers/link-world.ts';
@@ -177,6 +178,12 @@ describe('the kit relays calls between a console and its tablets', () => {
   }, 90_000);
 
   it('offers video only on a link measured wide enough, never below 256 kbit/s', () => {
+    // The kit reports its uplink only once its pacer measured one (the assumed rate does not count).
+    const pacer = new LinkPacer();
+    expect(pacer.measured).toBe(false);
+    for (let t = 0; t <= 1000; t += 100) pacer.delivered(16 * 1024, true, 1_000_000 + t);
+    expect(pacer.measured).toBe(true);
+
     expect(callMedia(null).video).toBe(false);
     expect(callMedia(128).video).toBe(false);
     expect(callMedia(255).video).toBe(false);

@@ -58,9 +58,10 @@ export function startKitLive(o: KitLiveOptions): KitLive | undefined {
         else if (e.type === 'visit' && e.change.kind === 'entry' && e.change.entry.observation)
           listener([{ ...e.change.entry.observation, visitId: e.change.visitId }]);
       }),
+    // What the hub session measured (an assumed rate is no measurement: then audio only).
     linkKbps: () => {
-      const rate = o.link.hubLink.session?.pacer.rate;
-      return rate === undefined ? null : Math.round((rate * 8) / 1000);
+      const pacer = o.link.hubLink.session?.pacer;
+      return pacer?.measured ? Math.round((pacer.rate * 8) / 1000) : null;
     },
     log,
   });

@@ -17,7 +17,12 @@ export function CallControls({ call, linkKbps }: { call: CallSession; linkKbps: 
   const { phase, stats } = call;
   const active = phase.state === 'calling' || phase.state === 'connected';
   return (
-    <div class="call-controls" data-call={phase.state}>
+    <div
+      class="call-controls"
+      data-call={phase.state}
+      data-video={String(call.video)}
+      data-link-kbps={linkKbps ?? ''}
+    >
       <audio ref={audio} autoplay />
       {active ? (
         <>
