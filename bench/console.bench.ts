@@ -1,4 +1,5 @@
 import { loadavg } from 'node:os';
+import { caseOpen } from './console/case-open.ts';
 import { conclusionVerify } from './console/verify.ts';
 import { queueRender } from './console/queue-render.ts';
 import { consoleWorld } from './console/world.ts';
@@ -21,6 +22,10 @@ const load = () => Math.round((loadavg()[0] ?? Number.NaN) * 100) / 100;
  * - `conclusion_verify_ms_p99`: the kit's check of a conclusion referring to 200 records, against
  *   its real store (target <= 20); `conclusion_accept_ms_p99`: taking a new one (decrypt, verify,
  *   durable commit).
+ * - `case_open_ms` at 256 kbit/s (tbf in network namespaces, as bench/link): the kit sends a case
+ *   with a 30 s ECG strip and two photos; to the console showing it whole. Beside it
+ *   `case_http_ms`, the same bytes as one plain HTTP download on the same link just after, and
+ *   `case_open_vs_http` (their ratio); mean of the rounds, and the wire bytes of each.
  * The load average is reported at the start and the end: the machine is shared.
  */
 export default async function run(opts: { quick: boolean }): Promise<Record<string, number>> {
@@ -38,7 +43,8 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
     metrics.queue_render_ms_p95 = r1(percentile(q.render, 95));
     metrics.queue_render_ms_p50 = r1(percentile(q.render, 50));
     metrics.plain_table_ms_p95 = r1(percentile(q.plainTable, 95));
-    metrics.queue_vs_plain_table = r1((percentile(q.render, 95) / percentile(q.plainTable, 95)) * 100) / 100;
+    metrics.queue_vs_plain_table =
+      Math.round((percentile(q.render, 95) / percentile(q.plainTable, 95)) * 100) / 100;
     metrics.queue_claim_ms_p95 = r1(percentile(q.claim, 95));
     metrics.queue_fill_ms = Math.round(q.fillMs);
     metrics.idle_console_cpu_ms_per_min = Math.round(q.idleConsoleCpuMsPerMin);
@@ -46,6 +52,16 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
   } finally {
     await world.close();
   }
+  const rounds = await caseOpen(256, opts.quick ? 1 : 2);
+  const mean = (f: (r: (typeof rounds)[number]) => number) =>
+    rounds.reduce((n, r) => n + f(r), 0) / rounds.length;
+  metrics.case_rate_kbit = 256;
+  metrics.case_open_ms = Math.round(mean((r) => r.caseOpenMs));
+  metrics.case_http_ms = Math.round(mean((r) => r.httpMs));
+  metrics.case_open_vs_http = Math.round((mean((r) => r.caseOpenMs) / mean((r) => r.httpMs)) * 100) / 100;
+  metrics.case_payload_bytes = Math.round(mean((r) => r.payloadBytes));
+  metrics.case_wire_bytes = Math.round(mean((r) => r.caseWireBytes));
+  metrics.case_http_wire_bytes = Math.round(mean((r) => r.httpWireBytes));
   metrics.load_at_end = load();
   return metrics;
 }

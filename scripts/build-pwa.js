@@ -117,10 +117,34 @@ for (const w of warnings) console.warn(`build-pwa: ${w}`);
 console.log(`tablet app built into ${out} (${count} files precached, ${Math.round(size / 1024)} KiB)`);
 
 // The specialist's console: the same toolchain, its own folder (the hub serves it; the kit never
-// does). No service worker yet: the console needs the hub to be of any use.
+// does), and its own service worker the same way as the tablet's, so that it opens without the hub.
 const consoleOut = `${root}pwa/dist-console/`;
 await buildApp(`${root}pwa/console/`, consoleOut, {
   // libsodium's Emscripten glue names Node modules it only loads under Node.
   external: ['fs', 'path', 'crypto'],
 });
-console.log(`specialist console built into ${consoleOut}`);
+const consoleSwTemp = join(tmpdir(), `fieldkit-console-sw-${process.pid}.js`);
+await build({
+  entryPoints: [`${root}pwa/console/sw/sw.ts`],
+  outfile: consoleSwTemp,
+  bundle: true,
+  format: 'iife',
+  target,
+  minify: true,
+  define: { 'process.env.NODE_ENV': '"production"' },
+  logLevel: 'warning',
+});
+const consoleSw = await injectManifest({
+  swSrc: consoleSwTemp,
+  swDest: `${consoleOut}sw.js`,
+  globDirectory: consoleOut,
+  globPatterns: ['**/*.{html,js,css,svg,webmanifest,wasm}'],
+  globIgnores: ['sw.js', '**/*.map'],
+  // The console's bundle carries libsodium (about 2 MB).
+  maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
+});
+rmSync(consoleSwTemp, { force: true });
+for (const w of consoleSw.warnings) console.warn(`build-pwa: ${w}`);
+console.log(
+  `specialist console built into ${consoleOut} (${consoleSw.count} files precached, ${Math.round(consoleSw.size / 1024)} KiB)`,
+);

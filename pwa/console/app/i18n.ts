@@ -38,7 +38,8 @@ export const RU = {
   replyBlocked: 'Ответить нельзя: консультацию ведёт {name}',
   replyRefused: 'Хаб не принял ответ: консультацию ведёт {name}',
   replyRefusedWhy: 'Хаб не принял ответ: {why}',
-  queueStale: 'Нет связи с хабом: показан последний известный список. Ответы уйдут, когда связь вернётся.',
+  queueStale:
+    'Нет связи с хабом: показан последний известный список (на {at}). Ответы уйдут, когда связь вернётся.',
   pendingCount: 'Ждут отправки: {n}',
   deadlines: 'Срок ответа: срочно — {urgent}, планово — {routine}',
   urgent: 'Срочно',
@@ -199,7 +200,8 @@ export const EN: Catalogue = {
   replyBlocked: 'You cannot reply: {name} holds this consultation',
   replyRefused: 'The hub refused the reply: {name} holds this consultation',
   replyRefusedWhy: 'The hub refused the reply: {why}',
-  queueStale: 'No connection to the hub: this is the last known list. Replies go out when it is back.',
+  queueStale:
+    'No connection to the hub: this is the last known list (as of {at}). Replies go out when it is back.',
   pendingCount: 'Waiting to be sent: {n}',
   deadlines: 'Answer within: urgent {urgent}, routine {routine}',
   urgent: 'Urgent',

@@ -15,6 +15,9 @@ async function boot(): Promise<void> {
     document.getElementById('app')!,
   );
   await state.start();
+  // The offline shell (sw/sw.ts): the console opens, unlocks and shows its last queue without the hub.
+  if ('serviceWorker' in navigator)
+    navigator.serviceWorker.register('/sw.js').catch((e: unknown) => console.warn('service worker:', e));
 }
 
 void boot();

@@ -12,8 +12,8 @@ import type { DeviceKeys, SealedVault } from './keys/vault.ts';
 import { VaultError, newDeviceKeys, openVault, openerOf, sealVault, signerOf } from './keys/vault.ts';
 import type { ConsoleItem, ConsoleReceipt } from './link/received.ts';
 import { openReceived } from './link/received.ts';
-import type { HubCase } from './net/cases-api.ts';
-import { CasesApi } from './net/cases-api.ts';
+import type { CaseOutcome } from './net/cases-api.ts';
+import { CasesApi, HubCase } from './net/cases-api.ts';
 import { HubApi, HubError } from './net/hub-api.ts';
 import { LinkSocket, ObjectRefusal } from './net/link-socket.ts';
 import type { DeadlinePolicy, QueueInput } from './queue/queue.ts';
@@ -61,6 +61,8 @@ interface Pending {
 const VAULT_KEY = 'device';
 const DIRECTORY_KEY = 'directory';
 const CONCLUDED_KEY = 'concluded';
+/** The hub's view of the queue as last read (claims), with when: shown, marked stale, offline. */
+const HUB_CASES_KEY = 'hubCases';
 const PENDING_PREFIX = 'pending/';
 
 /**
@@ -82,6 +84,8 @@ export class ConsoleState {
   hubCases: HubCase[] = [];
   /** The same, by envelope id. */
   #hubById = new Map<string, HubCase>();
+  /** When the hub's view of the queue was last read (ms), 0 if never: how stale it is offline. */
+  casesAt = 0;
   /** The hub's cursor after the last list (the next poll asks only for what changed since). */
   #casesCursor: string | undefined;
   #refreshing: Promise<void> | undefined;
@@ -226,6 +230,16 @@ export class ConsoleState {
     this.receipts = (await db.all('items')).filter(
       (i): i is ConsoleReceipt => (i as ConsoleReceipt)?.type === 'receipt',
     );
+    const cached = await db.get('state', HUB_CASES_KEY);
+    if (cached && typeof cached === 'object' && 'cases' in cached && 'at' in cached) {
+      const parsed = HubCase.array()
+        .max(50_000)
+        .safeParse((cached as { cases: unknown }).cases);
+      if (parsed.success && this.casesAt === 0) {
+        this.#setHubCases(parsed.data);
+        this.casesAt = Number((cached as { at: unknown }).at) || 0;
+      }
+    }
     const concluded = await db.get('state', CONCLUDED_KEY);
     if (concluded && typeof concluded === 'object')
       this.concluded = new Map(Object.entries(concluded as Record<string, 'queued' | 'at_hub'>));
@@ -441,7 +455,15 @@ export class ConsoleState {
   async claim(itemId: string): Promise<boolean> {
     const c = this.consultations().find((x) => x.itemId === itemId);
     if (!c) return false;
-    const outcome = await this.#act(c.item.envelopeId, 'claim');
+    let outcome: CaseOutcome;
+    try {
+      outcome = await this.#act(c.item.envelopeId, 'claim');
+    } catch (error) {
+      const { t } = await import('./i18n.ts');
+      this.notice = t('claimRefused', { why: error instanceof Error ? error.message : String(error) });
+      this.#changed();
+      return false;
+    }
     if (!outcome.ok) {
       const { t } = await import('./i18n.ts');
       this.notice =
@@ -513,7 +535,12 @@ export class ConsoleState {
         this.#setHubCases([...next.values()]);
       }
       this.#casesCursor = changes.cursor;
-      if (moved) this.#changed();
+      this.casesAt = Date.now();
+      if (moved) {
+        // Kept for the console opened without the hub (shown as the last known list).
+        await this.#db?.put('state', HUB_CASES_KEY, { cases: this.hubCases, at: this.casesAt });
+        this.#changed();
+      }
       // A conclusion that reached the hub while telling the coordination failed: say it again.
       for (const [itemId, state] of this.concluded) {
         if (state !== 'at_hub') continue;

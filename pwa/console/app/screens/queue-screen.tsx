@@ -86,7 +86,7 @@ export function QueueScreen() {
       </p>
       {state.hub.state === 'down' ? (
         <p class="warning stale" data-stale="yes">
-          {t('queueStale')}
+          {t('queueStale', { at: state.casesAt ? clock(state.casesAt, now) : '—' })}
         </p>
       ) : null}
       {state.notice ? <p class="error notice">{state.notice}</p> : null}
