@@ -9,7 +9,12 @@ import { SignalingClient } from '../../runtime/link/carriers/webrtc/signaling-cl
 import { CallRelay } from '../../runtime/link/live/call-relay.ts';
 import { LinkPacer } from '../../runtime/link/rate.ts';
 import type { WireCall } from '../../runtime/link/live/call-wire.ts';
-import { MAX_CALL_BODY_BYTES, callMedia } from '../../runtime/link/live/call-wire.ts';
+import {
+  MAX_CALL_BODY_BYTES,
+  WireCall as WireCallSchema,
+  callMedia,
+} from '../../runtime/link/live/call-wire.ts';
+import { parseCallEvent } from '../../pwa/tablet/app/call/call-event.ts';
 import type { TestDevice } from '../helpers/link-world.ts';
 import { startTestHub, testDevice, testDirectory, testOrg, testStore } from '../helpers/link-world.ts';
 
@@ -175,6 +180,30 @@ describe('the kit relays calls between a console and its tablets', () => {
     const rangOut = await until(() => atConsole.find((m) => m.kind === 'bye' && m.session === third), 30_000);
     expect(rangOut).toMatchObject({ reason: 'no answer' });
     expect(rung.find((c) => c.kind === 'bye' && c.session === third)).toBeDefined();
+
+    // The tablet's schema-free check (its bundle carries no zod) takes exactly what the kit's
+    // schema takes: every event published here, and none of these.
+    for (const c of rung) {
+      expect(WireCallSchema.safeParse(c).success).toBe(true);
+      expect(parseCallEvent(c)).toEqual(c);
+    }
+    const offerEvent = rung.find((c) => c.kind === 'offer')!;
+    for (const bad of [
+      { ...offerEvent, session: 'call:short' },
+      { ...offerEvent, session: 'live:3a0c6f7e-5b1d-4c2e' },
+      { ...offerEvent, sdp: 'x'.repeat(48 * 1024 + 1) },
+      { ...offerEvent, sdp: '' },
+      { ...offerEvent, video: 'yes' },
+      { kind: 'ice', session, candidate: { candidate: 'c'.repeat(2049) } },
+      { kind: 'ice', session, candidate: { candidate: 'c', sdpMLineIndex: 65 } },
+      { kind: 'bye', session, reason: 'r'.repeat(201) },
+      { kind: 'ring', session },
+      null,
+      [],
+    ]) {
+      expect(WireCallSchema.safeParse(bad).success).toBe(false);
+      expect(parseCallEvent(bad)).toBeNull();
+    }
   }, 90_000);
 
   it('offers video only on a link measured wide enough, never below 256 kbit/s', () => {

@@ -1,4 +1,4 @@
-import { AUDIO_MAX_BITRATE } from '../../../runtime/link/live/call-wire.ts';
+import { AUDIO_MAX_BITRATE } from '../../../runtime/link/live/call-policy.ts';
 
 /** A browser-to-browser call's media, as both the console and the tablet run it. */
 export interface CallPeer {

@@ -1,9 +1,9 @@
 import type { WireCall } from '../../../../runtime/link/live/call-wire.ts';
-import { WireCall as WireCallSchema } from '../../../../runtime/link/live/call-wire.ts';
 import type { CallPeer, CallStats } from '../../../shared/call/call-peer.ts';
 import { callStats, candidateJson, capAudio, openCallPeer } from '../../../shared/call/call-peer.ts';
 import type { KitApi } from '../net/api.ts';
 import type { CallEvent } from './call-bus.ts';
+import { parseCallEvent } from './call-event.ts';
 
 /** Where the tablet's call is. */
 export type TabletCallPhase =
@@ -55,11 +55,10 @@ export class TabletCall {
     return 'session' in this.phase ? this.phase.session : undefined;
   }
 
-  /** One event from the kit (anything that does not match its schema is ignored). */
+  /** One event from the kit (anything outside the call schema's limits is ignored). */
   receive(raw: CallEvent): void {
-    const parsed = WireCallSchema.safeParse(raw);
-    if (!parsed.success) return;
-    const e = parsed.data;
+    const e = parseCallEvent(raw);
+    if (!e) return;
     if (e.kind === 'offer') {
       if (
         this.phase.state === 'connecting' ||
