@@ -2,15 +2,11 @@ import { BLOCK_BYTES, MAX_CHUNK_BYTES } from './frames.ts';
 
 /** Tuning of the sender's pacing (defaults for a 256 kbit/s link with cuts). */
 export interface PacingOptions {
-  /**
-   * How long one chunk may occupy the link: an urgent item waits at most about this (default
-   * 0.375 s: 12 KiB at 256 kbit/s, so a chunk and the next one's head fit a radio queue of ~0.4 s).
-   */
+  /** How long one chunk may occupy the link: an urgent item waits at most about this (default 0.25 s). */
   readonly chunkSeconds?: number;
   /**
    * Data kept queued in the path beyond one chunk and the confirmation delay, in seconds at the
-   * measured rate (default 0.1 s): when the chunk in flight is estimated to have this much left,
-   * the next one goes, so the line stays busy while the confirmation travels back.
+   * measured rate (default 0.15 s): what keeps the line busy while confirmations travel back.
    */
   readonly queueSeconds?: number;
   /** Rate assumed before anything was measured, bytes/s (default 16 KiB/s = 128 kbit/s). */
@@ -29,8 +25,6 @@ const MIN_SPAN_S = 0.5;
 const SAMPLE_MS = 2000;
 /** How long a measured rate is remembered. */
 const RECENT_MS = 5000;
-/** The path's queue term is never less than this (a frame's framing, a heartbeat). */
-const MIN_QUEUED = 512;
 
 /**
  * Measures the link from what the receiver confirms (never from the carrier's buffer or state)
@@ -46,12 +40,12 @@ const MIN_QUEUED = 512;
  *   smoothed, the highest of the last 5 s;
  * - chunk = rate x chunkSeconds, in whole 4 KiB blocks (1 to 64), so a chunk in flight holds an
  *   urgent item back by at most ~chunkSeconds;
- * - path = one chunk + rate x (min round trip + queueSeconds): the sender (sender.ts) sends the
- *   next chunk when, by a clock estimate of the path draining at this rate, what is left ahead
- *   of it plus the chunk fits this; enough queued to keep the line busy while a confirmation
- *   travels back, and no more, so an urgent item queues behind little and a small radio queue
- *   is not overflowed (an overflow is loss and a TCP retransmission). A low rate estimate still
- *   fills the line: confirmations come at the line's rate, and the estimate follows;
+ * - path = one chunk + rate x (min round trip + queueSeconds), at least one block more than a
+ *   chunk: enough queued to keep the
+ *   line busy while a confirmation travels back, and no more, so an urgent item queues behind
+ *   little, a cut strands at most about a chunk, and a small radio queue is not overflowed (an
+ *   overflow is loss and a TCP retransmission). A low rate estimate still fills the line: the
+ *   path's queue term makes confirmations come at the line's rate, and the estimate follows;
  * - window (unacknowledged bytes) = rate x 4 s, at least 256 KiB: the receiver's disk may lag
  *   behind the line without stopping it. Its size costs nothing after a cut: the receiver keeps
  *   what arrived, and its HAVE says so.
@@ -68,8 +62,8 @@ export class LinkPacer {
   #measured = false;
 
   constructor(options: PacingOptions = {}) {
-    this.#chunkSeconds = options.chunkSeconds ?? 0.375;
-    this.#queueSeconds = options.queueSeconds ?? 0.1;
+    this.#chunkSeconds = options.chunkSeconds ?? 0.5;
+    this.#queueSeconds = options.queueSeconds ?? 0.15;
     this.#maxWindow = options.maxWindow ?? 4 * 1024 * 1024;
     this.#smoothed = options.initialRate ?? 16 * 1024;
   }
@@ -139,7 +133,7 @@ export class LinkPacer {
   /** Bytes that may be sent and not yet known to have arrived (in the path). */
   get pathBytes(): number {
     const rtt = (this.minRttMs ?? 100) / 1000;
-    const queued = Math.max(MIN_QUEUED, this.rate * (rtt + this.#queueSeconds));
+    const queued = Math.max(BLOCK_BYTES, this.rate * (rtt + this.#queueSeconds));
     return Math.min(this.#maxWindow, this.chunkBytes + queued);
   }
 

@@ -23,13 +23,6 @@ export const PROBE_SEQ_BASE = 0x8000_0000;
 const FRAME_SLACK = 128;
 /** Largest item sent at once even when the path is full: an urgent message, not a photo. */
 const SMALL_URGENT_BYTES = BLOCK_BYTES;
-/**
- * The line is assumed to drain this much faster than the measured rate between confirmations:
- * sending a little early costs a little queueing, sending late leaves the line idle.
- */
-const DRAIN_BIAS = 1.05;
-/** A wake-up for the next chunk is never set further out than this (a wrong estimate heals). */
-const MAX_WAKE_MS = 1000;
 
 interface InFlight {
   readonly count: number;
@@ -77,9 +70,6 @@ export class Sender {
   #pumping = false;
   #again = false;
   #windowLimited = false;
-  /** Since when the path has been draining unobserved: the last confirmation, or data into an empty path. */
-  #drainFrom = 0;
-  #wake: NodeJS.Timeout | undefined;
   #stopped = false;
   readonly #offChange: () => void;
   readonly #timers = new Set<NodeJS.Timeout>();
@@ -109,27 +99,9 @@ export class Sender {
     return this.#streamSent - this.#streamConfirmed;
   }
 
-  /**
-   * Frame bytes estimated not to have arrived yet: the path as last confirmed, less what the line
-   * has carried since at the measured rate. Confirmations come once per frame, so between them
-   * only this estimate says how much of the chunk in flight is still on its way: the next chunk
-   * is sent when the one in flight is nearly across (not a whole chunk earlier), so the line
-   * stays busy, the radio's queue holds little more than a chunk and an urgent item waits behind
-   * about one. A cut strands the chunk in flight and the next one, which the estimate releases
-   * before a missing confirmation can tell that the path is gone (the receiver keeps only whole
-   * frames, so a busy line cannot lose less than the chunk it is carrying).
-   */
-  estimatedPathBytes(now = Date.now()): number {
-    const path = this.pathBytes;
-    if (path <= 0) return 0;
-    const drained = (this.#pacer.rate * DRAIN_BIAS * Math.max(0, now - this.#drainFrom)) / 1000;
-    return Math.max(0, path - drained);
-  }
-
   /** Stops for good (the connection closed): forgets everything in flight. */
   stop(): void {
     this.#stopped = true;
-    if (this.#wake) clearTimeout(this.#wake);
     this.#offChange();
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
@@ -194,30 +166,21 @@ export class Sender {
 
   /**
    * The next thing to send, best first; 'full' when the best is held back by the path or the
-   * window. A chunk goes when the estimated path leaves room for it (see
-   * {@link estimatedPathBytes}); the bytes actually unconfirmed never exceed two chunks, whatever
-   * the estimate says. When nothing fits yet, a wake-up is set for the moment the chunk in flight
-   * should be nearly across.
+   * window. The path is filled in whole blocks: when less than a chunk fits, a shorter chunk
+   * goes, so the line stays busy without queueing more than the pacer allows.
    */
   #choose(): Action | 'full' | undefined {
     const now = Date.now();
     const chunkBytes = this.#pacer.chunkBytes;
-    const limit = this.#pacer.pathBytes + FRAME_SLACK;
-    const estimated = this.estimatedPathBytes(now);
-    const empty = this.pathBytes === 0;
-    const windowOpen = this.#inflightBytes < this.#pacer.window;
-    // Room for `bytes` more: by the estimate, and in fact never more than two chunks unconfirmed
-    // (the one in flight and the next; a cut, which no estimate sees coming, strands those), or
-    // the path's limit where a long round trip needs more in flight than that.
-    const cap = Math.max(limit, 2 * (chunkBytes + FRAME_SLACK));
-    const fits = (bytes: number) => empty || (estimated + bytes <= limit && this.pathBytes + bytes <= cap);
+    const pathRoom = this.#pacer.pathBytes + FRAME_SLACK - this.pathBytes;
+    const open =
+      this.#inflightBytes < this.#pacer.window && (pathRoom >= BLOCK_BYTES || this.pathBytes === 0);
     for (const tx of this.#ordered()) {
       if (tx.retryAt !== undefined && now < tx.retryAt) continue;
       if (tx.phase === 'new') {
         if (tx.obj.size <= chunkBytes) {
           const urgentAndSmall = tx.obj.priority === 1 && tx.obj.size <= SMALL_URGENT_BYTES;
-          if (urgentAndSmall || (windowOpen && fits(tx.obj.size))) return { kind: 'item', tx };
-          return this.#full(estimated, limit - tx.obj.size, windowOpen);
+          return open || urgentAndSmall ? { kind: 'item', tx } : 'full';
         }
         // An OFFER is small (the manifest) and its HAVE answer must come back before the chunks.
         if (this.#offers < MAX_OFFERS) return { kind: 'offer', tx };
@@ -226,32 +189,14 @@ export class Sender {
       if (tx.phase !== 'ready' || !tx.acked || !tx.sent) continue;
       const first = tx.sent.nextClear(0);
       if (first < 0) continue;
+      if (!open) return 'full';
+      const fit = this.pathBytes === 0 ? chunkBytes : Math.min(chunkBytes, pathRoom);
+      const maxBlocks = Math.max(1, Math.floor(fit / BLOCK_BYTES));
       let count = 1;
-      const maxBlocks = Math.max(1, Math.floor(chunkBytes / BLOCK_BYTES));
       while (count < maxBlocks && first + count < tx.sent.size && !tx.sent.has(first + count)) count++;
-      const bytes = rangeLength(tx.obj.size, first, count);
-      // A whole chunk (or the object's last blocks) at once: no slivers that cost a frame each.
-      if (windowOpen && fits(bytes)) return { kind: 'chunk', tx, first, count };
-      return this.#full(estimated, limit - bytes, windowOpen);
+      return { kind: 'chunk', tx, first, count };
     }
     return undefined;
-  }
-
-  /** Held back: wakes the pump when the path should have drained to `target` bytes. */
-  #full(estimated: number, target: number, windowOpen: boolean): 'full' {
-    if (this.#wake) clearTimeout(this.#wake);
-    this.#wake = undefined;
-    // A full window waits for ACKs, an empty path for nothing; confirmations pump anyway.
-    if (!windowOpen || this.pathBytes === 0) return 'full';
-    const ms = ((estimated - target) / (this.#pacer.rate * DRAIN_BIAS)) * 1000;
-    this.#wake = setTimeout(
-      () => {
-        this.#wake = undefined;
-        this.pump();
-      },
-      Math.min(MAX_WAKE_MS, Math.max(1, Math.ceil(ms))),
-    );
-    return 'full';
   }
 
   async #execute(action: Action): Promise<void> {
@@ -286,7 +231,6 @@ export class Sender {
   #send(frame: Frame, tx?: Tx, first = 0, flight?: Omit<InFlight, 'end'>): void {
     if (this.#stopped) return;
     const bytes = encodeFrame(frame);
-    if (this.pathBytes === 0) this.#drainFrom = Date.now();
     this.#streamSent += bytes.byteLength;
     if (tx && flight) {
       tx.inflight.set(first, { ...flight, end: this.#streamSent });
@@ -318,8 +262,6 @@ export class Sender {
     if (upTo <= this.#streamConfirmed) return;
     const bytes = upTo - this.#streamConfirmed;
     this.#streamConfirmed = upTo;
-    // The PONG took about half the empty path's round trip to come back: the line drained meanwhile.
-    this.#drainFrom = Date.now() - (this.#pacer.minRttMs ?? 0) / 2;
     this.#pacer.delivered(bytes, this.#windowLimited);
     this.pump();
   }
