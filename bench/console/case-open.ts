@@ -110,7 +110,7 @@ async function oneRound(
     records: [],
   });
   const row = page.locator(`table.queue tbody tr`, { hasText: `приложены (${round})` });
-  await row.getByRole('button', { name: 'Открыть' }).click({ timeout: 10 * 60_000 });
+  await row.getByRole('button', { name: 'Открыть' }).click({ timeout: 5 * 60_000 });
   await page.waitForFunction(
     () => {
       const drawn = document.querySelector('canvas.ecg-canvas')?.getAttribute('data-drawn-samples');
