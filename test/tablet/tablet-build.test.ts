@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -38,5 +39,17 @@ describe('tablet build', () => {
     expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     expect(png.readUInt32BE(16)).toBe(32); // IHDR width
     expect(sw).toContain(icon!);
+  });
+
+  // One script carries every lazily loaded part, so a heavy import anywhere (zod once came in with
+  // the call panel: 133 KiB) lands on the first screen. Issue 10's budget: 60 KiB gzip in all.
+  it('first screen (script and stylesheets) fits the 60 KiB gzip budget', () => {
+    const refs = [...html.matchAll(/(?:src|href)="\/?([^"]+\.(?:js|css))"/g)].map((m) => m[1]!);
+    expect(refs.some((r) => r.endsWith('.js'))).toBe(true);
+    const bytes = refs.reduce(
+      (sum, r) => sum + gzipSync(readFileSync(`${dist}${r}`), { level: 9 }).length,
+      0,
+    );
+    expect(bytes / 1024).toBeLessThanOrEqual(60);
   });
 });
