@@ -1,14 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { DirectoryIdentity } from '../../crypto/directory.ts';
-import type { WirePatient, WireVisit } from '../../runtime/http/api/wire-types.ts';
-import { launchTablets } from '../helpers/tablets.ts';
-import { startTabletKit, type TabletKit } from '../helpers/tablet-kit.ts';
-import { testDirectory, testOrg, testStore } from '../helpers/link-world.ts';
-import { echoErrors, enrolConsole, reopenConsole, startConsoleHub } from './console-world.ts';
+import { WAIT, visitWorld } from './live-world.ts';
 
 const SHOTS = 'artifacts/screenshots';
-const WAIT = { timeout: 60_000 };
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -22,90 +16,7 @@ afterAll(async () => {
 describe('a voice reply from the console on the tablet (Chromium)', () => {
   it('the tablet shows the voice reply as verified, with the recording playable', async () => {
     mkdirSync(SHOTS, { recursive: true });
-    const org = await testOrg();
-    const hubS = await testStore('hub');
-    cleanups.push(hubS.cleanup);
-    let served: Uint8Array | undefined;
-    const { hub, tls, rootPem } = await startConsoleHub(hubS.store, () => served);
-    cleanups.push(() => hub.stop());
-    const browsers = await launchTablets({ trustCaPem: [rootPem] });
-    cleanups.push(browsers.close);
-
-    // The specialist's console enrols first (no directory yet: it pins the first one it gets).
-    const { page: con } = await browsers.tablet();
-    echoErrors(con, 'console');
-    await con.goto(`https://localhost:${hub.port}/`);
-    await enrolConsole(con, {
-      code: (await hub.codes.issue('spec-ivanova', 'specialist')).code,
-      label: 'Ноутбук Ивановой',
-      passphrase: 'кардиолог-2026',
-      identity: 'spec-ivanova',
-    });
-    const device = (await hub.enrolments.all()).find((d) => d.identity === 'spec-ivanova')!;
-
-    // The kit, linked to this hub; the organisation's directory lists it and the console.
-    const kit: TabletKit = await startTabletKit(
-      { oximeterRateHz: 2, bpIntervalMs: 3_600_000 },
-      {
-        link: async (store) => {
-          const id = store.publicIdentity;
-          const identities: DirectoryIdentity[] = [
-            { id: 'kit-01', role: 'kit', name: 'Бригада 1', devices: [{ key: id.signing, box: id.sealing }] },
-            {
-              id: 'spec-ivanova',
-              role: 'specialist',
-              name: 'Иванова А. П., кардиолог',
-              devices: [{ key: Buffer.from(device.device, 'hex'), box: Buffer.from(device.box!, 'hex') }],
-            },
-          ];
-          served = await testDirectory(org, identities);
-          await hub.enrolments.enroll({
-            device: Buffer.from(id.signing).toString('hex'),
-            identity: 'kit-01',
-            role: 'kit',
-          });
-          return {
-            store,
-            orgKey: org.publicKey,
-            hub: { url: hub.url, certPem: tls.cert },
-            directory: served,
-          };
-        },
-      },
-    );
-    cleanups.push(() => kit.dispose());
-    await reopenConsole(con, 'кардиолог-2026');
-
-    // The tablet (trusting the kit's CA, in its own browser context) asks for a consultation.
-    const tabletBrowsers = await launchTablets({ trustCaPem: [kit.caPem] });
-    cleanups.push(tabletBrowsers.close);
-    const { page: tab } = await tabletBrowsers.tablet();
-    echoErrors(tab, 'tablet');
-    await tab.goto(`${kit.url}pair#code=${await kit.pairingCode('feldsher')}`);
-    await tab.click('[data-testid="pair-submit"]');
-    await tab.waitForSelector('[data-testid="patient-search"]', WAIT);
-    const post = async <T>(path: string, body: unknown): Promise<T> =>
-      (await (
-        await kit.fetch(`${kit.url}${path}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        })
-      ).json()) as T;
-    const patient = await post<WirePatient>('api/patients', {
-      clientId: `voice-patient-${Date.now()}`,
-      familyName: 'Кузнецов',
-      givenName: 'Пётр',
-      birthDate: '1951-09-12',
-      sex: 'male',
-    });
-    const visit = await post<WireVisit>('api/visits', {
-      clientId: `voice-visit-${Date.now()}`,
-      patientId: patient.id,
-    });
-    await tab.goto(`${kit.url}visits/${visit.id}`);
-    await tab.waitForSelector('[data-testid="visit-screen"]', WAIT);
-    await tab.locator('[data-testid="live-2708-6"]').waitFor(WAIT);
+    const { con, tab } = await visitWorld(cleanups, { tag: 'voice' });
     await tab.click('[data-testid="keep-2708-6"]');
     await tab.waitForSelector('.journal [data-kind="keep"][data-place="kit"]', WAIT);
     await tab.click('[data-testid="open-consult"]');

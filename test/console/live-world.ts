@@ -33,22 +33,36 @@ export interface LiveWorld {
   keepSpo2(): Promise<void>;
 }
 
+/** A visit world: the hub, the console enrolled, the kit linked to both, the tablet on a visit. */
+export interface VisitWorld {
+  readonly hub: HubHandle;
+  readonly kit: TabletKit;
+  readonly con: Page;
+  readonly tab: Page;
+  readonly visitId: string;
+}
+
 /**
- * Builds the world every live test starts from, in real parts: the hub (console served over
- * HTTPS from a test CA), the console enrolled in one Chromium, the kit with simulated
- * instruments linked to the hub with a directory listing both, the tablet paired in another
- * Chromium; the feldsher keeps an SpO2 reading and sends an urgent consultation, and the
- * specialist opens it. `cleanups` collects what to undo.
+ * Builds, in real parts, what the console tests that involve a tablet start from: the hub
+ * (console served over HTTPS from a test CA), the console enrolled in one Chromium, the kit with
+ * simulated instruments linked to the hub with a directory listing both, the tablet paired in
+ * another Chromium and showing a new patient's visit with the oximeter live. `tag` names the
+ * test's client ids; `extraArgs` go to both Chromiums. `cleanups` collects what to undo.
  */
-export async function liveWorld(cleanups: (() => Promise<void>)[]): Promise<LiveWorld> {
+export async function visitWorld(
+  cleanups: (() => Promise<void>)[],
+  options: { readonly tag: string; readonly extraArgs?: readonly string[] },
+): Promise<VisitWorld> {
+  const extraArgs = options.extraArgs ?? [];
   const org = await testOrg();
   const hubS = await testStore('hub');
   cleanups.push(hubS.cleanup);
   let served: Uint8Array | undefined;
   const { hub, tls, rootPem } = await startConsoleHub(hubS.store, () => served);
   cleanups.push(() => hub.stop());
-  const browsers = await launchTablets({ trustCaPem: [rootPem], extraArgs: WEBRTC_ARGS });
+  const browsers = await launchTablets({ trustCaPem: [rootPem], extraArgs });
   cleanups.push(browsers.close);
+  // The specialist's console enrols first (no directory yet: it pins the first one it gets).
   const { page: con } = await browsers.tablet();
   echoErrors(con, 'console');
   await con.goto(`https://localhost:${hub.port}/`);
@@ -59,6 +73,7 @@ export async function liveWorld(cleanups: (() => Promise<void>)[]): Promise<Live
     identity: 'spec-ivanova',
   });
   const device = (await hub.enrolments.all()).find((d) => d.identity === 'spec-ivanova')!;
+  // The kit, linked to this hub; the organisation's directory lists it and the console.
   const kit = await startTabletKit(
     { oximeterRateHz: 2, bpIntervalMs: 3_600_000 },
     {
@@ -91,7 +106,8 @@ export async function liveWorld(cleanups: (() => Promise<void>)[]): Promise<Live
   cleanups.push(() => kit.dispose());
   await reopenConsole(con, 'кардиолог-2026');
 
-  const tabletBrowsers = await launchTablets({ trustCaPem: [kit.caPem], extraArgs: WEBRTC_ARGS });
+  // The tablet (trusting the kit's CA, in its own browser) on a new patient's visit.
+  const tabletBrowsers = await launchTablets({ trustCaPem: [kit.caPem], extraArgs });
   cleanups.push(tabletBrowsers.close);
   const { page: tab } = await tabletBrowsers.tablet();
   echoErrors(tab, 'tablet');
@@ -107,21 +123,31 @@ export async function liveWorld(cleanups: (() => Promise<void>)[]): Promise<Live
       })
     ).json()) as T;
   const patient = await post<WirePatient>('api/patients', {
-    clientId: `live-patient-${Date.now()}`,
+    clientId: `${options.tag}-patient-${Date.now()}`,
     familyName: 'Кузнецов',
     givenName: 'Пётр',
     birthDate: '1951-09-12',
     sex: 'male',
   });
   const visit = await post<WireVisit>('api/visits', {
-    clientId: `live-visit-${Date.now()}`,
+    clientId: `${options.tag}-visit-${Date.now()}`,
     patientId: patient.id,
   });
   await tab.goto(`${kit.url}visits/${visit.id}`);
   await tab.waitForSelector('[data-testid="visit-screen"]', WAIT);
   await tab.locator('[data-testid="live-2708-6"]').waitFor(WAIT);
+  return { hub, kit, con, tab, visitId: visit.id };
+}
+
+/**
+ * Builds the world every live test starts from: {@link visitWorld} with WebRTC between
+ * processes allowed; the feldsher keeps an SpO2 reading and sends an urgent consultation, and
+ * the specialist opens it. `cleanups` collects what to undo.
+ */
+export async function liveWorld(cleanups: (() => Promise<void>)[]): Promise<LiveWorld> {
+  const { hub, kit, con, tab, visitId } = await visitWorld(cleanups, { tag: 'live', extraArgs: WEBRTC_ARGS });
   const kept = async (): Promise<Map<string, number | null>> => {
-    const view = (await (await kit.fetch(`${kit.url}api/visits/${visit.id}`)).json()) as WireVisitView;
+    const view = (await (await kit.fetch(`${kit.url}api/visits/${visitId}`)).json()) as WireVisitView;
     return new Map(
       view.entries
         .filter((e) => e.kind === 'keep' && e.observation)
@@ -142,14 +168,14 @@ export async function liveWorld(cleanups: (() => Promise<void>)[]): Promise<Live
   await tab.click('[data-testid="consult-send"]');
   await tab.waitForSelector('.journal [data-kind="consultation"][data-place="kit"]', WAIT);
   // Back on the visit screen (the composer returns to it), where readings are kept.
-  await tab.goto(`${kit.url}visits/${visit.id}`);
+  await tab.goto(`${kit.url}visits/${visitId}`);
   await tab.waitForSelector('[data-testid="visit-screen"]', WAIT);
   await tab.locator('[data-testid="live-2708-6"]').waitFor(WAIT);
 
   await con.locator('table.queue tbody tr').first().waitFor(WAIT);
   await con.getByRole('button', { name: 'Открыть' }).click();
   await con.locator('.case').waitFor(WAIT);
-  return { hub, kit, con, tab, visitId: visit.id, kept, keepSpo2 };
+  return { hub, kit, con, tab, visitId, kept, keepSpo2 };
 }
 
 /** Polls `check` until true (60 s). */
