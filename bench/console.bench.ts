@@ -2,7 +2,7 @@ import { loadavg } from 'node:os';
 import { caseOpen } from './console/case-open.ts';
 import { conclusionVerify } from './console/verify.ts';
 import { queueRender } from './console/queue-render.ts';
-import { consoleWorld } from './console/world.ts';
+import { consoleWorld } from '../test/console/linked-console.ts';
 
 const percentile = (xs: readonly number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);

@@ -7,8 +7,8 @@ import type { ConsultationBody, SentRecord } from '../../runtime/link/items.ts';
 import { createBridges } from '../../sim/net/bridge.ts';
 import { createNetLink } from '../../sim/net/net-link.ts';
 import type { NetLink } from '../../sim/net/net-link.ts';
-import type { ConsoleWorld } from './world.ts';
-import { consoleWorld } from './world.ts';
+import type { ConsoleWorld } from '../../test/console/linked-console.ts';
+import { consoleWorld } from '../../test/console/linked-console.ts';
 
 /** One round of {@link caseOpen}. */
 export interface CaseOpenRound {

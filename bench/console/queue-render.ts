@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { encodeWire } from '../../crypto/wire-cbor.ts';
 import type { ConsultationBody } from '../../runtime/link/items.ts';
-import type { ConsoleWorld } from './world.ts';
+import type { ConsoleWorld } from '../../test/console/linked-console.ts';
 
 /** What {@link queueRender} measured, ms (CPU figures in ms of CPU per minute of idle queue). */
 export interface QueueFigures {

@@ -1,16 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { DirectoryIdentity } from '../../crypto/directory.ts';
 import { encodeWire } from '../../crypto/wire-cbor.ts';
-import { HubSocketCarrier } from '../../runtime/link/carriers/hub-socket/hub-socket-carrier.ts';
-import { storeIdentity } from '../../runtime/link/endpoint-identity.ts';
-import { LinkEndpoint } from '../../runtime/link/endpoint.ts';
-import { HubLink } from '../../runtime/link/hub-link.ts';
 import type { ConsultationBody } from '../../runtime/link/items.ts';
+import type { LinkEvent } from '../../runtime/link/endpoint.ts';
 import type { InboxEntry } from '../../runtime/link/link-inbox.ts';
-import { launchTablets } from '../helpers/tablets.ts';
-import { testDirectory, testOrg, testStore, watch } from '../helpers/link-world.ts';
-import { echoErrors, enrolConsole, reopenConsole, startConsoleHub } from './console-world.ts';
+import { consoleWorld } from './linked-console.ts';
 
 const SHOTS = 'artifacts/screenshots';
 
@@ -47,63 +41,12 @@ function toneWav(seconds = 1, rate = 8000): Uint8Array {
 describe('case media and voice replies in the console (Chromium)', () => {
   it('shows the photo and the voice note, and sends a recorded voice reply the kit verifies', async () => {
     mkdirSync(SHOTS, { recursive: true });
-    const org = await testOrg();
-    const kitS = await testStore('kit');
-    cleanups.push(kitS.cleanup);
-    const hubS = await testStore('hub');
-    cleanups.push(hubS.cleanup);
-    const kitId = kitS.store.publicIdentity;
-    const people = (devices: DirectoryIdentity['devices']): DirectoryIdentity[] => [
-      { id: 'kit-01', role: 'kit', name: 'Бригада 1', devices: [{ key: kitId.signing, box: kitId.sealing }] },
-      { id: 'spec-ivanova', role: 'specialist', name: 'Иванова А. П., кардиолог', devices },
-    ];
-    let served = await testDirectory(org, people([]));
-    const { hub, tls, rootPem } = await startConsoleHub(hubS.store, () => served);
-    cleanups.push(() => hub.stop());
-    await hub.enrolments.enroll({
-      device: Buffer.from(kitId.signing).toString('hex'),
-      identity: 'kit-01',
-      role: 'kit',
-    });
-    const browsers = await launchTablets({ trustCaPem: [rootPem] });
-    cleanups.push(browsers.close);
-    const { page } = await browsers.tablet();
-    echoErrors(page, 'console');
-    await page.goto(`https://localhost:${hub.port}/`);
-    await enrolConsole(page, {
-      code: (await hub.codes.issue('spec-ivanova', 'specialist')).code,
-      label: 'Ноутбук Ивановой',
-      passphrase: 'кардиолог-2026',
-      identity: 'spec-ivanova',
-    });
-    const device = (await hub.enrolments.all()).find((d) => d.identity === 'spec-ivanova')!;
-    served = await testDirectory(
-      org,
-      people([{ key: Buffer.from(device.device, 'hex'), box: Buffer.from(device.box!, 'hex') }]),
-      2,
-    );
-    await reopenConsole(page, 'кардиолог-2026');
+    const world = await consoleWorld();
+    cleanups.push(() => world.close());
+    const { kit, watched, page } = world;
     // A real PNG: a piece of the console's own screen, as a camera photo stands in here.
     const photo = new Uint8Array(await page.screenshot({ clip: { x: 0, y: 0, width: 240, height: 160 } }));
 
-    const watched = watch();
-    const kit = new LinkEndpoint({
-      store: kitS.store,
-      identity: storeIdentity(kitS.store),
-      orgKey: org.publicKey,
-      onEvent: watched.onEvent,
-    });
-    await kit.start(served);
-    const kitLink = new HubLink(
-      kit,
-      new HubSocketCarrier({ url: hub.url, certPem: tls.cert, signer: storeIdentity(kitS.store).signer }),
-      { maxBackoffMs: 300 },
-    );
-    kitLink.start();
-    cleanups.push(async () => {
-      await kitLink.stop();
-      await kit.stop();
-    });
     const sentPhoto = await kit.send({ kind: 'photo', to: 'spec-ivanova', body: photo, media: 'image/png' });
     const sentNote = await kit.send({
       kind: 'voice',
@@ -153,9 +96,8 @@ describe('case media and voice replies in the console (Chromium)', () => {
     await page.getByText('Голосовое сообщение отправлено').waitFor({ timeout: 30_000 });
 
     // The kit receives it as a voice item of that consultation, signed by the enrolled device.
-    const isVoice = (
-      e: Parameters<typeof watched.onEvent>[0],
-    ): e is { type: 'received'; entry: InboxEntry } => e.type === 'received' && e.entry.kind === 'voice';
+    const isVoice = (e: LinkEvent): e is { type: 'received'; entry: InboxEntry } =>
+      e.type === 'received' && e.entry.kind === 'voice';
     const got = await watched.until(isVoice, 60_000);
     expect(got.entry.verdict).toEqual({ verified: true, reasons: [] });
     expect(got.entry.from).toBe('spec-ivanova');

@@ -6,15 +6,10 @@ import { HubSocketCarrier } from '../../runtime/link/carriers/hub-socket/hub-soc
 import { storeIdentity } from '../../runtime/link/endpoint-identity.ts';
 import { LinkEndpoint } from '../../runtime/link/endpoint.ts';
 import { HubLink } from '../../runtime/link/hub-link.ts';
-import { launchTablets } from '../../test/helpers/tablets.ts';
-import type { Watched } from '../../test/helpers/link-world.ts';
-import { testDirectory, testOrg, testStore, watch } from '../../test/helpers/link-world.ts';
-import {
-  echoErrors,
-  enrolConsole,
-  reopenConsole,
-  startConsoleHub,
-} from '../../test/console/console-world.ts';
+import { launchTablets } from '../helpers/tablets.ts';
+import type { Watched } from '../helpers/link-world.ts';
+import { testDirectory, testOrg, testStore, watch } from '../helpers/link-world.ts';
+import { echoErrors, enrolConsole, reopenConsole, startConsoleHub } from './console-world.ts';
 
 /** A real hub, a real kit linked to it, and one enrolled console in real Chromium. */
 export interface ConsoleWorld {
@@ -31,7 +26,7 @@ export interface ConsoleWorld {
 const PASSPHRASE = 'кардиолог-2026';
 
 /**
- * Sets up the console's world as the Chromium tests do (test/console/console-world.ts): the org
+ * Sets up the console's world for the Chromium tests and `bench console`: the org
  * signs a directory with the kit and Иванова; the hub (HTTPS, test CA trusted in Chromium's NSS
  * database) serves the built console; the console enrols through its screen with a one-time code
  * (keys made in the browser), the org lists its device, and it reopens its keys. `originPort`
