@@ -24,6 +24,11 @@ interface Waiting {
  * When a gathered write fails, each caller's inputs are written again on their own, so one
  * refused reading never takes its neighbours' readings down with it (a full disk still fails
  * them all, each with the store's own error).
+ *
+ * Why one concatenated call rather than each held call handed on in one turn (the store's group
+ * commit would put those in one transaction too): per-call costs in the store (validation set-up,
+ * key reservation, a promise per call) made that variant cost 538-605 against 398 us of kit CPU
+ * per notification in `bench instruments` at the same readings per transaction (3.5-3.6).
  */
 export class CoalescingWriter implements ObservationWriter {
   #waiting: Waiting[] = [];
