@@ -200,7 +200,7 @@ export class LinkInbox implements IncomingSink {
       tx.put(receiptKey(id), { at: new Date().toISOString(), state: receipt.fields.state });
       cleanup?.(tx);
     });
-    if (rec) await this.#o.outbox.advance(rec.outboxId, receipt.fields.state);
+    if (rec) await this.#o.outbox.receipted(rec.outboxId, receipt.fields.state);
     return 'stored';
   }
 

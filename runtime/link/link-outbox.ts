@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { toHex } from '../../crypto/bytes.ts';
 import { sealEnvelope } from '../../crypto/envelope.ts';
-import type { Receipt } from '../../crypto/receipt.ts';
+import type { Receipt, ReceiptState } from '../../crypto/receipt.ts';
 import { LinkPriority } from '../../crypto/signed-item.ts';
 import { decodeWire, encodeWire } from '../../crypto/wire-cbor.ts';
 import type { RecordStore } from '../../store/index.ts';
@@ -258,7 +258,29 @@ export class LinkOutbox {
   async committed(envelopeId: string, via: 'hub' | 'direct'): Promise<void> {
     const rec = this.byEnvelopeId(envelopeId);
     if (!rec) return;
-    const next = advance(rec, via === 'hub' ? 'at_hub' : 'delivered') ?? rec;
+    await this.#settle(rec, advance(rec, via === 'hub' ? 'at_hub' : 'delivered') ?? rec);
+  }
+
+  /**
+   * A verified receipt from the recipient moves the item's state (delivered, read, answered).
+   * A receipt also proves the recipient holds the item, so an item whose commit never reached us
+   * (the hub's STORED lost in a cut, the recipient's receipt arriving on the next session) is
+   * settled here as if committed: left as it was, it would stay in the outbox, no longer
+   * sendable, with its sealed blocks, until the next restart.
+   */
+  async receipted(outboxId: string, state: ReceiptState): Promise<void> {
+    const rec = this.#records.get(outboxId);
+    if (!rec) return;
+    const next = advance(rec, state);
+    if (rankAtLeast(rec.state, 'at_hub')) {
+      if (next) await this.update(next);
+      return;
+    }
+    await this.#settle(rec, next ?? rec);
+  }
+
+  /** Records `next`, frees the item's sealed blocks and manifest, and removes it from the outbox. */
+  async #settle(rec: DeliveryRecord, next: DeliveryRecord): Promise<void> {
     await this.update({ ...next, bytesAcked: rec.size }, (t) => {
       deleteBlockRecords(t, blocksPrefix(rec.outboxId), rec.size);
       t.delete(manifestKey(rec.outboxId));
