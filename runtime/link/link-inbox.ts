@@ -257,7 +257,7 @@ export class LinkInbox implements IncomingSink {
     if (fields.ref) {
       const answered = this.#o.outbox.byItemId(fields.ref);
       if (answered && answered.to === fields.from)
-        await this.#o.outbox.advance(answered.outboxId, 'answered');
+        await this.#o.outbox.receipted(answered.outboxId, 'answered');
     }
     await this.sendReceipt(envelopeId, fields.from, 'delivered');
   }

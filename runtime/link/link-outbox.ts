@@ -216,19 +216,6 @@ export class LinkOutbox {
     for (const l of [...this.#changeListeners]) l();
   }
 
-  /** Moves an item forward (receipts, answers, queues); persists and announces. */
-  async advance(
-    outboxId: string,
-    state: DeliveryState,
-    patch: Partial<DeliveryRecord> = {},
-  ): Promise<DeliveryRecord | undefined> {
-    const rec = this.#records.get(outboxId);
-    if (!rec) return undefined;
-    const next = advance(rec, state);
-    if (!next) return undefined;
-    return this.update({ ...next, ...patch });
-  }
-
   /** Persists and announces a changed record. */
   async update(rec: DeliveryRecord, tx?: (t: LinkTx) => void): Promise<DeliveryRecord> {
     await this.#store.linkTransaction((t) => {
