@@ -42,6 +42,7 @@ const KNOWN: readonly (keyof WireEvents)[] = [
   'pairing',
   'consultation',
   'call',
+  'link-status',
 ];
 
 const ARRAY_EVENTS = new Set<keyof WireEvents>(['observations']);

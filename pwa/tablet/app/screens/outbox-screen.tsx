@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import type { WireDirectPath, WireLinkStatus } from '../../../../runtime/link/wire-link.ts';
 import type { WireOutboxItem } from '../../../../runtime/http/api/wire-types.ts';
 import { deliveryText } from '../delivery-text.ts';
@@ -77,13 +77,16 @@ export function OutboxScreen() {
   const sending = useCell(app.sending);
   const kit = useCell(app.kitOutbox);
   const persisted = useCell(app.persisted);
-  const [link, setLink] = useState<WireLinkStatus | null>(null);
+  // Read once on opening; the kit's live `link-status` events keep it current while open.
+  const link = useCell(app.linkStatus);
   const hub = link?.hub ?? null;
   useEffect(() => {
     void app.refreshOutbox();
+    const asked = app.linkStatus.value;
     app.instrumentsApi
       .get<WireLinkStatus>('/api/link/status')
-      .then(setLink)
+      // A live event that came in meanwhile is newer than this answer: it stays.
+      .then((status) => app.linkStatus.value === asked && app.linkStatus.set(status))
       .catch(() => undefined);
   }, [app]);
   const onTablet = queue.filter((i) => i.state !== 'sent');

@@ -8,6 +8,7 @@ import type {
   WireVisitView,
 } from '../../../../runtime/http/api/wire-types.ts';
 import type { WireObservation } from '../../../../runtime/http/wire.ts';
+import type { WireLinkStatus } from '../../../../runtime/link/wire-link.ts';
 import type { Locale } from '../../../shared/i18n/i18n.ts';
 import type { ManualMeasure } from '../../../shared/manual-measure.ts';
 import type { QueueItem } from '../db/schema.ts';
@@ -99,6 +100,8 @@ export function createAppState(deps: AppDeps) {
   const queue = new Cell<readonly QueueItem[]>([]);
   const sending = new Cell<Sending | null>(null);
   const kitOutbox = new Cell<KitOutbox | null>(null);
+  /** The kit's link (hub and direct paths): read when the outbox opens, then kept current by live events. */
+  const linkStatus = new Cell<WireLinkStatus | null>(null);
   const persisted = new Cell<boolean | null>(null);
   /** Specialists' answers that arrived live and were not looked at yet (the header's badge). */
   const newAnswers = new Cell<readonly { readonly visitId: string; readonly id: string }[]>([]);
@@ -205,6 +208,7 @@ export function createAppState(deps: AppDeps) {
     }
     if (m.type === 'consultation') onConsultation(m.data);
     if (m.type === 'call') callBus.push(m.data);
+    if (m.type === 'link-status') linkStatus.set(m.data);
   }
 
   function onConsultation(change: WireConsultationChange): void {
@@ -270,6 +274,7 @@ export function createAppState(deps: AppDeps) {
     queue,
     sending,
     kitOutbox,
+    linkStatus,
     persisted,
     newAnswers,
     worker,
