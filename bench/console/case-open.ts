@@ -89,6 +89,12 @@ async function oneRound(
   const photo = async (seed: number) =>
     new Uint8Array(Buffer.from(await page.evaluate<string>(`(${PHOTO})(${seed})`), 'base64'));
   const photos = [await photo(round * 2), await photo(round * 2 + 1)];
+  // The console shows one screen at a time: after a round it is on the case it opened, where the
+  // queue is not drawn. A specialist goes back to the queue to open the next case (waiting for a
+  // row there while the case screen stays up was why round 2 "never arrived").
+  const back = page.getByRole('button', { name: '← К очереди' });
+  if (await back.isVisible()) await back.click();
+  await back.waitFor({ state: 'hidden', timeout: 30_000 });
   const wire0 = await link.counters('a');
   const t0 = performance.now();
   const sentPhotos = [];

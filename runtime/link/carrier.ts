@@ -44,6 +44,14 @@ export interface CarrierConnection {
   onFrame(listener: (frame: Uint8Array) => void): () => void;
   /** Subscribes to the close, which fires at most once; returns the unsubscribe function. */
   onClose(listener: (info: CloseInfo) => void): () => void;
+  /**
+   * When bytes last arrived from the peer (ms since the epoch), counting pieces of a frame still
+   * arriving. A carrier hands up whole frames only, and one large frame on a slow path takes
+   * seconds (256 KiB at 256 kbit/s: about 8 s): heartbeats that only counted whole frames would
+   * declare a working path dead mid-frame. Optional: a carrier that cannot see partial arrivals
+   * omits it, and its peer must be sent frames small enough to cross within the heartbeat timeout.
+   */
+  lastProgressAt?(): number;
   /** Closes (idempotent). Releases every handle the connection holds. */
   close(reason?: string): void;
   /** True once this end has seen or caused the close (advisory, see the module comment). */

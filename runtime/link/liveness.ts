@@ -10,16 +10,23 @@ export interface LivenessOptions {
    * its ACK of its own, on a 256 kbit/s link about 1% of the line per heartbeat each second.
    */
   readonly intervalMs?: number;
-  /** The connection is declared lost after this long without receiving anything (default 6 s). */
+  /**
+   * The connection is declared lost after this long without receiving anything (default 6 s):
+   * no whole frame and, where the carrier reports it, no byte of a frame still arriving.
+   */
   readonly timeoutMs?: number;
   /** Called with each PONG's round-trip time. */
   readonly onRtt?: (ms: number) => void;
 }
 
 /**
- * Our own heartbeats over any carrier: PING when the peer has been quiet for half of `intervalMs`
- * (checked every `intervalMs`), any received frame counts as a sign of life, and silence for `timeoutMs` closes the connection as 'lost' even while the
- * carrier still claims to be open (as @roamhq/wrtc's data channel does after an outage). Also
+ * Our own heartbeats over any carrier: PING when no frame came from the peer for half of
+ * `intervalMs` (checked every `intervalMs`), any received frame counts as a sign of life, and
+ * silence for `timeoutMs` closes the connection as 'lost' even while the carrier still claims to
+ * be open (as @roamhq/wrtc's data channel does after an outage). Bytes of a frame still arriving
+ * ({@link CarrierConnection.lastProgressAt}) also count against the timeout, but not against the
+ * PING: while a large frame crawls in, our PINGs keep the peer (whose own PINGs wait behind that
+ * frame) hearing from us. Also
  * answers the peer's PINGs as they arrive (the sender's probes rely on that: a PONG says every
  * frame before its PING has arrived). Returns a stop function; stops by itself when the connection closes.
  */
@@ -44,8 +51,9 @@ export function watchLiveness(conn: CarrierConnection, options: LivenessOptions 
   };
   const timer = setInterval(
     () => {
-      const quiet = Date.now() - lastHeard;
-      if (quiet > timeout) {
+      const now = Date.now();
+      const quiet = now - lastHeard;
+      if (now - Math.max(lastHeard, conn.lastProgressAt?.() ?? 0) > timeout) {
         stop();
         conn.close(`no frame for ${timeout} ms (heartbeat timeout)`);
         return;

@@ -9,10 +9,18 @@ export interface TcpRelay {
   heal(): void;
   /** Destroys every relayed connection abruptly (the socket is killed). */
   killAll(): void;
+  /**
+   * Changes the rate each way from now on (undefined: unlimited), as a path that slows down.
+   * Absent on relays whose rate is set elsewhere (the namespace link's shaper).
+   */
+  setRate?(bytesPerSecond: number | undefined): void;
   /** Connections currently relayed. */
   readonly open: number;
   close(): Promise<void>;
 }
+
+/** Bytes a rate-limited relay writes at once. */
+const SLICE = 4096;
 
 /**
  * Relays loopback TCP to `targetPort`, optionally at a fixed rate each way. A cut pauses both directions, so TLS and WebSocket stay
@@ -24,7 +32,7 @@ export async function startTcpRelay(
   options: { bytesPerSecond?: number } = {},
 ): Promise<TcpRelay> {
   let cut = false;
-  const rate = options.bytesPerSecond;
+  let rate = options.bytesPerSecond;
   const pairs = new Set<[Socket, Socket]>();
   const server: Server = createServer((client) => {
     const upstream = connect(targetPort, '127.0.0.1');
@@ -41,14 +49,20 @@ export async function startTcpRelay(
           if (!to.write(d)) from.pause();
           return;
         }
+        // In slices of at most 4 KiB, each at its time: a slow line delivers packets, not a
+        // 64 KiB read as one burst a second later.
         const now = Date.now();
-        freeAt = Math.max(freeAt, now) + (d.byteLength / rate) * 1000;
         from.pause();
-        setTimeout(() => {
-          if (to.destroyed) return;
-          to.write(d);
-          if (!cut) from.resume();
-        }, freeAt - now);
+        for (let at = 0; at < d.byteLength; at += SLICE) {
+          const slice = d.subarray(at, at + SLICE);
+          const last = at + SLICE >= d.byteLength;
+          freeAt = Math.max(freeAt, now) + (slice.byteLength / rate) * 1000;
+          setTimeout(() => {
+            if (to.destroyed) return;
+            to.write(slice);
+            if (last && !cut) from.resume();
+          }, freeAt - now);
+        }
       });
       to.on('drain', () => {
         if (!cut) from.resume();
@@ -76,6 +90,9 @@ export async function startTcpRelay(
         a.pause();
         b.pause();
       }
+    },
+    setRate(bytesPerSecond) {
+      rate = bytesPerSecond;
     },
     heal() {
       cut = false;

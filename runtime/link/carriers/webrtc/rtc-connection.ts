@@ -96,6 +96,11 @@ export class RtcConnection implements CarrierConnection {
     return 0;
   }
 
+  /** Any fragment counts: a large frame crosses as many data channel messages. */
+  lastProgressAt(): number {
+    return this.#lastHeard;
+  }
+
   onFrame(listener: (frame: Uint8Array) => void): () => void {
     return this.#events.onFrame(listener);
   }
