@@ -93,7 +93,7 @@ describe('case media and voice replies in the console (Chromium)', () => {
     expect(await page.locator('.voice-recorder').innerText()).toMatch(/Запись [23] с/);
     await page.screenshot({ path: `${SHOTS}/console-case-media.png`, fullPage: true });
     await page.getByRole('button', { name: 'Отправить голосовое' }).click();
-    await page.getByText('Голосовое сообщение отправлено').waitFor({ timeout: 30_000 });
+    await page.getByText('Голосовое сообщение принято хабом').waitFor({ timeout: 30_000 });
 
     // The kit receives it as a voice item of that consultation, signed by the enrolled device.
     const isVoice = (e: LinkEvent): e is { type: 'received'; entry: InboxEntry } =>

@@ -144,7 +144,12 @@ describe('the console offline (Chromium, service worker)', () => {
     await urgentRow.getByRole('button', { name: 'Открыть' }).click();
     await page.locator('textarea[name="message"]').fill('Аспирин 250 мг разжевать, нитроглицерин под язык.');
     await page.getByRole('button', { name: 'Отправить сообщение' }).click();
-    await page.locator('p.done').waitFor({ timeout: 15_000 });
+    // Said to be waiting, not sent: the hub is away.
+    const replyState = page.locator('p.done[data-reply]');
+    await replyState.waitFor({ timeout: 15_000 });
+    expect(await replyState.getAttribute('data-reply')).toBe('queued');
+    expect(await replyState.innerText()).toBe('Сообщение ждёт отправки на хаб');
+    await page.screenshot({ path: `${SHOTS}/console-offline-message-queued.png` });
     const pending = await page.evaluate(
       () =>
         new Promise<number>((resolve, reject) => {
@@ -175,6 +180,9 @@ describe('the console offline (Chromium, service worker)', () => {
     });
     await page.locator('[data-hub="up"]').waitFor({ timeout: 60_000 });
     const got = await watched.until(isMessage, 60_000);
+    await page.locator('p.done[data-reply="at_hub"]', { hasText: 'Сообщение принято хабом' }).waitFor({
+      timeout: 30_000,
+    });
     expect(got.entry.from).toBe('spec-ivanova');
     expect(got.entry.verdict).toEqual({ verified: true, reasons: [] });
     expect(new TextDecoder().decode(got.entry.body)).toContain('Аспирин 250 мг');

@@ -35,7 +35,7 @@ describe('a voice reply from the console on the tablet (Chromium)', () => {
     await con.waitForTimeout(2500);
     await con.getByRole('button', { name: 'Остановить запись' }).click();
     await con.getByRole('button', { name: 'Отправить голосовое' }).click();
-    await con.getByText('Голосовое сообщение отправлено').waitFor(WAIT);
+    await con.getByText('Голосовое сообщение принято хабом').waitFor(WAIT);
 
     // The tablet shows it live, verified, with a recording that loads.
     const answer = tab.locator('[data-testid="answer-voice"]');

@@ -98,6 +98,11 @@ export class ConsoleState {
   /** The last refusal of a claim or assignment, for the screen. */
   notice: string | null = null;
   concluded = new Map<string, 'queued' | 'at_hub'>();
+  /**
+   * This session's replies (messages, voice) by sealed id: still waiting in the console, or held by
+   * the hub. Shown beside the reply, so a message written offline never reads as sent.
+   */
+  replyStates = new Map<string, 'queued' | 'at_hub'>();
   /** Replies the hub refused for good, by consultation item id: why, for the case screen. */
   replyRefusals = new Map<string, string>();
   openCase: string | null = null;
@@ -417,6 +422,7 @@ export class ConsoleState {
       }
       const tx = this.#db!.db.transaction('state', 'readwrite');
       tx.objectStore('state').delete(`${PENDING_PREFIX}${pending.id}`);
+      if (pending.replyTo) this.replyStates.set(pending.id, 'at_hub');
       if (pending.conclusionFor) {
         this.concluded.set(pending.conclusionFor, 'at_hub');
         tx.objectStore('state').put(Object.fromEntries(this.concluded), CONCLUDED_KEY);
@@ -441,6 +447,7 @@ export class ConsoleState {
     if (about) this.replyRefusals.set(about, why);
     else this.notice = why;
     if (pending.conclusionFor) this.concluded.delete(pending.conclusionFor);
+    this.replyStates.delete(pending.id);
     const tx = this.#db!.db.transaction('state', 'readwrite');
     tx.objectStore('state').delete(`${PENDING_PREFIX}${pending.id}`);
     tx.objectStore('state').put(Object.fromEntries(this.concluded), CONCLUDED_KEY);
@@ -617,8 +624,11 @@ export class ConsoleState {
     this.#changed();
   }
 
-  /** Sends a recorded voice message in the consultation's thread (kept until the hub holds it). */
-  async voice(itemId: string, recording: { bytes: Uint8Array; media: string }): Promise<void> {
+  /**
+   * Sends a recorded voice message in the consultation's thread (kept until the hub holds it);
+   * resolves with its id, whose state {@link replyStates} tells.
+   */
+  async voice(itemId: string, recording: { bytes: Uint8Array; media: string }): Promise<string> {
     const c = this.consultations().find((x) => x.itemId === itemId);
     if (!c) throw new Error('no such consultation');
     const sealed = await sealVoice(
@@ -626,7 +636,7 @@ export class ConsoleState {
       { from: c.item.from, itemId, envelopeId: c.item.envelopeId },
       recording,
     );
-    await this.#queue({ id: sealed.id, bytes: sealed.bytes, replyTo: itemId });
+    return this.#reply(sealed, itemId);
   }
 
   /** Items received that belong to a consultation (its photos and voice notes), by item id. */
@@ -645,8 +655,8 @@ export class ConsoleState {
     return this.#withToken((token) => Promise.resolve(token));
   }
 
-  /** Sends a text message in the consultation's thread. */
-  async message(itemId: string, text: string): Promise<void> {
+  /** Sends a text message in the consultation's thread; resolves with its id (see {@link replyStates}). */
+  async message(itemId: string, text: string): Promise<string> {
     const c = this.consultations().find((x) => x.itemId === itemId);
     if (!c) throw new Error('no such consultation');
     const sealed = await sealMessage(
@@ -654,6 +664,14 @@ export class ConsoleState {
       { from: c.item.from, itemId, envelopeId: c.item.envelopeId },
       { text },
     );
+    return this.#reply(sealed, itemId);
+  }
+
+  /** Queues a sealed reply as waiting; its state moves to 'at_hub' once the hub holds it. */
+  async #reply(sealed: { id: string; bytes: Uint8Array }, itemId: string): Promise<string> {
+    this.replyStates.set(sealed.id, 'queued');
     await this.#queue({ id: sealed.id, bytes: sealed.bytes, replyTo: itemId });
+    this.#changed();
+    return sealed.id;
   }
 }

@@ -27,7 +27,7 @@ export function ConclusionForm({
   const [error, setError] = useState('');
   if (sent !== 'none')
     return (
-      <p class="done" data-conclusion={sent}>
+      <p class={sent === 'at_hub' ? 'done' : 'done waiting'} data-conclusion={sent}>
         {sent === 'at_hub' ? t('conclusionAtHub') : t('conclusionQueued')}
       </p>
     );

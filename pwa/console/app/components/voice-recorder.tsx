@@ -13,7 +13,7 @@ type Phase =
   | { readonly kind: 'recording'; readonly startedAt: number }
   | { readonly kind: 'recorded'; readonly blob: Blob; readonly url: string; readonly ms: number }
   | { readonly kind: 'sending' }
-  | { readonly kind: 'sent' }
+  | { readonly kind: 'sent'; readonly id: string }
   | { readonly kind: 'error'; readonly text: string };
 
 function mimeType(): string {
@@ -84,8 +84,7 @@ export function VoiceRecorder({ itemId }: { itemId: string }) {
     try {
       if (blob.size > MAX_VOICE_BYTES) throw new Error(`${blob.size} > ${MAX_VOICE_BYTES}`);
       const bytes = new Uint8Array(await blob.arrayBuffer());
-      await state.voice(itemId, { bytes, media: blob.type });
-      setPhase({ kind: 'sent' });
+      setPhase({ kind: 'sent', id: await state.voice(itemId, { bytes, media: blob.type }) });
     } catch (error) {
       setPhase({
         kind: 'error',
@@ -121,7 +120,14 @@ export function VoiceRecorder({ itemId }: { itemId: string }) {
         <p>{t('signing')}</p>
       ) : (
         <>
-          {phase.kind === 'sent' ? <p class="done">{t('voiceSent')}</p> : null}
+          {phase.kind === 'sent' ? (
+            <p
+              class={state.replyStates.get(phase.id) === 'at_hub' ? 'done' : 'done waiting'}
+              data-reply={state.replyStates.get(phase.id) ?? 'refused'}
+            >
+              {t(state.replyStates.get(phase.id) === 'at_hub' ? 'voiceAtHub' : 'voiceQueued')}
+            </p>
+          ) : null}
           {phase.kind === 'error' ? <p class="error">{phase.text}</p> : null}
           <button type="button" onClick={() => void start()}>
             {t('voiceRecord')}

@@ -19,7 +19,7 @@ export function CaseScreen({ itemId }: { itemId: string }) {
   const [content, setContent] = useState<CaseContent | null>(null);
   const [error, setError] = useState('');
   const [message, setMessage] = useState('');
-  const [messageSent, setMessageSent] = useState(false);
+  const [messageId, setMessageId] = useState<string | null>(null);
   useEffect(() => {
     if (!consultation) return;
     readCase(consultation.item.body)
@@ -110,9 +110,9 @@ export function CaseScreen({ itemId }: { itemId: string }) {
             onSubmit={(e) => {
               e.preventDefault();
               if (!message.trim()) return;
-              void state.message(itemId, message.trim()).then(() => {
+              void state.message(itemId, message.trim()).then((id) => {
                 setMessage('');
-                setMessageSent(true);
+                setMessageId(id);
               });
             }}
           >
@@ -123,7 +123,14 @@ export function CaseScreen({ itemId }: { itemId: string }) {
               value={message}
               onInput={(e) => setMessage(e.currentTarget.value)}
             />
-            {messageSent ? <p class="done">{t('messageSent')}</p> : null}
+            {messageId ? (
+              <p
+                class={state.replyStates.get(messageId) === 'at_hub' ? 'done' : 'done waiting'}
+                data-reply={state.replyStates.get(messageId) ?? 'refused'}
+              >
+                {t(state.replyStates.get(messageId) === 'at_hub' ? 'messageAtHub' : 'messageQueued')}
+              </p>
+            ) : null}
             <button type="submit">{t('sendMessage')}</button>
             <VoiceRecorder itemId={itemId} />
           </form>
