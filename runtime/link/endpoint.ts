@@ -112,8 +112,16 @@ export class LinkEndpoint {
     return this.#sessions.size;
   }
 
-  /** Queues an item (durable on return). */
-  send(input: SendInput): Promise<DeliveryRecord> {
+  /**
+   * Queues an item (durable on return). An answer to an item we received (`ref` names it) carries
+   * that item's envelope id as `re` unless one is given: the hub's holder check and the kit's
+   * reply binding both read it.
+   */
+  async send(input: SendInput): Promise<DeliveryRecord> {
+    if (input.ref && !input.re) {
+      const re = await this.inbox.envelopeOf(input.ref);
+      if (re) return this.outbox.send({ ...input, re });
+    }
     return this.outbox.send(input);
   }
 

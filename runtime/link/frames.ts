@@ -6,7 +6,8 @@ import { REJECT_CODES } from './reject.ts';
  * The link protocol's frames, the same over every carrier (hub WebSocket, WebRTC data channel).
  * Each frame is one CBOR array whose first element is its type:
  *
- *     HELLO  [0, version, maxFrameBytes]           first frame each way
+ *     HELLO  [0, version, maxFrameBytes]           first frame each way; the largest ITEM or
+ *                                                  CHUNK this end wants (an OFFER is one frame)
  *     PING   [1, seq, sentAtMs]   PONG [2, seq, sentAtMs]   our own heartbeats
  *     ITEM   [3, id, bytes]                        a whole small object (envelope or receipt)
  *     OFFER  [4, id, size, blockSize, hashes]      manifest of a large object: SHA-256 per block

@@ -21,7 +21,8 @@ export interface InboxEntry {
   /** The exact signed bytes and signature, to verify again offline at any time. */
   readonly signed: Uint8Array;
   readonly signature: Uint8Array;
-  readonly header: { readonly to: string; readonly pri: number };
+  /** The envelope's clear header (`re`: the consultation a reply answers, as the hub saw it). */
+  readonly header: { readonly to: string; readonly pri: number; readonly re?: string };
   readonly verdict: Verdict;
 }
 
@@ -55,7 +56,14 @@ const StoredEntry = z.object({
   ref: z.string().max(128).optional(),
   media: z.string().max(128).optional(),
   signature: Bytes,
-  header: z.object({ to: z.string().max(128), pri: z.number().int() }),
+  header: z.object({
+    to: z.string().max(128),
+    pri: z.number().int(),
+    re: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
+  }),
   verdict: z.object({ verified: z.boolean(), reasons: z.array(z.string()) }),
   body: Bytes.optional(),
   signed: Bytes.optional(),

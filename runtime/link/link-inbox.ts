@@ -19,7 +19,8 @@ import { sha256Hex } from './manifest.ts';
 import type { RejectCode } from './reject.ts';
 import { LinkRejectError } from './reject.ts';
 import type { IncomingSink } from './transfer.ts';
-import type { Verdict } from './verify-item.ts';
+import type { DeliveryRecord } from './delivery.ts';
+import type { SentItem, Verdict, VerifyContext } from './verify-item.ts';
 import type { InboxEntry } from './inbox-records.ts';
 import { hasInboxEntry, putInboxEntry, readInboxEntries, readInboxEntry } from './inbox-records.ts';
 
@@ -129,12 +130,25 @@ export class LinkInbox implements IncomingSink {
     );
   }
 
-  #context(header: { to: string; pri: number }) {
+  #context(header: { to: string; pri: number; re?: string | undefined }): VerifyContext {
+    const outbox = this.#o.outbox;
+    const sentItem = (rec: DeliveryRecord | undefined): SentItem | undefined =>
+      rec && { itemId: rec.itemId, kind: rec.kind, to: rec.to };
     return {
       directory: this.#o.pin.current,
-      sentRecords: (itemId: string) => this.#o.outbox.byItemId(itemId)?.records,
+      sentRecords: (itemId: string) => outbox.byItemId(itemId)?.records,
       header,
+      sent: {
+        byItemId: (itemId) => sentItem(outbox.byItemId(itemId)),
+        byEnvelopeId: (envelopeId) => sentItem(outbox.byEnvelopeId(envelopeId)),
+      },
     };
+  }
+
+  /** The envelope id an item we received came in (hex), or undefined: a reply's `re`. */
+  async envelopeOf(itemId: string): Promise<string | undefined> {
+    const env = (await this.#o.kv.linkGet(itemKey(itemId)))?.env;
+    return typeof env === 'string' ? env : undefined;
   }
 
   /**
@@ -235,7 +249,7 @@ export class LinkInbox implements IncomingSink {
       body: fields.body,
       signed: d.signed,
       signature: d.signature,
-      header: { to: d.header.to, pri: d.header.pri },
+      header: { to: d.header.to, pri: d.header.pri, ...(d.header.re ? { re: d.header.re } : {}) },
       verdict,
     };
     await this.#o.kv.linkTransaction((tx) => {

@@ -33,6 +33,11 @@ export interface SendInput {
   readonly media?: string;
   /** The item this one answers or belongs to (hex item id). */
   readonly ref?: string;
+  /**
+   * A reply's consultation by its envelope id (hex), put in the envelope's clear header: the hub
+   * admits the reply only from the consultation's holder, and the kit checks it names `ref`.
+   */
+  readonly re?: string;
   readonly urgent?: boolean;
   /** For consultations: the records it carries and their SHA-256 (conclusions are checked against them). */
   readonly records?: readonly RecordRef[];
@@ -48,6 +53,10 @@ const Payload = z.object({
   at: z.number(),
   pri: LinkPriority,
   ref: z.string().optional(),
+  re: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   media: z.string().optional(),
   body: bytes.optional(),
   attachmentId: z.string().optional(),
@@ -132,6 +141,7 @@ export class LinkOutbox {
       at: Date.now(),
       pri: priorityOf(input.kind, input.urgent),
       ...(input.ref ? { ref: input.ref } : {}),
+      ...(input.re ? { re: input.re } : {}),
       ...(input.media ? { media: input.media } : {}),
       ...(input.body ? { body: input.body } : {}),
       ...(input.attachmentId ? { attachmentId: input.attachmentId } : {}),
@@ -357,6 +367,7 @@ export class LinkOutbox {
       },
       signer: this.#identity.signer,
       recipients,
+      ...(p.re ? { re: p.re } : {}),
       ...(worthCompressing(p.media) ? { compressor: nodeCompressor } : {}),
     });
     return { bytes: env.bytes, id: env.id };

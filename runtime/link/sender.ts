@@ -66,6 +66,8 @@ export class Sender {
   readonly #probes = new Map<number, number>();
   #probeSeq = 0;
   #offers = 0;
+  /** Largest chunk (and whole item) the peer's HELLO allows, in whole blocks. */
+  #peerChunkBytes = Number.POSITIVE_INFINITY;
   #dirty = true;
   #pumping = false;
   #again = false;
@@ -97,6 +99,16 @@ export class Sender {
   /** Frame bytes sent and not yet known to have arrived (in the path). */
   get pathBytes(): number {
     return this.#streamSent - this.#streamConfirmed;
+  }
+
+  /**
+   * The peer's HELLO said how large a frame it wants: chunks and whole items are kept within it
+   * (at least one block). A receiver that sees whole frames only (a browser's WebSocket) asks for
+   * frames that cross its heartbeat timeout at the slowest rate it must work at.
+   */
+  limitFrames(maxFrameBytes: number): void {
+    const blocks = Math.floor((maxFrameBytes - FRAME_SLACK) / BLOCK_BYTES);
+    this.#peerChunkBytes = Math.max(1, blocks) * BLOCK_BYTES;
   }
 
   /** Stops for good (the connection closed): forgets everything in flight. */
@@ -171,7 +183,7 @@ export class Sender {
    */
   #choose(): Action | 'full' | undefined {
     const now = Date.now();
-    const chunkBytes = this.#pacer.chunkBytes;
+    const chunkBytes = Math.min(this.#pacer.chunkBytes, this.#peerChunkBytes);
     const pathRoom = this.#pacer.pathBytes + FRAME_SLACK - this.pathBytes;
     const open =
       this.#inflightBytes < this.#pacer.window && (pathRoom >= BLOCK_BYTES || this.pathBytes === 0);

@@ -98,6 +98,7 @@ export class LinkSession {
       case 'hello':
         if (f.version !== PROTOCOL_VERSION)
           this.conn.close(`protocol version ${f.version} is not ${PROTOCOL_VERSION}`);
+        else this.sender?.limitFrames(f.maxFrameBytes);
         return;
       case 'ping':
         return; // answered by the liveness watcher

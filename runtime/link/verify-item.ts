@@ -12,21 +12,39 @@ export interface Verdict {
   readonly reasons: readonly string[];
 }
 
+/** One item this endpoint sent, as far as binding a reply to it needs. */
+export interface SentItem {
+  readonly itemId: string;
+  readonly kind: string;
+  /** The identity or team it was addressed to. */
+  readonly to: string;
+}
+
 /** What verification needs beyond the item: the kit's own record of what it sent. */
 export interface VerifyContext {
   readonly directory: Directory | undefined;
   /** The records (and their SHA-256) the consultation with this item id carried, if it is ours. */
   readonly sentRecords: (itemId: string) => readonly RecordRef[] | undefined;
-  /** The clear header the envelope carried. */
-  readonly header?: { readonly to: string; readonly pri: number };
+  /** The clear header the envelope carried (`re`: the envelope id of the consultation it answers). */
+  readonly header?: { readonly to: string; readonly pri: number; readonly re?: string | undefined };
+  /**
+   * Our own sent items, by item id and by envelope id: a reply is bound to the consultation it
+   * answers (see {@link checkReplyBinding}). Absent: replies are not checked for it.
+   */
+  readonly sent?: {
+    byItemId(itemId: string): SentItem | undefined;
+    byEnvelopeId(envelopeId: string): SentItem | undefined;
+  };
 }
 
 /**
  * Checks a received item offline, against the pinned directory only: the signature over the
  * exact signed bytes, that the key is a current device of the named sender, that the signed
  * fields match the clear header, and for a conclusion that the sender is a specialist and every
- * record it refers to is one the kit sent, byte for byte (SHA-256). A bad item is kept and shown
- * unverified with these reasons; re-running this later gives the same answer.
+ * record it refers to is one the kit sent, byte for byte (SHA-256); and that a reply names, in
+ * its envelope's `re`, the very consultation its signed `ref` answers, one we sent to its signer
+ * (or to a team the signer is in). A bad item is kept and shown unverified with these reasons;
+ * re-running this later gives the same answer.
  */
 export async function verifyItem(
   fields: SignedItemFields,
@@ -51,7 +69,38 @@ export async function verifyItem(
       reasons.push(`not_a_specialist: ${fields.from} is a ${sender.role}`);
     reasons.push(...checkConclusion(fields, ctx));
   }
+  reasons.push(...checkReplyBinding(fields, ctx));
   return { verified: reasons.length === 0, reasons };
+}
+
+/**
+ * A reply (a conclusion, anything whose envelope names a consultation in `re`, or anything whose
+ * signed `ref` names an item we sent) must be bound to the consultation it answers: the hub
+ * admits a reply only from the specialist who holds the consultation its `re` names, so a reply
+ * with no `re`, a `re` naming nothing we sent, a `re` and a `ref` naming two different items, or
+ * a consultation sent to someone else than the signer is not shown as valid.
+ */
+export function checkReplyBinding(fields: SignedItemFields, ctx: VerifyContext): string[] {
+  const sent = ctx.sent;
+  if (!sent) return [];
+  const re = ctx.header?.re;
+  const answersOurs = fields.ref !== undefined && sent.byItemId(fields.ref) !== undefined;
+  if (re === undefined && fields.kind !== 'conclusion' && !answersOurs) return [];
+  if (re === undefined) return ['unbound_reply: the envelope does not name the consultation it answers (re)'];
+  const consultation = sent.byEnvelopeId(re);
+  if (!consultation || consultation.kind !== 'consultation')
+    return [`unknown_consultation: re ${re.slice(0, 16)} is not a consultation this kit sent`];
+  const out: string[] = [];
+  if (fields.ref !== consultation.itemId)
+    out.push(
+      `reply_mismatch: re names consultation ${consultation.itemId}, the signed ref ${fields.ref ?? 'nothing'}`,
+    );
+  const to = consultation.to;
+  if (to !== fields.from && !(ctx.directory?.recipientsOf(to) ?? []).includes(fields.from))
+    out.push(
+      `not_addressed_to_signer: consultation ${consultation.itemId} went to ${to}, not ${fields.from}`,
+    );
+  return out;
 }
 
 function checkConclusion(fields: SignedItemFields, ctx: VerifyContext): string[] {

@@ -58,7 +58,8 @@ export interface SimSpecialist {
  * A simulated remote specialist: a real client of the link protocol (its own device keys in its
  * own store, the hub socket, the pinned directory), not a mock. It reads every verified
  * consultation addressed to it, signs a 'read' receipt, answers with a message and a signed
- * conclusion bound to the SHA-256 of each record it refers to, and says 'answered'. A
+ * conclusion bound to the SHA-256 of each record it refers to (each reply naming the
+ * consultation's envelope in `re`, as the console's do), and says 'answered'. A
  * consultation that does not verify is left unanswered (and logged).
  */
 export async function startSimSpecialist(options: SimSpecialistOptions): Promise<SimSpecialist> {
@@ -99,6 +100,7 @@ export async function startSimSpecialist(options: SimSpecialistOptions): Promise
         kind: 'message',
         to: entry.from,
         ref: entry.itemId,
+        re: entry.envelopeId,
         body: encodeWire({ text: acknowledgement(body.data) }),
         media: 'application/cbor',
       });
@@ -109,6 +111,7 @@ export async function startSimSpecialist(options: SimSpecialistOptions): Promise
         kind: 'conclusion',
         to: entry.from,
         ref: entry.itemId,
+        re: entry.envelopeId,
         body: encodeWire(conclusionFor(body.data, tamper)),
         media: 'application/cbor',
       });

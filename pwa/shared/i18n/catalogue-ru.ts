@@ -321,6 +321,9 @@ export const RU = {
   reasonUnknownConsultation: 'запрос не отправлялся с этого комплекта',
   reasonUnknownRecord: 'ссылается на показание, которое не отправлялось',
   reasonRecordMismatch: 'показания в заключении отличаются от отправленных',
+  reasonUnboundReply: 'ответ не указывает, на какой запрос он дан',
+  reasonReplyMismatch: 'ответ ссылается на два разных запроса',
+  reasonNotAddressedToSigner: 'запрос был адресован не этому специалисту',
   reasonOther: 'проверка не пройдена',
   newAnswers: {
     one: '{n} новый ответ',

@@ -48,6 +48,9 @@ const REASONS: Readonly<Record<string, TextKey>> = {
   unknown_consultation: 'reasonUnknownConsultation',
   unknown_record: 'reasonUnknownRecord',
   record_hash_mismatch: 'reasonRecordMismatch',
+  unbound_reply: 'reasonUnboundReply',
+  reply_mismatch: 'reasonReplyMismatch',
+  not_addressed_to_signer: 'reasonNotAddressedToSigner',
 };
 
 /**

@@ -47,6 +47,20 @@ export interface LinkSocketOptions {
   readonly timeoutMs?: number;
 }
 
+/** The heartbeat timeout (the hub's default): silence this long closes the socket. */
+const TIMEOUT_MS = 6000;
+/** The slowest link the console must work on: the network's planning minimum, 256 kbit/s. */
+const FLOOR_BYTES_PER_S = 32_000;
+/**
+ * The largest frame the console asks the hub for in its HELLO. A browser's WebSocket hands up a
+ * message only once its last byte arrived, so the console cannot tell a large frame crawling in
+ * from a dead hub: a 256 KiB chunk takes 8 s at the floor, more than the timeout. Frames that
+ * cross in a third of the timeout at the floor (64,000 bytes, 15 blocks of data) leave room
+ * for one queued behind. A manifest (OFFER) is one frame whatever its size: at most 129 KiB for
+ * the largest object, 4.1 s at the floor.
+ */
+export const CONSOLE_FRAME_BYTES = Math.floor((FLOOR_BYTES_PER_S * TIMEOUT_MS) / 3000);
+
 interface Rx {
   readonly size: number;
   readonly hashes: Uint8Array;
@@ -88,7 +102,7 @@ export class LinkSocket {
       this.#onFrame(new Uint8Array(event.data));
     };
     ws.onclose = (event: CloseEvent) => this.#ended(event.reason || `closed (${event.code})`);
-    const timeout = options.timeoutMs ?? 6000;
+    const timeout = options.timeoutMs ?? TIMEOUT_MS;
     this.#timer = setInterval(
       () => {
         if (Date.now() - this.#lastHeard > timeout) return this.close(`no frame for ${timeout} ms`);
@@ -97,7 +111,7 @@ export class LinkSocket {
       },
       Math.min(options.pingMs ?? 2000, timeout / 3),
     );
-    this.#send({ t: 'hello', version: PROTOCOL_VERSION, maxFrameBytes: MAX_FRAME_BYTES });
+    this.#send({ t: 'hello', version: PROTOCOL_VERSION, maxFrameBytes: CONSOLE_FRAME_BYTES });
   }
 
   /** Opens the link WebSocket on the hub (same origin) with a bearer token. */
