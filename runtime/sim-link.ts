@@ -108,7 +108,7 @@ export async function startSimLink(options: SimLinkOptions): Promise<SimLink> {
     );
     const orgKey = org.publicKey;
     org.forget();
-    const tls = await loadHubTls(join(dir, 'hub'));
+    const tls = await loadHubTls(hubStore, { dir: join(dir, 'hub') });
     hub = await startHub({
       store: hubStore,
       tls,

@@ -63,6 +63,7 @@ export const BROWSER_SAFE = [
   'crypto/envelope.ts',
   'crypto/receipt.ts',
   'crypto/directory.ts',
+  'crypto/enrol-check.ts',
   'runtime/link/frames.ts',
   'runtime/link/reject.ts',
   'runtime/link/items.ts',

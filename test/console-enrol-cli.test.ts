@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { toBase64Url } from '../crypto/bytes.ts';
 import { startHub } from '../runtime/hub/hub.ts';
@@ -8,7 +7,8 @@ import { createLogger } from '../runtime/log.ts';
 import { openStore } from '../store/index.ts';
 import { tempStores } from '../store/test-fixtures.ts';
 import { runCli } from './helpers/kit-process.ts';
-import { testDevice } from './helpers/link-world.ts';
+import { testDevice, testOrg } from './helpers/link-world.ts';
+import { orgCheck, readEnrolmentCode } from '../crypto/enrol-check.ts';
 
 const temp = tempStores();
 
@@ -18,17 +18,27 @@ const temp = tempStores();
 describe('fieldkit hub enroll-code and list --json', () => {
   it('issues a one-time code the running hub accepts once, and lists the enrolled console for org sign', async () => {
     const data = temp.dir();
-    const issued = await runCli(['hub', 'enroll-code', 'spec-ivanova', '--data', data], data, 'hub pass');
+    const org = await testOrg();
+    const orgKey = toBase64Url(org.publicKey);
+    const issued = await runCli(
+      ['hub', 'enroll-code', 'spec-ivanova', '--org-key', orgKey, '--data', data],
+      data,
+      'hub pass',
+    );
     expect(issued.code, issued.stderr).toBe(0);
-    const code = /: ([2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4})\n/.exec(issued.stdout)?.[1];
+    const code = /: ((?:[2-9A-Z]{4}-){6}[2-9A-Z]{4})\n/.exec(issued.stdout)?.[1];
     expect(code, issued.stdout).toBeDefined();
+    // The code ends with the organisation key's check (what the console verifies the hub against).
+    const typed = readEnrolmentCode(code!);
+    expect(typed).toMatchObject({ kind: 'full', check: await orgCheck(org.publicKey) });
     const usage = await runCli(['hub', 'enroll-code', '--data', data], data, 'hub pass');
     expect(usage.code).toBe(2);
+    const noOrg = await runCli(['hub', 'enroll-code', 'spec-ivanova', '--data', data], data, 'hub pass');
+    expect(noOrg.code).toBe(2);
+    expect(noOrg.stderr).toContain('--org-key');
 
     const store = await openStore({ path: data, passphrase: 'hub pass', actor: 'test-hub' });
-    const tlsDir = temp.dir();
-    mkdirSync(tlsDir, { recursive: true });
-    const tls = await loadHubTls(tlsDir);
+    const tls = await loadHubTls(store);
     const hub = await startHub({ store, tls, port: 0, log: createLogger('silent'), consoleDir: false });
     const device = await testDevice();
     const box = new Uint8Array(32).fill(9);

@@ -382,8 +382,9 @@ const passphrase: CliCommand = {
 const hub: CliCommand = {
   name: 'hub',
   summary:
-    'Run the hub (mailbox + signaling); `hub enroll <identity> <key>`, `hub enroll-code <identity>`, `hub revoke <key>`, `hub list`',
-  usage: '[enroll <identity> <device-key> | enroll-code <identity> | revoke <device-key> | list]',
+    'Run the hub (mailbox + signaling); `hub enroll <identity> <key>`, `hub enroll-code <identity> --org-key org.pub`, `hub revoke <key>`, `hub list`',
+  usage:
+    '[enroll <identity> <device-key> | enroll-code <identity> --org-key <org.pub> | revoke <device-key> | list]',
   options: {
     ...STORE_ACCESS_OPTIONS,
     host: { type: 'string' },
@@ -392,6 +393,7 @@ const hub: CliCommand = {
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
     hostname: { type: 'string' },
+    'org-key': { type: 'string' },
     role: { type: 'string' },
     label: { type: 'string' },
     json: { type: 'boolean' },
@@ -403,9 +405,11 @@ const hub: CliCommand = {
     host: 'Address to listen on (default 127.0.0.1; 0.0.0.0 for the internet)',
     port: 'HTTPS port (default 8471, 0 = any free port)',
     directory: 'The signed directory file to serve (from `fieldkit org sign`); re-read when it changes',
-    'tls-cert': 'Use this certificate (PEM) instead of the generated self-signed one',
+    'tls-cert': "Use this certificate chain (PEM) instead of the hub's own CA",
     'tls-key': 'The private key (PEM) of --tls-cert',
-    hostname: 'A host name or address to put in a generated certificate',
+    hostname: "A host name or address (beyond its own) to put in the hub's certificate",
+    'org-key':
+      "For enroll-code: the organisation's public key (org.pub, or its base64url); the code carries its check",
     role: 'For enroll: kit, specialist or coordinator (default kit); for enroll-code: default specialist',
     label: 'For enroll: a note on the device',
     json: 'For list: active self-enrolled devices per identity, as directory.json device entries',

@@ -7,7 +7,7 @@ import type { RecordStore } from '../../store/index.ts';
 import { EnrolCodes } from '../hub/enrol-codes.ts';
 import { Enrolments } from '../hub/enrolment.ts';
 import { startHub } from '../hub/hub.ts';
-import { HUB_CERT_FILE, loadHubTls } from '../hub/tls.ts';
+import { HUB_CERT_FILE, LEGACY_CERT_FILE, loadHubTls } from '../hub/tls.ts';
 import { createLogger } from '../log.ts';
 import { CliError, EXIT_USAGE, stringFlag, type CliArgs, type CliIo } from './command.ts';
 import { openStoreForCli } from './open-store.ts';
@@ -90,13 +90,24 @@ async function enroll(args: CliArgs, io: CliIo, store: RecordStore, rest: string
 async function enrollCode(args: CliArgs, io: CliIo, store: RecordStore, rest: string[]): Promise<number> {
   const [identity] = rest;
   if (!identity)
-    throw new CliError('usage: fieldkit hub enroll-code <identity> [--role specialist]', EXIT_USAGE);
+    throw new CliError(
+      'usage: fieldkit hub enroll-code <identity> --org-key <org.pub> [--role specialist]',
+      EXIT_USAGE,
+    );
   const role = stringFlag(args, 'role') ?? 'specialist';
   if (role !== 'kit' && role !== 'specialist' && role !== 'coordinator')
     throw new CliError('--role is kit, specialist or coordinator', EXIT_USAGE);
+  const orgKeyText = stringFlag(args, 'org-key');
+  if (!orgKeyText)
+    throw new CliError(
+      "give --org-key (the organisation's org.pub): the code carries its check, which the console verifies the hub's directory against",
+      EXIT_USAGE,
+    );
+  const { readOrgPublicKey } = await import('./org-command.ts');
+  const orgKey = readOrgPublicKey(orgKeyText);
   let issued: { code: string; expiresAt: Date };
   try {
-    issued = await new EnrolCodes(store).issue(identity, role);
+    issued = await new EnrolCodes(store).issue(identity, role, undefined, orgKey);
   } catch (error) {
     throw new CliError(
       `cannot issue a code: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
@@ -104,7 +115,7 @@ async function enrollCode(args: CliArgs, io: CliIo, store: RecordStore, rest: st
     );
   }
   io.stdout(
-    `One-time enrolment code for ${identity} (${role}): ${issued.code}\nValid once, until ${issued.expiresAt.toISOString()}. Type it into the console's enrolment screen; then add the device to the directory (fieldkit hub list --json, fieldkit org sign).\n`,
+    `One-time enrolment code for ${identity} (${role}): ${issued.code}\nValid once, until ${issued.expiresAt.toISOString()}. Type it into the console's enrolment screen (or open https://<hub>/#code=${issued.code.replace(/-/g, '')}); it ends with the check of organisation key ${await keyFingerprint(orgKey)}. Then add the device to the directory (fieldkit hub list --json, fieldkit org sign).\n`,
   );
   return 0;
 }
@@ -161,12 +172,11 @@ async function serveHub(args: CliArgs, io: CliIo): Promise<number> {
     const directoryFile = stringFlag(args, 'directory');
     if (directoryFile && !existsSync(directoryFile))
       throw new CliError(`no directory file ${directoryFile}`, 1);
-    const tls = await loadHubTls(access.path, {
+    const tls = await loadHubTls(store, {
+      dir: access.path,
       ...(stringFlag(args, 'tls-cert') ? { certFile: stringFlag(args, 'tls-cert') } : {}),
       ...(stringFlag(args, 'tls-key') ? { keyFile: stringFlag(args, 'tls-key') } : {}),
-      ...(stringFlag(args, 'hostname')
-        ? { hosts: ['localhost', '127.0.0.1', stringFlag(args, 'hostname')!] }
-        : {}),
+      ...(stringFlag(args, 'hostname') ? { extraNames: [stringFlag(args, 'hostname')!] } : {}),
     });
     let cached: { mtime: number; bytes: Uint8Array } | undefined;
     const hub = await startHub({
@@ -191,7 +201,11 @@ async function serveHub(args: CliArgs, io: CliIo): Promise<number> {
     });
     io.stdout(
       `Field kit hub running: ${hub.url}\n` +
-        `TLS certificate: ${tls.fingerprint}${stringFlag(args, 'tls-cert') ? '' : ` (${resolve(access.path, HUB_CERT_FILE)}: give it to kits as --hub-cert)`}\n` +
+        (stringFlag(args, 'tls-cert')
+          ? `TLS certificate: ${tls.fingerprint}\n`
+          : tls.legacy
+            ? `TLS certificate: ${tls.fingerprint} (an older hub's self-signed ${resolve(access.path, LEGACY_CERT_FILE)}, kept because kits pinned it; its key is not in the encrypted store: move kits to the hub's CA when you can)\n`
+            : `TLS root CA: ${tls.fingerprint} (${resolve(access.path, HUB_CERT_FILE)}: give it to kits as --hub-cert and install it on specialists' machines; compare this fingerprint)\n`) +
         `Directory: ${directoryFile ? resolve(directoryFile) : 'none (kits need one signed by the organisation: --directory)'}\n`,
     );
     await new Promise<void>((done) => {

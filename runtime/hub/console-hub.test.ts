@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toBase64Url } from '../../crypto/bytes.ts';
 import type { TestHub } from '../../test/helpers/link-world.ts';
-import { startTestHub, testDevice } from '../../test/helpers/link-world.ts';
+import { startTestHub, testDevice, testOrg } from '../../test/helpers/link-world.ts';
 import { HubSocketCarrier } from '../link/carriers/hub-socket/hub-socket-carrier.ts';
 import { hubRequest } from '../link/carriers/hub-socket/pinned-https.ts';
 import { CONSOLE_DIST } from './console-static.ts';
@@ -94,5 +94,11 @@ describe('the hub hosts the console', () => {
     expect((await h.hub.enrolments.devicesOf('spec-ivanova')).sort()).toEqual([first.hex, second.hex].sort());
     const expired = await h.hub.codes.issue('spec-petrov', 'specialist', -1);
     expect((await enrol(expired.code, (await testDevice()).signer.publicKey)).status).toBe(401);
+    // A code carrying the organisation check (for the console to verify): the hub uses its secret.
+    const org = await testOrg();
+    const checked = await h.hub.codes.issue('spec-petrov', 'specialist', undefined, org.publicKey);
+    expect(checked.code).toMatch(/^(?:[2-9A-Z]{4}-){6}[2-9A-Z]{4}$/);
+    expect(checked.code.replace(/-/g, '').slice(0, 12)).toBe(checked.secret);
+    expect((await enrol(checked.code, (await testDevice()).signer.publicKey)).status).toBe(200);
   });
 });

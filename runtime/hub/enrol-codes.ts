@@ -1,13 +1,13 @@
 import { createHash, randomInt } from 'node:crypto';
 import { z } from 'zod';
+import { CODE_ALPHABET, SECRET_LENGTH, enrolmentCode } from '../../crypto/enrol-check.ts';
 import { LinkAddress } from '../../crypto/signed-item.ts';
 import type { LinkKv } from '../link/link-kv.ts';
 
 const P = 'enc/';
-/** Letters and digits that cannot be misread for each other (no 0/O, 1/I/L). */
-const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
-/** Characters of a code: 12 of 31 is about 59 bits, single-use, and expiring. */
-export const ENROL_CODE_LENGTH = 12;
+const ALPHABET = CODE_ALPHABET;
+/** Characters of the hub's secret part of a code (the organisation check follows it). */
+export const ENROL_CODE_LENGTH = SECRET_LENGTH;
 /** How long a code is valid unless told otherwise (a day: the specialist enrols that day). */
 export const ENROL_CODE_TTL_MS = 24 * 3600_000;
 
@@ -20,7 +20,10 @@ const StoredCode = z.object({
   usedBy: z.string().optional(),
 });
 
-/** The shape a typed code has (dashes and case ignored). */
+/**
+ * The shape a typed code has (dashes and case ignored): the secret, optionally followed by the
+ * organisation check (which is the console's to verify; the hub uses the secret only).
+ */
 export const EnrolCodeText = z
   .string()
   .max(40)
@@ -28,8 +31,8 @@ export const EnrolCodeText = z
   .pipe(
     z
       .string()
-      .length(ENROL_CODE_LENGTH)
-      .regex(new RegExp(`^[${ALPHABET}]+$`)),
+      .regex(new RegExp(`^[${ALPHABET}]{${ENROL_CODE_LENGTH}}([${ALPHABET}]{16})?$`))
+      .transform((s) => s.slice(0, ENROL_CODE_LENGTH)),
   );
 
 const keyOf = (normalised: string) => `${P}${createHash('sha256').update(normalised).digest('hex')}`;
@@ -42,23 +45,39 @@ const keyOf = (normalised: string) => `${P}${createHash('sha256').update(normali
  */
 export class EnrolCodes {
   readonly #kv: LinkKv;
+  readonly #orgKey: () => Promise<Uint8Array | undefined>;
 
-  constructor(kv: LinkKv) {
+  /**
+   * `orgKey` gives the organisation key whose check a code carries when the issuer names none
+   * (the running hub: the key of the directory it serves).
+   */
+  constructor(kv: LinkKv, orgKey: () => Promise<Uint8Array | undefined> = () => Promise.resolve(undefined)) {
     this.#kv = kv;
+    this.#orgKey = orgKey;
   }
 
-  /** Issues a code for an identity; returns it grouped in fours for reading aloud. */
+  /**
+   * Issues a code for an identity. `code` is what the specialist types: the secret and, when an
+   * organisation key is known, its check, grouped in fours for reading aloud; `secret` is the
+   * hub's part alone.
+   */
   async issue(
     identity: string,
     role: 'kit' | 'specialist' | 'coordinator',
     ttlMs = ENROL_CODE_TTL_MS,
-  ): Promise<{ code: string; expiresAt: Date }> {
-    let code = '';
-    for (let i = 0; i < ENROL_CODE_LENGTH; i++) code += ALPHABET[randomInt(ALPHABET.length)];
+    orgKey?: Uint8Array,
+  ): Promise<{ code: string; secret: string; expiresAt: Date }> {
+    let secret = '';
+    for (let i = 0; i < ENROL_CODE_LENGTH; i++) secret += ALPHABET[randomInt(ALPHABET.length)];
     const expiresAt = Date.now() + ttlMs;
     const record = StoredCode.parse({ identity, role, expiresAt });
-    await this.#kv.linkTransaction((tx) => tx.put(keyOf(code), { ...record }));
-    return { code: code.match(/.{4}/g)!.join('-'), expiresAt: new Date(expiresAt) };
+    await this.#kv.linkTransaction((tx) => tx.put(keyOf(secret), { ...record }));
+    const org = orgKey ?? (await this.#orgKey());
+    return {
+      code: org ? await enrolmentCode(secret, org) : secret.match(/.{4}/g)!.join('-'),
+      secret,
+      expiresAt: new Date(expiresAt),
+    };
   }
 
   /**

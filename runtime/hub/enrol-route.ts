@@ -31,12 +31,12 @@ export const EnrolRequest = z.object({
  * Enrols the device a one-time code was issued for (the key it presents becomes a device of the
  * code's identity; an identity may have several). The schema is checked before the code is used,
  * so a malformed request never burns a code. The answer names the organisation key of the served
- * directory, which the console pins (trust on first use, at enrolment).
+ * directory, read afresh: the console checks it against the organisation check of its code.
  */
 export function enrolWithCode(
   codes: EnrolCodes,
   enrolments: Enrolments,
-  directory: () => Directory | undefined,
+  directory: () => Directory | undefined | Promise<Directory | undefined>,
 ): (body: Record<string, unknown>) => Promise<EnrolAnswer | undefined> {
   return async (body) => {
     const request = EnrolRequest.safeParse(body);
@@ -51,7 +51,7 @@ export function enrolWithCode(
       role: granted.role,
       ...(request.data.label ? { label: request.data.label } : {}),
     });
-    const org = directory()?.fields.org;
+    const org = (await directory())?.fields.org;
     return { identity: enrolment.identity, org: org ? toBase64Url(org) : null };
   };
 }

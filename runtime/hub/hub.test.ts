@@ -11,10 +11,9 @@ import { Coordination } from './coordination.ts';
 import { Enrolments } from './enrolment.ts';
 import { createHubApp } from './hub-http.ts';
 import { loadHubTls } from './tls.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { tempStores } from '../../store/test-fixtures.ts';
 
+const temp = tempStores();
 let hub: TestHub | undefined;
 afterEach(async () => {
   await hub?.stop();
@@ -145,17 +144,13 @@ describe('the hub', () => {
     hub = await startTestHub();
     const kit = await testDevice();
     await hub.hub.enrolments.enroll({ device: kit.hex, identity: 'kit-01', role: 'kit' });
-    const other = mkdtempSync(join(tmpdir(), 'fieldkit-othercert-'));
-    try {
-      const otherTls = await loadHubTls(other);
-      const carrier = new HubSocketCarrier({
-        url: `https://127.0.0.1:${hub.hub.port}`,
-        certPem: otherTls.cert,
-        signer: kit.signer,
-      });
-      await expect(carrier.connect()).rejects.toMatchObject({ code: 'tls' });
-    } finally {
-      rmSync(other, { recursive: true, force: true });
-    }
+    // Another hub's own CA (made the same way, in its own store): its root does not lead to this hub.
+    const otherTls = await loadHubTls(await temp.open());
+    const carrier = new HubSocketCarrier({
+      url: `https://127.0.0.1:${hub.hub.port}`,
+      certPem: otherTls.cert,
+      signer: kit.signer,
+    });
+    await expect(carrier.connect()).rejects.toMatchObject({ code: 'tls' });
   });
 });

@@ -107,7 +107,6 @@ function refuseUpgrade(socket: Duplex, status: number, text: string): void {
 export async function startHub(options: HubOptions): Promise<HubHandle> {
   const { store, log } = options;
   const enrolments = new Enrolments(store);
-  const codes = new EnrolCodes(store);
   const auth = new HubAuth(enrolments);
   const mailbox = options.mailbox ?? new LmdbMailbox(store);
   const counters = new RejectCounters();
@@ -121,6 +120,11 @@ export async function startHub(options: HubOptions): Promise<HubHandle> {
     cachedDir = { bytes, dir: await parseOwnDirectory(bytes) };
   };
   await refreshDirectory();
+  // Codes issued by the running hub carry the check of the organisation key it serves.
+  const codes = new EnrolCodes(store, async () => {
+    await refreshDirectory().catch(() => undefined);
+    return directory()?.fields.org;
+  });
   const router = new Router(enrolments, directory);
   const coordination = new Coordination(store, directory, {
     ...(options.deadlines ? { deadlines: options.deadlines } : {}),
@@ -138,7 +142,11 @@ export async function startHub(options: HubOptions): Promise<HubHandle> {
   const app = createHubApp({
     auth,
     directory: directoryBytes,
-    enrol: enrolWithCode(codes, enrolments, directory),
+    // The directory as served now (not as last cached): the console checks its organisation key.
+    enrol: enrolWithCode(codes, enrolments, async () => {
+      await refreshDirectory().catch(() => undefined);
+      return directory();
+    }),
     coordination,
     ...(options.consoleDir === false
       ? {}
@@ -156,7 +164,7 @@ export async function startHub(options: HubOptions): Promise<HubHandle> {
         hostname: options.host ?? '127.0.0.1',
         port: options.port ?? 8471,
         createServer,
-        serverOptions: { key: options.tls.key, cert: options.tls.cert },
+        serverOptions: { key: options.tls.key, cert: options.tls.chain },
       },
       () => resolve(s),
     ) as Server;

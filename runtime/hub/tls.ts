@@ -1,86 +1,102 @@
-import { webcrypto } from 'node:crypto';
-import { certFingerprint } from '../link/carriers/hub-socket/hub-protocol.ts';
 import { existsSync, readFileSync } from 'node:fs';
+import { hostname as osHostname, networkInterfaces } from 'node:os';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
+import { ensureKitTls, type CredentialStore } from '../http/tls/kit-ca.ts';
+import { kitNames, type KitNames } from '../http/tls/kit-names.ts';
+import { certFingerprint } from '../link/carriers/hub-socket/hub-protocol.ts';
 import { writeFileDurably } from './files.ts';
 
-/** The hub's TLS identity: PEM key and certificate, and the certificate's SHA-256 fingerprint. */
+/** The hub's TLS identity: what its HTTPS server presents, and what clients trust. */
 export interface HubTls {
+  /** The leaf's private key, PEM (memory only when the hub made its own CA). */
   readonly key: string;
+  /** What the server presents: the leaf, then the certificates up to (not including) the root. */
+  readonly chain: string;
+  /**
+   * The certificate clients trust, PEM: the hub's own root CA (kits pin it as `--hub-cert`, a
+   * specialist's browser installs it), or the operator's certificate when one was given.
+   */
   readonly cert: string;
-  /** SHA-256 of the certificate's DER, upper-case hex pairs joined by ':' (as Node and openssl show it). */
+  /** SHA-256 of `cert`'s DER, upper-case hex pairs joined by ':' (as Node, openssl and browsers show it). */
   readonly fingerprint: string;
+  /** True when an older hub's self-signed certificate and clear-text key were found and kept. */
+  readonly legacy?: boolean;
 }
 
-/** File names of a generated certificate in the hub's data directory. */
-export const HUB_CERT_FILE = 'hub-tls.crt';
-export const HUB_KEY_FILE = 'hub-tls.key';
+/** The hub's root CA certificate (public) written to the data directory, for kits and browsers. */
+export const HUB_CERT_FILE = 'hub-ca.crt';
+/** An older hub's self-signed certificate and clear-text key: kept in use when present (kits pinned it). */
+export const LEGACY_CERT_FILE = 'hub-tls.crt';
+export const LEGACY_KEY_FILE = 'hub-tls.key';
+
+/** Options of {@link loadHubTls}. */
+export interface HubTlsOptions {
+  /** The operator's own certificate chain and key (e.g. from a public CA), PEM files. */
+  readonly certFile?: string;
+  readonly keyFile?: string;
+  /** The data directory: the root's PEM is written there; an older hub's files are looked for. */
+  readonly dir?: string;
+  /** Extra names or addresses the leaf must cover (a public name or NAT address kits reach the hub by). */
+  readonly extraNames?: readonly string[];
+  /** Defaults read the real host; tests pass their own. */
+  readonly hostname?: string;
+  readonly interfaces?: ReturnType<typeof networkInterfaces>;
+  readonly now?: Date;
+}
 
 /**
- * The hub's certificate: the operator's own (`certFile`/`keyFile`, e.g. from a public CA), or one
- * generated once and kept in the data directory: self-signed ECDSA P-256 for the given host names,
- * ten years. Kits pin it (the certificate file, checked by fingerprint), so no public CA is needed
- * on a closed network.
+ * The hub's certificates. Unless the operator gives their own, the hub is its own small CA
+ * exactly as a kit is (the kit's issuing code, {@link ensureKitTls}): a root made once, a
+ * name-constrained intermediate and a leaf for the hub's names and addresses, re-issued at start
+ * when a name is new or expiry nears. Private keys live only in the hub's encrypted store; the
+ * root's certificate (public) is written to `dir` so it can be handed to kits (`--hub-cert`) and
+ * installed on a specialist's machine, which then trusts the hub without any certificate warning.
  */
-export async function loadHubTls(
-  dir: string,
-  options: { certFile?: string; keyFile?: string; hosts?: readonly string[] } = {},
-): Promise<HubTls> {
+export async function loadHubTls(store: CredentialStore, options: HubTlsOptions = {}): Promise<HubTls> {
   if (options.certFile || options.keyFile) {
     if (!options.certFile || !options.keyFile) throw new Error('give both --tls-cert and --tls-key');
     const cert = readFileSync(options.certFile, 'utf8');
-    return { key: readFileSync(options.keyFile, 'utf8'), cert, fingerprint: certFingerprint(cert) };
+    return {
+      key: readFileSync(options.keyFile, 'utf8'),
+      chain: cert,
+      cert,
+      fingerprint: certFingerprint(cert),
+    };
   }
-  const certPath = join(dir, HUB_CERT_FILE);
-  const keyPath = join(dir, HUB_KEY_FILE);
-  if (existsSync(certPath) && existsSync(keyPath)) {
-    const cert = readFileSync(certPath, 'utf8');
-    return { key: readFileSync(keyPath, 'utf8'), cert, fingerprint: certFingerprint(cert) };
+  if (options.dir) {
+    const legacyCert = join(options.dir, LEGACY_CERT_FILE);
+    const legacyKey = join(options.dir, LEGACY_KEY_FILE);
+    if (existsSync(legacyCert) && existsSync(legacyKey)) {
+      const cert = readFileSync(legacyCert, 'utf8');
+      const key = readFileSync(legacyKey, 'utf8');
+      return { key, chain: cert, cert, fingerprint: certFingerprint(cert), legacy: true };
+    }
   }
-  const made = await selfSigned(options.hosts ?? ['localhost', '127.0.0.1', '::1']);
-  writeFileDurably(keyPath, made.key, 0o600);
-  writeFileDurably(certPath, made.cert, 0o644);
-  return { ...made, fingerprint: certFingerprint(made.cert) };
-}
-
-/**
- * 16 random bytes with the top bit clear: a positive DER INTEGER (a serial with the top bit set
- * is a negative number, which RFC 5280 forbids and strict verifiers refuse).
- */
-function positiveSerial(): string {
-  const b = webcrypto.getRandomValues(new Uint8Array(16));
-  b[0] = (b[0]! & 0x7f) | 0x01;
-  return Buffer.from(b).toString('hex');
-}
-
-async function selfSigned(hosts: readonly string[]): Promise<{ key: string; cert: string }> {
-  // @peculiar/x509 needs the Reflect metadata polyfill (tsyringe); loaded only when generating.
-  await import('reflect-metadata');
-  const x509 = await import('@peculiar/x509');
-  x509.cryptoProvider.set(webcrypto as unknown as Crypto);
-  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-  const keys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']);
-  const names = hosts.map((h) =>
-    /^[\d.]+$|:/.test(h) ? { type: 'ip' as const, value: h } : { type: 'dns' as const, value: h },
-  );
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: positiveSerial(),
-    name: 'CN=Field kit hub',
-    notBefore: new Date(Date.now() - 60_000),
-    notAfter: new Date(Date.now() + 3650 * 86_400_000),
-    signingAlgorithm: alg,
-    keys: keys,
-    extensions: [
-      new x509.SubjectAlternativeNameExtension(names),
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-    ],
+  const hostname = options.hostname ?? osHostname();
+  const extra = options.extraNames ?? [];
+  const { material } = await ensureKitTls(store, {
+    // The CA's name says whose it is in a browser's certificate list ("Fieldkit CA hub <host>").
+    hostname: `hub ${hostname}`,
+    names: withAddresses(
+      kitNames(
+        hostname,
+        options.interfaces ?? networkInterfaces(),
+        extra.filter((n) => isIP(n) === 0),
+      ),
+      extra.filter((n) => isIP(n) !== 0),
+    ),
+    now: options.now ?? new Date(),
   });
-  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
-  const key = `-----BEGIN PRIVATE KEY-----\n${pkcs8
-    .toString('base64')
-    .match(/.{1,64}/g)!
-    .join('\n')}\n-----END PRIVATE KEY-----\n`;
-  return { key, cert: cert.toString('pem') };
+  if (options.dir) writeFileDurably(join(options.dir, HUB_CERT_FILE), material.rootPem, 0o644);
+  return {
+    key: material.key,
+    chain: material.cert,
+    cert: material.rootPem,
+    fingerprint: material.rootFingerprint,
+  };
+}
+
+function withAddresses(names: KitNames, ips: readonly string[]): KitNames {
+  return { dns: names.dns, ips: [...new Set([...names.ips, ...ips])] };
 }

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { createHash, webcrypto } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeWire } from '../../crypto/wire-cbor.ts';
@@ -11,9 +11,7 @@ import type { InboxEntry } from '../../runtime/link/link-inbox.ts';
 import { launchTablets } from '../helpers/tablets.ts';
 import { testDirectory, testOrg, testStore, watch } from '../helpers/link-world.ts';
 import { startHub } from '../../runtime/hub/hub.ts';
-import type { HubTls } from '../../runtime/hub/tls.ts';
-import { certificatePem, issueLeaf, issueRoot, privateKeyPem } from '../../runtime/http/tls/issue.ts';
-import { certFingerprint } from '../../runtime/link/carriers/hub-socket/hub-protocol.ts';
+import { loadHubTls } from '../../runtime/hub/tls.ts';
 import { createLogger } from '../../runtime/log.ts';
 
 const SHOTS = 'artifacts/screenshots';
@@ -144,20 +142,12 @@ describe('the specialist console in Chromium', () => {
       kitEntry,
       { id: 'spec-ivanova', role: 'specialist', name: 'Иванова А. П., кардиолог', devices: [] },
     ]);
-    // The hub's certificate from a test CA the browser trusts (as an operator's own certificate
-    // would be, `--tls-cert`); the kit pins it like any hub certificate (chain given, leaf pinned).
-    const now = new Date();
-    const root = await issueRoot('hub-test', now);
-    const leaf = await issueLeaf(root, { dns: ['localhost'], ips: ['127.0.0.1'] }, now);
-    const rootPem = certificatePem(new Uint8Array(root.cert.rawData));
-    const leafPem = certificatePem(new Uint8Array(leaf.cert.rawData));
-    const tls: HubTls = {
-      key: privateKeyPem(new Uint8Array(await webcrypto.subtle.exportKey('pkcs8', leaf.keys.privateKey))),
-      cert: `${leafPem}${rootPem}`,
-      fingerprint: certFingerprint(leafPem),
-    };
+    // The hub is its own CA (root in its encrypted store); the browser trusts that root through
+    // its NSS database and the kit pins it, as a specialist's machine and a kit would.
     const hubS = await testStore('hub');
     cleanups.push(hubS.cleanup);
+    const tls = await loadHubTls(hubS.store);
+    const rootPem = tls.cert;
     const hubHandle = await startHub({
       store: hubS.store,
       tls,

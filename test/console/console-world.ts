@@ -1,33 +1,22 @@
-import { webcrypto } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import type { HubHandle } from '../../runtime/hub/hub.ts';
 import { startHub } from '../../runtime/hub/hub.ts';
-import type { HubTls } from '../../runtime/hub/tls.ts';
-import { certificatePem, issueLeaf, issueRoot, privateKeyPem } from '../../runtime/http/tls/issue.ts';
-import { certFingerprint } from '../../runtime/link/carriers/hub-socket/hub-protocol.ts';
+import { loadHubTls, type HubTls } from '../../runtime/hub/tls.ts';
 import { createLogger } from '../../runtime/log.ts';
 import type { RecordStore } from '../../store/index.ts';
 
 /**
- * A real hub whose certificate comes from a test CA the browser is told to trust (as an
- * operator's own certificate would be), serving the built console and `directory()`.
+ * A real hub with its own CA (made in its encrypted store, as `fieldkit hub` makes it), serving
+ * the built console and `directory()`. `rootPem` is the hub's root: what a specialist's browser
+ * installs (the tests put it in Chromium's NSS database) and kits pin.
  */
 export async function startConsoleHub(
   store: RecordStore,
   directory: () => Uint8Array | undefined,
 ): Promise<{ hub: HubHandle; tls: HubTls; rootPem: string }> {
-  const now = new Date();
-  const root = await issueRoot('hub-test', now);
-  const leaf = await issueLeaf(root, { dns: ['localhost'], ips: ['127.0.0.1'] }, now);
-  const rootPem = certificatePem(new Uint8Array(root.cert.rawData));
-  const leafPem = certificatePem(new Uint8Array(leaf.cert.rawData));
-  const tls: HubTls = {
-    key: privateKeyPem(new Uint8Array(await webcrypto.subtle.exportKey('pkcs8', leaf.keys.privateKey))),
-    cert: `${leafPem}${rootPem}`,
-    fingerprint: certFingerprint(leafPem),
-  };
+  const tls = await loadHubTls(store);
   const hub = await startHub({ store, tls, port: 0, log: createLogger('silent'), directory });
-  return { hub, tls, rootPem };
+  return { hub, tls, rootPem: tls.cert };
 }
 
 /** Reports a page's errors on stderr (a console that throws should be visible in the test log). */

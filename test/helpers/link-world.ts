@@ -103,7 +103,7 @@ export async function startTestHub(
   options: Partial<Omit<HubOptions, 'store' | 'tls' | 'log'>> = {},
 ): Promise<TestHub> {
   const { store, dir, cleanup } = await testStore('hub');
-  sharedTls ??= await loadHubTls(dir);
+  sharedTls ??= await loadHubTls(store, { dir });
   const hub = await startHub({
     store,
     tls: sharedTls,

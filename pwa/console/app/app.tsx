@@ -40,6 +40,11 @@ export function App() {
           <UnlockScreen />
         ) : (
           <>
+            {state.directoryRefusal ? (
+              <p class="error" role="alert">
+                {state.directoryRefusal}
+              </p>
+            ) : null}
             {state.role === 'coordinator' ? (
               <CoordinatorScreen />
             ) : (

@@ -18,6 +18,13 @@ export const RU = {
   enrolWorking: 'Создаём ключи и регистрируем устройство…',
   enrolBadCode: 'Код не подошёл: неверный, уже использован или истёк.',
   enrolFailed: 'Регистрация не удалась: {why}',
+  enrolCodeShort:
+    'В коде нет проверки ключа организации (нужно 28 знаков, 7 групп по 4). Попросите у администратора полный код.',
+  enrolCodeMalformed: 'Код набран неверно: нужно 28 знаков, 7 групп по 4 (буквы и цифры без 0, 1, I, L, O).',
+  enrolOrgMismatch:
+    'Регистрация отклонена: хаб назвал ключ организации с проверкой {got}, а код выдан для ключа с проверкой {want}. Возможна подмена хаба или его каталога. Устройство не сохранено; сообщите администратору организации.',
+  directoryOrgMismatch:
+    'Каталог отклонён: он подписан ключом организации с проверкой {got}, а код регистрации выдан для другого ключа. Возможна подмена хаба.',
   passphraseMismatch: 'Пароли не совпадают',
   passphraseShort: 'Пароль короче 8 символов',
   unlockTitle: 'Вход',
@@ -182,6 +189,14 @@ export const EN: Catalogue = {
   enrolWorking: 'Making keys and registering the device…',
   enrolBadCode: 'The code did not work: wrong, used or expired.',
   enrolFailed: 'Registration failed: {why}',
+  enrolCodeShort:
+    'The code lacks the organisation key check (28 characters, 7 groups of 4 are needed). Ask the administrator for the full code.',
+  enrolCodeMalformed:
+    'The code is mistyped: 28 characters, 7 groups of 4 (letters and digits without 0, 1, I, L, O).',
+  enrolOrgMismatch:
+    'Registration refused: the hub named the organisation key with check {got}, but the code was issued for the key with check {want}. The hub or its directory may have been substituted. Nothing was saved on this device; tell your organisation administrator.',
+  directoryOrgMismatch:
+    'Directory refused: it is signed by the organisation key with check {got}, but the enrolment code was issued for another key. The hub may have been substituted.',
   passphraseMismatch: 'The passphrases differ',
   passphraseShort: 'The passphrase is shorter than 8 characters',
   unlockTitle: 'Sign in',

@@ -1,5 +1,6 @@
 import { fromBase64Url, toBase64Url } from '../../../crypto/bytes.ts';
 import type { Directory } from '../../../crypto/directory.ts';
+import { groupedCode, orgCheck, readEnrolmentCode } from '../../../crypto/enrol-check.ts';
 import { verifyDirectory } from '../../../crypto/directory.ts';
 import type { ReceiptState } from '../../../crypto/receipt.ts';
 import { decodeWire } from '../../../crypto/wire-cbor.ts';
@@ -97,6 +98,8 @@ export class ConsoleState {
   #notifiedAt = 0;
   /** The last refusal of a claim or assignment, for the screen. */
   notice: string | null = null;
+  /** Why the hub's directory was refused (its organisation key is not the enrolment code's). */
+  directoryRefusal: string | null = null;
   concluded = new Map<string, 'queued' | 'at_hub'>();
   /**
    * This session's replies (messages, voice) by sealed id: still waiting in the console, or held by
@@ -172,19 +175,39 @@ export class ConsoleState {
     if (input.passphrase.length < 8) return this.#setPhase({ kind: 'enrol', error: t('passphraseShort') });
     if (input.passphrase !== input.repeat)
       return this.#setPhase({ kind: 'enrol', error: t('passphraseMismatch') });
+    const typed = readEnrolmentCode(input.code);
+    if (typed.kind !== 'full')
+      return this.#setPhase({
+        kind: 'enrol',
+        error: t(typed.kind === 'secret_only' ? 'enrolCodeShort' : 'enrolCodeMalformed'),
+      });
     this.#setPhase({ kind: 'enrol', busy: true });
     try {
       const keys = await newDeviceKeys();
       const label = input.label.trim() || t('deviceLabelDefault');
       const enrolled = await this.#api.enrol({
-        code: input.code,
+        code: typed.secret,
         signPublic: keys.signPublic,
         boxPublic: keys.boxPublic,
         label,
       });
+      // The organisation key the hub names must be the one the code was issued for: otherwise
+      // nothing is kept (a substituted key is never pinned).
+      const org = enrolled.org === null ? undefined : fromBase64Url(enrolled.org);
+      if (enrolled.org !== null && org?.byteLength !== 32)
+        throw new HubError('bad_answer', 'org is not a key');
+      if (org) {
+        const got = await orgCheck(org);
+        if (got !== typed.check)
+          return this.#setPhase({
+            kind: 'enrol',
+            error: t('enrolOrgMismatch', { got: groupedCode(got), want: groupedCode(typed.check) }),
+          });
+      }
       const vault = await sealVault(keys, input.passphrase, {
         identity: enrolled.identity,
         org: enrolled.org,
+        ...(org ? {} : { orgCheck: typed.check }),
         label,
       });
       await this.#db!.put('vault', VAULT_KEY, vault);
@@ -261,7 +284,15 @@ export class ConsoleState {
       const fields = body.ok ? DirectoryFields.safeParse(body.value) : undefined;
       if (!fields?.success) throw new Error('the directory does not parse');
       pinned = fields.data.org;
-      this.#vault = { ...this.#vault!, org: toBase64Url(pinned) };
+      // Not trust on first use: the key must match the check of the code this device enrolled with.
+      const got = await orgCheck(pinned);
+      if (got !== this.#vault?.orgCheck) {
+        const { t } = await import('./i18n.ts');
+        this.directoryRefusal = t('directoryOrgMismatch', { got: groupedCode(got) });
+        this.#changed();
+        throw new Error(this.directoryRefusal);
+      }
+      this.#vault = { ...this.#vault, org: toBase64Url(pinned) };
       await this.#db!.put('vault', VAULT_KEY, this.#vault);
     }
     const dir = await verifyDirectory(bytes, pinned, this.directory?.serial ?? 0);

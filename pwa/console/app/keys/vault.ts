@@ -34,6 +34,14 @@ export const SealedVault = z.object({
   identity: z.string().min(1).max(64),
   /** The organisation key pinned at enrolment (base64url), when the hub served a directory. */
   org: b64.nullable(),
+  /**
+   * The organisation check of the enrolment code, kept when the hub served no directory at
+   * enrolment: the first directory's key must match it before it is pinned.
+   */
+  orgCheck: z
+    .string()
+    .regex(/^[2-9A-Z]{16}$/)
+    .optional(),
   label: z.string().max(100),
   signPublic: b64,
   boxPublic: b64,
@@ -91,7 +99,7 @@ async function kek(passphrase: string, salt: Uint8Array, kdf: VaultKdf): Promise
 export async function sealVault(
   keys: DeviceKeys,
   passphrase: string,
-  meta: { identity: string; org: string | null; label: string },
+  meta: { identity: string; org: string | null; orgCheck?: string; label: string },
   kdf: VaultKdf = INTERACTIVE_KDF,
 ): Promise<SealedVault> {
   const s = await getSodium();

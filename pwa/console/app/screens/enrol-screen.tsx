@@ -2,11 +2,20 @@ import { useState } from 'preact/hooks';
 import { t } from '../i18n.ts';
 import { useConsole } from '../use-console.ts';
 
+/**
+ * The code of an enrolment link (`https://hub/#code=…`): in the fragment, which the browser never
+ * sends to the hub.
+ */
+function codeFromLink(): string {
+  const found = /(?:^#|&)code=([2-9A-Za-z-]{1,40})(?:&|$)/.exec(location.hash);
+  return found?.[1] ?? '';
+}
+
 /** First run: the one-time code, a device name and the passphrase that will seal the new keys. */
 export function EnrolScreen() {
   const state = useConsole();
   const phase = state.phase.kind === 'enrol' ? state.phase : { kind: 'enrol' as const };
-  const [code, setCode] = useState('');
+  const [code, setCode] = useState(codeFromLink);
   const [label, setLabel] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [repeat, setRepeat] = useState('');
