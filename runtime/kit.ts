@@ -111,6 +111,8 @@ export interface KitLinkSetup {
   readonly hub: { readonly url: string; readonly certPem: string };
   /** A signed directory to pin if none is pinned yet. */
   readonly directory?: Uint8Array;
+  /** Test-only: paces the live channel's link probe (bytes/s), see live-vitals.ts. */
+  readonly liveProbePace?: number;
 }
 
 /**
@@ -266,6 +268,7 @@ export async function startKit(
           bus,
           log: log.child({ part: 'live' }),
           visitOf: (itemId) => consults.visitOfItem(itemId),
+          ...(options.link.liveProbePace ? { probePace: options.link.liveProbePace } : {}),
         })
       : undefined;
   undo.push(() => live?.stop());

@@ -73,6 +73,7 @@ export const BROWSER_SAFE = [
   'runtime/link/live/live-wire.ts',
   'runtime/link/live/call-wire.ts',
   'runtime/link/live/call-policy.ts',
+  'runtime/link/live/probe-meter.ts',
 ];
 /** Packages the browser-safe files may use. */
 const BROWSER_SAFE_PACKAGES = ['zod', 'cbor-x', 'libsodium-wrappers-sumo'];

@@ -100,6 +100,8 @@ describe('the kit relays calls between a console and its tablets', () => {
       signaling: kitSignal,
       directory: () => dir,
       publish: (c) => rung.push(c),
+      // What the console reported of the link (live-vitals.ts keeps it): rung with the offer.
+      linkKbps: () => 129,
       ringMs: 8000,
     });
     cleanups.push(() => Promise.resolve(relay.stop()));
@@ -119,7 +121,13 @@ describe('the kit relays calls between a console and its tablets', () => {
     const session = 'call:3a0c6f7e-5b1d-4c2e-8f9a-0b1c2d3e4f50';
     expect(consoleSignal.send({ kind: 'offer', to: 'kit-01', session, sdp: SDP })).toBe(true);
     const offer = await until(() => rung.find((c) => c.kind === 'offer'));
-    expect(offer).toMatchObject({ session, fromId: 'spec-ivanova', fromName: 'Иванова А. П.', video: false });
+    expect(offer).toMatchObject({
+      session,
+      fromId: 'spec-ivanova',
+      fromName: 'Иванова А. П.',
+      video: false,
+      linkKbps: 129,
+    });
 
     // Tablet A answers: the console gets it from the kit's device; tablet B is too late.
     expect((await post(tabletA, { kind: 'answer', session, sdp: SDP })).status).toBe(204);
@@ -194,6 +202,9 @@ describe('the kit relays calls between a console and its tablets', () => {
       { ...offerEvent, sdp: 'x'.repeat(48 * 1024 + 1) },
       { ...offerEvent, sdp: '' },
       { ...offerEvent, video: 'yes' },
+      { ...offerEvent, linkKbps: -1 },
+      { ...offerEvent, linkKbps: 'wide' },
+      { ...offerEvent, linkKbps: 2_000_000 },
       { kind: 'ice', session, candidate: { candidate: 'c'.repeat(2049) } },
       { kind: 'ice', session, candidate: { candidate: 'c', sdpMLineIndex: 65 } },
       { kind: 'bye', session, reason: 'r'.repeat(201) },

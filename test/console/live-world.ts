@@ -51,7 +51,12 @@ export interface VisitWorld {
  */
 export async function visitWorld(
   cleanups: (() => Promise<void>)[],
-  options: { readonly tag: string; readonly extraArgs?: readonly string[] },
+  options: {
+    readonly tag: string;
+    readonly extraArgs?: readonly string[];
+    /** Test-only pacing of the kit's live link probe, bytes/s (a narrow uplink; see live-vitals.ts). */
+    readonly probePace?: number;
+  },
 ): Promise<VisitWorld> {
   const extraArgs = options.extraArgs ?? [];
   const org = await testOrg();
@@ -99,6 +104,7 @@ export async function visitWorld(
           orgKey: org.publicKey,
           hub: { url: hub.url, certPem: tls.cert },
           directory: served,
+          ...(options.probePace ? { liveProbePace: options.probePace } : {}),
         };
       },
     },
@@ -142,10 +148,18 @@ export async function visitWorld(
 /**
  * Builds the world every live test starts from: {@link visitWorld} with WebRTC between
  * processes allowed; the feldsher keeps an SpO2 reading and sends an urgent consultation, and
- * the specialist opens it. `cleanups` collects what to undo.
+ * the specialist opens it. `options.probePace` narrows the kit's side of the live channel's link
+ * probe (test-only, see live-vitals.ts). `cleanups` collects what to undo.
  */
-export async function liveWorld(cleanups: (() => Promise<void>)[]): Promise<LiveWorld> {
-  const { hub, kit, con, tab, visitId } = await visitWorld(cleanups, { tag: 'live', extraArgs: WEBRTC_ARGS });
+export async function liveWorld(
+  cleanups: (() => Promise<void>)[],
+  options: { readonly probePace?: number } = {},
+): Promise<LiveWorld> {
+  const { hub, kit, con, tab, visitId } = await visitWorld(cleanups, {
+    tag: 'live',
+    extraArgs: WEBRTC_ARGS,
+    ...options,
+  });
   const kept = async (): Promise<Map<string, number | null>> => {
     const view = (await (await kit.fetch(`${kit.url}api/visits/${visitId}`)).json()) as WireVisitView;
     return new Map(

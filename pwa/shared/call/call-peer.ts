@@ -16,20 +16,37 @@ export interface CallStats {
   readonly inboundAudioBytes: number;
   /** The audio codec in use, e.g. audio/opus. */
   readonly codec: string | null;
+  /** Whether a video stream comes in. */
   readonly video: boolean;
+  /** Video frames decoded so far (inbound-rtp), 0 without video. */
+  readonly framesDecoded: number;
+  /** The incoming picture's size, or null. */
+  readonly frameWidth: number | null;
+  readonly frameHeight: number | null;
 }
+
+/** The camera a video call asks for: a small picture is what a narrow link carries. */
+const VIDEO_CONSTRAINTS: MediaTrackConstraints = {
+  width: { ideal: 320 },
+  height: { ideal: 240 },
+  frameRate: { ideal: 15, max: 15 },
+};
 
 /**
  * Opens the microphone (and the camera when `video`), makes the peer connection with the tracks
- * added, Opus preferred and capped at {@link AUDIO_MAX_BITRATE}, and plays the remote audio into
- * `audioOut`. No ICE servers: on a LAN, through the kit's network; STUN/TURN in the field.
+ * added, Opus preferred and capped at {@link AUDIO_MAX_BITRATE}, and plays what comes in (voice,
+ * and the picture when the out element is a <video>) in `audioOut`. No ICE servers: on a LAN,
+ * through the kit's network; STUN/TURN in the field.
  */
 export async function openCallPeer(options: {
   video: boolean;
-  audioOut: HTMLAudioElement;
+  audioOut: HTMLMediaElement;
   iceServers?: RTCIceServer[];
 }): Promise<CallPeer> {
-  const local = await navigator.mediaDevices.getUserMedia({ audio: true, video: options.video });
+  const local = await navigator.mediaDevices.getUserMedia({
+    audio: true,
+    video: options.video ? VIDEO_CONSTRAINTS : false,
+  });
   const pc = new RTCPeerConnection({ iceServers: options.iceServers ?? [] });
   for (const track of local.getTracks()) pc.addTrack(track, local);
   preferOpus(pc);
@@ -72,13 +89,17 @@ function preferOpus(pc: RTCPeerConnection): void {
       t.setCodecPreferences(opus);
 }
 
-/** Caps the audio sender's bitrate (after negotiation, when parameters can be set). */
-export async function capAudio(pc: RTCPeerConnection): Promise<void> {
+/**
+ * Caps the senders' bitrates (after negotiation, when parameters can be set): audio at
+ * {@link AUDIO_MAX_BITRATE}, video at `videoBitrate` (from callMedia, what the link allows).
+ */
+export async function capAudio(pc: RTCPeerConnection, videoBitrate = 0): Promise<void> {
   for (const s of pc.getSenders()) {
-    if (s.track?.kind !== 'audio') continue;
+    const kind = s.track?.kind;
+    if (kind !== 'audio' && !(kind === 'video' && videoBitrate > 0)) continue;
     const params = s.getParameters();
     if (!params.encodings || params.encodings.length === 0) continue;
-    for (const e of params.encodings) e.maxBitrate = AUDIO_MAX_BITRATE;
+    for (const e of params.encodings) e.maxBitrate = kind === 'audio' ? AUDIO_MAX_BITRATE : videoBitrate;
     await s.setParameters(params).catch(() => undefined);
   }
 }
@@ -89,17 +110,35 @@ export async function callStats(pc: RTCPeerConnection): Promise<CallStats> {
   let bytes = 0;
   let codecId: string | undefined;
   let video = false;
-  report.forEach((s: { type: string; kind?: string; bytesReceived?: number; codecId?: string }) => {
-    if (s.type === 'inbound-rtp' && s.kind === 'audio') {
-      bytes += s.bytesReceived ?? 0;
-      codecId = s.codecId;
-    }
-    if (s.type === 'inbound-rtp' && s.kind === 'video') video = true;
-  });
+  let framesDecoded = 0;
+  let frameWidth: number | null = null;
+  let frameHeight: number | null = null;
+  report.forEach(
+    (s: {
+      type: string;
+      kind?: string;
+      bytesReceived?: number;
+      codecId?: string;
+      framesDecoded?: number;
+      frameWidth?: number;
+      frameHeight?: number;
+    }) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'audio') {
+        bytes += s.bytesReceived ?? 0;
+        codecId = s.codecId;
+      }
+      if (s.type === 'inbound-rtp' && s.kind === 'video') {
+        video = true;
+        framesDecoded += s.framesDecoded ?? 0;
+        frameWidth = s.frameWidth ?? frameWidth;
+        frameHeight = s.frameHeight ?? frameHeight;
+      }
+    },
+  );
   const codec = codecId
     ? ((report.get(codecId) as { mimeType?: string } | undefined)?.mimeType ?? null)
     : null;
-  return { inboundAudioBytes: bytes, codec, video };
+  return { inboundAudioBytes: bytes, codec, video, framesDecoded, frameWidth, frameHeight };
 }
 
 /** A candidate as plain JSON for signaling. */

@@ -27,6 +27,8 @@ export interface CallRelayOptions {
   readonly directory: () => Directory | undefined;
   /** Publishes to every connected tablet (the live channel's `call` event). */
   readonly publish: (call: WireCall) => void;
+  /** The link measured for calls from a console device (hex), or null: told to the tablets. */
+  readonly linkKbps?: (consoleDevice: string) => number | null;
   readonly ringMs?: number;
   readonly log?: (message: string, detail: Record<string, unknown>) => void;
 }
@@ -133,6 +135,7 @@ export class CallRelay {
         fromName: (who.name.split(',')[0] ?? who.name).trim().slice(0, 200),
         sdp: msg.sdp,
         video,
+        linkKbps: this.#o.linkKbps?.(msg.from) ?? null,
       });
       return;
     }

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { CALL_SESSION_PATTERN, MAX_CALL_SDP, MAX_CANDIDATE, MAX_REASON } from './call-policy.ts';
+import {
+  CALL_SESSION_PATTERN,
+  MAX_CALL_SDP,
+  MAX_CANDIDATE,
+  MAX_REASON,
+  PROBE_MAX_KBPS,
+} from './call-policy.ts';
 
 /**
  * An audio call between a specialist's console and a paired tablet: browser to browser WebRTC,
@@ -38,6 +44,8 @@ export const WireCall = z.discriminatedUnion('kind', [
     fromName: z.string().max(200),
     sdp: z.string().min(1).max(MAX_CALL_SDP),
     video: z.boolean(),
+    /** The link the call was decided on (kbit/s), null when unmeasured: why it is audio only. */
+    linkKbps: z.number().nonnegative().max(PROBE_MAX_KBPS).nullable().optional(),
   }),
   z.object({ kind: z.literal('ice'), session: CallSession, candidate: Candidate }),
   /** A tablet accepted: the others stop ringing. */

@@ -23,6 +23,8 @@ export interface KitLiveOptions {
   readonly visitOf: (itemId: string) => { visitId: string; to: string } | undefined;
   /** Makes peer connections (default: @roamhq/wrtc, loaded on the first offer). */
   readonly factory?: PeerFactory | (() => Promise<PeerFactory>);
+  /** Test-only pacing of the direct path's probe (see `LiveVitalsOptions.probePace`). */
+  readonly probePace?: number;
 }
 
 /** The kit's live parts, as the API and the kit's stop see them. */
@@ -46,6 +48,11 @@ export function startKitLive(o: KitLiveOptions): KitLive | undefined {
   const signaling = direct.signaling;
   const directory = () => o.link.endpoint.pin.current;
   const log = (message: string, detail: Record<string, unknown>) => o.log.warn(detail, message);
+  // What the hub session measured (an assumed rate is no measurement).
+  const uplinkKbps = (): number | null => {
+    const pacer = o.link.hubLink.session?.pacer;
+    return pacer?.measured ? Math.round((pacer.rate * 8) / 1000) : null;
+  };
   const vitals = new LiveVitals({
     directory,
     me: () => o.link.endpoint.identityId,
@@ -58,11 +65,8 @@ export function startKitLive(o: KitLiveOptions): KitLive | undefined {
         else if (e.type === 'visit' && e.change.kind === 'entry' && e.change.entry.observation)
           listener([{ ...e.change.entry.observation, visitId: e.change.visitId }]);
       }),
-    // What the hub session measured (an assumed rate is no measurement: then audio only).
-    linkKbps: () => {
-      const pacer = o.link.hubLink.session?.pacer;
-      return pacer?.measured ? Math.round((pacer.rate * 8) / 1000) : null;
-    },
+    linkKbps: uplinkKbps,
+    ...(o.probePace ? { probePace: o.probePace } : {}),
     log,
   });
   const answerer = new WebRtcAnswerer({
@@ -84,6 +88,8 @@ export function startKitLive(o: KitLiveOptions): KitLive | undefined {
     signaling,
     directory,
     publish: (call) => o.bus.publish({ type: 'call', call }),
+    // The console's own measurement of the link (it decided video from it), else the kit's.
+    linkKbps: (device) => vitals.linkOf(device)?.kbps ?? uplinkKbps(),
     log,
   });
   // Signaling starts in the background: the hub may be away; the client reconnects by itself.

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { toHex } from '../../../crypto/bytes.ts';
 import type { Directory } from '../../../crypto/directory.ts';
 import { sealEnvelope } from '../../../crypto/envelope.ts';
 import type { Signer } from '../../../crypto/signed-item.ts';
@@ -7,6 +8,7 @@ import { encodeWire } from '../../../crypto/wire-cbor.ts';
 import type { WireObservation } from '../../http/wire.ts';
 import type { CarrierConnection } from '../carrier.ts';
 import { priorityOf } from '../items.ts';
+import { PROBE_CHUNK_BYTES, PROBE_MIN_INTERVAL_MS } from './call-policy.ts';
 import type { LiveToConsole } from './live-wire.ts';
 import {
   LIVE_BEAT_MS,
@@ -20,6 +22,15 @@ import {
 
 /** Live channels one kit serves at once (a few specialists, each with a case or two open). */
 export const MAX_LIVE_CHANNELS = 8;
+/** How long a console's report of the link it measured is used for a call's offer. */
+export const LINK_REPORT_MS = 10 * 60_000;
+
+/** What a console measured of the link to this kit (the lowest of its probe and the kit's own). */
+export interface LinkReport {
+  readonly kbps: number;
+  readonly rttMs: number | null;
+  readonly at: number;
+}
 
 /** What the live service needs from the rest of the kit. */
 export interface LiveVitalsOptions {
@@ -37,6 +48,13 @@ export interface LiveVitalsOptions {
   readonly onObservations: (listener: (records: readonly WireObservation[]) => void) => () => void;
   /** The kit's measured uplink in kbit/s, or null. */
   readonly linkKbps: () => number | null;
+  /**
+   * Test-only: sends the probe's chunks paced at this many bytes/s instead of back to back,
+   * standing in for a narrow uplink where the test cannot shape the path (the direct path is UDP
+   * between Chromium and the kit's wrtc on one shared loopback). The console's measurement of
+   * what arrives, and everything decided from it, run unchanged. Unset in the product.
+   */
+  readonly probePace?: number;
   readonly log?: (message: string, detail: Record<string, unknown>) => void;
 }
 
@@ -52,9 +70,20 @@ export interface LiveVitalsOptions {
 export class LiveVitals {
   readonly #o: LiveVitalsOptions;
   readonly #channels = new Set<LiveChannelServer>();
+  /** Console devices' reports (hex key -> report), newest only, at most one per device. */
+  readonly #reports = new Map<string, LinkReport>();
 
   constructor(options: LiveVitalsOptions) {
     this.#o = options;
+  }
+
+  /**
+   * What the console device `device` (hex) last measured of the link, if recent: a call it
+   * offers is rung with this figure so the tablet can say why it is audio only.
+   */
+  linkOf(device: string, now = Date.now()): LinkReport | undefined {
+    const r = this.#reports.get(device);
+    return r && now - r.at <= LINK_REPORT_MS ? r : undefined;
   }
 
   /** Channels open now. */
@@ -68,7 +97,12 @@ export class LiveVitals {
       conn.close('too many live channels');
       return;
     }
-    const ch = new LiveChannelServer(conn, session, this.#o);
+    const device = toHex(conn.remote.signingKey);
+    const ch = new LiveChannelServer(conn, session, this.#o, (kbps, rttMs) => {
+      this.#reports.delete(device);
+      this.#reports.set(device, { kbps, rttMs, at: Date.now() });
+      while (this.#reports.size > 64) this.#reports.delete(this.#reports.keys().next().value!);
+    });
     this.#channels.add(ch);
     conn.onClose(() => this.#channels.delete(ch));
   }
@@ -84,12 +118,21 @@ class LiveChannelServer {
   readonly #session: string;
   readonly #o: LiveVitalsOptions;
   readonly #timer: NodeJS.Timeout;
+  readonly #onLink: (kbps: number, rttMs: number | null) => void;
   #lastHeard = Date.now();
+  #lastProbe = -Infinity;
+  #probeTimers: NodeJS.Timeout[] = [];
   #unwatch: (() => void) | undefined;
   #chain: Promise<void> = Promise.resolve();
 
-  constructor(conn: CarrierConnection, session: string, o: LiveVitalsOptions) {
+  constructor(
+    conn: CarrierConnection,
+    session: string,
+    o: LiveVitalsOptions,
+    onLink: (kbps: number, rttMs: number | null) => void,
+  ) {
     this.#conn = conn;
+    this.#onLink = onLink;
     this.#session = session;
     this.#o = o;
     conn.onFrame((frame) => this.#onFrame(frame));
@@ -109,6 +152,8 @@ class LiveChannelServer {
 
   #cleanup(): void {
     clearInterval(this.#timer);
+    for (const t of this.#probeTimers) clearTimeout(t);
+    this.#probeTimers = [];
     this.#unwatch?.();
     this.#unwatch = undefined;
   }
@@ -127,6 +172,32 @@ class LiveChannelServer {
       return this.close('protocol: malformed live message');
     }
     if (msg.t === 'watch') this.#chain = this.#chain.then(() => this.#watch(msg)).catch(() => undefined);
+    else if (msg.t === 'probe') this.#probe(msg.n);
+    else if (msg.t === 'link') this.#onLink(msg.kbps, msg.rttMs);
+  }
+
+  /**
+   * The direct path's probe: `n` chunks of padding back to back (the console times their
+   * arrival). At most one per {@link PROBE_MIN_INTERVAL_MS}; a request sooner is not answered.
+   */
+  #probe(n: number): void {
+    const now = Date.now();
+    if (now - this.#lastProbe < PROBE_MIN_INTERVAL_MS) return;
+    this.#lastProbe = now;
+    const pad = new Uint8Array(PROBE_CHUNK_BYTES);
+    const pace = this.#o.probePace;
+    for (let i = 0; i < n; i++) {
+      if (!pace) {
+        this.#send({ t: 'probe', i, n, pad });
+        continue;
+      }
+      const t = setTimeout(
+        () => this.#send({ t: 'probe', i, n, pad }),
+        (i * PROBE_CHUNK_BYTES * 1000) / pace,
+      );
+      t.unref();
+      this.#probeTimers.push(t);
+    }
   }
 
   async #watch(msg: LiveToKit & { t: 'watch' }): Promise<void> {

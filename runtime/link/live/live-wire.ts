@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ascii, concatBytes } from '../../../crypto/bytes.ts';
 import { decodeWire, encodeWire } from '../../../crypto/wire-cbor.ts';
+import { PROBE_CHUNK_BYTES, PROBE_CHUNKS, PROBE_MAX_KBPS } from './call-policy.ts';
 
 /**
  * The live session between a specialist's console and the kit, over a direct WebRTC data channel
@@ -39,6 +40,17 @@ export const LiveToKit = z.discriminatedUnion('t', [
     sig: Bytes(64),
   }),
   z.object({ t: z.literal('beat') }),
+  /** Asks for the direct path's probe (see call-policy.ts): `n` chunks sent back to back. */
+  z.object({ t: z.literal('probe'), n: z.number().int().min(2).max(PROBE_CHUNKS) }),
+  /**
+   * What the console measured of the link (the lowest of its probe and the kit's own figure):
+   * the kit tells its tablets with a call's offer why it is audio only.
+   */
+  z.object({
+    t: z.literal('link'),
+    kbps: z.number().nonnegative().max(PROBE_MAX_KBPS),
+    rttMs: z.number().nonnegative().max(60_000).nullable(),
+  }),
 ]);
 /** See {@link LiveToKit}. */
 export type LiveToKit = z.infer<typeof LiveToKit>;
@@ -55,6 +67,13 @@ export const LiveToConsole = z.discriminatedUnion('t', [
   z.object({ t: z.literal('vital'), env: Bytes(MAX_LIVE_MESSAGE_BYTES - 64) }),
   z.object({ t: z.literal('refused'), detail: z.string().max(200) }),
   z.object({ t: z.literal('beat') }),
+  /** Chunk `i` of `n` of a probe the console asked for (its bytes carry nothing). */
+  z.object({
+    t: z.literal('probe'),
+    i: z.number().int().nonnegative().max(PROBE_CHUNKS),
+    n: z.number().int().min(2).max(PROBE_CHUNKS),
+    pad: Bytes(PROBE_CHUNK_BYTES),
+  }),
 ]);
 /** See {@link LiveToConsole}. */
 export type LiveToConsole = z.infer<typeof LiveToConsole>;

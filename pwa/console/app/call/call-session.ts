@@ -1,5 +1,6 @@
 import { fromHex } from '../../../../crypto/bytes.ts';
 import type { Directory } from '../../../../crypto/directory.ts';
+import type { CallLinkWhy } from '../../../../runtime/link/live/call-wire.ts';
 import { CALL_SESSION_PREFIX, callMedia } from '../../../../runtime/link/live/call-wire.ts';
 import type { CallPeer, CallStats } from '../../../shared/call/call-peer.ts';
 import { callStats, candidateJson, capAudio, openCallPeer } from '../../../shared/call/call-peer.ts';
@@ -30,6 +31,9 @@ export class CallSession {
   stats: CallStats | null = null;
   /** Whether this call offered video. */
   video = false;
+  /** The link this call was decided on (kbit/s, null: unmeasured) and what that meant. */
+  linkKbps: number | null = null;
+  why: CallLinkWhy = 'unmeasured';
   readonly #socket: SignalSocket;
   readonly #kit: string;
   readonly #directory: () => Directory | undefined;
@@ -58,15 +62,25 @@ export class CallSession {
     this.#onChange();
   }
 
-  /** Calls the kit; `linkKbps` is the kit's measured uplink (null: unknown, audio only). */
-  async start(audioOut: HTMLAudioElement, linkKbps: number | null): Promise<void> {
+  /**
+   * Calls the kit; `linkKbps` is the measured link (the live session's probe and the kit's own
+   * figure, the lowest; null: unknown, audio only). What comes in plays in `out.video` when the
+   * call has video, else in `out.audio`.
+   */
+  async start(
+    out: { readonly audio: HTMLAudioElement; readonly video: HTMLVideoElement },
+    linkKbps: number | null,
+  ): Promise<void> {
     if (this.phase.state === 'calling' || this.phase.state === 'connected') return;
-    this.#set({ state: 'calling' });
+    const media = callMedia(linkKbps);
+    this.video = media.video;
+    this.why = media.why;
+    this.linkKbps = linkKbps;
     this.stats = null;
+    this.#set({ state: 'calling' });
     try {
       await this.#socket.ready();
-      this.video = callMedia(linkKbps).video;
-      const peer = await openCallPeer({ video: this.video, audioOut });
+      const peer = await openCallPeer({ video: this.video, audioOut: this.video ? out.video : out.audio });
       this.#peer = peer;
       const session = `${CALL_SESSION_PREFIX}${crypto.randomUUID()}`;
       this.#session = session;
@@ -90,7 +104,7 @@ export class CallSession {
       pc.onconnectionstatechange = () => {
         const s = pc.connectionState;
         if (s === 'connected') {
-          void capAudio(pc);
+          void capAudio(pc, media.videoBitrate);
           this.#set({ state: 'connected' });
         } else if (s === 'failed' || s === 'closed') this.#finish(`connection ${s}`, true, 'failed');
       };

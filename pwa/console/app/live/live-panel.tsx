@@ -59,7 +59,7 @@ export function LivePanel({
   return (
     <div class="card live-panel">
       {live.current ? <LiveStrip session={live.current} /> : null}
-      {call.current ? <CallControls call={call.current} linkKbps={live.current?.linkKbps ?? null} /> : null}
+      {call.current ? <CallControls call={call.current} live={live.current} /> : null}
     </div>
   );
 }

@@ -18,6 +18,9 @@ import {
   encodeLive,
   watchSigned,
 } from '../../../../runtime/link/live/live-wire.ts';
+import { PROBE_CHUNKS, callLinkKbps } from '../../../../runtime/link/live/call-policy.ts';
+import type { ProbeResult } from '../../../../runtime/link/live/probe-meter.ts';
+import { ProbeMeter } from '../../../../runtime/link/live/probe-meter.ts';
 import { openReceived } from '../link/received.ts';
 import type { SignalSocket } from './signal-socket.ts';
 
@@ -85,6 +88,8 @@ export class LiveSession {
   readings: LiveReading[] = [];
   /** The kit's measured uplink (kbit/s) as it last said, null when unknown. */
   linkKbps: number | null = null;
+  /** What this console's probe of the direct path measured, null until one completed. */
+  probe: ProbeResult | null = null;
   /** Readings refused (did not verify, or not of this consultation). */
   refused = 0;
   readonly #deps: LiveDeps;
@@ -101,6 +106,14 @@ export class LiveSession {
     this.#kit = kit;
     this.#consultation = consultation;
     this.#onChange = onChange;
+  }
+
+  /**
+   * The link a call is decided on: the lowest of the direct path's probe and the kit's own
+   * measurement (see call-policy.ts), null when neither measured anything.
+   */
+  get callKbps(): number | null {
+    return callLinkKbps(this.probe?.kbps, this.linkKbps);
   }
 
   /** Starts trying (idempotent while running). */
@@ -147,6 +160,7 @@ export class LiveSession {
     let lastHeard = Date.now();
     let beat: ReturnType<typeof setInterval> | undefined;
     let chain: Promise<void> = Promise.resolve();
+    let meter: ProbeMeter | undefined;
     const send = (m: LiveToKit): void => {
       if (dc.readyState !== 'open') return;
       for (const part of fragment(encodeLive(m))) dc.send(part as Uint8Array<ArrayBuffer>);
@@ -236,6 +250,17 @@ export class LiveSession {
           this.#retryMs = 1000;
           this.linkKbps = m.linkKbps;
           this.#set({ state: 'up' });
+          // Measure the direct path once per channel (the kit answers one probe per 10 s).
+          meter = new ProbeMeter(PROBE_CHUNKS, performance.now());
+          send({ t: 'probe', n: PROBE_CHUNKS });
+        } else if (m.t === 'probe') {
+          const result = meter?.chunk(m.i, r.frame.byteLength, performance.now());
+          if (!result) return;
+          meter = undefined;
+          this.probe = result;
+          // The kit rings its tablets with this figure: they can say why a call is audio only.
+          send({ t: 'link', kbps: this.callKbps ?? result.kbps, rttMs: result.rttMs });
+          this.#onChange();
         } else if (m.t === 'refused') end(`the kit refused: ${m.detail}`);
         else if (m.t === 'vital') chain = chain.then(() => this.#vital(m.env)).catch(() => undefined);
       };

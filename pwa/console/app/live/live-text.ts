@@ -20,9 +20,19 @@ const RU = {
   endDeclined: 'на планшете отклонили вызов',
   endUnanswered: 'никто не ответил',
   endFailed: 'связь прервалась',
-  callAudioOnly: 'только голос (канал укладки узкий)',
+  callAudioOnly: 'только голос',
   callVideo: 'голос и видео',
   callReceived: 'получено звука: {kb} КБ',
+  callFrames: 'кадров видео: {n} ({w}×{h})',
+  linkMeasuring: 'Канал до укладки: измеряем…',
+  linkMeasured: 'Канал до укладки: {speed}, задержка {rtt} мс',
+  linkMeasuredKit: 'Канал укладки: {speed} (измерено укладкой)',
+  linkUnknown: 'Канал до укладки не измерен',
+  whyWide: 'Звонок будет с видео',
+  whyNarrow: 'Только голос: канал {speed}, для видео нужно от {min} кбит/с',
+  whyUnmeasured: 'Только голос: скорость канала не измерена',
+  kbps: '{n} кбит/с',
+  mbps: '{n} Мбит/с',
 } as const;
 
 const EN: Record<keyof typeof RU, string> = {
@@ -41,9 +51,19 @@ const EN: Record<keyof typeof RU, string> = {
   endDeclined: 'declined on the tablet',
   endUnanswered: 'nobody answered',
   endFailed: 'the connection failed',
-  callAudioOnly: 'audio only (the kit’s link is narrow)',
+  callAudioOnly: 'audio only',
   callVideo: 'audio and video',
   callReceived: 'audio received: {kb} KB',
+  callFrames: 'video frames: {n} ({w}×{h})',
+  linkMeasuring: 'Link to the kit: measuring…',
+  linkMeasured: 'Link to the kit: {speed}, round trip {rtt} ms',
+  linkMeasuredKit: 'The kit’s link: {speed} (measured by the kit)',
+  linkUnknown: 'Link to the kit not measured',
+  whyWide: 'The call will have video',
+  whyNarrow: 'Audio only: the link is {speed}, video needs {min} kbit/s',
+  whyUnmeasured: 'Audio only: the link speed is not measured',
+  kbps: '{n} kbit/s',
+  mbps: '{n} Mbit/s',
 };
 
 /** A key of the live and call words. */
@@ -53,4 +73,9 @@ export type LiveKey = keyof typeof RU;
 export function lt(key: LiveKey, vars: Readonly<Record<string, string | number>> = {}): string {
   const text = locale() === 'ru' ? RU[key] : EN[key];
   return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
+}
+
+/** A link speed in kbit/s as the console says it (Mbit/s from 10 Mbit/s). */
+export function speedText(kbps: number): string {
+  return kbps >= 10_000 ? lt('mbps', { n: Math.round(kbps / 1000) }) : lt('kbps', { n: Math.round(kbps) });
 }

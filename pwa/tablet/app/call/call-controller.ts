@@ -13,8 +13,16 @@ export type TabletCallPhase =
       readonly session: string;
       readonly fromName: string;
       readonly video: boolean;
+      /** The link the console decided the call on (kbit/s), null: unmeasured. */
+      readonly linkKbps: number | null;
     }
-  | { readonly state: 'connecting' | 'connected'; readonly session: string; readonly fromName: string }
+  | {
+      readonly state: 'connecting' | 'connected';
+      readonly session: string;
+      readonly fromName: string;
+      readonly video: boolean;
+      readonly linkKbps: number | null;
+    }
   | { readonly state: 'ended'; readonly how: TabletCallEnd; readonly reason: string };
 
 /** How the call ended, as the panel says it. */
@@ -68,7 +76,13 @@ export class TabletCall {
         return; // busy: the kit lets another tablet take it, or it rings out
       this.#offer = e;
       this.#candidates = [];
-      this.#set({ state: 'ringing', session: e.session, fromName: e.fromName, video: e.video });
+      this.#set({
+        state: 'ringing',
+        session: e.session,
+        fromName: e.fromName,
+        video: e.video,
+        linkKbps: e.linkKbps ?? null,
+      });
       return;
     }
     if (e.session !== this.#session) return;
@@ -86,14 +100,16 @@ export class TabletCall {
       );
   }
 
-  /** Takes the ringing call. */
-  async accept(audioOut: HTMLAudioElement): Promise<void> {
+  /** Takes the ringing call (what comes in plays in `out.video` when it has video). */
+  async accept(out: { readonly audio: HTMLAudioElement; readonly video: HTMLVideoElement }): Promise<void> {
     const offer = this.#offer;
     if (this.phase.state !== 'ringing' || !offer) return;
     const session = offer.session;
-    this.#set({ state: 'connecting', session, fromName: offer.fromName });
+    const { fromName, video } = offer;
+    const linkKbps = offer.linkKbps ?? null;
+    this.#set({ state: 'connecting', session, fromName, video, linkKbps });
     try {
-      const peer = await openCallPeer({ video: offer.video, audioOut });
+      const peer = await openCallPeer({ video, audioOut: video ? out.video : out.audio });
       this.#peer = peer;
       const pc = peer.pc;
       pc.ondatachannel = (ev) => {
@@ -107,7 +123,7 @@ export class TabletCall {
         const s = pc.connectionState;
         if (s === 'connected' && this.phase.state === 'connecting') {
           void capAudio(pc);
-          this.#set({ state: 'connected', session, fromName: offer.fromName });
+          this.#set({ state: 'connected', session, fromName, video, linkKbps });
         } else if (s === 'failed' || s === 'closed') this.#end(`connection ${s}`, true, 'failed');
       };
       await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });

@@ -4,6 +4,7 @@ import {
   MAX_CALL_SDP,
   MAX_CANDIDATE,
   MAX_REASON,
+  PROBE_MAX_KBPS,
 } from '../../../../runtime/link/live/call-policy.ts';
 
 type Json = Record<string, unknown>;
@@ -37,14 +38,19 @@ export function parseCallEvent(raw: unknown): WireCall | null {
       if (!str(raw.fromId, 128) || !str(raw.fromName, 200) || !str(raw.sdp, MAX_CALL_SDP) || raw.sdp === '')
         return null;
       if (typeof raw.video !== 'boolean') return null;
-      return {
-        kind: 'offer',
-        session,
-        fromId: raw.fromId,
-        fromName: raw.fromName,
-        sdp: raw.sdp,
-        video: raw.video,
-      };
+      {
+        const kbps = raw.linkKbps ?? null;
+        if (kbps !== null && !(typeof kbps === 'number' && kbps >= 0 && kbps <= PROBE_MAX_KBPS)) return null;
+        return {
+          kind: 'offer',
+          session,
+          fromId: raw.fromId,
+          fromName: raw.fromName,
+          sdp: raw.sdp,
+          video: raw.video,
+          linkKbps: kbps,
+        };
+      }
     case 'ice': {
       const candidate = candidateOf(raw.candidate);
       return candidate ? { kind: 'ice', session, candidate } : null;
