@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { pairedTablet } from './browser.ts';
 import { startCpuWindow, type CpuWindow } from './cpu-meter.ts';
@@ -40,9 +41,17 @@ export interface PaintedValue {
   readonly paintedAt: number;
 }
 
+/** How late this process's event loop (the kit's) ran its callbacks during the window, ms. */
+export interface LoopDelay {
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
 /**
  * Every value painted over `seconds` of streaming, on every tablet, with `tablets` tablets
- * (each paired with the kit over its HTTPS) on the visit.
+ * (each paired with the kit over its HTTPS) on the visit; with the CPU used and the kit's event
+ * loop delay in the same window (a reading waits for the loop before it is stored and sent).
  */
 export async function liveLatency(
   browser: Browser,
@@ -50,7 +59,7 @@ export async function liveLatency(
   url: string,
   tablets: number,
   seconds: number,
-): Promise<{ painted: PaintedValue[]; cpu: CpuWindow; seconds: number }> {
+): Promise<{ painted: PaintedValue[]; cpu: CpuWindow; seconds: number; loop: LoopDelay }> {
   const pages: Page[] = [];
   const contexts: BrowserContext[] = [];
   for (let i = 0; i < tablets; i++) {
@@ -68,13 +77,22 @@ export async function liveLatency(
     pages.map((p) => p.evaluate(() => ((window as unknown as { __measure: boolean }).__measure = true))),
   );
   const cpuWindow = startCpuWindow();
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
   const started = performance.now();
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const cpu = cpuWindow();
+  loopDelay.disable();
   const measured = (performance.now() - started) / 1000;
+  const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+  const loop = {
+    p50: ms(loopDelay.percentile(50)),
+    p99: ms(loopDelay.percentile(99)),
+    max: ms(loopDelay.max),
+  };
   const all = await Promise.all(
     pages.map((p) => p.evaluate(() => (window as unknown as { __lat: [string, number][] }).__lat)),
   );
   for (const c of contexts) await c.close();
-  return { painted: all.flat().map(([id, paintedAt]) => ({ id, paintedAt })), cpu, seconds: measured };
+  return { painted: all.flat().map(([id, paintedAt]) => ({ id, paintedAt })), cpu, seconds: measured, loop };
 }

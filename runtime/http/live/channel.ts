@@ -5,16 +5,12 @@ import type { EphemeralMessage, LiveJournal } from './journal.ts';
 
 /** Live-only events a connection may hold while it is being written; older ones are dropped first. */
 const MAX_EPHEMERAL = 64;
-/** Events written to the socket together, up to about this many characters per write. */
-const BATCH_CHARS = 64 * 1024;
+/** Events written to the socket together, up to about this many bytes per write. */
+const BATCH_BYTES = 64 * 1024;
 
-/** One event in the `text/event-stream` format (event names and ids are the kit's own, one line). */
-function sseText(m: { readonly event: string; readonly data: string; readonly id?: string }): string {
-  const data = m.data
-    .split(/\r\n|\r|\n/)
-    .map((line) => `data: ${line}\n`)
-    .join('');
-  return `event: ${m.event}\n${data}${m.id === undefined ? '' : `id: ${m.id}\n`}\n`;
+/** The frames as one write: the frame itself when it is alone (shared, not copied). */
+function joined(frames: readonly Uint8Array[]): Uint8Array {
+  return frames.length === 1 ? frames[0]! : Buffer.concat(frames);
 }
 
 /** What a live connection needs besides the journal. */
@@ -89,21 +85,25 @@ export function liveChannel(c: Context, journal: LiveJournal, options: LiveChann
           });
         } else {
           // Everything that arrived since the last write goes out together: one write (one TLS
-          // record, one packet) per wake-up, not one per event, for every connected tablet.
-          let batch = '';
+          // record, one packet) per wake-up, not one per event, for every connected tablet. The
+          // frames were encoded once by the journal; each connection only writes them.
+          let batch: Uint8Array[] = [];
+          let bytes = 0;
           for (const e of entries) {
             if (stream.aborted) break;
-            batch += sseText({ event: e.event, data: e.data, id: journal.idOf(e.seq) });
+            batch.push(e.frame);
+            bytes += e.frame.byteLength;
             cursor = e.seq;
-            if (batch.length >= BATCH_CHARS) {
-              await stream.write(batch);
-              batch = '';
+            if (bytes >= BATCH_BYTES) {
+              await stream.write(joined(batch));
+              batch = [];
+              bytes = 0;
             }
           }
-          while (ephemeral.length > 0) batch += sseText(ephemeral.shift()!);
-          if (batch !== '' && !stream.aborted) await stream.write(batch);
+          while (ephemeral.length > 0) batch.push(ephemeral.shift()!.frame);
+          if (batch.length > 0 && !stream.aborted) await stream.write(joined(batch));
         }
-        while (ephemeral.length > 0 && !stream.aborted) await stream.writeSSE(ephemeral.shift()!);
+        while (ephemeral.length > 0 && !stream.aborted) await stream.write(ephemeral.shift()!.frame);
         if (dirty || stream.aborted || journal.closed) continue;
         const timedOut = await new Promise<boolean>((resolve) => {
           const timer = setTimeout(() => resolve(true), options.heartbeatMs);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KitEvent } from '../../events.ts';
 import { LiveBus } from '../../live-bus.ts';
-import { LiveJournal } from './journal.ts';
+import { LiveJournal, sseFrame } from './journal.ts';
 
 const storeError = (i: number): KitEvent => ({
   type: 'store-error',
@@ -55,5 +55,34 @@ describe('live journal', () => {
     expect(small.resumeFrom(small.idOf(0))).toEqual({ ok: false, reason: 'too_old' });
     expect(small.since(small.head - 10)).toHaveLength(10);
     expect(small.since(small.head - 50)).toBeUndefined();
+  });
+
+  it('encodes each event once: every connection writes the same SSE frame bytes', () => {
+    const bus = new LiveBus<KitEvent>();
+    const j = new LiveJournal(bus, { maxEvents: 100, maxBytes: 1 << 20 });
+    const seen: Uint8Array[][] = [[], []];
+    for (const list of seen)
+      j.subscribe(
+        () => undefined,
+        (m) => list.push(m.frame),
+      );
+    bus.publish(preview);
+    bus.publish(storeError(1));
+    // Live-only: one frame object for both connections, no id.
+    expect(seen[0]![0]).toBe(seen[1]![0]);
+    const live = new TextDecoder().decode(seen[0]![0]);
+    expect(live).toMatch(/^event: preview\ndata: \{.*"value":80.*\}\n\n$/);
+    // Durable: the frame carries the event's id, and replaying it reads the very same bytes.
+    const [entry] = j.since(0)!;
+    expect(new TextDecoder().decode(entry!.frame)).toBe(
+      `event: store-error\ndata: ${entry!.data}\nid: ${j.idOf(1)}\n\n`,
+    );
+    expect(j.since(0)![0]!.frame).toBe(entry!.frame);
+  });
+
+  it('writes data with line breaks as one data field per line', () => {
+    expect(new TextDecoder().decode(sseFrame({ event: 'x', data: 'a\nb\r\nc', id: 'e:1' }))).toBe(
+      'event: x\ndata: a\ndata: b\ndata: c\nid: e:1\n\n',
+    );
   });
 });

@@ -8,12 +8,34 @@ export interface JournalEntry {
   readonly seq: number;
   readonly event: string;
   readonly data: string;
+  /** The whole `text/event-stream` frame (event, data, id), UTF-8: what every connection writes. */
+  readonly frame: Uint8Array;
 }
 
 /** An event sent live only (see {@link EPHEMERAL}). */
 export interface EphemeralMessage {
   readonly event: string;
   readonly data: string;
+  /** Its `text/event-stream` frame (no id), UTF-8. */
+  readonly frame: Uint8Array;
+}
+
+const utf8 = new TextEncoder();
+
+/**
+ * One event in the `text/event-stream` format, as bytes (event names and ids are the kit's own,
+ * one line each; the data may hold line breaks, each line its own `data:` field).
+ */
+export function sseFrame(m: {
+  readonly event: string;
+  readonly data: string;
+  readonly id?: string;
+}): Uint8Array {
+  const data = m.data
+    .split(/\r\n|\r|\n/)
+    .map((line) => `data: ${line}\n`)
+    .join('');
+  return utf8.encode(`event: ${m.event}\n${data}${m.id === undefined ? '' : `id: ${m.id}\n`}\n`);
 }
 
 /** Bounds of the replay buffer: whichever is reached first drops the oldest events. */
@@ -31,8 +53,9 @@ export type ResumePoint =
  * The live channel's memory: every durable kit event gets an id (`<epoch>:<seq>`, the epoch new
  * at each kit start) and is kept in a bounded buffer, so a tablet that lost its connection asks
  * for what came after its last id and misses nothing; one that was away longer than the buffer
- * reaches (or across a kit restart) is told to reload instead. Serialised once, shared by every
- * connection.
+ * reaches (or across a kit restart) is told to reload instead. Serialised and encoded once
+ * (JSON, then the SSE frame's bytes), shared by every connection: ten tablets cost the kit one
+ * encoding per reading, not ten.
  */
 export class LiveJournal {
   /** Changes at every start: an id from before a restart is never mistaken for a current one. */
@@ -119,11 +142,14 @@ export class LiveJournal {
     const wire = toWireEvent(e);
     const data = JSON.stringify(wire.data);
     if (EPHEMERAL.has(wire.event)) {
-      for (const l of [...this.#ephemeral]) l({ event: wire.event, data });
+      if (this.#ephemeral.size === 0) return;
+      const m = { event: wire.event, data, frame: sseFrame({ event: wire.event, data }) };
+      for (const l of [...this.#ephemeral]) l(m);
       return;
     }
     this.#seq += 1;
-    this.#entries.push({ seq: this.#seq, event: wire.event, data });
+    const frame = sseFrame({ event: wire.event, data, id: this.idOf(this.#seq) });
+    this.#entries.push({ seq: this.#seq, event: wire.event, data, frame });
     this.#bytes += data.length;
     while (
       this.#entries.length - this.#first > this.#limits.maxEvents ||
