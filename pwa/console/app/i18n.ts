@@ -25,6 +25,8 @@ export const RU = {
     'Регистрация отклонена: хаб назвал ключ организации с проверкой {got}, а код выдан для ключа с проверкой {want}. Возможна подмена хаба или его каталога. Устройство не сохранено; сообщите администратору организации.',
   directoryOrgMismatch:
     'Каталог отклонён: он подписан ключом организации с проверкой {got}, а код регистрации выдан для другого ключа. Возможна подмена хаба.',
+  directoryNoCheck:
+    'Каталог не принят: устройство зарегистрировано старым кодом без проверки ключа организации. Зарегистрируйте устройство заново с полным кодом (28 знаков).',
   passphraseMismatch: 'Пароли не совпадают',
   passphraseShort: 'Пароль короче 8 символов',
   unlockTitle: 'Вход',
@@ -197,6 +199,8 @@ export const EN: Catalogue = {
     'Registration refused: the hub named the organisation key with check {got}, but the code was issued for the key with check {want}. The hub or its directory may have been substituted. Nothing was saved on this device; tell your organisation administrator.',
   directoryOrgMismatch:
     'Directory refused: it is signed by the organisation key with check {got}, but the enrolment code was issued for another key. The hub may have been substituted.',
+  directoryNoCheck:
+    'Directory not accepted: this device was enrolled with an older code without the organisation key check. Enrol it again with the full code (28 characters).',
   passphraseMismatch: 'The passphrases differ',
   passphraseShort: 'The passphrase is shorter than 8 characters',
   unlockTitle: 'Sign in',

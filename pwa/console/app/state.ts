@@ -288,7 +288,10 @@ export class ConsoleState {
       const got = await orgCheck(pinned);
       if (got !== this.#vault?.orgCheck) {
         const { t } = await import('./i18n.ts');
-        this.directoryRefusal = t('directoryOrgMismatch', { got: groupedCode(got) });
+        // A device enrolled before codes carried the check has nothing to compare with.
+        this.directoryRefusal = this.#vault?.orgCheck
+          ? t('directoryOrgMismatch', { got: groupedCode(got) })
+          : t('directoryNoCheck');
         this.#changed();
         throw new Error(this.directoryRefusal);
       }
