@@ -160,8 +160,16 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
       const recs = await queue(world, photos);
       world.kit.link.start();
       const resumes: number[] = [];
-      // Bytes sent again after each cut: the ledger's count between this cut and the next.
+      // Bytes sent again after each cut: the ledger's count between this cut and the next (the
+      // kit's ledger of every block it put on a carrier: a block counts as resent whenever it goes
+      // out a second time, whatever the reason). Manifests offered again are counted apart, and
+      // so are the cuts the connection outlived (TCP retransmitted after the heal before either
+      // heartbeat timed out: nothing to resend).
       const resentAtCut: number[] = [];
+      const reofferedAtCut: number[] = [];
+      const reconnected: boolean[] = [];
+      // The chunk size when each cut came (it follows the measured rate): the target is per chunk.
+      const chunkAtCut: number[] = [];
       let cuts = 0;
       for (; cuts < cutsWanted; cuts++) {
         await new Promise((r) => setTimeout(r, 4000));
@@ -173,7 +181,10 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
           )
         )
           break;
-        resentAtCut.push(world.kit.endpoint.stats.bytesResent);
+        const before = world.kit.endpoint.stats;
+        resentAtCut.push(before.bytesResent);
+        reofferedAtCut.push(before.bytesReoffered);
+        chunkAtCut.push(world.kit.link.session?.pacer.chunkBytes ?? NaN);
         await link.cut();
         await new Promise((r) => setTimeout(r, 5000));
         const marker = world.kit.watched.events.length;
@@ -191,6 +202,7 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
         );
         void progressed;
         resumes.push(Date.now() - healedAt);
+        reconnected.push(world.kit.endpoint.stats.sessions > before.sessions);
       }
       await allAtHub(world, recs, 30 * 60_000);
       const sent = world.kit.endpoint.stats.bytesSent;
@@ -198,8 +210,22 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
       const perCut = resentAtCut.map(
         (r, i) => (resentAtCut[i + 1] ?? world.kit.endpoint.stats.bytesResent) - r,
       );
+      const stats = world.kit.endpoint.stats;
+      const reofferedPerCut = reofferedAtCut.map(
+        (r, i) => (reofferedAtCut[i + 1] ?? stats.bytesReoffered) - r,
+      );
+      const perReconnect = perCut.filter((_, i) => reconnected[i]);
       metrics.cuts = cuts;
+      metrics.cuts_reconnected = perReconnect.length;
       metrics.resent_bytes_per_cut = cuts ? percentile(perCut, 50) : 0;
+      metrics.resent_chunks_per_cut = cuts
+        ? percentile(
+            perCut.map((r, i) => r / chunkAtCut[i]!),
+            50,
+          )
+        : 0;
+      metrics.resent_bytes_per_reconnect_p50 = perReconnect.length ? percentile(perReconnect, 50) : 0;
+      metrics.reoffered_manifest_bytes_per_cut = cuts ? percentile(reofferedPerCut, 50) : 0;
       metrics.resent_bytes_per_cut_max = cuts ? Math.max(...perCut) : 0;
       metrics.resent_bytes_per_cut_mean = cuts ? Math.round(Math.max(0, sent - sealed) / cuts) : 0;
       metrics.chunk_bytes = world.kit.link.session?.pacer.chunkBytes ?? NaN;

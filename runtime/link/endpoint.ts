@@ -90,14 +90,16 @@ export class LinkEndpoint {
   /**
    * Bytes of chunks and whole items put on carriers so far, resends included; of them, bytes
    * sent again after a cut (blocks sent before, on this or an earlier connection: what cuts
-   * cost); and sessions opened.
+   * cost); bytes of manifests offered again after a cut (framing, apart from payload); and
+   * sessions opened.
    */
-  get stats(): { bytesSent: number; bytesResent: number; sessions: number } {
+  get stats(): { bytesSent: number; bytesResent: number; bytesReoffered: number; sessions: number } {
     let live = 0;
     for (const s of this.#sessions) live += s.sender?.bytesSent ?? 0;
     return {
       bytesSent: this.#closedBytes + live,
       bytesResent: this.#ledger.resentBytes,
+      bytesReoffered: this.#ledger.reofferedBytes,
       sessions: this.#sessionCount,
     };
   }

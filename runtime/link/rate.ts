@@ -2,11 +2,12 @@ import { BLOCK_BYTES, MAX_CHUNK_BYTES } from './frames.ts';
 
 /** Tuning of the sender's pacing (defaults for a 256 kbit/s link with cuts). */
 export interface PacingOptions {
-  /** How long one chunk may occupy the link: an urgent item waits at most about this (default 0.25 s). */
+  /** How long one chunk may occupy the link: an urgent item waits at most about this (default 0.5 s). */
   readonly chunkSeconds?: number;
   /**
-   * Data kept queued in the path beyond one chunk and the confirmation delay, in seconds at the
-   * measured rate (default 0.15 s): what keeps the line busy while confirmations travel back.
+   * Data kept queued in the path beyond the confirmation delay, in seconds at the measured rate
+   * (default 0.15 s): what keeps the line busy while confirmations travel back. The path holds
+   * one chunk unless this needs more (a long round trip).
    */
   readonly queueSeconds?: number;
   /** Rate assumed before anything was measured, bytes/s (default 16 KiB/s = 128 kbit/s). */
@@ -40,12 +41,13 @@ const RECENT_MS = 5000;
  *   smoothed, the highest of the last 5 s;
  * - chunk = rate x chunkSeconds, in whole 4 KiB blocks (1 to 64), so a chunk in flight holds an
  *   urgent item back by at most ~chunkSeconds;
- * - path = one chunk + rate x (min round trip + queueSeconds), at least one block more than a
- *   chunk: enough queued to keep the
- *   line busy while a confirmation travels back, and no more, so an urgent item queues behind
- *   little, a cut strands at most about a chunk, and a small radio queue is not overflowed (an
- *   overflow is loss and a TCP retransmission). A low rate estimate still fills the line: the
- *   path's queue term makes confirmations come at the line's rate, and the estimate follows;
+ * - path = one chunk, or rate x (min round trip + queueSeconds) + a block where that is more (a
+ *   long round trip): enough queued to keep the line busy while a confirmation travels back, and
+ *   no more, so an urgent item queues behind at most a chunk, a cut strands at most a chunk, and a
+ *   small radio queue is not overflowed (an overflow is loss and a TCP retransmission). The sender
+ *   sends it in frames of half a chunk ({@link frameBlocks}) and refills as each is confirmed, so
+ *   the line never waits for a whole chunk's confirmation. A low rate estimate still fills the
+ *   line: confirmations come at the line's rate while data waits, and the estimate follows;
  * - window (unacknowledged bytes) = rate x 4 s, at least 256 KiB: the receiver's disk may lag
  *   behind the line without stopping it. Its size costs nothing after a cut: the receiver keeps
  *   what arrived, and its HAVE says so.
@@ -130,11 +132,26 @@ export class LinkPacer {
     return Math.min(MAX_CHUNK_BYTES, Math.max(1, blocks) * BLOCK_BYTES);
   }
 
-  /** Bytes that may be sent and not yet known to have arrived (in the path). */
+  /**
+   * Data bytes that may be sent and not yet known to have arrived (in the path): one chunk, or
+   * more only where the line's round trip needs more to stay busy (rate x (min round trip +
+   * queueSeconds) and a block). Whatever is in the path when a cut comes is lost with the
+   * connection, so on a slow radio link a cut costs at most one chunk; the sender fills this
+   * budget in sub-chunk frames, so the line stays busy without a second chunk queued behind the first.
+   */
   get pathBytes(): number {
     const rtt = (this.minRttMs ?? 100) / 1000;
-    const queued = Math.max(BLOCK_BYTES, this.rate * (rtt + this.#queueSeconds));
-    return Math.min(this.#maxWindow, this.chunkBytes + queued);
+    const needed = this.rate * (rtt + this.#queueSeconds) + BLOCK_BYTES;
+    return Math.min(this.#maxWindow, Math.max(this.chunkBytes, needed));
+  }
+
+  /**
+   * Blocks per CHUNK frame: half a chunk (at least one block). A frame counts as arrived only
+   * whole, so two frames per chunk let the sender refill the path while the first is confirmed,
+   * and a cut strands at most the path's budget, never a partial frame beyond it.
+   */
+  get frameBlocks(): number {
+    return Math.max(1, Math.floor(this.chunkBytes / BLOCK_BYTES / 2));
   }
 
   /** Bytes that may be sent and not yet acknowledged as durable. */

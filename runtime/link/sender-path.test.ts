@@ -114,12 +114,20 @@ describe('the sender paces by the path, not by the receiver disk', () => {
     expect(pacer.rate).toBeGreaterThan(25_000);
     const chunk = pacer.chunkBytes;
     expect(chunk).toBe(4 * BLOCK_BYTES);
-    expect(pacer.pathBytes).toBeCloseTo(chunk + pacer.rate * (0.02 + 0.15), -1);
+    // The path holds one chunk (it needs less: rate x (20 ms + 0.15 s) + a block), sent as two frames.
+    expect(pacer.rate * (0.02 + 0.15) + BLOCK_BYTES).toBeLessThan(chunk);
+    expect(pacer.pathBytes).toBe(chunk);
+    expect(pacer.frameBlocks).toBe(2);
     // A 1.5 s stall, then a burst: the smoothed sample dips, the rate used does not.
     const before = pacer.rate;
     pacer.delivered(3_200, true, t + 1500);
     expect(pacer.rate).toBeGreaterThanOrEqual(before * 0.99);
     expect(pacer.window).toBeGreaterThanOrEqual(256 * 1024);
+    // A long round trip needs more than a chunk in the path to keep the line busy.
+    const far = new LinkPacer({ initialRate: 32_000, chunkSeconds: 0.5, queueSeconds: 0.15 });
+    far.rtt(600);
+    expect(far.pathBytes).toBeCloseTo(32_000 * (0.6 + 0.15) + BLOCK_BYTES, 0);
+    expect(far.pathBytes).toBeGreaterThan(far.chunkBytes);
   });
 
   it('a session that ends still commits the chunks that had arrived (a cut costs what was on the wire, not what waited for the disk)', async () => {

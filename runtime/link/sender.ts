@@ -10,6 +10,12 @@ import type { OutgoingObject, OutgoingQueue } from './transfer.ts';
 
 /** Offers outstanding at once (their HAVE answers overlap with chunks of earlier objects). */
 const MAX_OFFERS = 8;
+/**
+ * An object is offered once at most this many chunks (or twice the path, if more) are still to
+ * send ahead of it: early enough that its HAVE is back before the line runs dry, late enough that
+ * a cut does not make the next session offer again a row of manifests sent far ahead.
+ */
+const OFFER_AHEAD_CHUNKS = 2;
 /** Objects the sender keeps in view. */
 const LIST_LIMIT = 64;
 /** A refusal for lack of disk at the receiver is retried after this long. */
@@ -19,7 +25,12 @@ const STORAGE_RETRY_MS = 5000;
  * probe sent right behind a frame says the frame has arrived.
  */
 export const PROBE_SEQ_BASE = 0x8000_0000;
-/** Framing per chunk (CBOR header, id, its probe): the path's budget is in data blocks plus this. */
+/**
+ * Framing per CHUNK or ITEM frame, its probe included (CBOR header 14, id 34, probe 16): the
+ * path's budget is in data bytes, plus this for each frame it takes.
+ */
+export const FRAME_OVERHEAD = 64;
+/** Room kept for a frame's own bytes when a peer's largest frame is turned into a chunk size. */
 const FRAME_SLACK = 128;
 /** Largest item sent at once even when the path is full: an urgent message, not a photo. */
 const SMALL_URGENT_BYTES = BLOCK_BYTES;
@@ -47,11 +58,12 @@ type Action =
   | { kind: 'chunk'; tx: Tx; first: number; count: number };
 
 /**
- * The sending half of a session: strict clinical priority, pre-emption at chunk boundaries,
- * chunks sized by the measured rate, and our own acknowledgement window (never the carrier's
- * buffer). Small objects go whole in one ITEM frame; large ones are OFFERed with their manifest,
- * and the receiver's HAVE says where to resume, so after a cut nothing it acknowledged is sent
- * again. An object is done only when the receiver says STORED.
+ * The sending half of a session: strict clinical priority, pre-emption at chunk boundaries (a
+ * chunk crosses as two frames, so in fact at half-chunk ones), chunks sized by the measured rate,
+ * no more than a chunk in the path (what a cut loses), and our own acknowledgement window (never
+ * the carrier's buffer). Small objects go whole in one ITEM frame; large ones are OFFERed with
+ * their manifest, and the receiver's HAVE says where to resume, so after a cut nothing it
+ * received is sent again. An object is done only when the receiver says STORED.
  */
 export class Sender {
   readonly #conn: CarrierConnection;
@@ -177,38 +189,65 @@ export class Sender {
   }
 
   /**
+   * Room in the path, in frame bytes: the pacer's budget of data plus the framing of the frames
+   * that carry it, less what is in the path now.
+   */
+  #pathRoom(): number {
+    const budget = this.#pacer.pathBytes;
+    const frames = Math.ceil(budget / (this.#pacer.frameBlocks * BLOCK_BYTES));
+    return budget + frames * FRAME_OVERHEAD - this.pathBytes;
+  }
+
+  /**
    * The next thing to send, best first; 'full' when the best is held back by the path or the
-   * window. The path is filled in whole blocks: when less than a chunk fits, a shorter chunk
-   * goes, so the line stays busy without queueing more than the pacer allows.
+   * window. A chunk goes in frames of {@link LinkPacer.frameBlocks} blocks, each sent only when
+   * it fits in the path's room (a shorter one when less fits), so the line stays busy while no
+   * more is ever in the path than the pacer allows: what a cut strands. An ITEM goes only when it
+   * fits too (or the path is empty), except a small urgent one. While the path holds the best
+   * object back, an OFFER of a later one may still go, once little is left ahead of it.
    */
   #choose(): Action | 'full' | undefined {
     const now = Date.now();
     const chunkBytes = Math.min(this.#pacer.chunkBytes, this.#peerChunkBytes);
-    const pathRoom = this.#pacer.pathBytes + FRAME_SLACK - this.pathBytes;
-    const open =
-      this.#inflightBytes < this.#pacer.window && (pathRoom >= BLOCK_BYTES || this.pathBytes === 0);
+    const pathRoom = this.#pathRoom();
+    const empty = this.pathBytes === 0;
+    const windowOpen = this.#inflightBytes < this.#pacer.window;
+    const open = windowOpen && (pathRoom >= FRAME_OVERHEAD + BLOCK_BYTES || empty);
+    const offerAhead = Math.max(OFFER_AHEAD_CHUNKS * chunkBytes, 2 * this.#pacer.pathBytes);
+    // Bytes still to send before the object at hand; whether a better one is held by the path.
+    let ahead = 0;
+    let held = false;
     for (const tx of this.#ordered()) {
       if (tx.retryAt !== undefined && now < tx.retryAt) continue;
       if (tx.phase === 'new') {
         if (tx.obj.size <= chunkBytes) {
+          if (held) return 'full';
           const urgentAndSmall = tx.obj.priority === 1 && tx.obj.size <= SMALL_URGENT_BYTES;
-          return open || urgentAndSmall ? { kind: 'item', tx } : 'full';
+          const fits = windowOpen && (empty || pathRoom >= tx.obj.size + FRAME_OVERHEAD);
+          return fits || urgentAndSmall ? { kind: 'item', tx } : 'full';
         }
         // An OFFER is small (the manifest) and its HAVE answer must come back before the chunks.
-        if (this.#offers < MAX_OFFERS) return { kind: 'offer', tx };
+        if (this.#offers < MAX_OFFERS && ahead <= offerAhead) return { kind: 'offer', tx };
+        ahead += tx.obj.size;
         continue;
       }
+      if (tx.phase === 'offered') ahead += tx.obj.size;
       if (tx.phase !== 'ready' || !tx.acked || !tx.sent) continue;
       const first = tx.sent.nextClear(0);
       if (first < 0) continue;
-      if (!open) return 'full';
-      const fit = this.pathBytes === 0 ? chunkBytes : Math.min(chunkBytes, pathRoom);
-      const maxBlocks = Math.max(1, Math.floor(fit / BLOCK_BYTES));
+      if (!open) {
+        held = true;
+        ahead += (tx.sent.size - tx.sent.count) * BLOCK_BYTES;
+        continue;
+      }
+      const frameBlocks = this.#pacer.frameBlocks;
+      const fitBlocks = Math.floor((pathRoom - FRAME_OVERHEAD) / BLOCK_BYTES);
+      const maxBlocks = Math.max(1, empty ? frameBlocks : Math.min(frameBlocks, fitBlocks));
       let count = 1;
       while (count < maxBlocks && first + count < tx.sent.size && !tx.sent.has(first + count)) count++;
       return { kind: 'chunk', tx, first, count };
     }
-    return undefined;
+    return held ? 'full' : undefined;
   }
 
   async #execute(action: Action): Promise<void> {
@@ -228,7 +267,14 @@ export class Sender {
       tx.phase = 'offered';
       this.#offers++;
       tx.hashes ??= await tx.obj.hashes();
-      this.#send({ t: 'offer', id, size: tx.obj.size, blockSize: BLOCK_BYTES, hashes: tx.hashes });
+      const frameBytes = this.#send({
+        t: 'offer',
+        id,
+        size: tx.obj.size,
+        blockSize: BLOCK_BYTES,
+        hashes: tx.hashes,
+      });
+      this.#ledger?.offered(tx.obj.id, frameBytes);
       return;
     }
     const { first, count } = action;
@@ -240,8 +286,9 @@ export class Sender {
     this.#send({ t: 'chunk', id, first, data }, tx, first, { count, bytes: data.byteLength });
   }
 
-  #send(frame: Frame, tx?: Tx, first = 0, flight?: Omit<InFlight, 'end'>): void {
-    if (this.#stopped) return;
+  /** Sends a frame and its probe; returns the frame's size (0 when stopped). */
+  #send(frame: Frame, tx?: Tx, first = 0, flight?: Omit<InFlight, 'end'>): number {
+    if (this.#stopped) return 0;
     const bytes = encodeFrame(frame);
     this.#streamSent += bytes.byteLength;
     if (tx && flight) {
@@ -251,6 +298,7 @@ export class Sender {
     }
     this.#conn.send(bytes);
     this.#probe();
+    return bytes.byteLength;
   }
 
   /** A PING right behind a frame: its PONG says the frame arrived. */

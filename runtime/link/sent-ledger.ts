@@ -11,8 +11,20 @@ import { blockLength } from './manifest.ts';
  */
 export class SentLedger {
   readonly #sent = new Map<string, Bitset>();
+  readonly #offered = new Set<string>();
   /** Bytes sent again that had been sent before (on this or an earlier connection). */
   resentBytes = 0;
+  /**
+   * Bytes of OFFER frames (manifests) sent again for objects offered before: each new session
+   * offers again what it resumes or had offered ahead. Framing, not payload, so counted apart.
+   */
+  reofferedBytes = 0;
+
+  /** Records an OFFER of `bytes` for object `id`; counts it if the object was offered before. */
+  offered(id: string, bytes: number): void {
+    if (this.#offered.has(id)) this.reofferedBytes += bytes;
+    else this.#offered.add(id);
+  }
 
   /** Records `count` blocks from `first` of object `id` as sent; counts those sent before. */
   sent(id: string, size: number, first: number, count: number): void {
@@ -29,5 +41,6 @@ export class SentLedger {
   /** The object is done with (committed or refused). */
   forget(id: string): void {
     this.#sent.delete(id);
+    this.#offered.delete(id);
   }
 }
