@@ -8,6 +8,7 @@ import { createOrgKey, unlockOrgKey } from '../crypto/org-key.ts';
 import type { OrgSigner } from '../crypto/org-key.ts';
 import { startSimSpecialist } from '../sim/specialist/sim-specialist.ts';
 import type { SimSpecialist } from '../sim/specialist/sim-specialist.ts';
+import type { SimLiveSettings } from '../sim/specialist/sim-live-session.ts';
 import { openStore } from '../store/index.ts';
 import type { RecordStore } from '../store/index.ts';
 import { writeFileDurably } from './hub/files.ts';
@@ -43,6 +44,8 @@ export interface SimLinkOptions {
   readonly badConclusionRate?: number;
   /** The simulated specialist's random source (a test picks which conclusion is tampered). */
   readonly random?: () => number;
+  /** The simulated specialist's live session (watch vitals, call the tablets); off by default. */
+  readonly live?: SimLiveSettings;
 }
 
 /** What the kit needs to join the simulated link, and how to stop it. */
@@ -134,6 +137,7 @@ export async function startSimLink(options: SimLinkOptions): Promise<SimLink> {
       ...(options.answerAfterMs !== undefined ? { answerAfterMs: options.answerAfterMs } : {}),
       faults: { badConclusionRate: options.badConclusionRate ?? 0 },
       ...(options.random ? { random: options.random } : {}),
+      ...(options.live ? { live: options.live } : {}),
       log: (message, detail) => specLog.info(detail ?? {}, message),
     });
     log.info(

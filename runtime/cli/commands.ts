@@ -46,6 +46,8 @@ const start: CliCommand = {
     directory: { type: 'string' },
     'sim-link': { type: 'boolean' },
     'specialist-answer-ms': { type: 'string' },
+    'specialist-live': { type: 'boolean' },
+    'specialist-call': { type: 'boolean' },
   },
   optionHelp: {
     ...STORE_ACCESS_HELP,
@@ -69,6 +71,10 @@ const start: CliCommand = {
     'sim-link':
       'Also run a local hub and a simulated specialist and link to them (kept in <data>-sim-link; `npm start` does)',
     'specialist-answer-ms': 'Simulated specialist: pause before its answer (default 4000)',
+    'specialist-live':
+      "Simulated specialist: watch each consultation's vitals live over the direct path, as the console does",
+    'specialist-call':
+      "Simulated specialist: ring the kit's tablets after each consultation, a synthetic voice held 20 s",
   },
   positionals: { min: 0, max: 0 },
   load: async () => (await import('./start-command.ts')).runStart,

@@ -185,6 +185,14 @@ async function linkSetup(
     ...(numberFlag(args, 'specialist-answer-ms') !== undefined
       ? { answerAfterMs: numberFlag(args, 'specialist-answer-ms'), readAfterMs: 0 }
       : {}),
+    ...(args.values['specialist-live'] === true || args.values['specialist-call'] === true
+      ? {
+          live: {
+            watch: args.values['specialist-live'] === true,
+            ...(args.values['specialist-call'] === true ? { call: {} } : {}),
+          },
+        }
+      : {}),
   });
   return {
     setup: { store, orgKey: sim.orgKey, hub: sim.hub, directory: sim.directory },

@@ -14,6 +14,8 @@ import type { HubLinkStatus } from '../../runtime/link/hub-link.ts';
 import { ConsultationBody } from '../../runtime/link/items.ts';
 import type { InboxEntry } from '../../runtime/link/link-inbox.ts';
 import { acknowledgement, conclusionFor } from './answers.ts';
+import type { SimLiveSession, SimLiveSettings } from './sim-live-session.ts';
+import { startSimLiveSession } from './sim-live-session.ts';
 
 /** Options of {@link startSimSpecialist}. */
 export interface SimSpecialistOptions {
@@ -41,6 +43,8 @@ export interface SimSpecialistOptions {
   readonly liveness?: LivenessOptions;
   /** Every event of the specialist's endpoint (tests count what it received). */
   readonly onEvent?: (event: LinkEvent) => void;
+  /** The live session (vitals over the direct path, a call to the tablets); off by default. */
+  readonly live?: SimLiveSettings;
 }
 
 /** A running simulated specialist. */
@@ -49,6 +53,8 @@ export interface SimSpecialist {
   readonly link: HubLink;
   /** The answering end of the direct path (absent when turned off). */
   readonly answerer: WebRtcAnswerer | undefined;
+  /** The live session's parts (absent unless asked for, and without direct paths). */
+  readonly live: SimLiveSession | undefined;
   /** Consultations answered so far. */
   answered(): number;
   stop(): Promise<void>;
@@ -92,6 +98,7 @@ export async function startSimSpecialist(options: SimSpecialistOptions): Promise
       log('simulated specialist: consultation body does not match its schema');
       return;
     }
+    live?.onConsultation(entry.from, entry.itemId);
     const readAfter = options.readAfterMs ?? 1500;
     const answerAfter = options.answerAfterMs ?? 4000;
     later(readAfter, async () => {
@@ -159,6 +166,7 @@ export async function startSimSpecialist(options: SimSpecialistOptions): Promise
   // Kits online with us open direct paths through the hub's signaling; we answer like a console.
   let signaling: SignalingClient | undefined;
   let answerer: WebRtcAnswerer | undefined;
+  let live: SimLiveSession | undefined;
   if (options.direct !== false) {
     signaling = new SignalingClient({
       url: options.hub.url,
@@ -178,15 +186,27 @@ export async function startSimSpecialist(options: SimSpecialistOptions): Promise
       .catch((error: unknown) =>
         log('simulated specialist: no direct path (signaling failed)', { error: String(error) }),
       );
+    if (options.live)
+      live = startSimLiveSession({
+        settings: options.live,
+        signaling,
+        ...(options.direct?.factory ? { factory: options.direct.factory } : {}),
+        identity: storeIdentity(options.store),
+        directory: () => endpoint.pin.current,
+        me: () => endpoint.identityId,
+        log,
+      });
   }
   return {
     endpoint,
     link,
     answerer,
+    live,
     answered: () => answered,
     async stop() {
       stopped = true;
       for (const t of timers) clearTimeout(t);
+      live?.stop();
       answerer?.stop();
       await signaling?.stop();
       await link.stop();

@@ -84,8 +84,10 @@ describe('video in the call only when the measured link allows it', () => {
     // measurement of what arrives, the policy and both screens run unchanged.
     const { con, tab } = await liveWorld(cleanups, { probePace: 16_000 });
     const kbps = await measured(con);
-    expect(kbps).toBeGreaterThan(100);
-    expect(kbps).toBeLessThan(160);
+    // About 129 (4 KiB chunks with their framing); a busy machine can read it lower, or a little
+    // higher if the page handles the first chunk late: what matters is that it is below the line.
+    expect(kbps).toBeGreaterThan(0);
+    expect(kbps).toBeLessThan(VIDEO_FROM_KBPS);
     const controls = con.locator('.call-controls');
     expect(await controls.getAttribute('data-why')).toBe('narrow');
     expect(await controls.locator('.call-why').innerText()).toBe(

@@ -186,18 +186,20 @@ class LiveChannelServer {
     this.#lastProbe = now;
     const pad = new Uint8Array(PROBE_CHUNK_BYTES);
     const pace = this.#o.probePace;
-    for (let i = 0; i < n; i++) {
-      if (!pace) {
-        this.#send({ t: 'probe', i, n, pad });
-        continue;
-      }
-      const t = setTimeout(
-        () => this.#send({ t: 'probe', i, n, pad }),
-        (i * PROBE_CHUNK_BYTES * 1000) / pace,
-      );
-      t.unref();
-      this.#probeTimers.push(t);
+    if (!pace) {
+      for (let i = 0; i < n; i++) this.#send({ t: 'probe', i, n, pad });
+      return;
     }
+    // Paced like a narrow line: each chunk leaves one chunk's time after the previous one left
+    // (a late timer only spreads them further, as a busy line would).
+    const next = (i: number): void => {
+      this.#send({ t: 'probe', i, n, pad });
+      if (i + 1 >= n) return;
+      const t = setTimeout(() => next(i + 1), (PROBE_CHUNK_BYTES * 1000) / pace);
+      t.unref();
+      this.#probeTimers = [t];
+    };
+    next(0);
   }
 
   async #watch(msg: LiveToKit & { t: 'watch' }): Promise<void> {

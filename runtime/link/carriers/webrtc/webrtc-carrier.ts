@@ -21,6 +21,8 @@ export interface WebRtcOptions {
   readonly connectTimeoutMs?: number;
   /** Silence before the offerer's one ICE restart (default 1500 ms). */
   readonly restartAfterMs?: number;
+  /** What the offerer's signaling sessions start with (default none; live channels use `live:`). */
+  readonly sessionPrefix?: string;
 }
 
 async function resolveFactory(f: WebRtcOptions['factory']): Promise<PeerFactory> {
@@ -70,7 +72,7 @@ export class WebRtcCarrier implements Carrier {
     } catch {
       throw new CarrierError(signal?.aborted ? 'aborted' : 'unreachable', 'no signaling path to the hub');
     }
-    const session = randomUUID();
+    const session = `${this.#options.sessionPrefix ?? ''}${randomUUID()}`;
     const pc = this.#factory({ iceServers: this.#options.iceServers ?? [] });
     const channel = pc.createDataChannel(CHANNEL_LABEL, { ordered: true });
     const candidates = new CandidateQueue(pc);
