@@ -41,6 +41,8 @@ export interface SimLinkOptions {
   readonly answerAfterMs?: number;
   /** Probability that a conclusion carries a wrong record hash (shown unverified on the kit). */
   readonly badConclusionRate?: number;
+  /** Probability that a conclusion names another consultation in its envelope's `re`. */
+  readonly forgedReRate?: number;
   /** The simulated specialist's random source (a test picks which conclusion is tampered). */
   readonly random?: () => number;
 }
@@ -132,7 +134,10 @@ export async function startSimLink(options: SimLinkOptions): Promise<SimLink> {
       hub: hubAddress,
       ...(options.readAfterMs !== undefined ? { readAfterMs: options.readAfterMs } : {}),
       ...(options.answerAfterMs !== undefined ? { answerAfterMs: options.answerAfterMs } : {}),
-      faults: { badConclusionRate: options.badConclusionRate ?? 0 },
+      faults: {
+        badConclusionRate: options.badConclusionRate ?? 0,
+        ...(options.forgedReRate ? { forgedReRate: options.forgedReRate } : {}),
+      },
       ...(options.random ? { random: options.random } : {}),
       log: (message, detail) => specLog.info(detail ?? {}, message),
     });
