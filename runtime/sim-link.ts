@@ -42,6 +42,8 @@ export interface SimLinkOptions {
   readonly answerAfterMs?: number;
   /** Probability that a conclusion carries a wrong record hash (shown unverified on the kit). */
   readonly badConclusionRate?: number;
+  /** Probability that a conclusion names another consultation in its envelope's `re`. */
+  readonly forgedReRate?: number;
   /** The simulated specialist's random source (a test picks which conclusion is tampered). */
   readonly random?: () => number;
   /** The simulated specialist's live session (watch vitals, call the tablets); off by default. */
@@ -135,7 +137,10 @@ export async function startSimLink(options: SimLinkOptions): Promise<SimLink> {
       hub: hubAddress,
       ...(options.readAfterMs !== undefined ? { readAfterMs: options.readAfterMs } : {}),
       ...(options.answerAfterMs !== undefined ? { answerAfterMs: options.answerAfterMs } : {}),
-      faults: { badConclusionRate: options.badConclusionRate ?? 0 },
+      faults: {
+        badConclusionRate: options.badConclusionRate ?? 0,
+        ...(options.forgedReRate ? { forgedReRate: options.forgedReRate } : {}),
+      },
       ...(options.random ? { random: options.random } : {}),
       ...(options.live ? { live: options.live } : {}),
       log: (message, detail) => specLog.info(detail ?? {}, message),

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { encodeWire, decodeWire } from '../../crypto/wire-cbor.ts';
 import type { RecordStore } from '../../store/index.ts';
 import { HubSocketCarrier } from '../../runtime/link/carriers/hub-socket/hub-socket-carrier.ts';
@@ -29,8 +30,12 @@ export interface SimSpecialistOptions {
   readonly readAfterMs?: number;
   /** Pause before the message and the signed conclusion (default 4 s). */
   readonly answerAfterMs?: number;
-  /** Faults: probability that a conclusion carries a wrong record hash (the kit must show it unverified). */
-  readonly faults?: { readonly badConclusionRate?: number };
+  /**
+   * Faults the kit must show unverified: `badConclusionRate`, probability that a conclusion
+   * carries a wrong record hash; `forgedReRate`, that its envelope's `re` names the previous
+   * consultation from that sender (or an envelope nobody sent) instead of the one it answers.
+   */
+  readonly faults?: { readonly badConclusionRate?: number; readonly forgedReRate?: number };
   /** Random source (tests pass a seeded one). */
   readonly random?: () => number;
   readonly log?: (message: string, detail?: Record<string, unknown>) => void;
@@ -77,6 +82,8 @@ export async function startSimSpecialist(options: SimSpecialistOptions): Promise
   // 'answered' receipts wait until their conclusion is at the hub, so a kit never shows a
   // consultation answered before the answer can reach it.
   const answeredOnceAtHub = new Map<string, { envelopeId: string; to: string }>();
+  /** The last consultation's envelope id per sender (what a forged `re` points at). */
+  const lastConsultation = new Map<string, string>();
   const later = (ms: number, fn: () => Promise<void>): void => {
     const t = setTimeout(() => {
       timers.delete(t);
@@ -99,6 +106,8 @@ export async function startSimSpecialist(options: SimSpecialistOptions): Promise
       return;
     }
     live?.onConsultation(entry.from, entry.itemId);
+    const previous = lastConsultation.get(entry.from);
+    lastConsultation.set(entry.from, entry.envelopeId);
     const readAfter = options.readAfterMs ?? 1500;
     const answerAfter = options.answerAfterMs ?? 4000;
     later(readAfter, async () => {
@@ -114,11 +123,13 @@ export async function startSimSpecialist(options: SimSpecialistOptions): Promise
     });
     later(answerAfter, async () => {
       const tamper = random() < (options.faults?.badConclusionRate ?? 0);
+      const forgeRate = options.faults?.forgedReRate ?? 0;
+      const forged = forgeRate > 0 && random() < forgeRate;
       const sent = await endpoint.send({
         kind: 'conclusion',
         to: entry.from,
         ref: entry.itemId,
-        re: entry.envelopeId,
+        re: forged ? (previous ?? randomBytes(32).toString('hex')) : entry.envelopeId,
         body: encodeWire(conclusionFor(body.data, tamper)),
         media: 'application/cbor',
       });
@@ -127,6 +138,7 @@ export async function startSimSpecialist(options: SimSpecialistOptions): Promise
       log('simulated specialist: answered a consultation', {
         from: entry.from,
         tampered: tamper || undefined,
+        forgedRe: forged || undefined,
       });
     });
   };
