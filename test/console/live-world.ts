@@ -67,12 +67,14 @@ export async function visitWorld(
   cleanups.push(() => hub.stop());
   const browsers = await launchTablets({ trustCaPem: [rootPem], extraArgs });
   cleanups.push(browsers.close);
-  // The specialist's console enrols first (no directory yet: it pins the first one it gets).
+  // The specialist's console enrols first (no directory yet: the first one it gets must match its
+  // code's check of the organisation key).
   const { page: con } = await browsers.tablet();
   echoErrors(con, 'console');
   await con.goto(`https://localhost:${hub.port}/`);
   await enrolConsole(con, {
-    code: (await hub.codes.issue('spec-ivanova', 'specialist')).code,
+    // No directory is served yet: the code carries the organisation key's check from the org itself.
+    code: (await hub.codes.issue('spec-ivanova', 'specialist', undefined, org.publicKey)).code,
     label: 'Ноутбук Ивановой',
     passphrase: 'кардиолог-2026',
     identity: 'spec-ivanova',
