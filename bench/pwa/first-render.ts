@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { pairedTablet } from './browser.ts';
+import { startBrowserUiCpuWindow } from './cpu-meter.ts';
 
 /**
  * Installed before the app runs: notes when the visit screen (its heading, drawn only with the
@@ -75,6 +76,11 @@ export interface FirstRenderSamples {
   readonly reload: RenderPhases[];
   /** A tablet just paired, no service worker, empty HTTP cache. */
   readonly cold: RenderPhases[];
+  /**
+   * CPU ms the desktop browser's own window UI renderers used during each warm sample (see
+   * startBrowserUiCpuWindow): work beside the app's on the same cores, not the app's.
+   */
+  readonly warmBrowserUiCpuMs: number[];
 }
 
 /**
@@ -97,6 +103,7 @@ export async function firstRender(
   const warm: RenderPhases[] = [];
   const reload: RenderPhases[] = [];
   const cold: RenderPhases[] = [];
+  const warmBrowserUiCpuMs: number[] = [];
   const { context, page } = await pairedTablet(browser, kit, {
     serviceWorkers: 'allow',
     initScript: MARK_DRAWN,
@@ -114,8 +121,10 @@ export async function firstRender(
   await page.close();
   for (let r = 0; r < rounds; r++) {
     const opened = await throttledPage(context, 4);
+    const browserUi = startBrowserUiCpuWindow();
     await opened.page.goto(url, { waitUntil: 'commit' });
     warm.push(await phasesOf(opened.cdp));
+    warmBrowserUiCpuMs.push(browserUi());
     await opened.page.reload({ waitUntil: 'commit' });
     reload.push(await phasesOf(opened.cdp));
     await opened.page.close();
@@ -131,5 +140,5 @@ export async function firstRender(
     await fresh.close();
   }
   await context.close();
-  return { warm, reload, cold };
+  return { warm, reload, cold, warmBrowserUiCpuMs };
 }
