@@ -5,10 +5,14 @@ import { startCpuWindow, type CpuWindow } from './cpu-meter.ts';
 
 /**
  * Installed before the app runs: for every live value card whose reading changes, the instant
- * (epoch ms with sub-millisecond parts) the frame that paints it ended (a task posted when the
- * card changed runs after that frame's rendering steps). The bench subtracts the instant the
- * reading's notification reached the kit (see notification-clock.ts): both are this machine's
- * wall clock. Not the reading's `effectiveAt`: a cuff states its own (earlier, whole-second) time.
+ * (epoch ms with sub-millisecond parts) the frame that paints it ended: the change is seen by a
+ * MutationObserver, the frame that shows it is the next animation frame, and a message posted
+ * from that frame's rAF callback runs after its style, layout and paint (as in first-render.ts).
+ * A message posted straight from the observer, as this did before, ran before that frame: it
+ * timed the DOM change, leaving out the wait for the frame and the frame's own work. The bench
+ * subtracts the instant the reading's notification reached the kit (see notification-clock.ts):
+ * both are this machine's wall clock. Not the reading's `effectiveAt`: a cuff states its own
+ * (earlier, whole-second) time.
  */
 const MEASURE = `(() => {
   window.__lat = [];
@@ -23,14 +27,14 @@ const MEASURE = `(() => {
       shown.set(key, id);
       if (window.__measure) changed.push(id);
     }
-    if (changed.length) {
+    if (changed.length) requestAnimationFrame(() => {
       const ch = new MessageChannel();
       ch.port1.onmessage = () => {
         const painted = performance.timeOrigin + performance.now();
         for (const id of changed) window.__lat.push([id, painted]);
       };
       ch.port2.postMessage(0);
-    }
+    });
   });
   document.addEventListener('DOMContentLoaded', () => obs.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-observation-id'] }));
 })();`;
