@@ -192,9 +192,14 @@ export class Sender {
    * Room in the path, in frame bytes: the pacer's budget of data plus the framing of the frames
    * that carry it, less what is in the path now.
    */
+  /** Blocks per chunk frame: the pacer's, within the peer's HELLO limit ({@link limitFrames}). */
+  #frameBlocks(): number {
+    return Math.min(this.#pacer.frameBlocks, this.#peerChunkBytes / BLOCK_BYTES);
+  }
+
   #pathRoom(): number {
     const budget = this.#pacer.pathBytes;
-    const frames = Math.ceil(budget / (this.#pacer.frameBlocks * BLOCK_BYTES));
+    const frames = Math.ceil(budget / (this.#frameBlocks() * BLOCK_BYTES));
     return budget + frames * FRAME_OVERHEAD - this.pathBytes;
   }
 
@@ -240,7 +245,7 @@ export class Sender {
         ahead += (tx.sent.size - tx.sent.count) * BLOCK_BYTES;
         continue;
       }
-      const frameBlocks = this.#pacer.frameBlocks;
+      const frameBlocks = this.#frameBlocks();
       const fitBlocks = Math.floor((pathRoom - FRAME_OVERHEAD) / BLOCK_BYTES);
       const maxBlocks = Math.max(1, empty ? frameBlocks : Math.min(frameBlocks, fitBlocks));
       let count = 1;
