@@ -13,9 +13,18 @@ import type { RecordStore } from '../../store/index.ts';
 export async function startConsoleHub(
   store: RecordStore,
   directory: () => Uint8Array | undefined,
+  /** Where the built console is served from (default: pwa/dist-console; a copy to change builds). */
+  consoleDir?: string,
 ): Promise<{ hub: HubHandle; tls: HubTls; rootPem: string }> {
   const tls = await loadHubTls(store);
-  const hub = await startHub({ store, tls, port: 0, log: createLogger('silent'), directory });
+  const hub = await startHub({
+    store,
+    tls,
+    port: 0,
+    log: createLogger('silent'),
+    directory,
+    ...(consoleDir ? { consoleDir } : {}),
+  });
   return { hub, tls, rootPem: tls.cert };
 }
 

@@ -34,6 +34,7 @@ const PASSPHRASE = 'кардиолог-2026';
  */
 export async function consoleWorld(
   originPort: (hubPort: number) => Promise<number> = (p) => Promise.resolve(p),
+  options: { consoleDir?: string } = {},
 ): Promise<ConsoleWorld> {
   const cleanups: (() => Promise<void>)[] = [];
   const close = async () => {
@@ -51,7 +52,7 @@ export async function consoleWorld(
       { id: 'spec-ivanova', role: 'specialist', name: 'Иванова А. П., кардиолог', devices },
     ];
     let served = await testDirectory(org, people([]));
-    const { hub, tls, rootPem } = await startConsoleHub(hubS.store, () => served);
+    const { hub, tls, rootPem } = await startConsoleHub(hubS.store, () => served, options.consoleDir);
     cleanups.push(() => hub.stop());
     await hub.enrolments.enroll({
       device: Buffer.from(kitId.signing).toString('hex'),

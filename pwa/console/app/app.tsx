@@ -1,3 +1,4 @@
+import { UpdatePrompt } from './components/update-prompt.tsx';
 import { t } from './i18n.ts';
 import { CaseScreen } from './screens/case-screen.tsx';
 import { CoordinatorScreen } from './screens/coordinator-screen.tsx';
@@ -32,6 +33,7 @@ export function App() {
             <HubBadge />
           </>
         ) : null}
+        <UpdatePrompt />
       </header>
       <main>
         {phase.kind === 'loading' ? null : phase.kind === 'enrol' ? (

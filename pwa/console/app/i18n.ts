@@ -34,6 +34,10 @@ export const RU = {
   unlockSubmit: 'Открыть ключи',
   unlockWorking: 'Открываем ключи…',
   unlockWrong: 'Неверный пароль',
+  vaultTamperedTitle: 'Ключи не открыты: хранилище изменено',
+  vaultTampered:
+    'Пароль верный, но запись ключей в браузере изменена не консолью: закреплённый ключ организации или имя устройства не совпадают с подписью этого устройства. Консоль не доверяет такой записи. Сообщите администратору организации и зарегистрируйте устройство заново.',
+  updateReady: 'Доступна новая версия консоли — обновить',
   hubUp: 'на связи с хабом',
   hubDown: 'нет связи с хабом',
   hubConnecting: 'подключение к хабу…',
@@ -208,6 +212,10 @@ export const EN: Catalogue = {
   unlockSubmit: 'Open keys',
   unlockWorking: 'Opening the keys…',
   unlockWrong: 'Wrong passphrase',
+  vaultTamperedTitle: 'Keys not opened: the vault was changed',
+  vaultTampered:
+    'The passphrase is right, but the key record in this browser was changed outside the console: the pinned organisation key or the device name do not match this device’s signature. The console does not trust such a record. Tell your organisation administrator and enrol the device again.',
+  updateReady: 'A new console version is available — update',
   hubUp: 'connected to the hub',
   hubDown: 'no connection to the hub',
   hubConnecting: 'connecting to the hub…',

@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { App } from './app.tsx';
 import { ConsoleState } from './state.ts';
+import { workerUpdate } from './sw-update.ts';
 import { ConsoleContext } from './use-console.ts';
 import './app.css';
 
@@ -16,8 +17,9 @@ async function boot(): Promise<void> {
   );
   await state.start();
   // The offline shell (sw/sw.ts): the console opens, unlocks and shows its last queue without the hub.
+  // A newer version is offered once installed (sw-update.ts), not only after every tab is closed.
   if ('serviceWorker' in navigator)
-    navigator.serviceWorker.register('/sw.js').catch((e: unknown) => console.warn('service worker:', e));
+    workerUpdate.watch().catch((e: unknown) => console.warn('service worker:', e));
 }
 
 void boot();

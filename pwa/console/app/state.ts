@@ -10,7 +10,15 @@ import type { AnswerContext } from './case/answer.ts';
 import { receiptFor, sealConclusion, sealMessage, sealVoice } from './case/answer.ts';
 import { ConsoleDb } from './keys/console-db.ts';
 import type { DeviceKeys, SealedVault } from './keys/vault.ts';
-import { VaultError, newDeviceKeys, openVault, openerOf, sealVault, signerOf } from './keys/vault.ts';
+import {
+  VaultError,
+  bindVault,
+  newDeviceKeys,
+  openVault,
+  openerOf,
+  sealVault,
+  signerOf,
+} from './keys/vault.ts';
 import type { ConsoleItem, ConsoleReceipt } from './link/received.ts';
 import { openReceived } from './link/received.ts';
 import type { CaseOutcome } from './net/cases-api.ts';
@@ -31,7 +39,14 @@ const NOTIFY_MS = 50;
 export type Phase =
   | { readonly kind: 'loading' }
   | { readonly kind: 'enrol'; readonly error?: string; readonly busy?: boolean }
-  | { readonly kind: 'unlock'; readonly identity: string; readonly error?: string; readonly busy?: boolean }
+  | {
+      readonly kind: 'unlock';
+      readonly identity: string;
+      readonly error?: string;
+      readonly busy?: boolean;
+      /** The keys opened but the stored record was changed outside the console: refused, with why. */
+      readonly tampered?: string;
+    }
   | { readonly kind: 'ready' };
 
 /** A consultation as the queue and the case view see it. */
@@ -227,9 +242,13 @@ export class ConsoleState {
     const identity = this.phase.kind === 'unlock' ? this.phase.identity : '';
     this.#setPhase({ kind: 'unlock', identity, busy: true });
     try {
-      const { vault, keys } = await openVault(await this.#db!.get('vault', VAULT_KEY), passphrase);
+      const { vault, keys, migrated } = await openVault(await this.#db!.get('vault', VAULT_KEY), passphrase);
+      // A vault of the older format (its pinned organisation key unsigned) is stored bound now.
+      if (migrated) await this.#db!.put('vault', VAULT_KEY, vault);
       this.#ready(vault, keys);
     } catch (error) {
+      if (error instanceof VaultError && error.code === 'tampered')
+        return this.#setPhase({ kind: 'unlock', identity, tampered: t('vaultTampered') });
       const why =
         error instanceof VaultError && error.code === 'wrong_passphrase' ? t('unlockWrong') : String(error);
       this.#setPhase({ kind: 'unlock', identity, error: why });
@@ -295,7 +314,8 @@ export class ConsoleState {
         this.#changed();
         throw new Error(this.directoryRefusal);
       }
-      this.#vault = { ...this.#vault, org: toBase64Url(pinned) };
+      // The pinned key is one of the fields the device signs: the record is bound again.
+      this.#vault = await bindVault({ ...this.#vault, org: toBase64Url(pinned) }, this.#keys!);
       await this.#db!.put('vault', VAULT_KEY, this.#vault);
     }
     const dir = await verifyDirectory(bytes, pinned, this.directory?.serial ?? 0);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { concatBytes, fromBase64Url, toBase64Url } from '../../../../crypto/bytes.ts';
+import { concatBytes, equalBytes, fromBase64Url, toBase64Url } from '../../../../crypto/bytes.ts';
 import type { Signer } from '../../../../crypto/signed-item.ts';
 import type { EnvelopeOpener } from '../../../../crypto/envelope.ts';
 import { getSodium } from '../../../../crypto/wasm-sodium.ts';
@@ -26,11 +26,24 @@ const b64 = z.string().max(200);
 
 /**
  * What IndexedDB keeps: the public keys in the clear (to enrol and be listed), the secrets sealed
- * with XChaCha20-Poly1305 under a key Argon2id derives from the passphrase. The AAD binds the
- * identity and public keys, so a record spliced from another device does not open.
+ * with XChaCha20-Poly1305 under a key Argon2id derives from the passphrase.
+ *
+ * Format 2 (now written): `bind` is the device's own Ed25519 signature over every other field of
+ * the record (identity, the pinned organisation key `org`, the code's `orgCheck`, label, public
+ * keys, KDF cost, salt, nonce, ciphertext). The signing secret is inside the sealed part, so
+ * whoever can write the browser profile's IndexedDB cannot swap the pinned organisation key (and
+ * make the console trust a forged directory) without the record being refused on unlock. The
+ * AAD still binds the identity and public keys, and the opened secrets must match the public keys.
+ *
+ * Format 1 (older consoles) had no `bind`: its `org` and `orgCheck` were outside any seal. It
+ * still opens, and {@link openVault} reports it `migrated`: the caller writes the bound record
+ * back at once, so the next unlock checks it. A format-1 record planted in place of a format-2
+ * one cannot be told from a genuine old one (nothing outside the profile remembers the format).
  */
 export const SealedVault = z.object({
-  v: z.literal(1),
+  v: z.union([z.literal(1), z.literal(2)]),
+  /** The device's signature over the record's other fields (format 2; base64url, 64 bytes). */
+  bind: z.string().max(100).optional(),
   identity: z.string().min(1).max(64),
   /** The organisation key pinned at enrolment (base64url), when the hub served a directory. */
   org: b64.nullable(),
@@ -58,10 +71,13 @@ export const SealedVault = z.object({
 /** See {@link SealedVault}. */
 export type SealedVault = z.infer<typeof SealedVault>;
 
-/** Why a vault does not open. */
+/**
+ * Why a vault does not open. `tampered`: the passphrase opened the keys but the record's fields
+ * that decide trust are not the ones the device signed (changed outside the console).
+ */
 export class VaultError extends Error {
   constructor(
-    readonly code: 'wrong_passphrase' | 'damaged',
+    readonly code: 'wrong_passphrase' | 'damaged' | 'tampered',
     message: string,
   ) {
     super(message);
@@ -90,6 +106,37 @@ function aad(identity: string, signPublic: Uint8Array, boxPublic: Uint8Array): U
   );
 }
 
+/** The bytes the device signs: every field of the record but `bind`, in a fixed order. */
+function bindingBytes(vault: SealedVault): Uint8Array {
+  return encodeWire([
+    'fieldkit/console-vault-binding/v2',
+    vault.identity,
+    vault.org,
+    vault.orgCheck ?? null,
+    vault.label,
+    vault.signPublic,
+    vault.boxPublic,
+    vault.salt,
+    vault.nonce,
+    vault.cipher,
+    vault.ops,
+    vault.memBytes,
+  ]);
+}
+
+/**
+ * Signs the record's fields with the device key (format 2). Called when the vault is made and
+ * whenever a field changes while unlocked (the organisation key pinned from the first directory).
+ */
+export async function bindVault(vault: SealedVault, keys: DeviceKeys): Promise<SealedVault> {
+  const s = await getSodium();
+  const { bind: _old, ...fields } = vault;
+  void _old;
+  const unbound: SealedVault = { ...fields, v: 2 };
+  const signature = s.crypto_sign_detached(bindingBytes(unbound), keys.signSecret);
+  return { ...unbound, bind: toBase64Url(signature) };
+}
+
 async function kek(passphrase: string, salt: Uint8Array, kdf: VaultKdf): Promise<Uint8Array> {
   const s = await getSodium();
   return s.crypto_pwhash(32, passphrase, salt, kdf.ops, kdf.memBytes, s.crypto_pwhash_ALG_ARGON2ID13);
@@ -116,27 +163,34 @@ export async function sealVault(
       key,
     );
     s.memzero(plain);
-    return {
-      v: 1,
-      ...meta,
-      signPublic: toBase64Url(keys.signPublic),
-      boxPublic: toBase64Url(keys.boxPublic),
-      salt: toBase64Url(salt),
-      nonce: toBase64Url(nonce),
-      cipher: toBase64Url(cipher),
-      ops: kdf.ops,
-      memBytes: kdf.memBytes,
-    };
+    return await bindVault(
+      {
+        v: 2,
+        ...meta,
+        signPublic: toBase64Url(keys.signPublic),
+        boxPublic: toBase64Url(keys.boxPublic),
+        salt: toBase64Url(salt),
+        nonce: toBase64Url(nonce),
+        cipher: toBase64Url(cipher),
+        ops: kdf.ops,
+        memBytes: kdf.memBytes,
+      },
+      keys,
+    );
   } finally {
     s.memzero(key);
   }
 }
 
-/** Opens a sealed vault with the passphrase; a typed error for a wrong one or a damaged record. */
+/**
+ * Opens a sealed vault with the passphrase; a typed error for a wrong one, a damaged record, or
+ * (format 2) a record whose signed fields were changed. A format-1 record comes back bound
+ * (`migrated: true`) for the caller to store.
+ */
 export async function openVault(
   stored: unknown,
   passphrase: string,
-): Promise<{ vault: SealedVault; keys: DeviceKeys }> {
+): Promise<{ vault: SealedVault; keys: DeviceKeys; migrated: boolean }> {
   const parsed = SealedVault.safeParse(stored);
   if (!parsed.success) throw new VaultError('damaged', 'the stored keys do not match their schema');
   const vault = parsed.data;
@@ -174,7 +228,26 @@ export async function openVault(
     pair[1].byteLength !== 32
   )
     throw new VaultError('damaged', 'the opened keys have a bad shape');
-  return { vault, keys: { signPublic, signSecret: pair[0], boxPublic, boxSecret: pair[1] } };
+  const keys: DeviceKeys = { signPublic, signSecret: pair[0], boxPublic, boxSecret: pair[1] };
+  // The opened secrets belong to the public keys in the clear (an Ed25519 secret ends with its
+  // public key; the X25519 public key is the base-point multiple of its secret).
+  if (
+    !equalBytes(s.crypto_sign_ed25519_sk_to_pk(keys.signSecret), signPublic) ||
+    !equalBytes(s.crypto_scalarmult_base(keys.boxSecret), boxPublic)
+  )
+    throw new VaultError('tampered', 'the public keys are not those of the sealed secrets');
+  if (vault.v === 1) return { vault: await bindVault(vault, keys), keys, migrated: true };
+  const bind = vault.bind === undefined ? undefined : fromBase64Url(vault.bind);
+  if (
+    !bind ||
+    bind.byteLength !== 64 ||
+    !s.crypto_sign_verify_detached(bind, bindingBytes(vault), signPublic)
+  )
+    throw new VaultError(
+      'tampered',
+      'the pinned organisation key or identity is not the one the device signed',
+    );
+  return { vault, keys, migrated: false };
 }
 
 /** The device's signer (Ed25519, detached; the secret stays in this module's closure). */

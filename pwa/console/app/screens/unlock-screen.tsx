@@ -2,11 +2,24 @@ import { useState } from 'preact/hooks';
 import { t } from '../i18n.ts';
 import { useConsole } from '../use-console.ts';
 
-/** Every later start: the passphrase opens the keys kept sealed in IndexedDB. */
+/**
+ * Every later start: the passphrase opens the keys kept sealed in IndexedDB; a key record whose
+ * signed fields were changed outside the console is refused here with the reason.
+ */
 export function UnlockScreen() {
   const state = useConsole();
   const phase = state.phase.kind === 'unlock' ? state.phase : { kind: 'unlock' as const, identity: '' };
   const [passphrase, setPassphrase] = useState('');
+  // A record changed outside the console is refused for good: no form, the reason (never re-trusted).
+  if (phase.tampered)
+    return (
+      <section class="card narrow" data-vault="tampered">
+        <h2>{t('vaultTamperedTitle')}</h2>
+        <p class="error" role="alert">
+          {phase.tampered}
+        </p>
+      </section>
+    );
   return (
     <form
       class="card narrow"
