@@ -150,6 +150,9 @@ describe('the link answers on a tablet', () => {
     const conclusion = answered.locator('[data-testid="answer-conclusion"]');
     await conclusion.waitFor(WAIT);
     expect(await conclusion.getAttribute('data-verified')).toBe('true');
+    expect(await answered.locator('[data-testid="consultation-state"]').getAttribute('data-unverified')).toBe(
+      'no',
+    );
     expect(await conclusion.locator('[data-testid="signature"]').textContent()).toContain(
       'подпись проверена',
     );
@@ -170,6 +173,10 @@ describe('the link answers on a tablet', () => {
     const sig = (await tampered.locator('[data-testid="signature"]').textContent())!;
     expect(sig).toContain('подпись не проверена: показания в заключении отличаются от отправленных');
     expect(sig).not.toContain('проверена ·');
+    // The request's own line says so too, not just «получен ответ» in green.
+    const state = page.locator('[data-testid="consultation-state"]');
+    await expect.poll(() => state.getAttribute('data-unverified'), WAIT).toBe('yes');
+    expect(await state.textContent()).toContain('⚠ подпись ответа не проверена');
     await page.locator('[data-testid="answers"]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SHOTS}/visit-answers-unverified.png` });
 

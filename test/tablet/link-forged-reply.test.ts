@@ -117,6 +117,9 @@ describe('a reply whose re names another consultation, on a tablet', () => {
     const sig = (await forged.locator('[data-testid="signature"]').textContent())!;
     expect(sig).toContain('подпись не проверена: ответ ссылается на два разных запроса');
     expect(sig).not.toContain('проверена ·');
+    const state = page.locator('[data-testid="consultation-state"]');
+    await expect.poll(() => state.getAttribute('data-unverified'), WAIT).toBe('yes');
+    expect(await state.textContent()).toContain('⚠ подпись ответа не проверена');
     await page.locator('[data-testid="answers"]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SHOTS}/visit-answers-forged-re.png` });
     expect(errors).toEqual([]);

@@ -262,6 +262,7 @@ export const EN: Catalogue = {
   reasonUnboundReply: 'the answer does not name the request it answers',
   reasonReplyMismatch: 'the answer names two different requests',
   reasonNotAddressedToSigner: 'the request was not addressed to this specialist',
+  answerUnverified: "an answer's signature did not verify",
   reasonOther: 'the check failed',
   newAnswers: { one: '{n} new answer', other: '{n} new answers' },
   consultTo: 'Request: {question}',

@@ -324,6 +324,7 @@ export const RU = {
   reasonUnboundReply: 'ответ не указывает, на какой запрос он дан',
   reasonReplyMismatch: 'ответ ссылается на два разных запроса',
   reasonNotAddressedToSigner: 'запрос был адресован не этому специалисту',
+  answerUnverified: 'подпись ответа не проверена',
   reasonOther: 'проверка не пройдена',
   newAnswers: {
     one: '{n} новый ответ',

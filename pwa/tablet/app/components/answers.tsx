@@ -86,6 +86,8 @@ export function Answers(props: {
       )}
       {props.consultations.map((c) => {
         const mine = props.answers.filter((a) => a.consultationId === c.id);
+        // «получен ответ» is the link's truth; an answer that did not verify is said beside it.
+        const unverified = mine.some((a) => !signatureLabel(w, a).verified);
         return (
           <div
             key={c.id}
@@ -97,8 +99,13 @@ export function Answers(props: {
             <p class="consult-question">
               <b>{c.urgency === 'urgent' ? `⚑ ${w.t('urgent')}` : w.t('routine')}</b> · {c.question}
             </p>
-            <p class={`place state-${c.delivery.state}`} data-testid="consultation-state">
+            <p
+              class={`place state-${c.delivery.state}${unverified ? ' unverified' : ''}`}
+              data-testid="consultation-state"
+              data-unverified={unverified ? 'yes' : 'no'}
+            >
               {deliveryText(w, c.delivery)}
+              {unverified ? ` · ⚠ ${w.t('answerUnverified')}` : ''}
               {c.delivery.to ? ` · ${w.t('toWhom', { name: c.delivery.to })}` : ''}
             </p>
             {mine.length === 0 && <p class="hint">{w.t('noAnswers')}</p>}
