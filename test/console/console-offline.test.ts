@@ -13,7 +13,7 @@ import type { ConsultationBody } from '../../runtime/link/items.ts';
 import { createLogger } from '../../runtime/log.ts';
 import { launchTablets } from '../helpers/tablets.ts';
 import { testDirectory, testOrg, testStore, watch } from '../helpers/link-world.ts';
-import { echoErrors, enrolConsole, reopenConsole, startConsoleHub } from './console-world.ts';
+import { echoErrors, enrolConsole, reloadAndType, reopenConsole, startConsoleHub } from './console-world.ts';
 
 const SHOTS = 'artifacts/screenshots';
 const PASS = 'кардиолог-2026';
@@ -124,8 +124,7 @@ describe('the console offline (Chromium, service worker)', () => {
     // The hub goes away. The console's page still opens (from the worker), and its keys too.
     await hub.stop();
     hub = undefined;
-    await page.reload();
-    await page.getByLabel('Пароль к ключам').fill(PASS);
+    await reloadAndType(page, PASS);
     await page.getByRole('button', { name: 'Открыть ключи' }).click();
     await page.locator('[data-hub="down"]').waitFor({ timeout: 30_000 });
     await rows.nth(1).waitFor({ timeout: 30_000 });

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { toBase64Url } from '../../crypto/bytes.ts';
 import { launchTablets } from '../helpers/tablets.ts';
 import { testDirectory, testOrg, testStore } from '../helpers/link-world.ts';
-import { echoErrors, enrolConsole, startConsoleHub } from './console-world.ts';
+import { echoErrors, enrolConsole, reloadAndType, startConsoleHub } from './console-world.ts';
 
 const SHOTS = 'artifacts/screenshots';
 const PASS = 'кардиолог-2026';
@@ -56,8 +56,7 @@ function writeVault(page: Page, record: Record<string, unknown>): Promise<void> 
 
 /** Reloads the console and types the passphrase (the outcome is for the caller to wait on). */
 async function unlock(page: Page): Promise<void> {
-  await page.reload();
-  await page.getByLabel('Пароль к ключам').fill(PASS);
+  await reloadAndType(page, PASS);
   await page.getByRole('button', { name: 'Открыть ключи' }).click();
 }
 

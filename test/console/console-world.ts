@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import type { HubHandle } from '../../runtime/hub/hub.ts';
 import { startHub } from '../../runtime/hub/hub.ts';
@@ -49,10 +50,43 @@ export async function enrolConsole(
   await page.locator('.who', { hasText: input.identity }).waitFor({ timeout: 90_000 });
 }
 
+/**
+ * Reloads the console and types the passphrase on its unlock screen. The screen is waited for as
+ * long as the other steps (90 s): twice in CI the form had not appeared 30 s after a reload while
+ * other Chromium tests ran, and never on a rerun. If it still does not come, what the page showed
+ * (a screenshot, the start of its HTML, the service worker's state) is kept under
+ * artifacts/failures for the next person, and the wait fails as before.
+ */
+export async function reloadAndType(page: Page, passphrase: string): Promise<void> {
+  await page.reload();
+  const field = page.getByLabel('Пароль к ключам');
+  try {
+    await field.waitFor({ timeout: 90_000 });
+  } catch (error) {
+    mkdirSync('artifacts/failures', { recursive: true });
+    const stem = `artifacts/failures/console-reload-${Date.now()}`;
+    await page.screenshot({ path: `${stem}.png` }).catch(() => undefined);
+    const sw = await page
+      .evaluate(async () => {
+        const r = await navigator.serviceWorker.getRegistration();
+        const c = navigator.serviceWorker.controller !== null;
+        return {
+          controlled: c,
+          active: r?.active?.state,
+          waiting: r?.waiting?.state,
+          installing: r?.installing?.state,
+        };
+      })
+      .catch((e: unknown) => String(e));
+    writeFileSync(`${stem}.txt`, `${JSON.stringify(sw)}\n${(await page.content()).slice(0, 4000)}\n`);
+    throw error;
+  }
+  await field.fill(passphrase);
+}
+
 /** Reloads the console and opens its keys (it then takes the hub's current directory). */
 export async function reopenConsole(page: Page, passphrase: string): Promise<void> {
-  await page.reload();
-  await page.getByLabel('Пароль к ключам').fill(passphrase);
+  await reloadAndType(page, passphrase);
   await page.getByRole('button', { name: 'Открыть ключи' }).click();
   await page.locator('[data-hub="up"]').waitFor({ timeout: 90_000 });
 }
