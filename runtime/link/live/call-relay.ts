@@ -3,6 +3,7 @@ import { fromHex } from '../../../crypto/bytes.ts';
 import type { SignalIn, SignalOut } from '../carriers/webrtc/signal-protocol.ts';
 import type { CallFromTablet, WireCall } from './call-wire.ts';
 import { CALL_RING_MS, CALL_SESSION_PREFIX } from './call-wire.ts';
+import { VIDEO_FROM_KBPS } from './call-policy.ts';
 
 /** Calls the kit relays at once (each holds two browsers' signaling, nothing more). */
 export const MAX_CALLS = 4;
@@ -128,6 +129,12 @@ export class CallRelay {
         timer,
       });
       const video = /^m=video /m.test(msg.sdp);
+      // The figure the console reported may have arrived after it decided (its probe finishing
+      // while it rang): an audio-only offer on a link now known to be wide was decided
+      // unmeasured, and the tablet says so rather than "audio only" with no reason. (Better: the
+      // console names its figure in the offer; that needs the hub's signal schema too.)
+      const reported = this.#o.linkKbps?.(msg.from) ?? null;
+      const decidedOn = !video && reported !== null && reported >= VIDEO_FROM_KBPS ? null : reported;
       this.#o.publish({
         kind: 'offer',
         session: msg.session,
@@ -135,7 +142,7 @@ export class CallRelay {
         fromName: (who.name.split(',')[0] ?? who.name).trim().slice(0, 200),
         sdp: msg.sdp,
         video,
-        linkKbps: this.#o.linkKbps?.(msg.from) ?? null,
+        linkKbps: decidedOn,
       });
       return;
     }
