@@ -2,12 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WirePatient, WireVisit } from '../../runtime/http/api/wire-types.ts';
 import { createLogger } from '../../runtime/log.ts';
 import { startSimLink, type SimLink } from '../../runtime/sim-link.ts';
 import { tempDir } from '../../store/testing.ts';
 import { startTabletKit, type TabletKit } from '../helpers/tablet-kit.ts';
 import { launchTablets } from '../helpers/tablets.ts';
+import { consultFromTablet, visitWithPatient as newVisit } from './consult-from-tablet.ts';
 
 const SHOTS = 'artifacts/screenshots';
 const WAIT = { timeout: 30_000, interval: 100 };
@@ -54,44 +54,17 @@ describe('a reply whose re names another consultation, on a tablet', () => {
     simDir.cleanup();
   });
 
-  async function visitWithPatient(): Promise<string> {
-    const post = async <T>(path: string, body: unknown): Promise<T> =>
-      (await (
-        await kit.fetch(`${kit.url}${path}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        })
-      ).json()) as T;
-    const patient = await post<WirePatient>('api/patients', {
-      clientId: `forged-patient-${Date.now()}`,
+  const visitWithPatient = () =>
+    newVisit(kit, {
+      tag: 'forged',
       familyName: 'Смирнова',
       givenName: 'Анна',
       middleName: 'Павловна',
       birthDate: '1962-03-04',
       sex: 'female',
     });
-    const visit = await post<WireVisit>('api/visits', {
-      clientId: `forged-visit-${Date.now()}`,
-      patientId: patient.id,
-    });
-    return visit.id;
-  }
-
-  async function consult(page: Page, visitId: string, question: string): Promise<void> {
-    await page.goto(`${kit.url}visits/${visitId}`);
-    await page.waitForSelector('[data-testid="visit-screen"]', WAIT);
-    await page.locator('[data-testid="live-2708-6"]').waitFor(WAIT);
-    await page.click('[data-testid="keep-2708-6"]');
-    await page.waitForSelector('.journal [data-kind="keep"][data-place="kit"]', WAIT);
-    await page.click('[data-testid="open-consult"]');
-    await page.waitForSelector('[data-testid="consult-composer"]', WAIT);
-    await page.fill('[data-testid="consult-question"]', question);
-    await page.selectOption('[data-testid="consult-specialty"]', 'cardiology');
-    await page.click('[data-testid="urgency-urgent"]');
-    await page.click('[data-testid="consult-send"]');
-    await page.waitForSelector('.journal [data-kind="consultation"][data-place="kit"]', WAIT);
-  }
+  const consult = (page: Page, visitId: string, question: string) =>
+    consultFromTablet(page, kit, visitId, question, true);
 
   it('the honest conclusion shows verified; the one bound to another request shows unverified with the reason', async () => {
     mkdirSync(SHOTS, { recursive: true });
