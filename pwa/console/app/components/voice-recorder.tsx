@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { MAX_VOICE_BYTES } from '../case/answer.ts';
 import { t } from '../i18n.ts';
+import { ReplyState } from './reply-state.tsx';
 import { useConsole } from '../use-console.ts';
 
 /** Longest recording: past it the recorder stops by itself. */
@@ -120,14 +121,7 @@ export function VoiceRecorder({ itemId }: { itemId: string }) {
         <p>{t('signing')}</p>
       ) : (
         <>
-          {phase.kind === 'sent' ? (
-            <p
-              class={state.replyStates.get(phase.id) === 'at_hub' ? 'done' : 'done waiting'}
-              data-reply={state.replyStates.get(phase.id) ?? 'refused'}
-            >
-              {t(state.replyStates.get(phase.id) === 'at_hub' ? 'voiceAtHub' : 'voiceQueued')}
-            </p>
-          ) : null}
+          {phase.kind === 'sent' ? <ReplyState id={phase.id} kind="voice" /> : null}
           {phase.kind === 'error' ? <p class="error">{phase.text}</p> : null}
           <button type="button" onClick={() => void start()}>
             {t('voiceRecord')}

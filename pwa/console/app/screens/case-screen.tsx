@@ -10,6 +10,7 @@ import { LivePanel } from '../live/live-panel.tsx';
 import { VitalsTable } from '../components/vitals-table.tsx';
 import { clock, patientLine } from '../format.ts';
 import { t } from '../i18n.ts';
+import { ReplyState } from '../components/reply-state.tsx';
 import { useConsole } from '../use-console.ts';
 
 /** One consultation: who and what, the vitals with NEWS2, the ECG, the question, the answer. */
@@ -123,14 +124,7 @@ export function CaseScreen({ itemId }: { itemId: string }) {
               value={message}
               onInput={(e) => setMessage(e.currentTarget.value)}
             />
-            {messageId ? (
-              <p
-                class={state.replyStates.get(messageId) === 'at_hub' ? 'done' : 'done waiting'}
-                data-reply={state.replyStates.get(messageId) ?? 'refused'}
-              >
-                {t(state.replyStates.get(messageId) === 'at_hub' ? 'messageAtHub' : 'messageQueued')}
-              </p>
-            ) : null}
+            {messageId ? <ReplyState id={messageId} kind="message" /> : null}
             <button type="submit">{t('sendMessage')}</button>
             <VoiceRecorder itemId={itemId} />
           </form>
