@@ -5,12 +5,26 @@ import type { ConsoleState } from './state.ts';
 /** The console's state, provided once at the root. */
 export const ConsoleContext = createContext<ConsoleState | null>(null);
 
-/** The console state; the calling component re-renders on every change. */
+/**
+ * The console state; the calling component re-renders on every change.
+ *
+ * Preact runs effects after the browser paints (a frame or ~35 ms later), so a change told
+ * between the first render and the subscription would reach no one: this is how the console
+ * stayed at its loading screen for good after a reload whose IndexedDB read finished first
+ * (issue 12). The state's change count read at render is compared once subscribed, and a change
+ * missed in between renders again at once.
+ */
 export function useConsole(): ConsoleState {
   const state = useContext(ConsoleContext);
   if (!state) throw new Error('useConsole outside ConsoleContext');
   const [, bump] = useState(0);
-  useEffect(() => state.subscribe(() => bump((n) => n + 1)), [state]);
+  const seen = state.changes;
+  useEffect(() => {
+    const off = state.subscribe(() => bump((n) => n + 1));
+    if (state.changes !== seen) bump((n) => n + 1);
+    return off;
+    // `seen` is the first render's count: only the gap before this subscription matters.
+  }, [state]);
   return state;
 }
 
