@@ -38,6 +38,7 @@ export const RU = {
   vaultTampered:
     'Пароль верный, но запись ключей в браузере изменена не консолью: закреплённый ключ организации или имя устройства не совпадают с подписью этого устройства. Консоль не доверяет такой записи. Сообщите администратору организации и зарегистрируйте устройство заново.',
   startFailedTitle: 'Консоль не открылась',
+  startClosedTitle: 'Эта вкладка консоли остановлена',
   startBlocked:
     'Хранилище консоли в этом браузере занято другой вкладкой консоли (старой версии). Закройте другие вкладки консоли и повторите.',
   startTimeout:
@@ -229,6 +230,7 @@ export const EN: Catalogue = {
   vaultTampered:
     'The passphrase is right, but the key record in this browser was changed outside the console: the pinned organisation key or the device name do not match this device’s signature. The console does not trust such a record. Tell your organisation administrator and enrol the device again.',
   startFailedTitle: 'The console did not open',
+  startClosedTitle: 'This console tab has stopped',
   startBlocked:
     'The console storage in this browser is held by another console tab (an older version). Close the other console tabs and retry.',
   startTimeout:

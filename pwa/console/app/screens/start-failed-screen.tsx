@@ -22,7 +22,7 @@ export function StartFailedScreen() {
   const reload = phase.code === 'closed' || phase.code === 'version';
   return (
     <section class="card narrow" data-start="failed" data-reason={phase.code}>
-      <h2>{t('startFailedTitle')}</h2>
+      <h2>{t(phase.code === 'closed' ? 'startClosedTitle' : 'startFailedTitle')}</h2>
       <p class="error" role="alert">
         {t(REASON[phase.code], { why: phase.detail })}
       </p>
