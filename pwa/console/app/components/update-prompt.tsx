@@ -23,7 +23,12 @@ export function UpdatePrompt() {
   useConsole(); // re-rendered on every state change (a sent answer, a case closed)
   const [available, setAvailable] = useState(workerUpdate.available);
   const [, recheck] = useState(0);
-  useEffect(() => workerUpdate.subscribe(() => setAvailable(workerUpdate.available)), []);
+  useEffect(() => {
+    const off = workerUpdate.subscribe(() => setAvailable(workerUpdate.available));
+    // Offered between the first render and this subscription (effects run after paint).
+    setAvailable(workerUpdate.available);
+    return off;
+  }, []);
   useEffect(() => {
     if (!available) return;
     const check = () => recheck((n) => n + 1);
