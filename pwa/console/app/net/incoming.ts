@@ -127,7 +127,14 @@ export class Incoming {
     }
     let already = true;
     for (let i = first; i < end; i++) already &&= rx.have.has(i);
-    if (!already) rx.have = await this.#partials.put(hex, rx.size, rx.hashes, first, count, data);
+    if (!already) {
+      const have = await this.#partials.put(hex, rx.size, rx.hashes, first, count, data);
+      // Blocks acknowledged before were dropped to keep the store in its limit: the sender holds
+      // them as delivered, so refuse for now; its next OFFER learns what is really held.
+      for (const [f, n] of rx.have.ranges())
+        for (let i = f; i < f + n; i++) if (!have.has(i)) throw new Error('kept blocks were dropped');
+      rx.have = have;
+    }
     this.#send({ t: 'ack', id, first, count });
     if (rx.have.full) await this.#finish(id, hex);
   }
@@ -135,8 +142,12 @@ export class Incoming {
   async #finish(id: Uint8Array, hex: string): Promise<void> {
     this.#rx.delete(hex);
     const bytes = await this.#partials.read(hex);
-    // Dropped under us (the store's limit): the next OFFER's HAVE says what is left.
-    if (!bytes) throw new Error('partial object lost');
+    if (!bytes) {
+      // Dropped or damaged under us (the store's limit, the browser clearing storage): start
+      // again clean, so the hub's next OFFER is answered with what is really held, not a loop.
+      await this.#partials.drop(hex);
+      throw new Error('partial object lost');
+    }
     const s = await getSodium();
     if (toHex(s.crypto_hash_sha256(bytes)) !== hex)
       throw new ObjectRefusal('id_mismatch', 'the blocks do not hash to the id');

@@ -144,6 +144,38 @@ describe('console partial objects', () => {
     store.close();
   });
 
+  it('refuses for now, not stalls, when blocks it acknowledged were dropped for the limit', async () => {
+    let now = 1000;
+    const store = await PartialStore.open({
+      factory: new IDBFactory(),
+      limitBytes: 5 * BLOCK_BYTES,
+      now: () => now++,
+    });
+    const a = object(4);
+    const b = object(4);
+    const s = session(store);
+    const offer = (o: typeof a) =>
+      s.incoming.receive({
+        t: 'offer',
+        id: o.id,
+        size: o.bytes.byteLength,
+        blockSize: 4096,
+        hashes: o.hashes,
+      });
+    await offer(a);
+    await s.incoming.receive({ t: 'chunk', id: a.id, first: 0, data: part(a.bytes, 0, 3) });
+    await offer(b);
+    await s.incoming.receive({ t: 'chunk', id: b.id, first: 0, data: part(b.bytes, 0, 3) });
+    // a's three blocks went to make room for b's; its last block cannot complete it.
+    await s.incoming.receive({ t: 'chunk', id: a.id, first: 3, data: part(a.bytes, 3, 1) });
+    expect(s.sent.at(-1)).toMatchObject({ t: 'nack', code: 'storage_failed' });
+    // The sender offers it again later, and learns what is really held.
+    await offer(a);
+    expect(s.sent.at(-1)).toMatchObject({ t: 'have', ranges: [[3, 1]] });
+    expect(s.handed).toEqual([]);
+    store.close();
+  });
+
   it('drops a partial no offer named for its maximum age, and one whose offer changed', async () => {
     const factory = new IDBFactory();
     let now = 1000;
