@@ -64,6 +64,7 @@ export const BROWSER_SAFE = [
   'crypto/receipt.ts',
   'crypto/directory.ts',
   'crypto/enrol-check.ts',
+  'runtime/link/bitset.ts',
   'runtime/link/frames.ts',
   'runtime/link/reject.ts',
   'runtime/link/items.ts',

@@ -16,6 +16,11 @@ export interface TcpRelay {
   setRate?(bytesPerSecond: number | undefined): void;
   /** Connections currently relayed. */
   readonly open: number;
+  /**
+   * Bytes written from the target to the clients so far (what the path carried downstream).
+   * Absent on relays that do not count (the namespace link's).
+   */
+  readonly bytesDown?: number;
   close(): Promise<void>;
 }
 
@@ -33,6 +38,7 @@ export async function startTcpRelay(
 ): Promise<TcpRelay> {
   let cut = false;
   let rate = options.bytesPerSecond;
+  let bytesDown = 0;
   const pairs = new Set<[Socket, Socket]>();
   const server: Server = createServer((client) => {
     const upstream = connect(targetPort, '127.0.0.1');
@@ -44,8 +50,10 @@ export async function startTcpRelay(
     ] as const) {
       // A token bucket per direction: bytes leave at `rate`, the rest waits (TCP pushes back).
       let freeAt = Date.now();
+      const down = from === upstream;
       from.on('data', (d: Buffer) => {
         if (!rate) {
+          if (down) bytesDown += d.byteLength;
           if (!to.write(d)) from.pause();
           return;
         }
@@ -59,6 +67,7 @@ export async function startTcpRelay(
           freeAt = Math.max(freeAt, now) + (slice.byteLength / rate) * 1000;
           setTimeout(() => {
             if (to.destroyed) return;
+            if (down) bytesDown += slice.byteLength;
             to.write(slice);
             if (last && !cut) from.resume();
           }, freeAt - now);
@@ -109,6 +118,9 @@ export async function startTcpRelay(
     },
     get open() {
       return pairs.size;
+    },
+    get bytesDown() {
+      return bytesDown;
     },
     close() {
       for (const [a, b] of pairs) {

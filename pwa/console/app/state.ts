@@ -393,6 +393,7 @@ export class ConsoleState {
       if (dir) await this.#acceptDirectory(dir);
       this.#socket = await LinkSocket.open(location.origin, token, {
         onObject: (id, bytes) => this.#received(id, bytes),
+        holds: async (id) => !!(await this.#db!.get('items', id)),
         onClose: (reason) => {
           this.#socket = undefined;
           this.hub = { state: 'down', reason };

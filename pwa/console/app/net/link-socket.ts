@@ -1,50 +1,47 @@
-import { fromHex, toHex } from '../../../../crypto/bytes.ts';
+import { toHex } from '../../../../crypto/bytes.ts';
 import { getSodium } from '../../../../crypto/wasm-sodium.ts';
 import type { Frame } from '../../../../runtime/link/frames.ts';
 import {
-  BLOCK_BYTES,
-  HASH_BYTES,
   MAX_CHUNK_BYTES,
   MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
-  blockCount,
   decodeFrame,
   encodeFrame,
 } from '../../../../runtime/link/frames.ts';
-import type { RejectCode } from '../../../../runtime/link/reject.ts';
 import {
   LINK_PATH,
   LINK_PROTOCOL,
   TOKEN_PROTOCOL,
 } from '../../../../runtime/link/carriers/hub-socket/hub-wire.ts';
+import type { IncomingHandlers } from './incoming.ts';
+import { Incoming, ObjectRefusal } from './incoming.ts';
+import { PartialStore } from './partial-store.ts';
 
-/** A refusal of a received object, sent back to the hub as a NACK with this code. */
-export class ObjectRefusal extends Error {
-  constructor(
-    readonly code: RejectCode,
-    detail: string,
-  ) {
-    super(detail);
-    this.name = 'ObjectRefusal';
-  }
-}
+export { ObjectRefusal } from './incoming.ts';
 
 /** What the socket hands up. */
-export interface LinkSocketHandlers {
-  /**
-   * A whole object arrived (its SHA-256 already checked against its id). Resolve once it is
-   * durably kept: only then is STORED sent and the hub may forget it. Throw an
-   * {@link ObjectRefusal} to refuse it.
-   */
-  onObject(id: string, bytes: Uint8Array): Promise<'stored' | 'duplicate'>;
+export interface LinkSocketHandlers extends IncomingHandlers {
   /** The socket closed (the hub, the network or our heartbeat). */
   onClose(reason: string): void;
 }
 
-/** Heartbeat timing (the hub's defaults). */
+/** Heartbeat timing (the hub's defaults), and where partial objects are kept. */
 export interface LinkSocketOptions {
   readonly pingMs?: number;
   readonly timeoutMs?: number;
+  /** The partial objects' store (default: the console's, opened once per page). */
+  readonly partials?: PartialStore;
+}
+
+let shared: Promise<PartialStore> | undefined;
+
+/** The page's one partial-object store, opened on first use (a failed open is retried later). */
+function sharedPartials(): Promise<PartialStore> {
+  shared ??= PartialStore.open().catch((error: unknown) => {
+    shared = undefined;
+    throw error;
+  });
+  return shared;
 }
 
 /** The heartbeat timeout (the hub's default): silence this long closes the socket. */
@@ -61,19 +58,12 @@ const FLOOR_BYTES_PER_S = 32_000;
  */
 export const CONSOLE_FRAME_BYTES = Math.floor((FLOOR_BYTES_PER_S * TIMEOUT_MS) / 3000);
 
-interface Rx {
-  readonly size: number;
-  readonly hashes: Uint8Array;
-  readonly bytes: Uint8Array;
-  readonly have: Uint8Array;
-  held: number;
-}
-
 /**
  * The link protocol spoken by the browser over the hub's WebSocket, with the same frames as the
  * kit's sessions (runtime/link/frames.ts, shared): HELLO, heartbeats both ways, whole ITEMs and
- * OFFER/HAVE/CHUNK/ACK transfers in, ITEMs out. Every frame is size-checked and schema-checked by
- * the shared decoder; every chunk is checked against its manifest's SHA-256 and the whole object
+ * OFFER/HAVE/CHUNK/ACK transfers in ({@link Incoming}: resumed after a cut or a reload from the
+ * blocks kept in IndexedDB), ITEMs out. Every frame is size-checked and schema-checked by the
+ * shared decoder; every chunk is checked against its manifest's SHA-256 and the whole object
  * against its id before it is handed up; STORED goes back only after the handler made it durable.
  * Large outgoing objects (voice, photos) need OFFER/CHUNK sending, not done yet: {@link send}
  * takes objects up to one chunk.
@@ -81,7 +71,7 @@ interface Rx {
 export class LinkSocket {
   readonly #ws: WebSocket;
   readonly #handlers: LinkSocketHandlers;
-  readonly #rx = new Map<string, Rx>();
+  readonly #incoming: Incoming;
   readonly #waiting = new Map<
     string,
     { resolve: (o: 'stored' | 'duplicate') => void; reject: (e: Error) => void }
@@ -92,9 +82,15 @@ export class LinkSocket {
   #timer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
 
-  private constructor(ws: WebSocket, handlers: LinkSocketHandlers, options: LinkSocketOptions) {
+  private constructor(
+    ws: WebSocket,
+    handlers: LinkSocketHandlers,
+    partials: PartialStore,
+    options: LinkSocketOptions,
+  ) {
     this.#ws = ws;
     this.#handlers = handlers;
+    this.#incoming = new Incoming((frame) => this.#send(frame), partials, handlers);
     ws.binaryType = 'arraybuffer';
     ws.onmessage = (event: MessageEvent) => {
       if (!(event.data instanceof ArrayBuffer)) return this.close('a text frame on the link');
@@ -115,16 +111,17 @@ export class LinkSocket {
   }
 
   /** Opens the link WebSocket on the hub (same origin) with a bearer token. */
-  static open(
+  static async open(
     origin: string,
     token: string,
     handlers: LinkSocketHandlers,
     options: LinkSocketOptions = {},
   ): Promise<LinkSocket> {
     const url = `${origin.replace(/^http/, 'ws')}${LINK_PATH}`;
+    const partials = options.partials ?? (await sharedPartials());
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url, [LINK_PROTOCOL, `${TOKEN_PROTOCOL}${token}`]);
-      ws.onopen = () => resolve(new LinkSocket(ws, handlers, options));
+      ws.onopen = () => resolve(new LinkSocket(ws, handlers, partials, options));
       ws.onerror = () => reject(new Error('the hub refused or dropped the link socket'));
     });
   }
@@ -159,7 +156,6 @@ export class LinkSocket {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#timer);
-    this.#rx.clear();
     for (const w of this.#waiting.values()) w.reject(new Error(`link closed: ${reason}`));
     this.#waiting.clear();
     this.#handlers.onClose(reason);
@@ -197,7 +193,9 @@ export class LinkSocket {
       case 'item':
       case 'offer':
       case 'chunk':
-        this.#chain = this.#chain.then(() => this.#receive(f)).catch(() => undefined);
+        // Frames that arrived before a close are still checked and kept: after a cut the next
+        // session's HAVE names their blocks, so a cut costs only what was still on the wire.
+        this.#chain = this.#chain.then(() => this.#incoming.receive(f)).catch(() => undefined);
         return;
     }
   }
@@ -211,71 +209,5 @@ export class LinkSocket {
     if (!w) return;
     this.#waiting.delete(hex);
     fn(w);
-  }
-
-  async #receive(f: Frame & { t: 'item' | 'offer' | 'chunk' }): Promise<void> {
-    if (this.#closed) return;
-    const s = await getSodium();
-    const hex = toHex(f.id);
-    try {
-      if (f.t === 'item') {
-        if (toHex(s.crypto_hash_sha256(f.bytes)) !== hex)
-          throw new ObjectRefusal('id_mismatch', 'the item bytes do not hash to its id');
-        this.#send({ t: 'stored', id: f.id, outcome: await this.#handlers.onObject(hex, f.bytes) });
-      } else if (f.t === 'offer') {
-        const n = blockCount(f.size);
-        this.#rx.set(hex, {
-          size: f.size,
-          hashes: f.hashes,
-          bytes: new Uint8Array(f.size),
-          have: new Uint8Array(n),
-          held: 0,
-        });
-        this.#send({ t: 'have', id: f.id, complete: false, ranges: [] });
-      } else {
-        const rx = this.#rx.get(hex);
-        if (!rx) throw new ObjectRefusal('unknown_item', 'no OFFER for this object on this session');
-        const total = blockCount(rx.size);
-        const count = Math.ceil(f.data.byteLength / BLOCK_BYTES);
-        const end = f.first + count;
-        const expected = Math.min(rx.size, end * BLOCK_BYTES) - f.first * BLOCK_BYTES;
-        if (end > total || f.data.byteLength !== expected) {
-          this.#send({ t: 'nack', id: f.id, code: 'oversized_chunk', detail: 'chunk outside the object' });
-          return;
-        }
-        for (let i = 0; i < count; i++) {
-          const block = f.data.subarray(i * BLOCK_BYTES, (i + 1) * BLOCK_BYTES);
-          const want = rx.hashes.subarray((f.first + i) * HASH_BYTES, (f.first + i + 1) * HASH_BYTES);
-          if (toHex(s.crypto_hash_sha256(block)) !== toHex(want)) {
-            this.#send({ t: 'nack', id: f.id, code: 'hash_mismatch', detail: `block ${f.first + i}` });
-            return;
-          }
-        }
-        rx.bytes.set(f.data, f.first * BLOCK_BYTES);
-        for (let i = f.first; i < end; i++)
-          if (!rx.have[i]) {
-            rx.have[i] = 1;
-            rx.held++;
-          }
-        this.#send({ t: 'ack', id: f.id, first: f.first, count });
-        if (rx.held < total) return;
-        this.#rx.delete(hex);
-        if (toHex(s.crypto_hash_sha256(rx.bytes)) !== hex)
-          throw new ObjectRefusal('id_mismatch', 'the blocks do not hash to the id');
-        this.#send({ t: 'stored', id: f.id, outcome: await this.#handlers.onObject(hex, rx.bytes) });
-      }
-    } catch (error) {
-      const refusal =
-        error instanceof ObjectRefusal
-          ? error
-          : new ObjectRefusal('storage_failed', 'the console could not keep it; try again later');
-      this.#rx.delete(hex);
-      this.#send({
-        t: 'nack',
-        id: fromHex(hex) ?? f.id,
-        code: refusal.code,
-        detail: refusal.message.slice(0, 190),
-      });
-    }
   }
 }
