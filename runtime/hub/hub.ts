@@ -266,17 +266,26 @@ export async function startHub(options: HubOptions): Promise<HubHandle> {
 
 /**
  * Refuses a specialist's reply (an envelope naming its consultation in the clear `re`) to a
- * consultation another identity holds: the link's 409, a NACK `taken` naming the holder. A
- * consultation nobody holds, one this hub does not coordinate, or a kit's own upload passes.
+ * consultation another identity holds: the link's 409, a NACK `taken` naming the holder. Every
+ * envelope a specialist or coordinator uploads is a reply (messages, voice, conclusions: the
+ * console and the simulated specialist send nothing else through the hub), so one with no `re`
+ * is refused as `unbound_reply`: otherwise it would pass the holder check unchecked. A
+ * consultation nobody holds, one this hub does not coordinate, receipts, or a kit's own upload
+ * pass.
  */
 export async function admitReply(
   route: MailboxRoute,
   enrolments: Enrolments,
   coordination: Coordination,
 ): Promise<void> {
-  if (route.kind !== 'envelope' || !route.re) return;
+  if (route.kind !== 'envelope') return;
   const sender = await enrolments.active(route.from);
   if (!sender || sender.role === 'kit') return;
+  if (!route.re)
+    throw new LinkRejectError(
+      'unbound_reply',
+      'a specialist may send only replies: the envelope must name the consultation it answers (re)',
+    );
   const holder = await coordination.holderOf(route.re);
   if (holder && holder !== sender.identity) throw new LinkRejectError('taken', `held by ${holder}`);
 }
