@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server } from 'node:http';
-import { createServer } from 'node:https';
+import { createServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { serve } from '@hono/node-server';
@@ -170,6 +170,12 @@ export async function startHub(options: HubOptions): Promise<HubHandle> {
     ) as Server;
     s.once('error', reject);
   });
+  // A renewed leaf (expiry near, a new address) serves every new connection from now on; open
+  // ones keep theirs. Without this a hub up for months would serve an expired leaf.
+  const offRenew = options.tls.renewal?.onRenew((m) => {
+    (server as unknown as HttpsServer).setSecureContext({ key: m.key, cert: m.cert });
+    log.info({ leafNotAfter: m.leafNotAfter.toISOString() }, 'hub: TLS leaf renewed');
+  });
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_FRAME_BYTES,
@@ -250,6 +256,7 @@ export async function startHub(options: HubOptions): Promise<HubHandle> {
     connected: () => [...sessions.keys()],
     async stop() {
       clearInterval(revocations);
+      offRenew?.();
       for (const s of sessions.values()) s.close('hub stopping');
       await Promise.all([...sessions.values()].map((s) => s.closed));
       for (const client of wss.clients) client.terminate();
