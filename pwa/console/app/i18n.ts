@@ -65,6 +65,7 @@ export const RU = {
   replyBlocked: 'Ответить нельзя: консультацию ведёт {name}',
   replyRefused: 'Хаб не принял ответ: консультацию ведёт {name}',
   replyRefusedWhy: 'Хаб не принял ответ: {why}',
+  replyUnbound: 'Хаб не принял ответ: в нём не указано, на какую консультацию он отвечает',
   queueStale:
     'Нет связи с хабом: показан последний известный список (на {at}). Ответы уйдут, когда связь вернётся.',
   pendingCount: 'Ждут отправки: {n}',
@@ -257,6 +258,7 @@ export const EN: Catalogue = {
   replyBlocked: 'You cannot reply: {name} holds this consultation',
   replyRefused: 'The hub refused the reply: {name} holds this consultation',
   replyRefusedWhy: 'The hub refused the reply: {why}',
+  replyUnbound: 'The hub refused the reply: it does not name the consultation it answers',
   queueStale:
     'No connection to the hub: this is the last known list (as of {at}). Replies go out when it is back.',
   pendingCount: 'Waiting to be sent: {n}',

@@ -540,11 +540,8 @@ export class ConsoleState {
    * leaves the outbox, and the case says why (who holds the consultation, for `taken`).
    */
   async #refused(pending: Pending, refusal: ObjectRefusal): Promise<void> {
-    const { t } = await import('./i18n.ts');
-    const holder = refusal.code === 'taken' ? /held by (\S+)/.exec(refusal.message)?.[1] : undefined;
-    const why = holder
-      ? t('replyRefused', { name: this.nameOf(holder) })
-      : t('replyRefusedWhy', { why: `${refusal.code}: ${refusal.message}` });
+    const { replyRefusalText } = await import('./case/refusal.ts');
+    const why = replyRefusalText(refusal.code, refusal.message, (id) => this.nameOf(id));
     const about = pending.conclusionFor ?? pending.replyTo;
     if (about) this.replyRefusals.set(about, why);
     else this.notice = why;
