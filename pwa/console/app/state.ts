@@ -195,7 +195,7 @@ export class ConsoleState {
   async start(): Promise<void> {
     this.#db?.close();
     this.#db = undefined;
-    this.#setPhase({ kind: 'loading' });
+    if (this.phase.kind !== 'loading') this.#setPhase({ kind: 'loading' });
     let db: ConsoleDb | undefined;
     try {
       db = await ConsoleDb.open({ onLost: (why) => this.#lost(why) });

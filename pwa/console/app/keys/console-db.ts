@@ -12,7 +12,10 @@
  */
 const NAME = 'fieldkit-console';
 const VERSION = 1;
-/** How long an open may wait (blocked by another tab's connection, or a busy browser) before it fails. */
+/**
+ * How long an open may wait (blocked by another tab's connection, or a busy browser) before it
+ * fails. The Russian text of that failure names it (i18n `startTimeout`: «за 20 секунд»).
+ */
 export const OPEN_TIMEOUT_MS = 20_000;
 /** The object stores. */
 export type StoreName = 'vault' | 'items' | 'state';
