@@ -2,6 +2,7 @@ import { loadavg } from 'node:os';
 import { firstRender, type RenderPhases } from './pwa/first-render.ts';
 import { startBenchKit } from './pwa/bench-kit.ts';
 import { launchBenchBrowser, pairedTablet, percentile, round1, TABLET_VIEWPORT } from './pwa/browser.ts';
+import { startChannelClients } from './pwa/channel-clients.ts';
 import { liveLatency, type PaintedValue } from './pwa/live-latency.ts';
 import { noteNotifications } from './pwa/notification-clock.ts';
 import { firstScreenBytes } from './pwa/size.ts';
@@ -30,6 +31,9 @@ import { firstScreenBytes } from './pwa/size.ts';
  *   Chromium's network stack, the app's render and the frame that paints it). Beside it the peer
  *   `live_*_minimal_page_peer`: ten (and one) pages that do the least a page can to paint the same
  *   values from the same channel (bench/pwa/minimal-tablet.ts), on the same kit and machine.
+ *   And `live_*_10_connected_1_drawn`: ten tablets on the channel, one of them the app drawing in
+ *   Chromium and nine channel clients in another process that read every event and draw nothing
+ *   (bench/pwa/channel-clients.ts): the kit's work for ten tablets, one tablet's rendering.
  */
 export default async function run(opts: { quick: boolean }): Promise<Record<string, number>> {
   // The machine is shared: every figure below depends on the load, stated at both ends.
@@ -62,6 +66,13 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
     const one = latency((await liveLatency(browser, kit, visitUrl, 1, seconds)).painted).map((x) => x.ms);
     const tenRun = await liveLatency(browser, kit, visitUrl, 10, seconds);
     const tenPainted = tenRun.painted;
+    // Ten tablets connected, one drawing: nine channel clients in another process (they read
+    // every event as a tablet does and paint nothing, their rendering being other tablets' CPU).
+    const clients = await startChannelClients(kit, 9);
+    const connected = latency((await liveLatency(browser, kit, visitUrl, 1, seconds)).painted).map(
+      (x) => x.ms,
+    );
+    const clientEvents = await clients.stop();
     // The peer: ten (then one) minimal pages on the same channel (minimal-tablet.ts).
     const minimalTen = latency((await liveLatency(browser, kit, visitUrl, 10, seconds, 'minimal')).painted);
     const minimalOne = latency((await liveLatency(browser, kit, visitUrl, 1, seconds, 'minimal')).painted);
@@ -117,6 +128,10 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
       live_kit_p99_ms: round1(percentile(kitShare, 99)),
       live_channel_and_tablet_p99_ms: round1(percentile(tabletShare, 99)),
       live_p99_ms_1_tablet: round1(percentile(one, 99)),
+      live_p99_ms_10_connected_1_drawn: round1(percentile(connected, 99)),
+      live_p50_ms_10_connected_1_drawn: round1(percentile(connected, 50)),
+      live_10_connected_samples: connected.length,
+      live_10_connected_client_events: clientEvents,
       // The peer: the least a page can do to paint the same values from the same channel, on the
       // same machine: what ten renderers painting one burst on two cores cost before the app.
       live_p99_ms_minimal_page_peer: round1(
