@@ -2,9 +2,11 @@ import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toBase64Url } from '../../crypto/bytes.ts';
+import { openVault } from '../../pwa/console/app/keys/vault.ts';
 import { launchTablets } from '../helpers/tablets.ts';
 import { testDirectory, testOrg, testStore } from '../helpers/link-world.ts';
 import { echoErrors, enrolConsole, reloadAndType, startConsoleHub } from './console-world.ts';
+import { sealLegacyVault } from './legacy-vault.ts';
 
 const SHOTS = 'artifacts/screenshots';
 const PASS = 'кардиолог-2026';
@@ -90,7 +92,7 @@ describe('the console key vault (Chromium, IndexedDB)', () => {
 
     // What enrolment stored: the new format, the organisation key pinned and signed.
     const genuine = await readVault(page);
-    expect(genuine.v).toBe(2);
+    expect(genuine.v).toBe(3);
     expect(genuine.org).toBe(toBase64Url(org.publicKey));
     expect(typeof genuine.bind).toBe('string');
 
@@ -122,14 +124,29 @@ describe('the console key vault (Chromium, IndexedDB)', () => {
     await unlock(page);
     await page.locator('.who', { hasText: 'spec-ivanova' }).waitFor({ timeout: 90_000 });
 
-    // A record of the older format (no binding): it opens and is stored bound on that unlock.
+    // The genuine record passed off as the older format (no binding, whose migration trusts its
+    // fields): its keys were sealed as format 3, so it is refused as changed, not migrated.
     const { bind: _bind, ...unbound } = genuine;
     void _bind;
-    await writeVault(page, { ...unbound, v: 1 });
+    await writeVault(page, { ...unbound, v: 1, org: toBase64Url(forged.publicKey) });
+    await unlock(page);
+    await refusal.waitFor({ timeout: 90_000 });
+
+    // A record an older console wrote (format 1, the same device keys): it opens, and is stored
+    // sealed again as format 3 on that unlock.
+    const { keys } = await openVault(genuine, PASS);
+    const legacy = await sealLegacyVault(
+      1,
+      keys,
+      PASS,
+      { identity: String(genuine.identity), org: genuine.org as string, label: String(genuine.label) },
+      { ops: Number(genuine.ops), memBytes: Number(genuine.memBytes) },
+    );
+    await writeVault(page, { ...legacy });
     await unlock(page);
     await page.locator('.who', { hasText: 'spec-ivanova' }).waitFor({ timeout: 90_000 });
     const migrated = await readVault(page);
-    expect(migrated.v).toBe(2);
+    expect(migrated.v).toBe(3);
     expect(typeof migrated.bind).toBe('string');
     expect(migrated.org).toBe(genuine.org);
     // ...and from then on it is checked: the migrated record with a swapped key is refused.

@@ -28,21 +28,26 @@ const b64 = z.string().max(200);
  * What IndexedDB keeps: the public keys in the clear (to enrol and be listed), the secrets sealed
  * with XChaCha20-Poly1305 under a key Argon2id derives from the passphrase.
  *
- * Format 2 (now written): `bind` is the device's own Ed25519 signature over every other field of
+ * Format 3 (now written): `bind` is the device's own Ed25519 signature over every other field of
  * the record (identity, the pinned organisation key `org`, the code's `orgCheck`, label, public
  * keys, KDF cost, salt, nonce, ciphertext). The signing secret is inside the sealed part, so
  * whoever can write the browser profile's IndexedDB cannot swap the pinned organisation key (and
  * make the console trust a forged directory) without the record being refused on unlock. The
- * AAD still binds the identity and public keys, and the opened secrets must match the public keys.
+ * AAD binds the format, the identity and the public keys, and the opened secrets must match the
+ * public keys.
  *
- * Format 1 (older consoles) had no `bind`: its `org` and `orgCheck` were outside any seal. It
- * still opens, and {@link openVault} reports it `migrated`: the caller writes the bound record
- * back at once, so the next unlock checks it. A format-1 record planted in place of a format-2
- * one cannot be told from a genuine old one (nothing outside the profile remembers the format).
+ * Older formats open once and come back as format 3 (`migrated`), sealed again: the caller
+ * writes the record back at once.
+ * - Format 1 had no `bind`: its `org` and `orgCheck` were outside any seal.
+ * - Format 2 was signed like format 3, but its secrets were sealed under format 1's AAD: its
+ *   sealed part could be put in a format-1 record (no signature checked) with another `org`.
+ * Format 3's AAD names format 3, so its sealed part opens in no older format: a format-3 record
+ * rewritten as an older one does not open. (A copy of the record from before its migration can
+ * still be put back: nothing outside the profile remembers that it was migrated.)
  */
 export const SealedVault = z.object({
-  v: z.union([z.literal(1), z.literal(2)]),
-  /** The device's signature over the record's other fields (format 2; base64url, 64 bytes). */
+  v: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+  /** The device's signature over the record's other fields (formats 2 and 3; base64url, 64 bytes). */
   bind: z.string().max(100).optional(),
   identity: z.string().min(1).max(64),
   /** The organisation key pinned at enrolment (base64url), when the hub served a directory. */
@@ -98,9 +103,11 @@ export async function newDeviceKeys(): Promise<DeviceKeys> {
   };
 }
 
-function aad(identity: string, signPublic: Uint8Array, boxPublic: Uint8Array): Uint8Array {
+/** The format's name in the AAD: formats 1 and 2 sealed under the same one, format 3 under its own. */
+function aad(v: 1 | 2 | 3, identity: string, signPublic: Uint8Array, boxPublic: Uint8Array): Uint8Array {
+  const format = v === 3 ? 'v3' : 'v1';
   return concatBytes(
-    new TextEncoder().encode(`fieldkit/console-vault/v1\u0000${identity}\u0000`),
+    new TextEncoder().encode(`fieldkit/console-vault/${format}\u0000${identity}\u0000`),
     signPublic,
     boxPublic,
   );
@@ -109,7 +116,7 @@ function aad(identity: string, signPublic: Uint8Array, boxPublic: Uint8Array): U
 /** The bytes the device signs: every field of the record but `bind`, in a fixed order. */
 function bindingBytes(vault: SealedVault): Uint8Array {
   return encodeWire([
-    'fieldkit/console-vault-binding/v2',
+    vault.v === 3 ? 'fieldkit/console-vault-binding/v3' : 'fieldkit/console-vault-binding/v2',
     vault.identity,
     vault.org,
     vault.orgCheck ?? null,
@@ -125,14 +132,15 @@ function bindingBytes(vault: SealedVault): Uint8Array {
 }
 
 /**
- * Signs the record's fields with the device key (format 2). Called when the vault is made and
+ * Signs the record's fields with the device key (format 3). Called when the vault is made and
  * whenever a field changes while unlocked (the organisation key pinned from the first directory).
  */
 export async function bindVault(vault: SealedVault, keys: DeviceKeys): Promise<SealedVault> {
+  if (vault.v !== 3) throw new VaultError('damaged', 'only a format-3 record is signed again');
   const s = await getSodium();
   const { bind: _old, ...fields } = vault;
   void _old;
-  const unbound: SealedVault = { ...fields, v: 2 };
+  const unbound: SealedVault = { ...fields, v: 3 };
   const signature = s.crypto_sign_detached(bindingBytes(unbound), keys.signSecret);
   return { ...unbound, bind: toBase64Url(signature) };
 }
@@ -157,7 +165,7 @@ export async function sealVault(
     const plain = encodeWire([keys.signSecret, keys.boxSecret]);
     const cipher = s.crypto_aead_xchacha20poly1305_ietf_encrypt(
       plain,
-      aad(meta.identity, keys.signPublic, keys.boxPublic),
+      aad(3, meta.identity, keys.signPublic, keys.boxPublic),
       null,
       nonce,
       key,
@@ -165,7 +173,7 @@ export async function sealVault(
     s.memzero(plain);
     return await bindVault(
       {
-        v: 2,
+        v: 3,
         ...meta,
         signPublic: toBase64Url(keys.signPublic),
         boxPublic: toBase64Url(keys.boxPublic),
@@ -184,8 +192,8 @@ export async function sealVault(
 
 /**
  * Opens a sealed vault with the passphrase; a typed error for a wrong one, a damaged record, or
- * (format 2) a record whose signed fields were changed. A format-1 record comes back bound
- * (`migrated: true`) for the caller to store.
+ * (formats 2 and 3) a record whose signed fields were changed. An older-format record comes back
+ * as format 3 (`migrated: true`) for the caller to store.
  */
 export async function openVault(
   stored: unknown,
@@ -203,20 +211,30 @@ export async function openVault(
     throw new VaultError('damaged', 'the stored keys are not valid base64url');
   const s = await getSodium();
   const key = await kek(passphrase, salt, { ops: vault.ops, memBytes: vault.memBytes });
-  let plain: Uint8Array;
+  const opens = (v: 1 | 2 | 3): Uint8Array | null => {
+    try {
+      return s.crypto_aead_xchacha20poly1305_ietf_decrypt(
+        null,
+        cipher,
+        aad(v, vault.identity, signPublic, boxPublic),
+        nonce,
+        key,
+      );
+    } catch {
+      return null;
+    }
+  };
+  let plain: Uint8Array | null;
   try {
-    plain = s.crypto_aead_xchacha20poly1305_ietf_decrypt(
-      null,
-      cipher,
-      aad(vault.identity, signPublic, boxPublic),
-      nonce,
-      key,
-    );
-  } catch {
-    throw new VaultError('wrong_passphrase', 'the passphrase does not open the keys');
+    plain = opens(vault.v);
+    // Sealed as another format than the record says: the passphrase is right, the record was
+    // rewritten (a format-3 record passed off as an older one, whose migration trusts more).
+    if (!plain && opens(vault.v === 3 ? 1 : 3))
+      throw new VaultError('tampered', 'the record claims another format than its keys were sealed in');
   } finally {
     s.memzero(key);
   }
+  if (!plain) throw new VaultError('wrong_passphrase', 'the passphrase does not open the keys');
   const decoded = decodeWire(plain);
   const pair = decoded.ok ? decoded.value : undefined;
   if (
@@ -236,17 +254,29 @@ export async function openVault(
     !equalBytes(s.crypto_scalarmult_base(keys.boxSecret), boxPublic)
   )
     throw new VaultError('tampered', 'the public keys are not those of the sealed secrets');
-  if (vault.v === 1) return { vault: await bindVault(vault, keys), keys, migrated: true };
-  const bind = vault.bind === undefined ? undefined : fromBase64Url(vault.bind);
-  if (
-    !bind ||
-    bind.byteLength !== 64 ||
-    !s.crypto_sign_verify_detached(bind, bindingBytes(vault), signPublic)
-  )
-    throw new VaultError(
-      'tampered',
-      'the pinned organisation key or identity is not the one the device signed',
-    );
+  if (vault.v !== 1) {
+    const bind = vault.bind === undefined ? undefined : fromBase64Url(vault.bind);
+    if (
+      !bind ||
+      bind.byteLength !== 64 ||
+      !s.crypto_sign_verify_detached(bind, bindingBytes(vault), signPublic)
+    )
+      throw new VaultError(
+        'tampered',
+        'the pinned organisation key or identity is not the one the device signed',
+      );
+  }
+  if (vault.v !== 3) {
+    // Sealed again under format 3's AAD (a new salt and nonce, the same passphrase and cost).
+    const meta = {
+      identity: vault.identity,
+      org: vault.org,
+      ...(vault.orgCheck === undefined ? {} : { orgCheck: vault.orgCheck }),
+      label: vault.label,
+    };
+    const kdf = { ops: vault.ops, memBytes: vault.memBytes };
+    return { vault: await sealVault(keys, passphrase, meta, kdf), keys, migrated: true };
+  }
   return { vault, keys, migrated: false };
 }
 
