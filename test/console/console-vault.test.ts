@@ -153,6 +153,23 @@ describe('the console key vault (Chromium, IndexedDB)', () => {
     await writeVault(page, { ...migrated, org: toBase64Url(forged.publicKey) });
     await unlock(page);
     await refusal.waitFor({ timeout: 90_000 });
+
+    await page.screenshot({ path: `${SHOTS}/console-vault-tampered-way-on.png` });
+    // The way on from the refusal: the record is removed (after a confirmation) and the console
+    // asks for a new enrolment; a dismissed confirmation removes nothing.
+    const forget = page.getByRole('button', {
+      name: 'Удалить эту запись ключей и зарегистрировать устройство заново',
+    });
+    page.once('dialog', (d) => void d.dismiss());
+    await forget.click();
+    await page.waitForTimeout(500);
+    expect(await refusal.count()).toBe(1);
+    expect((await readVault(page)).org).toBe(toBase64Url(forged.publicKey));
+    page.once('dialog', (d) => void d.accept());
+    await forget.click();
+    await page.getByLabel('Одноразовый код').waitFor({ timeout: 30_000 });
+    expect(await readVault(page)).toBeUndefined();
+    await page.screenshot({ path: `${SHOTS}/console-vault-forgotten.png` });
   }, 300_000);
 
   it('signs the organisation key again when it is pinned from the first directory, and refuses it swapped later', async () => {

@@ -37,6 +37,9 @@ export const RU = {
   vaultTamperedTitle: 'Ключи не открыты: хранилище изменено',
   vaultTampered:
     'Пароль верный, но запись ключей в браузере изменена не консолью: закреплённый ключ организации или имя устройства не совпадают с подписью этого устройства. Консоль не доверяет такой записи. Сообщите администратору организации и зарегистрируйте устройство заново.',
+  vaultForget: 'Удалить эту запись ключей и зарегистрировать устройство заново',
+  vaultForgetConfirm:
+    'Запись ключей будет удалена из этого браузера. Для работы понадобится новый код регистрации от администратора. Удалить?',
   startFailedTitle: 'Консоль не открылась',
   startClosedTitle: 'Эта вкладка консоли остановлена',
   startBlocked:
@@ -230,6 +233,9 @@ export const EN: Catalogue = {
   vaultTamperedTitle: 'Keys not opened: the vault was changed',
   vaultTampered:
     'The passphrase is right, but the key record in this browser was changed outside the console: the pinned organisation key or the device name do not match this device’s signature. The console does not trust such a record. Tell your organisation administrator and enrol the device again.',
+  vaultForget: 'Remove this key record and enrol the device again',
+  vaultForgetConfirm:
+    'The key record will be removed from this browser. You will need a new enrolment code from your administrator. Remove it?',
   startFailedTitle: 'The console did not open',
   startClosedTitle: 'This console tab has stopped',
   startBlocked:

@@ -302,6 +302,17 @@ export class ConsoleState {
     }
   }
 
+  /**
+   * After a refused (changed) key record: removes it from this browser so the device can be
+   * enrolled again with a new code. Why: the record is never trusted again, and without this the
+   * specialist would be left on the refusal with no way forward. Only from the refusal.
+   */
+  async forgetRefusedKeys(): Promise<void> {
+    if (this.phase.kind !== 'unlock' || !this.phase.tampered) return;
+    await this.#db!.delete('vault', VAULT_KEY);
+    this.#setPhase({ kind: 'enrol' });
+  }
+
   #setPhase(phase: Phase): void {
     this.phase = phase;
     this.#changed();

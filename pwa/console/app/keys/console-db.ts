@@ -152,4 +152,11 @@ export class ConsoleDb {
     tx.objectStore(store).put(value, key);
     await committed(tx);
   }
+
+  /** Removes a value; resolves once committed. */
+  async delete(store: StoreName, key: string): Promise<void> {
+    const tx = this.db.transaction(store, 'readwrite', { durability: 'strict' });
+    tx.objectStore(store).delete(key);
+    await committed(tx);
+  }
 }

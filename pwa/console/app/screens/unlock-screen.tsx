@@ -10,7 +10,8 @@ export function UnlockScreen() {
   const state = useConsole();
   const phase = state.phase.kind === 'unlock' ? state.phase : { kind: 'unlock' as const, identity: '' };
   const [passphrase, setPassphrase] = useState('');
-  // A record changed outside the console is refused for good: no form, the reason (never re-trusted).
+  // A record changed outside the console is refused for good: no form, the reason (never
+  // re-trusted), and the one way on: remove it and enrol again.
   if (phase.tampered)
     return (
       <section class="card narrow" data-vault="tampered">
@@ -18,6 +19,16 @@ export function UnlockScreen() {
         <p class="error" role="alert">
           {phase.tampered}
         </p>
+        <button
+          type="button"
+          class="wrap"
+          data-vault-forget
+          onClick={() => {
+            if (confirm(t('vaultForgetConfirm'))) void state.forgetRefusedKeys();
+          }}
+        >
+          {t('vaultForget')}
+        </button>
       </section>
     );
   return (
