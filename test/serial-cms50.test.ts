@@ -69,7 +69,9 @@ describe('CMS50 over USB serial (simulated on ptys)', () => {
     async (protocol, name) => {
       const sim = await startSim({ protocol, seed: 7 });
       const transport = transportFor({ paths: [sim.kitPath], probeWindowMs: 1200 });
-      const found = await transport.scan({ timeoutMs: 5000 });
+      // The scan's own bound leaves room for both settings' probes to stretch on a starved kit
+      // (each up to PROBE_MAX_STRETCH windows: see probe.ts), which is when this flaked.
+      const found = await transport.scan({ timeoutMs: 10_000 });
       expect(found).toEqual([{ id: sim.kitPath, name, services: ['5e71a100-c0de-4c50-8000-000000000000'] }]);
       const conn = await transport.connect(found[0]!.id);
       const c = collector();

@@ -66,7 +66,13 @@ export async function conclusionVerify(records: number, rounds: number): Promise
       media: 'application/cbor',
       records: refs,
     });
-    if (!consult.envelopeId) throw new Error('the consultation was not sealed');
+    // The outbox seals right after queueing: the conclusions name that envelope (`re`).
+    let envelopeId = consult.envelopeId;
+    for (let waited = 0; !envelopeId && waited < 10_000; waited += 10) {
+      await new Promise((r) => setTimeout(r, 10));
+      envelopeId = kit.outbox.byItemId(consult.itemId)?.envelopeId;
+    }
+    if (!envelopeId) throw new Error('the consultation was not sealed in 10 s');
     const directory = kit.pin.current as Directory;
     const ctx = { signer: spec.signer, me: 'spec-ivanova', directory };
     const accept: number[] = [];
@@ -74,7 +80,7 @@ export async function conclusionVerify(records: number, rounds: number): Promise
     for (let i = 0; i < rounds; i++) {
       const sealed = await sealConclusion(
         ctx,
-        { from: 'kit-01', itemId: consult.itemId, envelopeId: consult.envelopeId },
+        { from: 'kit-01', itemId: consult.itemId, envelopeId },
         {
           text: `Заключение ${i}: синусовый ритм, острой патологии не выявлено.`,
           refersTo: refs,

@@ -1,16 +1,23 @@
-import { execFile } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+
+// One long-lived shell asks `stty` in a loop and prints each answer (0 when the path is gone);
+// it ends with its parent, so a killed simulator leaves no loop behind.
+const LOOP =
+  'while kill -0 "$PPID" 2>/dev/null; do stty -F "$1" speed 2>/dev/null || echo 0; sleep "$2"; done';
 
 /**
  * Watches the line speed the kit configured on its end of a pty pair, by asking `stty -F PATH
  * speed` (a pty keeps the speed a program sets, though it carries bytes at any speed). The
  * simulated device compares it with its own to model a baud-rate mismatch. Parity cannot be
- * watched this way: Linux ptys clear PARENB on every tcsetattr.
+ * watched this way: Linux ptys clear PARENB on every tcsetattr. The asking runs in one shell
+ * loop rather than a Node child per look: on a loaded machine spawning from Node took up to
+ * seconds, so the device went on garbling long after the kit had set the right speed.
  */
 export class LineSpeedWatch {
   #baud: number | null = null;
-  #timer: NodeJS.Timeout | undefined;
-  #busy = false;
-  #stopped = false;
+  #child: ChildProcess | undefined;
+  #pending = '';
+  #waiting: (() => void)[] = [];
 
   constructor(
     readonly path: string,
@@ -23,40 +30,36 @@ export class LineSpeedWatch {
   }
 
   start(): void {
-    this.#stopped = false;
-    this.#poll();
-    this.#timer ??= setInterval(() => this.#poll(), this.intervalMs);
+    if (this.#child) return;
+    const seconds = (Math.max(10, this.intervalMs) / 1000).toFixed(3);
+    const child = spawn('sh', ['-c', LOOP, 'sh', this.path, seconds], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    this.#child = child;
+    child.on('error', () => this.stop());
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      const lines = (this.#pending + chunk).split('\n');
+      this.#pending = lines.pop() ?? '';
+      for (const line of lines) {
+        const n = Number(line.trim());
+        this.#baud = Number.isFinite(n) && n > 0 ? n : null;
+      }
+      if (lines.length > 0) this.#flush();
+    });
   }
 
   stop(): void {
-    this.#stopped = true;
-    clearInterval(this.#timer);
-    this.#timer = undefined;
+    const child = this.#child;
+    this.#child = undefined;
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     this.#flush();
   }
 
-  /** Looks now (bytes just arrived from the kit, so its end is open and configured). */
+  /** Waits for the next look (bytes just arrived from the kit, so its end is open and configured). */
   refresh(): Promise<void> {
-    return new Promise((resolve) => this.#poll(resolve));
-  }
-
-  #waiting: (() => void)[] = [];
-
-  #poll(done?: () => void): void {
-    if (done) this.#waiting.push(done);
-    if (this.#busy || this.#stopped) {
-      if (this.#stopped) this.#flush();
-      return;
-    }
-    this.#busy = true;
-    execFile('stty', ['-F', this.path, 'speed'], { timeout: 2000 }, (err, stdout) => {
-      this.#busy = false;
-      if (!this.#stopped) {
-        const n = Number(stdout.trim());
-        this.#baud = err || !Number.isFinite(n) || n <= 0 ? null : n;
-      }
-      this.#flush();
-    });
+    if (!this.#child) return Promise.resolve();
+    return new Promise((resolve) => this.#waiting.push(resolve));
   }
 
   #flush(): void {

@@ -28,6 +28,11 @@ export interface SimCallOptions {
   readonly ringMs?: number;
   /** The tone the simulated specialist "says", Hz (default 440). */
   readonly toneHz?: number;
+  /**
+   * The link measured for calls (the live session's probe), named in the offer as the console
+   * does; the simulated specialist offers audio only whatever it is (no camera here).
+   */
+  readonly linkKbps?: () => number | null;
 }
 
 // The slice of @roamhq/wrtc used here: the standard peer connection plus its nonstandard audio
@@ -222,7 +227,8 @@ export class SimCaller {
         try {
           const offer = await pc.createOffer();
           await pc.setLocalDescription(offer);
-          if (!signaling.send({ kind: 'offer', to: kit, session, sdp: offer.sdp }))
+          const linkKbps = this.#o.linkKbps?.() ?? null;
+          if (!signaling.send({ kind: 'offer', to: kit, session, sdp: offer.sdp, linkKbps }))
             end('failed', 'no signaling to the hub', false);
           else log('simulated specialist: calling the kit’s tablets', { kit, session });
         } catch (e) {

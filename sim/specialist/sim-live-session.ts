@@ -64,6 +64,7 @@ export function startSimLiveSession(o: {
     log: o.log,
     ...(call?.holdMs !== undefined ? { holdMs: call.holdMs } : {}),
     ...(call?.ringMs !== undefined ? { ringMs: call.ringMs } : {}),
+    linkKbps: () => watcher.callKbps,
   });
   const calls: SimCallResult[] = [];
   const timers = new Set<NodeJS.Timeout>();

@@ -182,6 +182,45 @@ describe('the kit relays calls between a console and its tablets', () => {
     await until(() => atConsole.find((m) => m.kind === 'bye' && m.session === second));
     expect(relay.active).toBe(0);
 
+    // The console names the figure it decided on in its offer (bounded by the hub's signal
+    // schema); the kit decides the tablet's side of the call from that figure, not a guess.
+    const VIDEO_SDP = `${SDP}m=video 9 UDP/TLS/RTP/SAVPF 96\r\n`;
+    const offerWith = async (s: string, sdp: string, linkKbps: number | null) => {
+      expect(consoleSignal.send({ kind: 'offer', to: 'kit-01', session: s, sdp, linkKbps })).toBe(true);
+      const rang = await until(() => rung.find((c) => c.kind === 'offer' && c.session === s));
+      consoleSignal.send({ kind: 'bye', to: 'kit-01', session: s, reason: 'the specialist hung up' });
+      await until(() => rung.find((c) => c.kind === 'bye' && c.session === s));
+      return rang;
+    };
+    expect(await offerWith('call:decided-wide', VIDEO_SDP, 900)).toMatchObject({
+      video: true,
+      linkKbps: 900,
+    });
+    // Video offered on a link the offer itself names narrow, or unmeasured: the tablet keeps its
+    // camera off.
+    expect(await offerWith('call:decided-narrow', VIDEO_SDP, 200)).toMatchObject({
+      video: false,
+      linkKbps: 200,
+    });
+    expect(await offerWith('call:decided-unmeasured', VIDEO_SDP, null)).toMatchObject({
+      video: false,
+      linkKbps: null,
+    });
+    // Audio only on a wide link: the figure is the offer's, not the 129 reported on the side.
+    expect(await offerWith('call:decided-audio', SDP, 900)).toMatchObject({ video: false, linkKbps: 900 });
+    // A figure out of bounds is refused at the hub: nothing rings.
+    for (const [n, bad] of [
+      [1, 2_000_000],
+      [2, -1],
+      [3, 'wide'],
+    ] as const) {
+      const s = `call:bad-figure-${n}`;
+      consoleSignal.send({ kind: 'offer', to: 'kit-01', session: s, sdp: SDP, linkKbps: bad as number });
+      await until(() => (atConsole.filter((m) => m.kind === 'refused').length >= n ? true : undefined));
+      expect(rung.find((c) => c.session === s)).toBeUndefined();
+    }
+    expect(relay.active).toBe(0);
+
     // Nobody answers: the kit ends it on both sides.
     const third = 'call:77777777-8888-9999';
     consoleSignal.send({ kind: 'offer', to: 'kit-01', session: third, sdp: SDP });

@@ -58,6 +58,45 @@ export interface ProbeOptions {
 
 const START_LIVE = contecCommand.encode({ generation: '9byte', code: 0xa1 });
 const RESEND_MS = 250;
+/** How often a probe's listening clock ticks. */
+export const PROBE_TICK_MS = 50;
+/** The most one tick counts for, however late it comes. */
+export const PROBE_TICK_CREDIT_MS = 4 * PROBE_TICK_MS;
+/** However starved the kit is, a probe at one setting ends after this many windows of wall time. */
+export const PROBE_MAX_STRETCH = 3;
+
+/**
+ * The time a probe has really listened at one setting. An oximeter sends a frame every ~17 ms,
+ * so the window is long enough only if the kit was running to read them: a tick that comes late
+ * (the event loop was starved by a loaded CPU) counts for at most {@link PROBE_TICK_CREDIT_MS},
+ * so a stall does not use up the window while frames wait unread. Wall time is still bounded, by
+ * {@link PROBE_MAX_STRETCH} windows.
+ */
+export class ListeningClock {
+  #listened = 0;
+  #last: number;
+  readonly #start: number;
+
+  constructor(
+    readonly windowMs: number,
+    readonly now: () => number = () => performance.now(),
+  ) {
+    this.#start = this.#last = now();
+  }
+
+  /** Counts the time since the last tick (a late one only in part); true once the window is used up. */
+  tick(): boolean {
+    const t = this.now();
+    this.#listened += Math.min(t - this.#last, PROBE_TICK_CREDIT_MS);
+    this.#last = t;
+    return this.#listened >= this.windowMs || t - this.#start >= this.windowMs * PROBE_MAX_STRETCH;
+  }
+
+  /** Time counted as listened so far. */
+  get listenedMs(): number {
+    return this.#listened;
+  }
+}
 
 async function listen(
   path: string,
@@ -69,15 +108,27 @@ async function listen(
   let bytes = 0;
   try {
     return await new Promise<number | 'found'>((resolve) => {
+      let done = false;
       const finish = (result: number | 'found'): void => {
-        clearTimeout(deadline);
+        if (done) return;
+        done = true;
+        clearInterval(clockTimer);
+        clearTimeout(grace);
         clearInterval(ask);
         o.signal?.removeEventListener('abort', onAbort);
         offClose();
         resolve(result);
       };
       const onAbort = (): void => finish(bytes);
-      const deadline = setTimeout(() => finish(bytes), o.windowMs);
+      const clock = new ListeningClock(o.windowMs);
+      let grace: NodeJS.Timeout | undefined;
+      // Once the window is used up, one more tick reads what already arrived (after a stall,
+      // frames may sit unread behind the timer) before the setting is given up.
+      const clockTimer = setInterval(() => {
+        if (grace || !clock.tick()) return;
+        clearInterval(clockTimer);
+        grace = setTimeout(() => finish(bytes), PROBE_TICK_MS);
+      }, PROBE_TICK_MS);
       // The 9-byte family is silent until asked; ask again in case the first ask was garbled.
       const send = (): void => {
         if (generation !== '9byte') return;

@@ -3,7 +3,7 @@ import { fromHex } from '../../../crypto/bytes.ts';
 import type { SignalIn, SignalOut } from '../carriers/webrtc/signal-protocol.ts';
 import type { CallFromTablet, WireCall } from './call-wire.ts';
 import { CALL_RING_MS, CALL_SESSION_PREFIX } from './call-wire.ts';
-import { VIDEO_FROM_KBPS } from './call-policy.ts';
+import { VIDEO_FROM_KBPS, callMedia } from './call-policy.ts';
 
 /** Calls the kit relays at once (each holds two browsers' signaling, nothing more). */
 export const MAX_CALLS = 4;
@@ -28,7 +28,10 @@ export interface CallRelayOptions {
   readonly directory: () => Directory | undefined;
   /** Publishes to every connected tablet (the live channel's `call` event). */
   readonly publish: (call: WireCall) => void;
-  /** The link measured for calls from a console device (hex), or null: told to the tablets. */
+  /**
+   * The link a console device (hex) last reported on the live channel, or null: used only for an
+   * offer that does not name the figure it was decided on (an older console).
+   */
   readonly linkKbps?: (consoleDevice: string) => number | null;
   readonly ringMs?: number;
   readonly log?: (message: string, detail: Record<string, unknown>) => void;
@@ -128,13 +131,12 @@ export class CallRelay {
         tablet: undefined,
         timer,
       });
-      const video = /^m=video /m.test(msg.sdp);
-      // The figure the console reported may have arrived after it decided (its probe finishing
-      // while it rang): an audio-only offer on a link now known to be wide was decided
-      // unmeasured, and the tablet says so rather than "audio only" with no reason. (Better: the
-      // console names its figure in the offer; that needs the hub's signal schema too.)
-      const reported = this.#o.linkKbps?.(msg.from) ?? null;
-      const decidedOn = !video && reported !== null && reported >= VIDEO_FROM_KBPS ? null : reported;
+      const offered = /^m=video /m.test(msg.sdp);
+      const decidedOn = msg.linkKbps !== undefined ? msg.linkKbps : this.#legacyFigure(msg.from, offered);
+      // The tablet adds its camera only when the figure the console decided on allows video: an
+      // offer with video on a link it names narrow (or unmeasured) is answered audio only. (An
+      // older console's offer, naming no figure, is taken as it came.)
+      const video = offered && (msg.linkKbps === undefined || callMedia(decidedOn).video);
       this.#o.publish({
         kind: 'offer',
         session: msg.session,
@@ -149,6 +151,16 @@ export class CallRelay {
     if (!call || msg.from !== call.consoleDevice) return;
     if (msg.kind === 'ice') this.#o.publish({ kind: 'ice', session: msg.session, candidate: msg.candidate });
     else if (msg.kind === 'bye') this.#end(msg.session, msg.reason || 'hung up', false);
+  }
+
+  /**
+   * The figure for an offer that names none (a console from before offers carried it): what the
+   * console last reported on the live channel, unless it may have arrived after the console
+   * decided (an audio-only offer on a link now known to be wide was decided unmeasured).
+   */
+  #legacyFigure(consoleDevice: string, offeredVideo: boolean): number | null {
+    const reported = this.#o.linkKbps?.(consoleDevice) ?? null;
+    return !offeredVideo && reported !== null && reported >= VIDEO_FROM_KBPS ? null : reported;
   }
 
   /** Forgets a call and tells the tablets; `tellConsole` also says bye to the console. */

@@ -1,7 +1,7 @@
 import { fromHex } from '../../../../crypto/bytes.ts';
 import type { Directory } from '../../../../crypto/directory.ts';
 import type { CallLinkWhy } from '../../../../runtime/link/live/call-wire.ts';
-import { CALL_SESSION_PREFIX, callMedia } from '../../../../runtime/link/live/call-wire.ts';
+import { CALL_SESSION_PREFIX, PROBE_MAX_KBPS, callMedia } from '../../../../runtime/link/live/call-wire.ts';
 import type { CallPeer, CallStats } from '../../../shared/call/call-peer.ts';
 import { callStats, candidateJson, capAudio, openCallPeer } from '../../../shared/call/call-peer.ts';
 import type { SignalSocket } from '../live/signal-socket.ts';
@@ -72,6 +72,11 @@ export class CallSession {
     linkKbps: number | null,
   ): Promise<void> {
     if (this.phase.state === 'calling' || this.phase.state === 'connected') return;
+    // Named in the offer, where the hub's schema bounds it.
+    linkKbps =
+      linkKbps === null || !Number.isFinite(linkKbps)
+        ? null
+        : Math.min(Math.max(0, linkKbps), PROBE_MAX_KBPS);
     const media = callMedia(linkKbps);
     this.video = media.video;
     this.why = media.why;
@@ -149,8 +154,16 @@ export class CallSession {
       );
       const offer = await pc.createOffer();
       await pc.setLocalDescription(offer);
-      if (!this.#socket.send({ kind: 'offer', to: this.#kit, session, sdp: offer.sdp ?? '' }))
-        this.#finish('no signaling to the hub', true, 'failed');
+      // The figure this call was decided on goes with the offer: the kit decides the tablet's
+      // side (its camera) from the same number, and the tablet says why a call is audio only.
+      const sent = this.#socket.send({
+        kind: 'offer',
+        to: this.#kit,
+        session,
+        sdp: offer.sdp ?? '',
+        linkKbps,
+      });
+      if (!sent) this.#finish('no signaling to the hub', true, 'failed');
     } catch (error) {
       this.#finish(error instanceof Error ? error.message : String(error), true, 'failed');
     }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROBE_MAX_KBPS } from '../../live/call-policy.ts';
 
 /**
  * The signaling the hub relays between enrolled devices so that two of them can open a direct
@@ -29,6 +30,11 @@ export const SignalOut = z.discriminatedUnion('kind', [
       .string()
       .min(1)
       .max(48 * 1024),
+    /**
+     * A call offer's measured link (kbit/s) that the caller decided audio or video on, null when
+     * it measured nothing: the kit decides the tablet's side of the call from this same figure.
+     */
+    linkKbps: z.number().nonnegative().max(PROBE_MAX_KBPS).nullable().optional(),
   }),
   z.object({
     kind: z.literal('ice'),
