@@ -27,7 +27,9 @@ import { firstScreenBytes } from './pwa/size.ts';
  *   <= 50), beside the peer with one tablet; split at the instant the kit published the
  *   reading's live event (after its store commit: the kit announces only what is stored):
  *   `live_kit_*` before it, `live_channel_and_tablet_p99_ms` after it (the SSE write, TLS,
- *   Chromium's network stack, the app's render and the frame that paints it).
+ *   Chromium's network stack, the app's render and the frame that paints it). Beside it the peer
+ *   `live_*_minimal_page_peer`: ten (and one) pages that do the least a page can to paint the same
+ *   values from the same channel (bench/pwa/minimal-tablet.ts), on the same kit and machine.
  */
 export default async function run(opts: { quick: boolean }): Promise<Record<string, number>> {
   // The machine is shared: every figure below depends on the load, stated at both ends.
@@ -60,6 +62,9 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
     const one = latency((await liveLatency(browser, kit, visitUrl, 1, seconds)).painted).map((x) => x.ms);
     const tenRun = await liveLatency(browser, kit, visitUrl, 10, seconds);
     const tenPainted = tenRun.painted;
+    // The peer: ten (then one) minimal pages on the same channel (minimal-tablet.ts).
+    const minimalTen = latency((await liveLatency(browser, kit, visitUrl, 10, seconds, 'minimal')).painted);
+    const minimalOne = latency((await liveLatency(browser, kit, visitUrl, 1, seconds, 'minimal')).painted);
     clock.stop();
     const tenSamples = latency(tenPainted);
     const ten = tenSamples.map((x) => x.ms);
@@ -112,6 +117,36 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
       live_kit_p99_ms: round1(percentile(kitShare, 99)),
       live_channel_and_tablet_p99_ms: round1(percentile(tabletShare, 99)),
       live_p99_ms_1_tablet: round1(percentile(one, 99)),
+      // The peer: the least a page can do to paint the same values from the same channel, on the
+      // same machine: what ten renderers painting one burst on two cores cost before the app.
+      live_p99_ms_minimal_page_peer: round1(
+        percentile(
+          minimalTen.map((x) => x.ms),
+          99,
+        ),
+      ),
+      live_p50_ms_minimal_page_peer: round1(
+        percentile(
+          minimalTen.map((x) => x.ms),
+          50,
+        ),
+      ),
+      live_p99_ms_minimal_page_peer_1_tablet: round1(
+        percentile(
+          minimalOne.map((x) => x.ms),
+          99,
+        ),
+      ),
+      live_minimal_page_peer_samples: minimalTen.length,
+      live_p99_app_vs_minimal_page_ratio:
+        Math.round(
+          (percentile(ten, 99) /
+            percentile(
+              minimalTen.map((x) => x.ms),
+              99,
+            )) *
+            100,
+        ) / 100,
       live_p99_10_vs_1_tablet_ratio: Math.round((percentile(ten, 99) / percentile(one, 99)) * 100) / 100,
       instruments_streaming: kit.instruments.length,
       tablets: 10,

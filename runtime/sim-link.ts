@@ -159,6 +159,7 @@ export async function startSimLink(options: SimLinkOptions): Promise<SimLink> {
       async stop() {
         await specialist.stop();
         await runningHub.stop();
+        await tls.renewal?.stop();
         for (const s of stores) await s.close();
       },
     };

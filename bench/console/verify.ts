@@ -66,6 +66,7 @@ export async function conclusionVerify(records: number, rounds: number): Promise
       media: 'application/cbor',
       records: refs,
     });
+    if (!consult.envelopeId) throw new Error('the consultation was not sealed');
     const directory = kit.pin.current as Directory;
     const ctx = { signer: spec.signer, me: 'spec-ivanova', directory };
     const accept: number[] = [];
@@ -73,7 +74,7 @@ export async function conclusionVerify(records: number, rounds: number): Promise
     for (let i = 0; i < rounds; i++) {
       const sealed = await sealConclusion(
         ctx,
-        { from: 'kit-01', itemId: consult.itemId },
+        { from: 'kit-01', itemId: consult.itemId, envelopeId: consult.envelopeId },
         {
           text: `Заключение ${i}: синусовый ритм, острой патологии не выявлено.`,
           refersTo: refs,

@@ -2,21 +2,40 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { pairedTablet } from './browser.ts';
 import { startCpuWindow, type CpuWindow } from './cpu-meter.ts';
+import { openMinimalTablet } from './minimal-tablet.ts';
 
 /**
  * Installed before the app runs: for every live value card whose reading changes, the instant
  * (epoch ms with sub-millisecond parts) the frame that paints it ended: the change is seen by a
- * MutationObserver, the frame that shows it is the next animation frame, and a message posted
- * from that frame's rAF callback runs after its style, layout and paint (as in first-render.ts).
- * A message posted straight from the observer, as this did before, ran before that frame: it
- * timed the DOM change, leaving out the wait for the frame and the frame's own work. The bench
- * subtracts the instant the reading's notification reached the kit (see notification-clock.ts):
- * both are this machine's wall clock. Not the reading's `effectiveAt`: a cuff states its own
- * (earlier, whole-second) time.
+ * MutationObserver, and a message posted after it runs once the frame that shows it has run its
+ * style, layout and paint (as in first-render.ts). Which frame that is depends on when the DOM
+ * changed:
+ * - outside a frame (a network task, a timer): the next animation frame shows it, so the message
+ *   is posted from that frame's rAF callback;
+ * - inside a frame's rAF callbacks (the app applies live values there, once per frame): this very
+ *   frame shows it, since its style, layout and paint follow the callbacks, so the message is
+ *   posted at once. Waiting for another rAF here, as this did before, timed the frame after the
+ *   one that painted the value: one frame too many on every sample.
+ * "Inside a frame" is known by wrapping `requestAnimationFrame`: the first callback of a frame
+ * marks it, and a message posted then (it runs after the frame's rendering) clears the mark.
+ * The bench subtracts the instant the reading's notification reached the kit (see
+ * notification-clock.ts): both are this machine's wall clock. Not the reading's `effectiveAt`: a
+ * cuff states its own (earlier, whole-second) time.
  */
 const MEASURE = `(() => {
   window.__lat = [];
   window.__measure = false;
+  const raf = window.requestAnimationFrame.bind(window);
+  let inFrame = false;
+  window.requestAnimationFrame = (cb) => raf((t) => {
+    if (!inFrame) {
+      inFrame = true;
+      const end = new MessageChannel();
+      end.port1.onmessage = () => { inFrame = false; };
+      end.port2.postMessage(0);
+    }
+    cb(t);
+  });
   const shown = new Map();
   const obs = new MutationObserver(() => {
     const changed = [];
@@ -27,14 +46,17 @@ const MEASURE = `(() => {
       shown.set(key, id);
       if (window.__measure) changed.push(id);
     }
-    if (changed.length) requestAnimationFrame(() => {
+    if (!changed.length) return;
+    const afterFrame = () => {
       const ch = new MessageChannel();
       ch.port1.onmessage = () => {
         const painted = performance.timeOrigin + performance.now();
         for (const id of changed) window.__lat.push([id, painted]);
       };
       ch.port2.postMessage(0);
-    });
+    };
+    if (inFrame) afterFrame();
+    else raf(afterFrame);
   });
   document.addEventListener('DOMContentLoaded', () => obs.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-observation-id'] }));
 })();`;
@@ -54,7 +76,8 @@ export interface LoopDelay {
 
 /**
  * Every value painted over `seconds` of streaming, on every tablet, with `tablets` tablets
- * (each paired with the kit over its HTTPS) on the visit; with the CPU used and the kit's event
+ * (each paired with the kit over its HTTPS) on the visit (`page` 'app': the tablet app's visit
+ * screen; 'minimal': the peer page of minimal-tablet.ts on the same channel); with the CPU used and the kit's event
  * loop delay in the same window (a reading waits for the loop before it is stored and sent).
  */
 export async function liveLatency(
@@ -63,18 +86,26 @@ export async function liveLatency(
   url: string,
   tablets: number,
   seconds: number,
+  page: 'app' | 'minimal' = 'app',
 ): Promise<{ painted: PaintedValue[]; cpu: CpuWindow; seconds: number; loop: LoopDelay }> {
   const pages: Page[] = [];
   const contexts: BrowserContext[] = [];
   for (let i = 0; i < tablets; i++) {
-    const { context, page } = await pairedTablet(browser, kit, {
+    if (page === 'minimal') {
+      const minimal = await openMinimalTablet(browser, kit, MEASURE);
+      contexts.push(minimal.context);
+      await minimal.page.waitForSelector('.live-value[data-observation-id]', { timeout: 120_000 });
+      pages.push(minimal.page);
+      continue;
+    }
+    const tablet = await pairedTablet(browser, kit, {
       serviceWorkers: 'block',
       initScript: MEASURE,
     });
-    contexts.push(context);
-    await page.goto(url);
-    await page.waitForSelector('.live-value[data-observation-id]', { timeout: 120_000 });
-    pages.push(page);
+    contexts.push(tablet.context);
+    await tablet.page.goto(url);
+    await tablet.page.waitForSelector('.live-value[data-observation-id]', { timeout: 120_000 });
+    pages.push(tablet.page);
   }
   await new Promise((r) => setTimeout(r, 1000));
   await Promise.all(

@@ -177,6 +177,7 @@ async function serveHub(args: CliArgs, io: CliIo): Promise<number> {
       ...(stringFlag(args, 'tls-cert') ? { certFile: stringFlag(args, 'tls-cert') } : {}),
       ...(stringFlag(args, 'tls-key') ? { keyFile: stringFlag(args, 'tls-key') } : {}),
       ...(stringFlag(args, 'hostname') ? { extraNames: [stringFlag(args, 'hostname')!] } : {}),
+      log,
     });
     let cached: { mtime: number; bytes: Uint8Array } | undefined;
     const hub = await startHub({
@@ -213,6 +214,7 @@ async function serveHub(args: CliArgs, io: CliIo): Promise<number> {
       io.stopSignal.addEventListener('abort', () => done(), { once: true });
     });
     await hub.stop();
+    await tls.renewal?.stop();
     io.stderr('fieldkit hub: stopped; every acknowledged item is on disk\n');
     return 0;
   } finally {

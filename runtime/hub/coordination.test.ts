@@ -99,10 +99,49 @@ async function world() {
     await watched.untilState(sent.itemId, 'at_hub', 30_000);
     return sent;
   };
+  const s = await getSodium();
+  // A specialist's message answering consultation item `ref`, naming its envelope `re` in the
+  // clear header when given, sealed to the kit.
+  const reply = (device: TestDevice, from: string, text: string, ref: string, re?: string) =>
+    sealEnvelope({
+      item: {
+        id: s.randombytes_buf(16),
+        kind: 'message',
+        from,
+        to: 'kit-01',
+        at: Date.now(),
+        pri: priorityOf('message'),
+        ref,
+        media: 'application/cbor',
+        body: encodeWire({ text }),
+      },
+      signer: device.signer,
+      recipients: [kitId.sealing],
+      ...(re ? { re } : {}),
+    });
+  // Each device uploads over its own link socket, as a console does: HELLO, then the ITEM.
+  const upload = async (device: TestDevice, bytes: Uint8Array) => {
+    const conn = await carrier(device.signer).connect();
+    try {
+      const answer = new Promise<Frame>((resolve) =>
+        conn.onFrame((raw) => {
+          const d = decodeFrame(raw, MAX_FRAME_BYTES);
+          if (d.ok && (d.frame.t === 'stored' || d.frame.t === 'nack')) resolve(d.frame);
+        }),
+      );
+      conn.send(encodeFrame({ t: 'hello', version: PROTOCOL_VERSION, maxFrameBytes: MAX_FRAME_BYTES }));
+      conn.send(encodeFrame({ t: 'item', id: s.crypto_hash_sha256(bytes), bytes }));
+      return await answer;
+    } finally {
+      conn.close('done');
+    }
+  };
   return {
     hub,
     call,
     consult,
+    reply,
+    upload,
     kit,
     kitSealing: kitId.sealing,
     carrier,
@@ -313,41 +352,9 @@ describe('claims on the hub (coordination)', () => {
     const sent = await w.consult(true, 'Боль за грудиной');
     const [c] = casesOf((await call('GET', '/api/cases', tokens.ivanova)).json);
     expect((await call('POST', `/api/cases/${c!.id}/claim`, tokens.ivanova)).status).toBe(200);
-    const s = await getSodium();
     const reply = (device: TestDevice, from: string, text: string) =>
-      sealEnvelope({
-        item: {
-          id: s.randombytes_buf(16),
-          kind: 'message',
-          from,
-          to: 'kit-01',
-          at: Date.now(),
-          pri: priorityOf('message'),
-          ref: sent.itemId,
-          media: 'application/cbor',
-          body: encodeWire({ text }),
-        },
-        signer: device.signer,
-        recipients: [w.kitSealing],
-        re: c!.id,
-      });
-    // Each device uploads over its own link socket, as a console does: HELLO, then the ITEM.
-    const upload = async (device: TestDevice, bytes: Uint8Array) => {
-      const conn = await w.carrier(device.signer).connect();
-      try {
-        const answer = new Promise<Frame>((resolve) =>
-          conn.onFrame((raw) => {
-            const d = decodeFrame(raw, MAX_FRAME_BYTES);
-            if (d.ok && (d.frame.t === 'stored' || d.frame.t === 'nack')) resolve(d.frame);
-          }),
-        );
-        conn.send(encodeFrame({ t: 'hello', version: PROTOCOL_VERSION, maxFrameBytes: MAX_FRAME_BYTES }));
-        conn.send(encodeFrame({ t: 'item', id: s.crypto_hash_sha256(bytes), bytes }));
-        return await answer;
-      } finally {
-        conn.close('done');
-      }
-    };
+      w.reply(device, from, text, sent.itemId, c!.id);
+    const upload = w.upload;
     const fromPetrov = await reply(w.devices.petrov, 'spec-petrov', 'Вводите гепарин.');
     expect(readEnvelopeHeader(fromPetrov.bytes).header.re).toBe(c!.id);
     const refused = await upload(w.devices.petrov, fromPetrov.bytes);
@@ -372,5 +379,32 @@ describe('claims on the hub (coordination)', () => {
       code: 'taken',
       detail: 'held by spec-petrov',
     });
+  }, 120_000);
+  it('refuses a specialist reply that names no consultation (no re), even from the holder', async () => {
+    const w = await world();
+    const { call, tokens } = w;
+    const sent = await w.consult(true, 'Боль за грудиной');
+    const [c] = casesOf((await call('GET', '/api/cases', tokens.ivanova)).json);
+    expect((await call('POST', `/api/cases/${c!.id}/claim`, tokens.ivanova)).status).toBe(200);
+    // From the holder herself, and from a specialist who does not hold it: no re, no entry.
+    for (const [device, from] of [
+      [w.devices.ivanova, 'spec-ivanova'],
+      [w.devices.petrov, 'spec-petrov'],
+    ] as const) {
+      const bare = await w.reply(device, from, 'Без привязки к консультации.', sent.itemId);
+      expect(readEnvelopeHeader(bare.bytes).header.re).toBeUndefined();
+      expect(await w.upload(device, bare.bytes)).toMatchObject({ t: 'nack', code: 'unbound_reply' });
+      expect(await w.hub.hub.mailbox.state(bare.id)).toEqual({ state: 'none' });
+    }
+    expect(w.hub.hub.counters.snapshot()).toMatchObject({ unbound_reply: 2 });
+    // The same reply naming its consultation goes through and reaches the kit.
+    const bound = await w.reply(w.devices.ivanova, 'spec-ivanova', 'С привязкой.', sent.itemId, c!.id);
+    expect(await w.upload(w.devices.ivanova, bound.bytes)).toMatchObject({ t: 'stored' });
+    const got = await w.watched.until(
+      (e): e is Extract<LinkEvent, { type: 'received' }> => e.type === 'received',
+      30_000,
+    );
+    expect(got.entry.header.re).toBe(c!.id);
+    expect(w.watched.received().map((e) => e.from)).toEqual(['spec-ivanova']);
   }, 120_000);
 });

@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server } from 'node:http';
-import { createServer } from 'node:https';
+import { createServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { serve } from '@hono/node-server';
@@ -170,6 +170,12 @@ export async function startHub(options: HubOptions): Promise<HubHandle> {
     ) as Server;
     s.once('error', reject);
   });
+  // A renewed leaf (expiry near, a new address) serves every new connection from now on; open
+  // ones keep theirs. Without this a hub up for months would serve an expired leaf.
+  const offRenew = options.tls.renewal?.onRenew((m) => {
+    (server as unknown as HttpsServer).setSecureContext({ key: m.key, cert: m.cert });
+    log.info({ leafNotAfter: m.leafNotAfter.toISOString() }, 'hub: TLS leaf renewed');
+  });
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_FRAME_BYTES,
@@ -250,6 +256,7 @@ export async function startHub(options: HubOptions): Promise<HubHandle> {
     connected: () => [...sessions.keys()],
     async stop() {
       clearInterval(revocations);
+      offRenew?.();
       for (const s of sessions.values()) s.close('hub stopping');
       await Promise.all([...sessions.values()].map((s) => s.closed));
       for (const client of wss.clients) client.terminate();
@@ -266,17 +273,26 @@ export async function startHub(options: HubOptions): Promise<HubHandle> {
 
 /**
  * Refuses a specialist's reply (an envelope naming its consultation in the clear `re`) to a
- * consultation another identity holds: the link's 409, a NACK `taken` naming the holder. A
- * consultation nobody holds, one this hub does not coordinate, or a kit's own upload passes.
+ * consultation another identity holds: the link's 409, a NACK `taken` naming the holder. Every
+ * envelope a specialist or coordinator uploads is a reply (messages, voice, conclusions: the
+ * console and the simulated specialist send nothing else through the hub), so one with no `re`
+ * is refused as `unbound_reply`: otherwise it would pass the holder check unchecked. A
+ * consultation nobody holds, one this hub does not coordinate, receipts, or a kit's own upload
+ * pass.
  */
 export async function admitReply(
   route: MailboxRoute,
   enrolments: Enrolments,
   coordination: Coordination,
 ): Promise<void> {
-  if (route.kind !== 'envelope' || !route.re) return;
+  if (route.kind !== 'envelope') return;
   const sender = await enrolments.active(route.from);
   if (!sender || sender.role === 'kit') return;
+  if (!route.re)
+    throw new LinkRejectError(
+      'unbound_reply',
+      'a specialist may send only replies: the envelope must name the consultation it answers (re)',
+    );
   const holder = await coordination.holderOf(route.re);
   if (holder && holder !== sender.identity) throw new LinkRejectError('taken', `held by ${holder}`);
 }

@@ -2,10 +2,26 @@ import { existsSync, readFileSync } from 'node:fs';
 import { hostname as osHostname, networkInterfaces } from 'node:os';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import { ensureKitTls, type CredentialStore } from '../http/tls/kit-ca.ts';
-import { kitNames, type KitNames } from '../http/tls/kit-names.ts';
+import type { CredentialStore, TlsMaterial } from '../http/tls/kit-ca.ts';
+import { KitTls } from '../http/tls/kit-tls.ts';
 import { certFingerprint } from '../link/carriers/hub-socket/hub-protocol.ts';
+import { createLogger, type Logger } from '../log.ts';
 import { writeFileDurably } from './files.ts';
+
+/**
+ * The renewal of the hub's own CA while it runs (the kit's {@link KitTls}): the running hub
+ * hands each new leaf to its HTTPS server, so it never serves an expired one.
+ */
+export interface HubTlsRenewal {
+  /** Called with new credentials after a renewal; returns the unsubscribe. */
+  onRenew(listener: (m: TlsMaterial) => void): () => void;
+  /** Checks names and expiry now; what was issued. */
+  check(): Promise<ReadonlyArray<'root' | 'intermediate' | 'leaf'>>;
+  /** The credentials in use now. */
+  readonly material: TlsMaterial;
+  /** Stops the periodic check. */
+  stop(): Promise<void>;
+}
 
 /** The hub's TLS identity: what its HTTPS server presents, and what clients trust. */
 export interface HubTls {
@@ -22,6 +38,11 @@ export interface HubTls {
   readonly fingerprint: string;
   /** True when an older hub's self-signed certificate and clear-text key were found and kept. */
   readonly legacy?: boolean;
+  /**
+   * The periodic renewal of the hub's own CA (absent for the operator's certificate or an older
+   * hub's files, which the hub did not issue and cannot renew). Whoever loaded the TLS stops it.
+   */
+  readonly renewal?: HubTlsRenewal;
 }
 
 /** The hub's root CA certificate (public) written to the data directory, for kits and browsers. */
@@ -42,14 +63,20 @@ export interface HubTlsOptions {
   /** Defaults read the real host; tests pass their own. */
   readonly hostname?: string;
   readonly interfaces?: ReturnType<typeof networkInterfaces>;
-  readonly now?: Date;
+  /** The clock the certificates' expiry is judged by (tests move it on). */
+  readonly now?: () => Date;
+  /** How often the names and expiry are checked while the hub runs (default one minute). */
+  readonly checkEveryMs?: number;
+  /** Where renewals are logged (default: nowhere). */
+  readonly log?: Logger;
 }
 
 /**
  * The hub's certificates. Unless the operator gives their own, the hub is its own small CA
- * exactly as a kit is (the kit's issuing code, {@link ensureKitTls}): a root made once, a
- * name-constrained intermediate and a leaf for the hub's names and addresses, re-issued at start
- * when a name is new or expiry nears. Private keys live only in the hub's encrypted store; the
+ * exactly as a kit is (the kit's {@link KitTls}): a root made once, a name-constrained
+ * intermediate and a leaf for the hub's names and addresses, issued at start and re-issued while
+ * the hub runs (checked every minute) when a name is new or expiry nears; `startHub` hands
+ * each new leaf to its HTTPS server. Private keys live only in the hub's encrypted store; the
  * root's certificate (public) is written to `dir` so it can be handed to kits (`--hub-cert`) and
  * installed on a specialist's machine, which then trusts the hub without any certificate warning.
  */
@@ -75,28 +102,33 @@ export async function loadHubTls(store: CredentialStore, options: HubTlsOptions 
   }
   const hostname = options.hostname ?? osHostname();
   const extra = options.extraNames ?? [];
-  const { material } = await ensureKitTls(store, {
+  const dir = options.dir;
+  const renewal = await KitTls.start({
+    store,
+    log: options.log ?? createLogger('silent'),
     // The CA's name says whose it is in a browser's certificate list ("Fieldkit CA hub <host>").
-    hostname: `hub ${hostname}`,
-    names: withAddresses(
-      kitNames(
-        hostname,
-        options.interfaces ?? networkInterfaces(),
-        extra.filter((n) => isIP(n) === 0),
-      ),
-      extra.filter((n) => isIP(n) !== 0),
-    ),
-    now: options.now ?? new Date(),
+    caName: (host) => `hub ${host}`,
+    owner: { name: 'hub', newRoot: `give ${HUB_CERT_FILE} to every kit (--hub-cert) and console machine` },
+    hostname: () => hostname,
+    interfaces: () => options.interfaces ?? networkInterfaces(),
+    extraDns: extra.filter((n) => isIP(n) === 0),
+    extraIps: extra.filter((n) => isIP(n) !== 0),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.checkEveryMs ? { checkEveryMs: options.checkEveryMs } : {}),
   });
-  if (options.dir) writeFileDurably(join(options.dir, HUB_CERT_FILE), material.rootPem, 0o644);
+  const material = renewal.material;
+  if (dir) {
+    writeFileDurably(join(dir, HUB_CERT_FILE), material.rootPem, 0o644);
+    // A renewed root (20 years on) is what kits and browsers must be given next.
+    renewal.onRenew((m) => {
+      if (m.rootPem !== material.rootPem) writeFileDurably(join(dir, HUB_CERT_FILE), m.rootPem, 0o644);
+    });
+  }
   return {
     key: material.key,
     chain: material.cert,
     cert: material.rootPem,
     fingerprint: material.rootFingerprint,
+    renewal,
   };
-}
-
-function withAddresses(names: KitNames, ips: readonly string[]): KitNames {
-  return { dns: names.dns, ips: [...new Set([...names.ips, ...ips])] };
 }

@@ -42,7 +42,12 @@ export type RejectCode =
   /** Kept by the receiver, but it does not verify (a conclusion whose record hashes differ...). */
   | 'unverified'
   /** A reply to a consultation another specialist holds (the detail names the holder). */
-  | 'taken';
+  | 'taken'
+  /**
+   * A specialist's envelope that names no consultation (`re`): everything a specialist sends
+   * through the hub answers one, so one without `re` is refused rather than passed unchecked.
+   */
+  | 'unbound_reply';
 
 /** Every code, for counters and tests. */
 export const REJECT_CODES: readonly RejectCode[] = [
@@ -66,6 +71,7 @@ export const REJECT_CODES: readonly RejectCode[] = [
   'storage_failed',
   'unverified',
   'taken',
+  'unbound_reply',
 ];
 
 /** Counts refusals by code: what a status page and the bad-input tests read. */

@@ -37,8 +37,8 @@ function publishNewBuild(dir: string): void {
 // in Chromium is enrolled, unlocked and controlled by its service worker, a kit sends it a
 // consultation. The copy then becomes a new build; the browser installs the new worker, which waits.
 // While the message form holds unsent text the console does not offer the update (a reload would
-// lose it); once the message is sent it offers it, a conclusion being typed hides it until the
-// queue is shown again; taking it activates the new worker and the page
+// lose it); once the message is sent it offers it, a conclusion being typed hides it, also on
+// the queue while it is kept there unsent, until it is cleared; taking it activates the new worker and the page
 // reloads on the new build.
 describe('the console service-worker update (Chromium, hub)', () => {
   it('offers a waiting new version, not over an unsent message, and reloads into it when taken', async () => {
@@ -101,9 +101,22 @@ describe('the console service-worker update (Chromium, hub)', () => {
     expect(await message.inputValue()).toBe('');
     await page.screenshot({ path: `${SHOTS}/console-update-prompt.png` });
 
-    // A conclusion being written hides the offer again; back on the queue it is offered.
-    await page.locator('textarea[name="findings"]').fill('Острый коронарный синдром');
+    // A conclusion being written hides the offer again. Back on the queue the conclusion is kept
+    // (it is not on screen, and a reload would lose it), so still no offer; the case reopened
+    // shows it as it was left. Cleared, it is no draft: back on the queue the offer comes.
+    const findings = page.locator('textarea[name="findings"]');
+    await findings.fill('Острый коронарный синдром');
+    await page.locator('input[name="diagnosis"]').fill('ОКС без подъёма ST');
     await prompt.waitFor({ state: 'detached', timeout: 30_000 });
+    await page.getByRole('button', { name: '← К очереди' }).click();
+    await page.locator('table.queue tbody tr').first().waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(1500);
+    expect(await prompt.count()).toBe(0);
+    await page.getByRole('button', { name: 'Открыть' }).click();
+    expect(await findings.inputValue()).toBe('Острый коронарный синдром');
+    expect(await page.locator('input[name="diagnosis"]').inputValue()).toBe('ОКС без подъёма ST');
+    await findings.fill('');
+    await page.locator('input[name="diagnosis"]').fill('');
     await page.getByRole('button', { name: '← К очереди' }).click();
     await prompt.waitFor({ timeout: 30_000 });
     await page.screenshot({ path: `${SHOTS}/console-update-prompt-queue.png` });

@@ -4,6 +4,7 @@ import { CaseScreen } from './screens/case-screen.tsx';
 import { CoordinatorScreen } from './screens/coordinator-screen.tsx';
 import { EnrolScreen } from './screens/enrol-screen.tsx';
 import { QueueScreen } from './screens/queue-screen.tsx';
+import { StartFailedScreen } from './screens/start-failed-screen.tsx';
 import { UnlockScreen } from './screens/unlock-screen.tsx';
 import { useConsole } from './use-console.ts';
 
@@ -36,7 +37,9 @@ export function App() {
         <UpdatePrompt />
       </header>
       <main>
-        {phase.kind === 'loading' ? null : phase.kind === 'enrol' ? (
+        {phase.kind === 'loading' ? null : phase.kind === 'failed' ? (
+          <StartFailedScreen />
+        ) : phase.kind === 'enrol' ? (
           <EnrolScreen />
         ) : phase.kind === 'unlock' ? (
           <UnlockScreen />

@@ -37,6 +37,20 @@ export const RU = {
   vaultTamperedTitle: 'Ключи не открыты: хранилище изменено',
   vaultTampered:
     'Пароль верный, но запись ключей в браузере изменена не консолью: закреплённый ключ организации или имя устройства не совпадают с подписью этого устройства. Консоль не доверяет такой записи. Сообщите администратору организации и зарегистрируйте устройство заново.',
+  startFailedTitle: 'Консоль не открылась',
+  startClosedTitle: 'Эта вкладка консоли остановлена',
+  startBlocked:
+    'Хранилище консоли в этом браузере занято другой вкладкой консоли (старой версии). Закройте другие вкладки консоли и повторите.',
+  startTimeout:
+    'Браузер не ответил хранилищу консоли за 20 секунд. Повторите; если не поможет, перезапустите браузер.',
+  startVersion:
+    'Хранилище консоли записано более новой версией консоли. Перезагрузите страницу, чтобы получить новую версию.',
+  startClosed:
+    'Хранилище консоли обновлено в другой вкладке или очищено браузером. Эта вкладка больше не может сохранять; перезагрузите её. Сохранённое раньше не потеряно.',
+  startFailed: 'Хранилище консоли не открылось: {why}',
+  startDetail: 'Подробности: {detail}',
+  startRetry: 'Повторить',
+  startReload: 'Перезагрузить страницу',
   updateReady: 'Доступна новая версия консоли — обновить',
   hubUp: 'на связи с хабом',
   hubDown: 'нет связи с хабом',
@@ -51,6 +65,7 @@ export const RU = {
   replyBlocked: 'Ответить нельзя: консультацию ведёт {name}',
   replyRefused: 'Хаб не принял ответ: консультацию ведёт {name}',
   replyRefusedWhy: 'Хаб не принял ответ: {why}',
+  replyUnbound: 'Хаб не принял ответ: в нём не указано, на какую консультацию он отвечает',
   queueStale:
     'Нет связи с хабом: показан последний известный список (на {at}). Ответы уйдут, когда связь вернётся.',
   pendingCount: 'Ждут отправки: {n}',
@@ -215,6 +230,20 @@ export const EN: Catalogue = {
   vaultTamperedTitle: 'Keys not opened: the vault was changed',
   vaultTampered:
     'The passphrase is right, but the key record in this browser was changed outside the console: the pinned organisation key or the device name do not match this device’s signature. The console does not trust such a record. Tell your organisation administrator and enrol the device again.',
+  startFailedTitle: 'The console did not open',
+  startClosedTitle: 'This console tab has stopped',
+  startBlocked:
+    'The console storage in this browser is held by another console tab (an older version). Close the other console tabs and retry.',
+  startTimeout:
+    'The browser did not answer the console storage in 20 seconds. Retry; if that fails, restart the browser.',
+  startVersion:
+    'The console storage was written by a newer console version. Reload the page to get the new version.',
+  startClosed:
+    'The console storage was upgraded in another tab or cleared by the browser. This tab can no longer save; reload it. What was saved before is kept.',
+  startFailed: 'The console storage did not open: {why}',
+  startDetail: 'Details: {detail}',
+  startRetry: 'Retry',
+  startReload: 'Reload the page',
   updateReady: 'A new console version is available — update',
   hubUp: 'connected to the hub',
   hubDown: 'no connection to the hub',
@@ -229,6 +258,7 @@ export const EN: Catalogue = {
   replyBlocked: 'You cannot reply: {name} holds this consultation',
   replyRefused: 'The hub refused the reply: {name} holds this consultation',
   replyRefusedWhy: 'The hub refused the reply: {why}',
+  replyUnbound: 'The hub refused the reply: it does not name the consultation it answers',
   queueStale:
     'No connection to the hub: this is the last known list (as of {at}). Replies go out when it is back.',
   pendingCount: 'Waiting to be sent: {n}',

@@ -8,7 +8,7 @@ import type { ConclusionBody } from '../../../runtime/link/items.ts';
 import { ConsultationBody } from '../../../runtime/link/items.ts';
 import type { AnswerContext } from './case/answer.ts';
 import { receiptFor, sealConclusion, sealMessage, sealVoice } from './case/answer.ts';
-import { ConsoleDb } from './keys/console-db.ts';
+import { ConsoleDb, ConsoleDbError, OPEN_TIMEOUT_MS } from './keys/console-db.ts';
 import type { DeviceKeys, SealedVault } from './keys/vault.ts';
 import {
   VaultError,
@@ -47,7 +47,13 @@ export type Phase =
       /** The keys opened but the stored record was changed outside the console: refused, with why. */
       readonly tampered?: string;
     }
-  | { readonly kind: 'ready' };
+  | { readonly kind: 'ready' }
+  /**
+   * The console could not read its database (see {@link ConsoleDbError}'s codes): said in
+   * Russian with a retry, never an endless loading screen. `closed` (another tab upgraded the
+   * database under a running console) offers a reload instead: this page can no longer write.
+   */
+  | { readonly kind: 'failed'; readonly code: ConsoleDbError['code']; readonly detail: string };
 
 /** A consultation as the queue and the case view see it. */
 export interface Consultation extends QueueInput {
@@ -144,6 +150,12 @@ export class ConsoleState {
     this.deadlines = parseDeadlines(options.deadlines);
   }
 
+  /**
+   * How many times the screens were told of a change: a screen that subscribes after rendering
+   * compares it with what it rendered (see use-console.ts), so no change falls between the two.
+   */
+  changes = 0;
+
   /** Calls `fn` after every change; returns the unsubscribe. */
   subscribe(fn: () => void): () => void {
     this.#listeners.add(fn);
@@ -159,6 +171,7 @@ export class ConsoleState {
     const wait = this.#notifiedAt + NOTIFY_MS - Date.now();
     const notify = () => {
       this.#notifyTimer = undefined;
+      this.changes++;
       this.#notifiedAt = Date.now();
       for (const fn of this.#listeners) fn();
     };
@@ -174,14 +187,48 @@ export class ConsoleState {
     this.#hubById = new Map(this.hubCases.map((h) => [h.id, h]));
   }
 
-  /** Opens the database and picks the first screen. */
+  /**
+   * Opens the database and picks the first screen; never throws and never waits for good: a
+   * database that does not open or answer in time shows the `failed` screen (its retry calls
+   * this again, on a new connection). Only reads: nothing is written before the keys are opened.
+   */
   async start(): Promise<void> {
-    this.#db = await ConsoleDb.open();
-    const stored = await this.#db.get('vault', VAULT_KEY);
-    const identity =
-      typeof stored === 'object' && stored && 'identity' in stored ? String(stored.identity) : '';
-    this.phase = stored ? { kind: 'unlock', identity } : { kind: 'enrol' };
-    this.#changed();
+    this.#db?.close();
+    this.#db = undefined;
+    if (this.phase.kind !== 'loading') this.#setPhase({ kind: 'loading' });
+    let db: ConsoleDb | undefined;
+    try {
+      db = await ConsoleDb.open({ onLost: (why) => this.#lost(why) });
+      const stored = await settleWithin(db.get('vault', VAULT_KEY), OPEN_TIMEOUT_MS);
+      const identity =
+        typeof stored === 'object' && stored && 'identity' in stored ? String(stored.identity) : '';
+      this.#db = db;
+      this.#setPhase(stored ? { kind: 'unlock', identity } : { kind: 'enrol' });
+    } catch (error) {
+      db?.close();
+      const failure =
+        error instanceof ConsoleDbError
+          ? error
+          : new ConsoleDbError(
+              'failed',
+              error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+            );
+      this.#setPhase({ kind: 'failed', code: failure.code, detail: failure.message });
+    }
+  }
+
+  /**
+   * The database connection was closed under the console (another tab upgraded it): nothing
+   * more can be read or written here, so the console says so and offers a reload, rather than
+   * failing each later write one by one. What was written before stays in the database.
+   */
+  #lost(why: ConsoleDbError): void {
+    this.#db = undefined;
+    this.#socket?.close('the console database was closed');
+    if (this.#casesTimer) clearInterval(this.#casesTimer);
+    this.#casesTimer = undefined;
+    this.#keys = undefined;
+    this.#setPhase({ kind: 'failed', code: why.code, detail: why.message });
   }
 
   /** Makes the device keys, enrols them with the one-time code and keeps them sealed. */
@@ -493,11 +540,8 @@ export class ConsoleState {
    * leaves the outbox, and the case says why (who holds the consultation, for `taken`).
    */
   async #refused(pending: Pending, refusal: ObjectRefusal): Promise<void> {
-    const { t } = await import('./i18n.ts');
-    const holder = refusal.code === 'taken' ? /held by (\S+)/.exec(refusal.message)?.[1] : undefined;
-    const why = holder
-      ? t('replyRefused', { name: this.nameOf(holder) })
-      : t('replyRefusedWhy', { why: `${refusal.code}: ${refusal.message}` });
+    const { replyRefusalText } = await import('./case/refusal.ts');
+    const why = replyRefusalText(refusal.code, refusal.message, (id) => this.nameOf(id));
     const about = pending.conclusionFor ?? pending.replyTo;
     if (about) this.replyRefusals.set(about, why);
     else this.notice = why;
@@ -729,4 +773,24 @@ export class ConsoleState {
     this.#changed();
     return sealed.id;
   }
+}
+
+/** Rejects with a `timeout` {@link ConsoleDbError} if `promise` has not settled in `ms`. */
+function settleWithin<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new ConsoleDbError('timeout', `the database did not answer in ${ms} ms`)),
+      ms,
+    );
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }

@@ -15,6 +15,12 @@ export interface KitTlsOptions {
   readonly log: Logger;
   /** Names to add to the kit's own (tests map a name to 127.0.0.1 in the browser). */
   readonly extraDns?: readonly string[];
+  /** Addresses to add to the interfaces' (a hub's public or NAT address). */
+  readonly extraIps?: readonly string[];
+  /** The name the CA certificates carry, from the host name (default: the host name; the hub's "hub <host>"). */
+  readonly caName?: (hostname: string) => string;
+  /** Whose certificates the log lines speak of, and who must install a new root (default: the kit's, the tablets). */
+  readonly owner?: { readonly name: string; readonly newRoot: string };
   /** How often interfaces and expiry are checked (default one minute). */
   readonly checkEveryMs?: number;
   readonly hostname?: () => string;
@@ -25,7 +31,8 @@ export interface KitTlsOptions {
 /**
  * The kit's TLS credentials while it runs: checked at start and then every minute, so a new
  * Wi-Fi address or an approaching expiry gets a new leaf, handed to the HTTPS server without a
- * restart (tablets already connected keep their sessions).
+ * restart (tablets already connected keep their sessions). The hub runs the same piece for its
+ * own CA (see runtime/hub/tls.ts), so a hub up for months never serves an expired leaf.
  */
 export class KitTls {
   #material: TlsMaterial;
@@ -42,7 +49,7 @@ export class KitTls {
   /** Loads (or creates, at first start) the chain and starts the periodic check. */
   static async start(options: KitTlsOptions): Promise<KitTls> {
     const { material, issued } = await ensureKitTls(options.store, KitTls.#inputs(options));
-    KitTls.#logIssued(options.log, issued, material);
+    KitTls.#logIssued(options, issued, material);
     const tls = new KitTls(material, options);
     tls.#timer = setInterval(() => void tls.check().catch(() => undefined), options.checkEveryMs ?? 60_000);
     tls.#timer.unref();
@@ -51,23 +58,24 @@ export class KitTls {
 
   static #inputs(o: KitTlsOptions): { hostname: string; names: KitNames; now: Date } {
     const hostname = (o.hostname ?? osHostname)();
+    const names = kitNames(hostname, (o.interfaces ?? networkInterfaces)(), o.extraDns);
     return {
-      hostname,
-      names: kitNames(hostname, (o.interfaces ?? networkInterfaces)(), o.extraDns),
+      hostname: o.caName ? o.caName(hostname) : hostname,
+      names: o.extraIps?.length
+        ? { dns: names.dns, ips: [...new Set([...names.ips, ...o.extraIps])] }
+        : names,
       now: (o.now ?? (() => new Date()))(),
     };
   }
 
-  static #logIssued(log: Logger, issued: Issuance, m: TlsMaterial): void {
+  static #logIssued(o: KitTlsOptions, issued: Issuance, m: TlsMaterial): void {
+    const owner = o.owner ?? { name: 'kit', newRoot: 'every tablet must install it (onboarding page)' };
     if (issued.includes('root'))
-      log.warn(
-        { fingerprint: m.rootFingerprint },
-        'new kit CA created: every tablet must install it (onboarding page)',
-      );
+      o.log.warn({ fingerprint: m.rootFingerprint }, `new ${owner.name} CA created: ${owner.newRoot}`);
     if (issued.length > 0)
-      log.info(
+      o.log.info(
         { issued, leafNotAfter: m.leafNotAfter.toISOString(), ips: m.names.ips },
-        'kit certificates issued',
+        `${owner.name} certificates issued`,
       );
   }
 
@@ -107,12 +115,15 @@ export class KitTls {
       const { material, issued } = await ensureKitTls(this.#options.store, inputs);
       if (issued.length > 0) {
         this.#material = material;
-        KitTls.#logIssued(this.#options.log, issued, material);
+        KitTls.#logIssued(this.#options, issued, material);
         for (const l of [...this.#listeners]) l(material);
       }
       return issued;
     } catch (err) {
-      this.#options.log.error({ err: (err as Error).message }, 'kit certificate check failed');
+      this.#options.log.error(
+        { err: (err as Error).message },
+        `${this.#options.owner?.name ?? 'kit'} certificate check failed`,
+      );
       throw err;
     }
   }

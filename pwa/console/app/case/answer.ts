@@ -31,14 +31,16 @@ export class AnswerError extends Error {
 
 /**
  * The consultation an answer belongs to: the kit that sent it, its item id (signed into the
- * answer as `ref`) and, when known, its envelope id (put in the clear header as `re`, so the hub
- * can refuse a reply from someone who does not hold the consultation).
+ * answer as `ref`) and its envelope id (put in the clear header as `re`, so the hub can refuse a
+ * reply from someone who does not hold the consultation; the hub refuses a reply without one).
  */
 export interface AnswerTarget {
   readonly from: string;
   readonly itemId: string;
-  readonly envelopeId?: string;
+  readonly envelopeId: string;
 }
+
+const ENVELOPE_ID = /^[0-9a-f]{64}$/;
 
 async function seal(
   ctx: AnswerContext,
@@ -49,6 +51,8 @@ async function seal(
 ): Promise<SealedEnvelope> {
   const to = target.from;
   const ref = target.itemId;
+  if (!ENVELOPE_ID.test(target.envelopeId))
+    throw new AnswerError('the answer does not name the envelope of the consultation it answers');
   const recipients = ctx.directory.sealingKeysFor(to);
   if (recipients.length === 0) throw new AnswerError(`${to} is not in the organisation directory`);
   const s = await getSodium();
@@ -67,7 +71,7 @@ async function seal(
     signer: ctx.signer,
     recipients,
     compressor: browserCompressor,
-    ...(target.envelopeId ? { re: target.envelopeId } : {}),
+    re: target.envelopeId,
   });
 }
 

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { RecordRef } from '../../../../runtime/link/items.ts';
+import { useDraftField } from '../case/drafts.ts';
 import { t } from '../i18n.ts';
 import { useConsole } from '../use-console.ts';
 
@@ -18,11 +19,12 @@ export function ConclusionForm({
   state: 'none' | 'queued' | 'at_hub';
 }) {
   const state = useConsole();
-  const [text, setText] = useState('');
-  const [diagnosis, setDiagnosis] = useState('');
-  const [icd10, setIcd10] = useState('');
-  const [recommendations, setRecommendations] = useState('');
-  const [referral, setReferral] = useState(false);
+  // Kept per consultation while unsent: «← К очереди» and back finds the text as it was left.
+  const [text, setText] = useDraftField(itemId, 'findings');
+  const [diagnosis, setDiagnosis] = useDraftField(itemId, 'diagnosis');
+  const [icd10, setIcd10] = useDraftField(itemId, 'icd10');
+  const [recommendations, setRecommendations] = useDraftField(itemId, 'recommendations');
+  const [referral, setReferral] = useDraftField(itemId, 'referral');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   if (sent !== 'none')
@@ -47,6 +49,10 @@ export function ConclusionForm({
             ...(recommendations.trim() ? { recommendations: recommendations.trim() } : {}),
             referral,
             refersTo: [...refs],
+          })
+          .then(() => {
+            for (const clear of [setText, setDiagnosis, setIcd10, setRecommendations]) clear('');
+            setReferral(false);
           })
           .catch((err: unknown) =>
             setError(t('conclusionFailed', { why: err instanceof Error ? err.message : String(err) })),

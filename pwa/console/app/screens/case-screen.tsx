@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { CaseContent } from '../case/consultation.ts';
 import { readCase } from '../case/consultation.ts';
+import { useDraftField } from '../case/drafts.ts';
 import { CaseMedia } from '../components/case-media.tsx';
 import { ConclusionForm } from '../components/conclusion-form.tsx';
 import { VoiceRecorder } from '../components/voice-recorder.tsx';
@@ -19,7 +20,7 @@ export function CaseScreen({ itemId }: { itemId: string }) {
   const consultation = state.consultations().find((c) => c.itemId === itemId);
   const [content, setContent] = useState<CaseContent | null>(null);
   const [error, setError] = useState('');
-  const [message, setMessage] = useState('');
+  const [message, setMessage] = useDraftField(itemId, 'message');
   const [messageId, setMessageId] = useState<string | null>(null);
   useEffect(() => {
     if (!consultation) return;
