@@ -26,6 +26,8 @@ const load = () => Math.round((loadavg()[0] ?? Number.NaN) * 100) / 100;
  *   with a 30 s ECG strip and two photos; to the console showing it whole. Beside it
  *   `case_http_ms`, the same bytes as one plain HTTP download on the same link just after, and
  *   `case_open_vs_http` (their ratio); mean of the rounds, and the wire bytes of each.
+ *   `case_open_resumed_*`: one more case, the link cut for 10 s once 3/4 of it crossed; its
+ *   time (outage included) and wire bytes, and those over an uncut round's (resume: near 1).
  * The load average is reported at the start and the end: the machine is shared.
  */
 export default async function run(opts: { quick: boolean }): Promise<Record<string, number>> {
@@ -54,7 +56,10 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
   }
   // Two rounds (one with --quick), each a new case to the same console, after it went back to
   // its queue from the case opened before.
-  const rounds = await caseOpen(256, opts.quick ? 1 : 2);
+  // Then one round cut for 10 s 3/4 in (longer than both heartbeats: a real session loss).
+  const all = await caseOpen(256, opts.quick ? 1 : 2, 10_000);
+  const rounds = all.filter((r) => r.outageMs === undefined);
+  const resumed = all.find((r) => r.outageMs !== undefined);
   const mean = (f: (r: (typeof rounds)[number]) => number) =>
     rounds.reduce((n, r) => n + f(r), 0) / rounds.length;
   metrics.case_rate_kbit = 256;
@@ -64,6 +69,16 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
   metrics.case_payload_bytes = Math.round(mean((r) => r.payloadBytes));
   metrics.case_wire_bytes = Math.round(mean((r) => r.caseWireBytes));
   metrics.case_http_wire_bytes = Math.round(mean((r) => r.httpWireBytes));
+  if (resumed) {
+    metrics.case_open_resumed_ms = Math.round(resumed.caseOpenMs);
+    metrics.case_open_resumed_outage_ms = resumed.outageMs ?? 0;
+    metrics.case_open_resumed_wire_bytes = resumed.caseWireBytes;
+    // Wire bytes per payload byte of the cut round over the uncut ones' (each case's photos
+    // differ in size): 1 is a perfect resume; restarting from byte 0 after the cut costs ~1.5.
+    const perPayload = (r: (typeof all)[number]) => r.caseWireBytes / r.payloadBytes;
+    metrics.case_open_resumed_vs_uncut_wire =
+      Math.round((perPayload(resumed) / mean(perPayload)) * 100) / 100;
+  }
   metrics.load_at_end = load();
   return metrics;
 }

@@ -21,6 +21,14 @@ export interface CaseOpenRound {
   /** What the shaper put on the wire hub -> console for each (headers, TLS, framing, resends). */
   readonly caseWireBytes: number;
   readonly httpWireBytes: number;
+  /** A resumed round: the link was cut for this long once half the case had crossed. */
+  readonly outageMs?: number;
+}
+
+/** The resumed round's cut: when (wire bytes hub -> console since the send) and how long. */
+interface Cut {
+  readonly afterWireBytes: number;
+  readonly outageMs: number;
 }
 
 /** A 30 s ECG strip at 500 Hz (µV): a beat a second on a little baseline noise, as the kit sends it. */
@@ -82,6 +90,7 @@ async function oneRound(
   httpPort: number,
   setBytes: (n: number) => void,
   round: number,
+  cut?: Cut,
 ): Promise<CaseOpenRound> {
   const { kit, page } = world;
   // Real JPEG photos, 1280 x 960 at quality 0.85, of a textured scene (a camera stands in):
@@ -115,6 +124,17 @@ async function oneRound(
     media: 'application/cbor',
     records: [],
   });
+  if (cut) {
+    // Both ends' heartbeats (6 s) declare the session dead within the outage; the console
+    // reconnects once the path is back and the hub offers the case again.
+    for (;;) {
+      if ((await link.counters('a')).bytes - wire0.bytes >= cut.afterWireBytes) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await link.cut();
+    await new Promise((r) => setTimeout(r, cut.outageMs));
+    await link.heal();
+  }
   const row = page.locator(`table.queue tbody tr`, { hasText: `приложены (${round})` });
   await row.getByRole('button', { name: 'Открыть' }).click({ timeout: 5 * 60_000 });
   await page.waitForFunction(
@@ -146,6 +166,7 @@ async function oneRound(
     payloadBytes,
     caseWireBytes: wire1.bytes - wire0.bytes,
     httpWireBytes: wire3.bytes - wire2.bytes,
+    ...(cut ? { outageMs: cut.outageMs } : {}),
   };
 }
 
@@ -156,9 +177,15 @@ async function oneRound(
  * their own items, then the consultation carrying a 30 s ECG strip); the console, on its queue,
  * opens it as soon as it is listed; the clock stops when the ECG is drawn and both photos are
  * decoded. The peer, on the same link just after: one plain HTTP/1.1 download (no TLS) of as many
- * bytes as the three envelopes.
+ * bytes as the three envelopes. With `resumedOutageMs`, one more round after those: the link is
+ * cut for that long once 3/4 of the previous round's wire bytes crossed, then healed (the console
+ * resumes from the blocks it kept); its `caseOpenMs` includes the outage.
  */
-export async function caseOpen(rateKbit: number, rounds: number): Promise<CaseOpenRound[]> {
+export async function caseOpen(
+  rateKbit: number,
+  rounds: number,
+  resumedOutageMs?: number,
+): Promise<CaseOpenRound[]> {
   const link = await createNetLink({ congestion: 'cubic' });
   const bridges = createBridges(link);
   let bytes = 0;
@@ -176,6 +203,13 @@ export async function caseOpen(rateKbit: number, rounds: number): Promise<CaseOp
     const out: CaseOpenRound[] = [];
     for (let i = 0; i < rounds; i++)
       out.push(await oneRound(world, link, httpPort, (n) => (bytes = n), i + 1));
+    const last = out.at(-1);
+    if (resumedOutageMs !== undefined && last) {
+      // Three quarters in: inside the second photo (the urgent consultation overtakes the first
+      // photo, so halfway the cut falls near the end of an object, where resuming saves little).
+      const cut = { afterWireBytes: last.caseWireBytes * 0.75, outageMs: resumedOutageMs };
+      out.push(await oneRound(world, link, httpPort, (n) => (bytes = n), rounds + 1, cut));
+    }
     return out;
   } finally {
     await world?.close();

@@ -4,7 +4,7 @@ import type { Bitset } from '../../../../runtime/link/bitset.ts';
 import type { Frame } from '../../../../runtime/link/frames.ts';
 import { BLOCK_BYTES, HASH_BYTES, blockCount } from '../../../../runtime/link/frames.ts';
 import type { RejectCode } from '../../../../runtime/link/reject.ts';
-import type { PartialStore } from './partial-store.ts';
+import type { Partials } from './partial-store.ts';
 
 /** A refusal of a received object, sent back to the hub as a NACK with this code. */
 export class ObjectRefusal extends Error {
@@ -40,18 +40,18 @@ interface Rx {
 
 /**
  * The receiving half of the console's link session, as the kit's (runtime/link/receiver.ts):
- * an OFFER is answered with a HAVE naming the blocks already held in the {@link PartialStore}
+ * an OFFER is answered with a HAVE naming the blocks already held in the partial store
  * (kept across cuts and reloads), so the hub sends only the rest; every chunk is checked against
  * the manifest before anything is kept, and acknowledged once kept; the whole object is checked
  * against its id before it is handed up, and STORED goes back once the handler made it durable.
  */
 export class Incoming {
   readonly #send: (frame: Frame) => void;
-  readonly #partials: PartialStore;
+  readonly #partials: Partials;
   readonly #handlers: IncomingHandlers;
   readonly #rx = new Map<string, Rx>();
 
-  constructor(send: (frame: Frame) => void, partials: PartialStore, handlers: IncomingHandlers) {
+  constructor(send: (frame: Frame) => void, partials: Partials, handlers: IncomingHandlers) {
     this.#send = send;
     this.#partials = partials;
     this.#handlers = handlers;

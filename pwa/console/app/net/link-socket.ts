@@ -15,6 +15,8 @@ import {
 } from '../../../../runtime/link/carriers/hub-socket/hub-wire.ts';
 import type { IncomingHandlers } from './incoming.ts';
 import { Incoming, ObjectRefusal } from './incoming.ts';
+import { MemoryPartials } from './memory-partials.ts';
+import type { Partials } from './partial-store.ts';
 import { PartialStore } from './partial-store.ts';
 
 export { ObjectRefusal } from './incoming.ts';
@@ -29,19 +31,28 @@ export interface LinkSocketHandlers extends IncomingHandlers {
 export interface LinkSocketOptions {
   readonly pingMs?: number;
   readonly timeoutMs?: number;
-  /** The partial objects' store (default: the console's, opened once per page). */
-  readonly partials?: PartialStore;
+  /** The partial objects' store (default: the page's, see {@link pagePartials}). */
+  readonly partials?: Partials;
 }
 
-let shared: Promise<PartialStore> | undefined;
+let store: Promise<PartialStore> | undefined;
+let memory: MemoryPartials | undefined;
 
-/** The page's one partial-object store, opened on first use (a failed open is retried later). */
-function sharedPartials(): Promise<PartialStore> {
-  shared ??= PartialStore.open().catch((error: unknown) => {
-    shared = undefined;
-    throw error;
-  });
-  return shared;
+/**
+ * The page's partial-object store: the IndexedDB one, opened on first use and again if it was
+ * lost (another tab's upgrade); if it cannot be opened, partials in memory for this session, so
+ * the console still reaches the hub (it resumes within the page's life only, as it once did).
+ */
+async function pagePartials(): Promise<Partials> {
+  const current = await store?.catch(() => undefined);
+  if (!current || current.lost) store = PartialStore.open();
+  try {
+    return await store!;
+  } catch {
+    store = undefined;
+    memory ??= new MemoryPartials();
+    return memory;
+  }
 }
 
 /** The heartbeat timeout (the hub's default): silence this long closes the socket. */
@@ -85,7 +96,7 @@ export class LinkSocket {
   private constructor(
     ws: WebSocket,
     handlers: LinkSocketHandlers,
-    partials: PartialStore,
+    partials: Partials,
     options: LinkSocketOptions,
   ) {
     this.#ws = ws;
@@ -118,7 +129,7 @@ export class LinkSocket {
     options: LinkSocketOptions = {},
   ): Promise<LinkSocket> {
     const url = `${origin.replace(/^http/, 'ws')}${LINK_PATH}`;
-    const partials = options.partials ?? (await sharedPartials());
+    const partials = options.partials ?? (await pagePartials());
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url, [LINK_PROTOCOL, `${TOKEN_PROTOCOL}${token}`]);
       ws.onopen = () => resolve(new LinkSocket(ws, handlers, partials, options));

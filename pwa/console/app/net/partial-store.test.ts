@@ -7,6 +7,8 @@ import type { Frame } from '../../../../runtime/link/frames.ts';
 import { BLOCK_BYTES } from '../../../../runtime/link/frames.ts';
 import { buildManifest, sha256 } from '../../../../runtime/link/manifest.ts';
 import { Incoming, ObjectRefusal } from './incoming.ts';
+import { MemoryPartials } from './memory-partials.ts';
+import type { Partials } from './partial-store.ts';
 import { PartialStore } from './partial-store.ts';
 
 /** An object of `blocks` blocks (the last one short), with its id and manifest. */
@@ -18,7 +20,7 @@ const part = (bytes: Uint8Array, first: number, count: number) =>
   bytes.subarray(first * BLOCK_BYTES, Math.min(bytes.byteLength, (first + count) * BLOCK_BYTES));
 
 /** A receiver on a store, recording what it sends and what it hands up. */
-function session(store: PartialStore, held = new Set<string>()) {
+function session(store: Partials, held = new Set<string>()) {
   const sent: Frame[] = [];
   const handed: { id: string; bytes: Uint8Array }[] = [];
   const incoming = new Incoming((f) => sent.push(f), store, {
@@ -209,5 +211,44 @@ describe('console partial objects', () => {
     expect(s.sent.at(-1)).toMatchObject({ t: 'nack', code: 'not_addressed' });
     expect(await store.list()).toEqual([]);
     store.close();
+  });
+
+  it('lets go when another tab upgrades its database, and a console opened then falls back to memory', async () => {
+    const factory = new IDBFactory();
+    const store = await PartialStore.open({ factory });
+    expect(store.lost).toBe(false);
+    // A newer console in another tab: this one's connection closes rather than blocking it.
+    const newer = await new Promise<IDBDatabase>((resolve, reject) => {
+      const r = factory.open('fieldkit-console-partials', 2);
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error ?? new Error('open failed'));
+      r.onblocked = () => reject(new Error('blocked by the older console'));
+    });
+    expect(store.lost).toBe(true);
+    // This (older) build cannot open the newer database: refused, not waited on.
+    await expect(PartialStore.open({ factory, openTimeoutMs: 2000 })).rejects.toThrow();
+    newer.close();
+  });
+
+  it('resumes within the page from memory when the store cannot be used', async () => {
+    const memory = new MemoryPartials();
+    const o = object(6);
+    const first = session(memory);
+    const offer = {
+      t: 'offer',
+      id: o.id,
+      size: o.bytes.byteLength,
+      blockSize: 4096,
+      hashes: o.hashes,
+    } as const;
+    await first.incoming.receive(offer);
+    await first.incoming.receive({ t: 'chunk', id: o.id, first: 0, data: part(o.bytes, 0, 3) });
+    // A cut: the next session's HAVE names what the page kept.
+    const second = session(memory);
+    await second.incoming.receive(offer);
+    expect(second.sent[0]).toMatchObject({ t: 'have', ranges: [[0, 3]] });
+    await second.incoming.receive({ t: 'chunk', id: o.id, first: 3, data: part(o.bytes, 3, 3) });
+    expect(second.handed[0]!.bytes).toEqual(o.bytes);
+    expect(await memory.read(o.hex)).toBeUndefined();
   });
 });

@@ -50,7 +50,31 @@ export interface PartialStoreOptions {
   readonly limitBytes?: number;
   readonly maxAgeMs?: number;
   readonly now?: () => number;
+  /** How long the open may take (another tab blocking it, a busy browser) before it fails. */
+  readonly openTimeoutMs?: number;
 }
+
+/** What the link's receiver needs of a partial-object store (see {@link PartialStore}). */
+export interface Partials {
+  /** An OFFER: the blocks already held (a fresh set if none, or if the manifest changed). */
+  begin(id: string, size: number, hashes: Uint8Array): Promise<Bitset>;
+  /** Keeps verified blocks; the blocks now held (fewer than before if the limit dropped some). */
+  put(
+    id: string,
+    size: number,
+    hashes: Uint8Array,
+    first: number,
+    count: number,
+    data: Uint8Array,
+  ): Promise<Bitset>;
+  /** The whole object if every block is held. */
+  read(id: string): Promise<Uint8Array | undefined>;
+  /** Forgets a partial. */
+  drop(id: string): Promise<void>;
+}
+
+/** A store opened in no time: the console's is refused rather than waited for without end. */
+const OPEN_TIMEOUT_MS = 10_000;
 
 function done<T>(request: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -96,7 +120,7 @@ function heldBytes(size: number, have: Bitset): number {
 }
 
 /** The console's partial objects in IndexedDB (see the module comment). */
-export class PartialStore {
+export class PartialStore implements Partials {
   readonly #limit: number;
   readonly #maxAge: number;
   readonly #now: () => number;
@@ -110,7 +134,13 @@ export class PartialStore {
     this.#now = options.now ?? Date.now;
   }
 
-  /** Opens (creating on first use) the database, dropping partials past their age. */
+  /** True once the connection was closed (by us, another tab's upgrade, or the browser). */
+  lost = false;
+
+  /**
+   * Opens (creating on first use) the database, dropping partials past their age; fails after
+   * `openTimeoutMs` rather than waiting for good (the console then resumes from memory only).
+   */
   static async open(options: PartialStoreOptions = {}): Promise<PartialStore> {
     const request = (options.factory ?? indexedDB).open(NAME, VERSION);
     request.onupgradeneeded = () => {
@@ -118,7 +148,22 @@ export class PartialStore {
       if (!db.objectStoreNames.contains(META)) db.createObjectStore(META);
       if (!db.objectStoreNames.contains(BLOCKS)) db.createObjectStore(BLOCKS);
     };
-    const store = new PartialStore(await done(request), options);
+    let gaveUp = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        gaveUp = true;
+        reject(new Error('the partial-object database did not open in time'));
+      }, options.openTimeoutMs ?? OPEN_TIMEOUT_MS);
+    });
+    const opened = done(request);
+    // Opened after we gave up: closed at once, so it blocks no later upgrade.
+    opened.then((late) => gaveUp && late.close()).catch(() => undefined);
+    const db = await Promise.race([opened, timeout]).finally(() => clearTimeout(timer));
+    const store = new PartialStore(db, options);
+    // Another tab's newer console upgrades it: this one lets go and opens again when it next needs it.
+    db.onversionchange = () => store.close();
+    db.onclose = () => (store.lost = true);
     await store.#write(async (meta, blocks) => {
       await store.#expire(meta, blocks);
     });
@@ -127,6 +172,7 @@ export class PartialStore {
 
   /** Closes the database. */
   close(): void {
+    this.lost = true;
     this.db.close();
   }
 
