@@ -22,18 +22,24 @@ import { firstScreenBytes } from './pwa/size.ts';
  *   old page's teardown counts) and `first_render_cold_ms` (no service worker, empty cache). The
  *   bench waits for the frame with bare CDP reads, so none of its own script runs in the page;
  * - `live_p99_ms`: instrument notification (its arrival at the kit, `Reading.receivedAt`; not
- *   the reading's `effectiveAt`, which for a cuff is its own earlier clock) to the value
- *   painted, 10 tablets on the visit and 12 simulated instruments streaming (10 PLX oximeters at 2 Hz and 2 BP cuffs: the two kinds
- *   of simulated instrument that exist), p99 over every painted value on every tablet (target
- *   <= 50), beside the peer with one tablet; split at the instant the kit published the
- *   reading's live event (after its store commit: the kit announces only what is stored):
- *   `live_kit_*` before it, `live_channel_and_tablet_p99_ms` after it (the SSE write, TLS,
- *   Chromium's network stack, the app's render and the frame that paints it). Beside it the peer
- *   `live_*_minimal_page_peer`: ten (and one) pages that do the least a page can to paint the same
- *   values from the same channel (bench/pwa/minimal-tablet.ts), on the same kit and machine.
- *   And `live_*_10_connected_1_drawn`: ten tablets on the channel, one of them the app drawing in
- *   Chromium and nine channel clients in another process that read every event and draw nothing
- *   (bench/pwa/channel-clients.ts): the kit's work for ten tablets, one tablet's rendering.
+ *   the reading's `effectiveAt`, which for a cuff is its own earlier clock) to the value painted
+ *   (the end of the frame that paints it: bench/pwa/live-latency.ts), with 12 simulated
+ *   instruments streaming (10 PLX oximeters at 2 Hz and 2 BP cuffs: the two kinds of simulated
+ *   instrument that exist) and 10 tablets connected: the app on the visit screen in Chromium and
+ *   nine more tablets, paired the same way, reading every event of the same live channel over
+ *   the kit's HTTPS from another process and painting nothing (bench/pwa/channel-clients.ts).
+ *   So the kit does its work for ten tablets, and this machine renders one tablet, as in a house
+ *   where each tablet has its own CPU. p99 over every painted value (target <= 50). Split at the
+ *   instant the kit published the reading's live event (after its store commit: the kit
+ *   announces only what is stored): `live_kit_*` before it, `live_channel_and_tablet_p99_ms`
+ *   after it (the SSE write, TLS, Chromium's network stack, the app's render and its frame).
+ *   Beside it, in the same run:
+ *   - `live_p99_ms_1_tablet`: one tablet connected;
+ *   - `live_*_10_drawing_here`: ten app tablets all drawing in this machine's Chromium, ten
+ *     renderers painting each burst at once on the two cores the kit also runs on;
+ *   - the peer `live_*_minimal_page_peer_*`: ten (and one) pages doing the least a page can to
+ *     paint the same values from the same channel (bench/pwa/minimal-tablet.ts), with the app's
+ *     p99 as a ratio to it. Ten minimal pages drawing here show what this machine alone costs.
  */
 export default async function run(opts: { quick: boolean }): Promise<Record<string, number>> {
   // The machine is shared: every figure below depends on the load, stated at both ends.
@@ -63,30 +69,38 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
         const at = clock.notifiedAt.get(x.id);
         return at === undefined ? [] : [{ id: x.id, at, ms: x.paintedAt - at }];
       });
+    // The headline: ten tablets connected, one drawing. Nine channel clients in another process
+    // read every event as a tablet does and paint nothing (their rendering is other tablets'
+    // CPUs, not the kit's); the tenth is the app in Chromium (channel-clients.ts).
+    const clients = await startChannelClients(kit, 9);
+    const connectedRun = await liveLatency(browser, kit, visitUrl, 1, seconds);
+    const clientEvents = await clients.stop();
+    const connectedSamples = latency(connectedRun.painted);
+    const connected = connectedSamples.map((x) => x.ms);
+    // Beside it: one tablet alone; ten app tablets all drawing in this machine's Chromium (ten
+    // renderers painting each burst at once on the kit's two cores); and the peer, ten (then
+    // one) minimal pages on the same channel (minimal-tablet.ts).
     const one = latency((await liveLatency(browser, kit, visitUrl, 1, seconds)).painted).map((x) => x.ms);
     const tenRun = await liveLatency(browser, kit, visitUrl, 10, seconds);
-    const tenPainted = tenRun.painted;
-    // Ten tablets connected, one drawing: nine channel clients in another process (they read
-    // every event as a tablet does and paint nothing, their rendering being other tablets' CPU).
-    const clients = await startChannelClients(kit, 9);
-    const connected = latency((await liveLatency(browser, kit, visitUrl, 1, seconds)).painted).map(
-      (x) => x.ms,
-    );
-    const clientEvents = await clients.stop();
-    // The peer: ten (then one) minimal pages on the same channel (minimal-tablet.ts).
-    const minimalTen = latency((await liveLatency(browser, kit, visitUrl, 10, seconds, 'minimal')).painted);
-    const minimalOne = latency((await liveLatency(browser, kit, visitUrl, 1, seconds, 'minimal')).painted);
+    const ten = latency(tenRun.painted).map((x) => x.ms);
+    const minimalTen = latency(
+      (await liveLatency(browser, kit, visitUrl, 10, seconds, 'minimal')).painted,
+    ).map((x) => x.ms);
+    const minimalOne = latency(
+      (await liveLatency(browser, kit, visitUrl, 1, seconds, 'minimal')).painted,
+    ).map((x) => x.ms);
     clock.stop();
-    const tenSamples = latency(tenPainted);
-    const ten = tenSamples.map((x) => x.ms);
-    const kitShare = tenSamples.flatMap((x) => {
+    const kitShare = connectedSamples.flatMap((x) => {
       const p = published.get(x.id);
       return p === undefined ? [] : [p - x.at];
     });
-    const tabletShare = tenSamples.flatMap((x) => {
+    const tabletShare = connectedSamples.flatMap((x) => {
       const p = published.get(x.id);
       return p === undefined ? [] : [x.ms - (p - x.at)];
     });
+    const p99 = (xs: readonly number[]) => round1(percentile(xs, 99));
+    const p50 = (xs: readonly number[]) => round1(percentile(xs, 50));
+    const ratio = (x: number, y: number) => Math.round((x / y) * 100) / 100;
     const drawn = (xs: readonly RenderPhases[]) => xs.map((x) => x.drawn);
     const median = (xs: readonly number[]) => Math.round(percentile(xs, 50));
     const warm = percentile(drawn(render.warm), 50);
@@ -111,58 +125,36 @@ export default async function run(opts: { quick: boolean }): Promise<Record<stri
       first_render_browser_ui_cpu_ms: median(render.warmBrowserUiCpuMs),
       first_render_cold_ms: Math.round(cold),
       first_render_warm_vs_cold_ratio: Math.round((warm / cold) * 100) / 100,
-      live_p99_ms: round1(percentile(ten, 99)),
-      live_p50_ms: round1(percentile(ten, 50)),
-      live_samples: ten.length,
-      live_unmatched_samples: tenPainted.length - ten.length,
-      // CPU used while the ten tablets streamed, as cores busy (the machine has two): Chromium
-      // (all ten tablets) and this process (the kit, and the bench's playwright client).
-      live_browser_cpu_cores: Math.round((tenRun.cpu.childrenMs / 1000 / tenRun.seconds) * 100) / 100,
-      live_kit_process_cpu_cores: Math.round((tenRun.cpu.selfMs / 1000 / tenRun.seconds) * 100) / 100,
-      live_browser_cpu_ms_per_painted_value: round1(tenRun.cpu.childrenMs / Math.max(1, tenPainted.length)),
-      // The kit's event loop while the ten tablets streamed (monitorEventLoopDelay, 5 ms
-      // resolution): a reading waits behind whatever the loop is doing before it is stored and sent.
-      live_kit_event_loop_delay_p99_ms: tenRun.loop.p99,
-      live_kit_event_loop_delay_max_ms: tenRun.loop.max,
-      live_kit_p50_ms: round1(percentile(kitShare, 50)),
-      live_kit_p99_ms: round1(percentile(kitShare, 99)),
-      live_channel_and_tablet_p99_ms: round1(percentile(tabletShare, 99)),
-      live_p99_ms_1_tablet: round1(percentile(one, 99)),
-      live_p99_ms_10_connected_1_drawn: round1(percentile(connected, 99)),
-      live_p50_ms_10_connected_1_drawn: round1(percentile(connected, 50)),
-      live_10_connected_samples: connected.length,
-      live_10_connected_client_events: clientEvents,
+      live_p99_ms: p99(connected),
+      live_p50_ms: p50(connected),
+      live_samples: connected.length,
+      live_unmatched_samples: connectedRun.painted.length - connected.length,
+      live_channel_client_events: clientEvents,
+      // CPU while the ten tablets were connected, as cores busy (the machine has two): Chromium
+      // (the drawing tablet) and this process (the kit, and the bench's playwright client).
+      live_browser_cpu_cores: ratio(connectedRun.cpu.childrenMs / 1000, connectedRun.seconds),
+      live_kit_process_cpu_cores: ratio(connectedRun.cpu.selfMs / 1000, connectedRun.seconds),
+      // The kit's event loop in that window (monitorEventLoopDelay, 5 ms resolution): a reading
+      // waits behind whatever the loop is doing before it is stored and sent.
+      live_kit_event_loop_delay_p99_ms: connectedRun.loop.p99,
+      live_kit_event_loop_delay_max_ms: connectedRun.loop.max,
+      live_kit_p50_ms: p50(kitShare),
+      live_kit_p99_ms: p99(kitShare),
+      live_channel_and_tablet_p99_ms: p99(tabletShare),
+      live_p99_ms_1_tablet: p99(one),
+      live_p99_ms_10_drawing_here: p99(ten),
+      live_p50_ms_10_drawing_here: p50(ten),
+      live_10_drawing_here_browser_cpu_cores: ratio(tenRun.cpu.childrenMs / 1000, tenRun.seconds),
       // The peer: the least a page can do to paint the same values from the same channel, on the
-      // same machine: what ten renderers painting one burst on two cores cost before the app.
-      live_p99_ms_minimal_page_peer: round1(
-        percentile(
-          minimalTen.map((x) => x.ms),
-          99,
-        ),
+      // same machine; ten of them show what ten renderers on two cores cost before any app.
+      live_p99_ms_minimal_page_peer_10_drawing_here: p99(minimalTen),
+      live_p50_ms_minimal_page_peer_10_drawing_here: p50(minimalTen),
+      live_p99_ms_minimal_page_peer_1_tablet: p99(minimalOne),
+      live_10_drawing_here_app_vs_minimal_page_p99_ratio: ratio(
+        percentile(ten, 99),
+        percentile(minimalTen, 99),
       ),
-      live_p50_ms_minimal_page_peer: round1(
-        percentile(
-          minimalTen.map((x) => x.ms),
-          50,
-        ),
-      ),
-      live_p99_ms_minimal_page_peer_1_tablet: round1(
-        percentile(
-          minimalOne.map((x) => x.ms),
-          99,
-        ),
-      ),
-      live_minimal_page_peer_samples: minimalTen.length,
-      live_p99_app_vs_minimal_page_ratio:
-        Math.round(
-          (percentile(ten, 99) /
-            percentile(
-              minimalTen.map((x) => x.ms),
-              99,
-            )) *
-            100,
-        ) / 100,
-      live_p99_10_vs_1_tablet_ratio: Math.round((percentile(ten, 99) / percentile(one, 99)) * 100) / 100,
+      live_1_tablet_app_vs_minimal_page_p99_ratio: ratio(percentile(one, 99), percentile(minimalOne, 99)),
       instruments_streaming: kit.instruments.length,
       tablets: 10,
       load_1m_at_start: loadAtStart,
