@@ -1,5 +1,5 @@
 import { ObservationInput } from '../schema/observation.ts';
-import { checkObservation } from '../schema/observation-check.ts';
+import { checkObservation, checkObservationRecord } from '../schema/observation-check.ts';
 import type { ObservationRecord } from '../schema/observation.ts';
 import type { ReadOptions, StoreContext } from '../engine/context.ts';
 import { auditedList, getById, readByTerm, readMany } from '../engine/reads.ts';
@@ -32,15 +32,35 @@ function shape(key: Buffer, body: StoredBody): ObservationRecord {
 
 /** Validates inputs up front so a bad reading is rejected alone, before any transaction. */
 export function parseObservations(inputs: readonly ObservationInput[]): z.output<typeof ObservationInput>[] {
-  // A plain loop: this runs once per reading (most calls carry one), without a callback per input.
   const out: StoredInput[] = [];
-  for (let i = 0; i < inputs.length; i++) out.push(parseObservation(inputs[i], i));
+  for (let i = 0; i < inputs.length; i++) {
+    const input = inputs[i];
+    out.push(checkObservation(input) ?? rejectedInput(input, i));
+  }
   return out;
 }
 
-function parseObservation(input: unknown, i: number): StoredInput {
-  const checked = checkObservation(input);
-  if (checked) return checked;
+/**
+ * {@link parseObservations} for the write path: each reading is made straight into its record,
+ * with `recordedAt` and `id` empty until it is accepted (no validated copy and then a record).
+ */
+function parseRecords(inputs: readonly ObservationInput[]): ObservationRecord[] {
+  // A plain loop: this runs once per reading (most calls carry one), without a callback per input,
+  // into an array of the exact length (pushing into [] grows it to 17 slots for one reading).
+  const n = inputs.length;
+  const out = new Array<ObservationRecord>(n);
+  for (let i = 0; i < n; i++) {
+    const input = inputs[i];
+    out[i] = checkObservationRecord(input) ?? recordOf(rejectedInput(input, i));
+  }
+  return out;
+}
+
+/**
+ * Runs zod on an input the plain check refused, to name the failing fields. Zod and the check
+ * agree (observation-check.test.ts), so zod's output is only a safety net.
+ */
+function rejectedInput(input: unknown, i: number): StoredInput {
   const parsed = ObservationInput.safeParse(input);
   if (!parsed.success) {
     const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', ');
@@ -60,7 +80,6 @@ class ObservationGroup extends LaneGroup<ObservationRecord[]> {
   readonly #seqs: number[] = [];
   readonly #sealed: Buffer[] = [];
   readonly #records: ObservationRecord[] = [];
-  readonly #ids: string[] = [];
   // Keyed by term object: the blind memo returns the same object for the same value.
   readonly #postings = new Map<Uint8Array, number[]>();
   // Where each caller's records end in #records.
@@ -85,7 +104,6 @@ class ObservationGroup extends LaneGroup<ObservationRecord[]> {
     this.#sealed.push(sealPlainAt(ctx.keyring, T, seq, TABLES.observations.version, plain, into));
     this.#seqs.push(seq);
     this.#records.push(body);
-    this.#ids.push(body.id);
   }
 
   /** Closes one caller's share of the group (its readings since the previous call). */
@@ -105,7 +123,11 @@ class ObservationGroup extends LaneGroup<ObservationRecord[]> {
     const sealed = this.#sealed;
     for (let i = 0; i < seqs.length; i++) tx.putSealedAt(T, seqs[i] as number, sealed[i] as Buffer, true);
     for (const [term, termSeqs] of this.#postings) tx.indexSeqs(term, termSeqs);
-    tx.audit(this.#actor, 'create', T, this.#ids);
+    // The ids are read off the records here, once per commit, rather than kept in a list per reading.
+    const records = this.#records;
+    const ids: string[] = [];
+    for (let i = 0; i < records.length; i++) ids.push((records[i] as ObservationRecord).id);
+    tx.audit(this.#actor, 'create', T, ids);
     let from = 0;
     return this.#ends.map((end) => this.#records.slice(from, (from = end)));
   }
@@ -154,7 +176,7 @@ export function addObservations(
 ): Promise<ObservationRecord[]> {
   // Not an async function: this runs once per reading, and the fast path needs no extra promise.
   try {
-    const valid = parseObservations(inputs);
+    const valid = parseRecords(inputs);
     if (valid.length === 0) return Promise.resolve([]);
     const first = ctx.keys.take(valid.length);
     if (first === undefined) return addAfterRefill(ctx, valid);
@@ -165,12 +187,11 @@ export function addObservations(
 }
 
 /**
- * The record of a validated reading, made in one object literal with every field: adding
- * `recordedAt` and `id` to the validated object instead would move them out of the object into
- * a separate property array, one more allocation per reading that lives until the commit.
- * Same field order as before (the input's fields, then `recordedAt`, then `id`).
+ * The record of a reading zod accepted where the plain check did not (the safety net of
+ * {@link rejectedInput}), in the shape {@link checkObservationRecord} makes: the input's fields,
+ * then `recordedAt` and `id`, both empty until the reading is accepted.
  */
-function recordOf(input: StoredInput, recordedAt: string, id: string): ObservationRecord {
+function recordOf(input: StoredInput): ObservationRecord {
   return {
     visitId: input.visitId,
     patientId: input.patientId,
@@ -181,13 +202,13 @@ function recordOf(input: StoredInput, recordedAt: string, id: string): Observati
     category: input.category,
     effectiveAt: input.effectiveAt,
     provenance: input.provenance,
-    recordedAt,
-    id,
+    recordedAt: '',
+    id: '',
   };
 }
 
 /** Only right after opening (or after a burst larger than the reserve): one extra commit. */
-async function addAfterRefill(ctx: StoreContext, valid: StoredInput[]): Promise<ObservationRecord[]> {
+async function addAfterRefill(ctx: StoreContext, valid: ObservationRecord[]): Promise<ObservationRecord[]> {
   let first: number | undefined;
   while (first === undefined) {
     await ctx.keys.refill(valid.length, () => ctx.batcher.enqueue(() => undefined));
@@ -202,14 +223,18 @@ async function addAfterRefill(ctx: StoreContext, valid: StoredInput[]): Promise<
  */
 function enqueuePrepared(
   ctx: StoreContext,
-  valid: StoredInput[],
+  valid: ObservationRecord[],
   first: number,
 ): Promise<ObservationRecord[]> {
   const recordedAt = nowIso();
   const group = ctx.batcher.group(LANE, () => new ObservationGroup(ctx.actor));
   for (let i = 0; i < valid.length; i++) {
     const seq = first + i;
-    group.add(ctx, recordOf(valid[i] as StoredInput, recordedAt, idOfSeq(PREFIX, seq)), seq);
+    // Stamped in place: the fields exist (empty) since validation, so the record keeps its shape.
+    const record = valid[i] as ObservationRecord;
+    record.recordedAt = recordedAt;
+    record.id = idOfSeq(PREFIX, seq);
+    group.add(ctx, record, seq);
   }
   return group.endCall();
 }
