@@ -12,7 +12,7 @@ import { TABLES } from '../tables.ts';
 import { LaneGroup } from '../engine/write-batcher.ts';
 import type { WriteTx } from '../engine/write-tx.ts';
 import { lookupPostings } from '../engine/postings.ts';
-import { BLIND_TAGS, hourBucket } from './blind-index.ts';
+import { BLIND_TAGS, hourBucket, inHourBucket } from './blind-index.ts';
 import type { z } from 'zod';
 import type { ObservationBody } from '../schema/stored-observation.ts';
 
@@ -82,6 +82,11 @@ class ObservationGroup extends LaneGroup<ObservationRecord[]> {
   readonly #records: ObservationRecord[] = [];
   // Keyed by term object: the blind memo returns the same object for the same value.
   readonly #postings = new Map<Uint8Array, number[]>();
+  // The posting list each tag last added to: consecutive readings nearly always repeat their
+  // visit, patient and hour, which then costs a string compare instead of two map lookups.
+  readonly #visit = new LastPosting();
+  readonly #patient = new LastPosting();
+  readonly #hour = new LastPosting();
   // Where each caller's records end in #records.
   readonly #ends: number[] = [];
   // The envelopes' memory, reused once the transaction has put them.
@@ -94,10 +99,12 @@ class ObservationGroup extends LaneGroup<ObservationRecord[]> {
 
   /** Encodes, seals and indexes one reading (its record, id and recordedAt set) on counter `seq`. */
   add(ctx: StoreContext, body: ObservationRecord, seq: number): void {
-    if (body.visitId !== null) this.#index(ctx.blinds.term(TAGS.visit, body.visitId), seq);
-    if (body.patientId !== null) this.#index(ctx.blinds.term(TAGS.patient, body.patientId), seq);
-    this.#index(ctx.blinds.term(TAGS.hour, hourBucket(body.effectiveAt)), seq);
     // The same terms as observationTerms (blind-index.ts), computed through the memo: the hot path.
+    if (body.visitId !== null) this.#post(ctx, this.#visit, TAGS.visit, body.visitId, seq);
+    if (body.patientId !== null) this.#post(ctx, this.#patient, TAGS.patient, body.patientId, seq);
+    const hour = this.#hour;
+    if (hour.value !== undefined && inHourBucket(body.effectiveAt, hour.value)) hour.seqs.push(seq);
+    else this.#post(ctx, hour, TAGS.hour, hourBucket(body.effectiveAt), seq);
     // The encoder's output is a view into its scratch buffer: sealed (copied) before the next call.
     const plain = encodeObservationBody(body);
     const into = this.#slabs.take(sealedSize(plain.byteLength));
@@ -112,10 +119,21 @@ class ObservationGroup extends LaneGroup<ObservationRecord[]> {
     return this.settled();
   }
 
-  #index(term: Uint8Array, seq: number): void {
-    const seqs = this.#postings.get(term);
-    if (seqs) seqs.push(seq);
-    else this.#postings.set(term, [seq]);
+  /** Posts counter `seq` under the term of `value` (tag `tag`), through the tag's last list. */
+  #post(ctx: StoreContext, last: LastPosting, tag: string, value: string, seq: number): void {
+    if (last.value === value) {
+      last.seqs.push(seq);
+      return;
+    }
+    const term = ctx.blinds.term(tag, value);
+    let seqs = this.#postings.get(term);
+    if (!seqs) {
+      seqs = [];
+      this.#postings.set(term, seqs);
+    }
+    seqs.push(seq);
+    last.value = value;
+    last.seqs = seqs;
   }
 
   run(tx: WriteTx): ObservationRecord[][] {
@@ -141,6 +159,12 @@ class ObservationGroup extends LaneGroup<ObservationRecord[]> {
     this.#slabs.release();
     super.rejectAll(error);
   }
+}
+
+/** A group's posting list last added to under one tag, and the value it is for. */
+class LastPosting {
+  value: string | undefined = undefined;
+  seqs: number[] = [];
 }
 
 /** Names the observation lane in the write batcher (one open group per transaction). */
