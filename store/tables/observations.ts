@@ -137,9 +137,7 @@ class ObservationGroup extends LaneGroup<ObservationRecord[]> {
   }
 
   run(tx: WriteTx): ObservationRecord[][] {
-    const seqs = this.#seqs;
-    const sealed = this.#sealed;
-    for (let i = 0; i < seqs.length; i++) tx.putSealedAt(T, seqs[i] as number, sealed[i] as Buffer, true);
+    tx.putSealedRun(T, this.#seqs, this.#sealed);
     for (const [term, termSeqs] of this.#postings) tx.indexSeqs(term, termSeqs);
     // The ids are read off the records here, once per commit, rather than kept in a list per reading.
     const records = this.#records;
