@@ -26,29 +26,30 @@ export function idOf(prefix: string, key: Uint8Array): string {
   return `${prefix}-${Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('hex')}`;
 }
 
-/** Zeros that left-pad a hex word of `8 - n` digits to 8 (index: the digits missing). */
-const PAD = ['', '0', '00', '000', '0000', '00000', '000000', '0000000', '00000000'];
-// The id's `${prefix}-${high word}` part of the previous call: every id of a store below 2^32
-// records shares it, so only the low word is formatted per record.
-let headPrefix = '';
-let headHigh = -1;
-let head = '';
+/** Character codes of the lowercase hex digits. */
+const HEX = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+const hex = (word: number, shift: number): number => HEX[(word >>> shift) & 15] as number;
 
 /**
  * The id of the record whose key is `keyOf(seq)`, computed from the counter (no Buffer walk).
- * Called once per record written: the prefix and high word are reused from the previous call.
+ * Called once per record written, so for a one-letter prefix (every table's) the id is made as
+ * one flat string from its 18 character codes: joining a prefix and a hex word made a
+ * concatenation that V8 flattened into a second string at the first read (the audit entry), three
+ * allocations per record instead of one.
  */
 export function idOfSeq(prefix: string, seq: number): string {
   const high = Math.floor(seq / 0x1_0000_0000);
   const low = seq - high * 0x1_0000_0000;
-  if (high !== headHigh || prefix !== headPrefix) {
-    const word = high.toString(16);
-    head = `${prefix}-${PAD[8 - word.length] ?? ''}${word}`;
-    headPrefix = prefix;
-    headHigh = high;
-  }
-  const word = low.toString(16);
-  return head + (PAD[8 - word.length] ?? '') + word;
+  if (prefix.length !== 1)
+    return `${prefix}-${high.toString(16).padStart(8, '0')}${low.toString(16).padStart(8, '0')}`;
+  // prettier-ignore
+  return String.fromCharCode(
+    prefix.charCodeAt(0), 0x2d,
+    hex(high, 28), hex(high, 24), hex(high, 20), hex(high, 16),
+    hex(high, 12), hex(high, 8), hex(high, 4), hex(high, 0),
+    hex(low, 28), hex(low, 24), hex(low, 20), hex(low, 16),
+    hex(low, 12), hex(low, 8), hex(low, 4), hex(low, 0),
+  );
 }
 
 /** Writes the key of counter `seq` (see {@link keyOf}) into `into` at `at`, allocating nothing. */

@@ -21,6 +21,18 @@ interface Joinable {
   rejectAll(error: unknown): void;
 }
 
+/** Where {@link capture} leaves the functions of the promise just made (read at once). */
+const captured: { resolve: (value: never) => void; reject: (error: unknown) => void } = {
+  resolve: () => undefined,
+  reject: () => undefined,
+};
+
+/** A promise executor that keeps nothing but hands its functions over through {@link captured}. */
+function capture(resolve: (value: never) => void, reject: (error: unknown) => void): void {
+  captured.resolve = resolve;
+  captured.reject = reject;
+}
+
 /**
  * Many small writes of one kind joined into ONE operation of the next transaction: a stream of
  * single readings would otherwise cost an operation each (a closure, a staging pass, an audit
@@ -38,10 +50,11 @@ export abstract class LaneGroup<R> implements Joinable {
    * in the same synchronous step. Resolves once the transaction is durable.
    */
   settled(): Promise<R> {
-    return new Promise<R>((resolve, reject) => {
-      this.#resolves.push(resolve);
-      this.#rejects.push(reject);
-    });
+    // A module-level executor: an arrow function here would be one more closure per caller.
+    const promise = new Promise<R>(capture);
+    this.#resolves.push(captured.resolve as (value: R) => void);
+    this.#rejects.push(captured.reject);
+    return promise;
   }
 
   /**

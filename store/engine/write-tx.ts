@@ -112,6 +112,24 @@ export class WriteTx {
     this.putSealed(table, SCRATCH_KEY, sealed, append);
   }
 
+  /**
+   * {@link WriteTx.putSealedAt} for a run of records (counters `seqs`, envelopes `sealed`, in
+   * increasing counter order, all appended): the table and current key epoch are looked up once
+   * for the run instead of once per record.
+   */
+  putSealedRun(table: TableName, seqs: readonly number[], sealed: readonly Buffer[]): void {
+    const db = this.#dbs.tables[table];
+    const epoch = this.#keyring.currentEpoch;
+    for (let i = 0; i < seqs.length; i++) {
+      const seq = seqs[i] as number;
+      const value = sealed[i] as Buffer;
+      writeKey(SCRATCH_KEY, 0, seq);
+      // Sealed under a key that has rotated since: re-sealed, through the one-record path.
+      if (envelopeEpoch(value) !== epoch) this.putSealed(table, SCRATCH_KEY, value, true);
+      else if (!wrote(db.putSync(SCRATCH_KEY, value, APPEND))) this.#put(table, SCRATCH_KEY, value, false);
+    }
+  }
+
   #put(table: TableName, key: Buffer, value: Buffer, append: boolean): void {
     const db = this.#dbs.tables[table];
     // lmdb-js reports a refused append (a key not past the table's end) by returning false, not

@@ -7,7 +7,7 @@ import {
   unpackObservation,
 } from '../tables/observation-codec.ts';
 import { ObservationInput } from './observation.ts';
-import { USES_ZOD_DATETIME_PATTERN, checkObservation } from './observation-check.ts';
+import { USES_ZOD_DATETIME_PATTERN, checkObservation, checkObservationRecord } from './observation-check.ts';
 import { ObservationBody } from './stored-observation.ts';
 import { sampleObservation } from '../testing.ts';
 
@@ -100,6 +100,13 @@ function agree(input: unknown): void {
   const fast = checkObservation(input);
   expect(fast !== undefined).toBe(zod.success);
   if (zod.success) expect(fast).toStrictEqual(zod.data);
+  // The write path's form: the same verdict and fields, in zod's order, then the two stamps.
+  const record = checkObservationRecord(input);
+  expect(record !== undefined).toBe(zod.success);
+  if (zod.success) {
+    expect(record).toStrictEqual({ ...zod.data, recordedAt: '', id: '' });
+    expect(Object.keys(record ?? {})).toEqual([...Object.keys(zod.data), 'recordedAt', 'id']);
+  }
 }
 
 describe('checkObservation (plain-code twin of the zod schema)', () => {

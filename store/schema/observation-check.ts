@@ -4,6 +4,8 @@ import type { ObservationCode, ObservationValue, Provenance } from './observatio
 
 type Out = z.output<typeof ObservationInput>;
 type Obj = Record<string, unknown>;
+/** The fields the store stamps on an accepted reading (see {@link checkObservationRecord}). */
+type StampFields = { recordedAt: string; id: string };
 
 // The one rule not restated here: zod's own ISO datetime check, reused as is.
 const isoDatetime = z.string().datetime({ offset: true });
@@ -137,6 +139,56 @@ export function checkObservation(input: unknown): Out | undefined {
     category: category as Out['category'],
     effectiveAt,
     provenance: p,
+  };
+}
+
+/**
+ * {@link checkObservation}'s verdict and output, made directly as the stored record: the same
+ * fields in the same order, then `recordedAt` and `id` as empty strings for the caller to fill
+ * once the reading is accepted (assigned in place: no second object per reading, and the
+ * record keeps one shape). observation-check.test.ts holds it to checkObservation.
+ */
+export function checkObservationRecord(input: unknown): (Out & StampFields) | undefined {
+  if (!isObj(input)) return undefined;
+  const { visitId, patientId, status, category, effectiveAt } = input;
+  if (visitId !== null && !str(visitId, 0, 64)) return undefined;
+  if (patientId !== null && !str(patientId, 0, 64)) return undefined;
+  const c = code(input.code);
+  if (!c) return undefined;
+  let v: ObservationValue | null = null;
+  if (input.value !== null) {
+    const checked = value(input.value);
+    if (!checked) return undefined;
+    v = checked;
+  }
+  const components: Out['components'] = [];
+  if (input.components !== undefined) {
+    if (!Array.isArray(input.components) || input.components.length > 16) return undefined;
+    for (const item of input.components as unknown[]) {
+      if (!isObj(item)) return undefined;
+      const cc = code(item.code);
+      const cv = value(item.value);
+      if (!cc || !cv) return undefined;
+      components.push({ code: cc, value: cv });
+    }
+  }
+  if (typeof status !== 'string' || !STATUS.has(status)) return undefined;
+  if (typeof category !== 'string' || !CATEGORY.has(category)) return undefined;
+  if (typeof effectiveAt !== 'string' || !isIsoDatetime(effectiveAt)) return undefined;
+  const p = provenance(input.provenance);
+  if (!p) return undefined;
+  return {
+    visitId,
+    patientId,
+    code: c,
+    value: v,
+    components,
+    status: status as Out['status'],
+    category: category as Out['category'],
+    effectiveAt,
+    provenance: p,
+    recordedAt: '',
+    id: '',
   };
 }
 

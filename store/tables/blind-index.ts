@@ -42,6 +42,16 @@ export function hourBucket(iso: string): string {
   return new Date(iso).toISOString().slice(0, 13);
 }
 
+/**
+ * Whether `hourBucket(iso)` is `bucket`, without making the bucket string when `iso` is in the
+ * common UTC form (checked once per reading written, against the previous reading's hour).
+ */
+export function inHourBucket(iso: string, bucket: string): boolean {
+  if (iso.length >= 20 && iso.endsWith('Z') && iso[10] === 'T')
+    return bucket.length === 13 && iso.startsWith(bucket);
+  return hourBucket(iso) === bucket;
+}
+
 /** What an observation is indexed under: its visit and patient (when known) and its hour. */
 export function observationTerms(body: z.output<typeof ObservationBody>): BlindTerm[] {
   const tags = BLIND_TAGS.observations;

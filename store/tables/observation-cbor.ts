@@ -224,5 +224,17 @@ export function encodeObservationBody(body: ObservationBodyOut): Uint8Array {
     else p = number(p, prov.sequenceNumber);
   }
   p = text(p, body.recordedAt);
-  return new Uint8Array(scratch.buffer, scratch.byteOffset, p);
+  return viewOf(p);
+}
+
+// The view handed out last: a stream of readings of one kind encodes to one length, so the view
+// of the previous call is reused instead of a new one per reading. It is the caller's only
+// until the next call, as the bytes are.
+let lastView = new Uint8Array(scratch.buffer, scratch.byteOffset, 0);
+
+/** The first `length` bytes of the scratch buffer (the view of the previous call if it fits). */
+function viewOf(length: number): Uint8Array {
+  if (lastView.byteLength !== length || lastView.buffer !== scratch.buffer)
+    lastView = new Uint8Array(scratch.buffer, scratch.byteOffset, length);
+  return lastView;
 }

@@ -1,5 +1,5 @@
 import { ObservationInput } from '../schema/observation.ts';
-import { checkObservation } from '../schema/observation-check.ts';
+import { checkObservation, checkObservationRecord } from '../schema/observation-check.ts';
 import type { ObservationRecord } from '../schema/observation.ts';
 import type { ReadOptions, StoreContext } from '../engine/context.ts';
 import { auditedList, getById, readByTerm, readMany } from '../engine/reads.ts';
@@ -12,7 +12,7 @@ import { TABLES } from '../tables.ts';
 import { LaneGroup } from '../engine/write-batcher.ts';
 import type { WriteTx } from '../engine/write-tx.ts';
 import { lookupPostings } from '../engine/postings.ts';
-import { BLIND_TAGS, hourBucket } from './blind-index.ts';
+import { BLIND_TAGS, hourBucket, inHourBucket } from './blind-index.ts';
 import type { z } from 'zod';
 import type { ObservationBody } from '../schema/stored-observation.ts';
 
@@ -32,15 +32,35 @@ function shape(key: Buffer, body: StoredBody): ObservationRecord {
 
 /** Validates inputs up front so a bad reading is rejected alone, before any transaction. */
 export function parseObservations(inputs: readonly ObservationInput[]): z.output<typeof ObservationInput>[] {
-  // A plain loop: this runs once per reading (most calls carry one), without a callback per input.
   const out: StoredInput[] = [];
-  for (let i = 0; i < inputs.length; i++) out.push(parseObservation(inputs[i], i));
+  for (let i = 0; i < inputs.length; i++) {
+    const input = inputs[i];
+    out.push(checkObservation(input) ?? rejectedInput(input, i));
+  }
   return out;
 }
 
-function parseObservation(input: unknown, i: number): StoredInput {
-  const checked = checkObservation(input);
-  if (checked) return checked;
+/**
+ * {@link parseObservations} for the write path: each reading is made straight into its record,
+ * with `recordedAt` and `id` empty until it is accepted (no validated copy and then a record).
+ */
+function parseRecords(inputs: readonly ObservationInput[]): ObservationRecord[] {
+  // A plain loop: this runs once per reading (most calls carry one), without a callback per input,
+  // into an array of the exact length (pushing into [] grows it to 17 slots for one reading).
+  const n = inputs.length;
+  const out = new Array<ObservationRecord>(n);
+  for (let i = 0; i < n; i++) {
+    const input = inputs[i];
+    out[i] = checkObservationRecord(input) ?? recordOf(rejectedInput(input, i));
+  }
+  return out;
+}
+
+/**
+ * Runs zod on an input the plain check refused, to name the failing fields. Zod and the check
+ * agree (observation-check.test.ts), so zod's output is only a safety net.
+ */
+function rejectedInput(input: unknown, i: number): StoredInput {
   const parsed = ObservationInput.safeParse(input);
   if (!parsed.success) {
     const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', ');
@@ -60,9 +80,13 @@ class ObservationGroup extends LaneGroup<ObservationRecord[]> {
   readonly #seqs: number[] = [];
   readonly #sealed: Buffer[] = [];
   readonly #records: ObservationRecord[] = [];
-  readonly #ids: string[] = [];
   // Keyed by term object: the blind memo returns the same object for the same value.
   readonly #postings = new Map<Uint8Array, number[]>();
+  // The posting list each tag last added to: consecutive readings nearly always repeat their
+  // visit, patient and hour, which then costs a string compare instead of two map lookups.
+  readonly #visit = new LastPosting();
+  readonly #patient = new LastPosting();
+  readonly #hour = new LastPosting();
   // Where each caller's records end in #records.
   readonly #ends: number[] = [];
   // The envelopes' memory, reused once the transaction has put them.
@@ -75,17 +99,18 @@ class ObservationGroup extends LaneGroup<ObservationRecord[]> {
 
   /** Encodes, seals and indexes one reading (its record, id and recordedAt set) on counter `seq`. */
   add(ctx: StoreContext, body: ObservationRecord, seq: number): void {
-    if (body.visitId !== null) this.#index(ctx.blinds.term(TAGS.visit, body.visitId), seq);
-    if (body.patientId !== null) this.#index(ctx.blinds.term(TAGS.patient, body.patientId), seq);
-    this.#index(ctx.blinds.term(TAGS.hour, hourBucket(body.effectiveAt)), seq);
     // The same terms as observationTerms (blind-index.ts), computed through the memo: the hot path.
+    if (body.visitId !== null) this.#post(ctx, this.#visit, TAGS.visit, body.visitId, seq);
+    if (body.patientId !== null) this.#post(ctx, this.#patient, TAGS.patient, body.patientId, seq);
+    const hour = this.#hour;
+    if (hour.value !== undefined && inHourBucket(body.effectiveAt, hour.value)) hour.seqs.push(seq);
+    else this.#post(ctx, hour, TAGS.hour, hourBucket(body.effectiveAt), seq);
     // The encoder's output is a view into its scratch buffer: sealed (copied) before the next call.
     const plain = encodeObservationBody(body);
     const into = this.#slabs.take(sealedSize(plain.byteLength));
     this.#sealed.push(sealPlainAt(ctx.keyring, T, seq, TABLES.observations.version, plain, into));
     this.#seqs.push(seq);
     this.#records.push(body);
-    this.#ids.push(body.id);
   }
 
   /** Closes one caller's share of the group (its readings since the previous call). */
@@ -94,18 +119,31 @@ class ObservationGroup extends LaneGroup<ObservationRecord[]> {
     return this.settled();
   }
 
-  #index(term: Uint8Array, seq: number): void {
-    const seqs = this.#postings.get(term);
-    if (seqs) seqs.push(seq);
-    else this.#postings.set(term, [seq]);
+  /** Posts counter `seq` under the term of `value` (tag `tag`), through the tag's last list. */
+  #post(ctx: StoreContext, last: LastPosting, tag: string, value: string, seq: number): void {
+    if (last.value === value) {
+      last.seqs.push(seq);
+      return;
+    }
+    const term = ctx.blinds.term(tag, value);
+    let seqs = this.#postings.get(term);
+    if (!seqs) {
+      seqs = [];
+      this.#postings.set(term, seqs);
+    }
+    seqs.push(seq);
+    last.value = value;
+    last.seqs = seqs;
   }
 
   run(tx: WriteTx): ObservationRecord[][] {
-    const seqs = this.#seqs;
-    const sealed = this.#sealed;
-    for (let i = 0; i < seqs.length; i++) tx.putSealedAt(T, seqs[i] as number, sealed[i] as Buffer, true);
+    tx.putSealedRun(T, this.#seqs, this.#sealed);
     for (const [term, termSeqs] of this.#postings) tx.indexSeqs(term, termSeqs);
-    tx.audit(this.#actor, 'create', T, this.#ids);
+    // The ids are read off the records here, once per commit, rather than kept in a list per reading.
+    const records = this.#records;
+    const ids: string[] = [];
+    for (let i = 0; i < records.length; i++) ids.push((records[i] as ObservationRecord).id);
+    tx.audit(this.#actor, 'create', T, ids);
     let from = 0;
     return this.#ends.map((end) => this.#records.slice(from, (from = end)));
   }
@@ -119,6 +157,12 @@ class ObservationGroup extends LaneGroup<ObservationRecord[]> {
     this.#slabs.release();
     super.rejectAll(error);
   }
+}
+
+/** A group's posting list last added to under one tag, and the value it is for. */
+class LastPosting {
+  value: string | undefined = undefined;
+  seqs: number[] = [];
 }
 
 /** Names the observation lane in the write batcher (one open group per transaction). */
@@ -154,7 +198,7 @@ export function addObservations(
 ): Promise<ObservationRecord[]> {
   // Not an async function: this runs once per reading, and the fast path needs no extra promise.
   try {
-    const valid = parseObservations(inputs);
+    const valid = parseRecords(inputs);
     if (valid.length === 0) return Promise.resolve([]);
     const first = ctx.keys.take(valid.length);
     if (first === undefined) return addAfterRefill(ctx, valid);
@@ -165,12 +209,11 @@ export function addObservations(
 }
 
 /**
- * The record of a validated reading, made in one object literal with every field: adding
- * `recordedAt` and `id` to the validated object instead would move them out of the object into
- * a separate property array, one more allocation per reading that lives until the commit.
- * Same field order as before (the input's fields, then `recordedAt`, then `id`).
+ * The record of a reading zod accepted where the plain check did not (the safety net of
+ * {@link rejectedInput}), in the shape {@link checkObservationRecord} makes: the input's fields,
+ * then `recordedAt` and `id`, both empty until the reading is accepted.
  */
-function recordOf(input: StoredInput, recordedAt: string, id: string): ObservationRecord {
+function recordOf(input: StoredInput): ObservationRecord {
   return {
     visitId: input.visitId,
     patientId: input.patientId,
@@ -181,13 +224,13 @@ function recordOf(input: StoredInput, recordedAt: string, id: string): Observati
     category: input.category,
     effectiveAt: input.effectiveAt,
     provenance: input.provenance,
-    recordedAt,
-    id,
+    recordedAt: '',
+    id: '',
   };
 }
 
 /** Only right after opening (or after a burst larger than the reserve): one extra commit. */
-async function addAfterRefill(ctx: StoreContext, valid: StoredInput[]): Promise<ObservationRecord[]> {
+async function addAfterRefill(ctx: StoreContext, valid: ObservationRecord[]): Promise<ObservationRecord[]> {
   let first: number | undefined;
   while (first === undefined) {
     await ctx.keys.refill(valid.length, () => ctx.batcher.enqueue(() => undefined));
@@ -202,14 +245,18 @@ async function addAfterRefill(ctx: StoreContext, valid: StoredInput[]): Promise<
  */
 function enqueuePrepared(
   ctx: StoreContext,
-  valid: StoredInput[],
+  valid: ObservationRecord[],
   first: number,
 ): Promise<ObservationRecord[]> {
   const recordedAt = nowIso();
   const group = ctx.batcher.group(LANE, () => new ObservationGroup(ctx.actor));
   for (let i = 0; i < valid.length; i++) {
     const seq = first + i;
-    group.add(ctx, recordOf(valid[i] as StoredInput, recordedAt, idOfSeq(PREFIX, seq)), seq);
+    // Stamped in place: the fields exist (empty) since validation, so the record keeps its shape.
+    const record = valid[i] as ObservationRecord;
+    record.recordedAt = recordedAt;
+    record.id = idOfSeq(PREFIX, seq);
+    group.add(ctx, record, seq);
   }
   return group.endCall();
 }
