@@ -30,6 +30,8 @@ import { parseDeadlines } from './queue/queue.ts';
 
 /** How often the hub's view of claims is read again while connected (only changes come back). */
 const CASES_REFRESH_MS = 5000;
+/** The longest pause between attempts to reach the hub. */
+const RETRY_MAX_MS = 5000;
 /** A burst of arriving consultations asks the hub once, this long after the first. */
 const ARRIVAL_REFRESH_MS = 300;
 /** Screens are told of changes at most this often (a burst of arrivals renders a few times, not per item). */
@@ -141,6 +143,7 @@ export class ConsoleState {
   #vault: SealedVault | undefined;
   #socket: LinkSocket | undefined;
   #retryMs = 1000;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #flushing = false;
   #flushAgain = false;
 
@@ -425,8 +428,15 @@ export class ConsoleState {
 
   #retry(): void {
     const wait = this.#retryMs;
-    this.#retryMs = Math.min(15_000, this.#retryMs * 2);
-    setTimeout(() => void this.#connect(), wait);
+    // Capped at 5 s: once the hub is back the console follows within 5 s (the doubling went to
+    // 15 s: after a 10 s cut it came back 5 s late, after longer ones up to 15 s); one TLS
+    // attempt per 5 s is no load on a hub.
+    this.#retryMs = Math.min(RETRY_MAX_MS, this.#retryMs * 2);
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      void this.#connect();
+    }, wait);
   }
 
   async #received(id: string, bytes: Uint8Array): Promise<'stored' | 'duplicate'> {
