@@ -21,7 +21,9 @@ describe('fieldkit hub enroll-code and list --json', () => {
     const org = await testOrg();
     const orgKey = toBase64Url(org.publicKey);
     const issued = await runCli(
-      ['hub', 'enroll-code', 'spec-ivanova', '--org-key', orgKey, '--data', data],
+      // `--org-key=…`: a base64url key may begin with '-' (1 in 64), which parseArgs would
+      // refuse as a separate argument ("ambiguous"); the CLI's message says to use this form.
+      ['hub', 'enroll-code', 'spec-ivanova', `--org-key=${orgKey}`, '--data', data],
       data,
       'hub pass',
     );

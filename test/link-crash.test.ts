@@ -175,7 +175,9 @@ async function crashWorld() {
     ['spec-ivanova', specKeys.signing, 'specialist'],
   ] as const) {
     const r = await runCli(
-      ['hub', 'enroll', identity, toBase64Url(key), '--role', role, '--data', hubData],
+      // `--` ends the options: a base64url key may begin with '-' (1 in 64), which parseArgs would
+      // read as an option.
+      ['hub', 'enroll', '--role', role, '--data', hubData, '--', identity, toBase64Url(key)],
       hubData,
       HUB_PASS,
     );
