@@ -98,55 +98,22 @@ function provenance(v: unknown): Provenance | undefined {
  * store's write and read paths). `ObservationInput` stays the source of truth: this returns the
  * same output (a fresh object, unknown keys dropped, `components` defaulted) for every input zod
  * accepts and undefined for every input it rejects, which observation-check.test.ts checks with
- * fast-check. Callers re-run zod on a rejection to name the failing fields.
+ * fast-check. Callers re-run zod on a rejection to name the failing fields. The rules live in
+ * {@link checkObservationRecord}; this drops its two stamp fields.
  */
 export function checkObservation(input: unknown): Out | undefined {
-  if (!isObj(input)) return undefined;
-  const { visitId, patientId, status, category, effectiveAt } = input;
-  if (visitId !== null && !str(visitId, 0, 64)) return undefined;
-  if (patientId !== null && !str(patientId, 0, 64)) return undefined;
-  const c = code(input.code);
-  if (!c) return undefined;
-  let v: ObservationValue | null = null;
-  if (input.value !== null) {
-    const checked = value(input.value);
-    if (!checked) return undefined;
-    v = checked;
-  }
-  const components: Out['components'] = [];
-  if (input.components !== undefined) {
-    if (!Array.isArray(input.components) || input.components.length > 16) return undefined;
-    for (const item of input.components as unknown[]) {
-      if (!isObj(item)) return undefined;
-      const cc = code(item.code);
-      const cv = value(item.value);
-      if (!cc || !cv) return undefined;
-      components.push({ code: cc, value: cv });
-    }
-  }
-  if (typeof status !== 'string' || !STATUS.has(status)) return undefined;
-  if (typeof category !== 'string' || !CATEGORY.has(category)) return undefined;
-  if (typeof effectiveAt !== 'string' || !isIsoDatetime(effectiveAt)) return undefined;
-  const p = provenance(input.provenance);
-  if (!p) return undefined;
-  return {
-    visitId,
-    patientId,
-    code: c,
-    value: v,
-    components,
-    status: status as Out['status'],
-    category: category as Out['category'],
-    effectiveAt,
-    provenance: p,
-  };
+  const record = checkObservationRecord(input);
+  if (!record) return undefined;
+  const { recordedAt: _recordedAt, id: _id, ...out } = record;
+  return out;
 }
 
 /**
  * {@link checkObservation}'s verdict and output, made directly as the stored record: the same
  * fields in the same order, then `recordedAt` and `id` as empty strings for the caller to fill
  * once the reading is accepted (assigned in place: no second object per reading, and the
- * record keeps one shape). observation-check.test.ts holds it to checkObservation.
+ * record keeps one shape). The one copy of the rules: checkObservation is this without the two
+ * stamp fields, and observation-check.test.ts holds both to zod.
  */
 export function checkObservationRecord(input: unknown): (Out & StampFields) | undefined {
   if (!isObj(input)) return undefined;
